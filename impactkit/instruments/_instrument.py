@@ -1,0 +1,484 @@
+"""The :class:`Instrument`: domains, scale, waves, items and reliabilities of an assessment.
+
+An instrument is configuration, never code: impactkit ships three (see :func:`builtin`) and users
+bring their own as a TOML or YAML file or a dict.  The minimal complete definition is::
+
+    {"id": "panel", "domains": [{"id": "housing"}], "scale": {"min": 1, "max": 10},
+     "waves": [{"id": "intake"}, {"id": "year1"}]}
+
+Labels default to ids; every other key is optional.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from impactkit.errors import InstrumentError, ParameterError
+
+__all__ = ["Domain", "Instrument", "Item", "Level", "Scale", "Wave", "builtin", "normalise_label"]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+BUILTIN = ("default", "zrm2017", "agreement35")
+
+
+def normalise_label(text: object) -> str:
+    """Fold a header or label for matching: case, accents, spaces, ``_``/``-`` and a BOM ignored."""
+    s = unicodedata.normalize("NFKD", str(text).replace("\ufeff", ""))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[\s_\-./]+", " ", s)
+    return s.strip()
+
+
+@dataclass(frozen=True)
+class Level:
+    """One point of the scale with its Dutch and English label."""
+
+    value: int
+    label_nl: str
+    label_en: str
+
+    def label(self, lang: str = "en") -> str:
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The response scale: range, integer or not, direction and level labels."""
+
+    min: float
+    max: float
+    integer: bool = True
+    higher_is_better: bool = True
+    levels: tuple[Level, ...] = ()
+    report_mark: bool = False
+
+    def level_label(self, value: int, lang: str = "en") -> str:
+        for lv in self.levels:
+            if lv.value == value:
+                return lv.label(lang)
+        return str(value)
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The integer levels of the scale, ``min`` to ``max``."""
+        return tuple(range(int(self.min), int(self.max) + 1))
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A life domain: id, labels, accepted header aliases and its reliability."""
+
+    id: str
+    label_nl: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    reliability: float | None = None
+
+    def label(self, lang: str = "en") -> str:
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A measurement moment; ``aliases`` are labels an export may use ("Jaar 1", "T1")."""
+
+    id: str
+    label_nl: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str = "en") -> str:
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+@dataclass(frozen=True)
+class Item:
+    """A questionnaire item scored into a domain (``reverse``: scored as min + max - answer)."""
+
+    id: str
+    domain: str
+    reverse: bool = False
+    text_nl: str = ""
+    text_en: str = ""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An assessment instrument.
+
+    Build one with :meth:`from_dict`, :meth:`from_file` or :func:`builtin`; the constructor does
+    not validate.
+
+    Attributes
+    ----------
+    id, name_nl, name_en : str
+    domains : tuple of Domain
+    scale : Scale
+    waves : tuple of Wave, in their order (the first is the baseline)
+    sufficient : float or None
+        The lowest score that counts as "sufficient" (e.g. 4, "voldoende zelfredzaam").
+    items : tuple of Item
+        Optional item-to-domain scoring; a domain score is the mean of its answered items.
+    min_share_answered : float
+        Share of a domain's items that must be answered for a domain score (else missing).
+    reliability_source : str
+        Where the reliabilities come from, shown in reports.
+    source : str
+        The file or "builtin:<id>" the instrument came from.
+    """
+
+    id: str
+    domains: tuple[Domain, ...]
+    scale: Scale
+    waves: tuple[Wave, ...]
+    name_nl: str = ""
+    name_en: str = ""
+    sufficient: float | None = None
+    items: tuple[Item, ...] = ()
+    min_share_answered: float = 0.5
+    reliability_source: str = ""
+    description: str = ""
+    source: str = "<dict>"
+    _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    # ----------------------------------------------------------------- lookups
+    @property
+    def domain_ids(self) -> list[str]:
+        return [d.id for d in self.domains]
+
+    @property
+    def wave_ids(self) -> list[str]:
+        return [w.id for w in self.waves]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def domain(self, domain_id: str) -> Domain:
+        for d in self.domains:
+            if d.id == domain_id:
+                return d
+        raise ParameterError(
+            f"The 'domain' parameter must be one of {self.domain_ids}. Got {domain_id!r} instead."
+        )
+
+    def domain_label(self, domain_id: str, lang: str = "en") -> str:
+        return self.domain(domain_id).label(lang)
+
+    def wave_label(self, wave_id: str, lang: str = "en") -> str:
+        for w in self.waves:
+            if w.id == wave_id:
+                return w.label(lang)
+        return str(wave_id)
+
+    def reliability(self, domain_id: str) -> float | None:
+        return self.domain(domain_id).reliability
+
+    def match_domain(self, text: object) -> str | None:
+        """The domain id a header or value refers to (id, Dutch or English label, alias)."""
+        return self._lookup.get("domain", {}).get(normalise_label(text))
+
+    def match_wave(self, text: object) -> str | None:
+        """The wave id a cell refers to (id, label or alias such as "Jaar 1" or "T0")."""
+        return self._lookup.get("wave", {}).get(normalise_label(text))
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td><code>{escape(d.id)}</code></td><td>{escape(d.label_nl)}</td>"
+            f"<td>{escape(d.label_en)}</td><td>{'' if d.reliability is None else d.reliability}</td></tr>"
+            for d in self.domains
+        )
+        waves = ", ".join(escape(w.id) for w in self.waves)
+        return (
+            f"<div><strong>Instrument {escape(self.id)}</strong> ({escape(self.name_en or self.id)}): "
+            f"scale {self.scale.min:g}–{self.scale.max:g}, waves {waves}"
+            f"{'' if self.sufficient is None else f', sufficient ≥ {self.sufficient:g}'}"
+            f"{f', {len(self.items)} items' if self.items else ''}"
+            "<table><thead><tr><th>id</th><th>nl</th><th>en</th><th>reliability</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+
+    # ------------------------------------------------------------ constructors
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any], *, source: str = "<dict>") -> Instrument:
+        """Build and validate an instrument; an :class:`InstrumentError` names the key at fault."""
+        return _parse(spec, source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Instrument:
+        """Read an instrument from a ``.toml``, ``.yaml`` or ``.yml`` file."""
+        p = Path(path)
+        if not p.is_file():
+            raise InstrumentError("file not found", source=str(p))
+        suffix = p.suffix.lower()
+        text = p.read_text(encoding="utf-8-sig")
+        try:
+            if suffix == ".toml":
+                spec = tomllib.loads(text)
+            elif suffix in (".yaml", ".yml"):
+                import yaml
+
+                spec = yaml.safe_load(text)
+            else:
+                raise InstrumentError(
+                    f"unsupported file type {suffix!r}: expected .toml, .yaml or .yml", source=str(p)
+                )
+        except (tomllib.TOMLDecodeError, ValueError) as err:
+            if isinstance(err, InstrumentError):
+                raise
+            raise InstrumentError(f"not valid {suffix[1:].upper()}: {err}", source=str(p)) from err
+        except Exception as err:  # yaml.YAMLError has no common base with ValueError
+            raise InstrumentError(f"not valid YAML: {err}", source=str(p)) from err
+        if not isinstance(spec, Mapping):
+            raise InstrumentError("expected a table/mapping at the top level", source=str(p))
+        return _parse(spec, str(p))
+
+    @classmethod
+    def builtin(cls, name: str = "default") -> Instrument:
+        """One of the shipped instruments: ``default``, ``zrm2017`` or ``agreement35``."""
+        return builtin(name)
+
+
+# ------------------------------------------------------------------- parsing
+_TOP_KEYS = {
+    "id", "name_nl", "name_en", "description", "domains", "scale", "waves", "sufficient", "items",
+    "min_share_answered", "reliability", "reliability_source",
+}
+_DOMAIN_KEYS = {"id", "label_nl", "label_en", "aliases", "reliability"}
+_SCALE_KEYS = {"min", "max", "integer", "higher_is_better", "levels", "report_mark"}
+_LEVEL_KEYS = {"value", "label_nl", "label_en"}
+_WAVE_KEYS = {"id", "label_nl", "label_en", "aliases"}
+_ITEM_KEYS = {"id", "domain", "reverse", "text_nl", "text_en"}
+
+
+def _fail(msg: str, source: str, key: str) -> InstrumentError:
+    return InstrumentError(msg, source=source, key=key)
+
+
+def _keys(obj: Any, allowed: set[str], source: str, key: str) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise _fail(f"expected a table/mapping, got {type(obj).__name__}", source, key)
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise _fail(
+            f"unknown key(s) {unknown}; allowed: {sorted(allowed)}",
+            source,
+            f"{key}.{unknown[0]}" if key else unknown[0],
+        )
+    return obj
+
+
+def _str(obj: Mapping[str, Any], name: str, source: str, key: str, default: str | None = None) -> str:
+    val = obj.get(name, default)
+    if val is None:
+        raise _fail("is required", source, f"{key}.{name}" if key else name)
+    if not isinstance(val, str) or not val.strip():
+        raise _fail(f"expected a non-empty string, got {val!r}", source, f"{key}.{name}" if key else name)
+    return val
+
+
+def _ident(obj: Mapping[str, Any], source: str, key: str) -> str:
+    val = _str(obj, "id", source, key)
+    if not _ID.match(val):
+        raise _fail(
+            f"expected a lower-case identifier (letters, digits, '_'), got {val!r}", source, f"{key}.id"
+        )
+    return val
+
+
+def _number(val: Any, source: str, key: str) -> float:
+    if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
+        raise _fail(f"expected a number, got {val!r}", source, key)
+    return float(val)
+
+
+def _bool(obj: Mapping[str, Any], name: str, default: bool, source: str, key: str) -> bool:
+    val = obj.get(name, default)
+    if not isinstance(val, bool):
+        raise _fail(f"expected true or false, got {val!r}", source, f"{key}.{name}")
+    return val
+
+
+def _aliases(obj: Mapping[str, Any], source: str, key: str) -> tuple[str, ...]:
+    val = obj.get("aliases", [])
+    if isinstance(val, str) or not isinstance(val, Iterable):
+        raise _fail(f"expected a list of strings, got {val!r}", source, f"{key}.aliases")
+    out = []
+    for a in val:
+        if not isinstance(a, str | int) or isinstance(a, bool):
+            raise _fail(f"expected a list of strings, got {a!r}", source, f"{key}.aliases")
+        out.append(str(a))
+    return tuple(out)
+
+
+def _reliability(val: Any, source: str, key: str) -> float | None:
+    if val is None:
+        return None
+    r = _number(val, source, key)
+    if not 0 < r < 1:
+        raise _fail(f"a reliability must lie strictly between 0 and 1, got {val!r}", source, key)
+    return r
+
+
+def _list(spec: Mapping[str, Any], name: str, source: str, *, required: bool) -> list[Any]:
+    val = spec.get(name)
+    if val is None:
+        if required:
+            raise _fail("is required", source, name)
+        return []
+    if not isinstance(val, list) or (required and not val):
+        raise _fail(f"expected a non-empty list, got {val!r}", source, name)
+    return val
+
+
+def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
+    spec = _keys(spec, _TOP_KEYS, source, "")
+    iid = _ident(spec, source, "").strip()
+    default_rel = _reliability(spec.get("reliability"), source, "reliability")
+
+    domains: list[Domain] = []
+    for i, d in enumerate(_list(spec, "domains", source, required=True)):
+        key = f"domains[{i}]"
+        d = _keys(d, _DOMAIN_KEYS, source, key)
+        did = _ident(d, source, key)
+        domains.append(
+            Domain(
+                id=did,
+                label_nl=_str(d, "label_nl", source, key, did),
+                label_en=_str(d, "label_en", source, key, did),
+                aliases=_aliases(d, source, key),
+                reliability=_reliability(d.get("reliability", default_rel), source, f"{key}.reliability"),
+            )
+        )
+    _unique([d.id for d in domains], source, "domains")
+
+    sc = _keys(spec.get("scale"), _SCALE_KEYS, source, "scale") if "scale" in spec else None
+    if sc is None:
+        raise _fail("is required", source, "scale")
+    for name in ("min", "max"):
+        if name not in sc:
+            raise _fail("is required", source, f"scale.{name}")
+    lo, hi = _number(sc["min"], source, "scale.min"), _number(sc["max"], source, "scale.max")
+    if lo >= hi:
+        raise _fail(f"scale.min ({lo:g}) must be below scale.max ({hi:g})", source, "scale.max")
+    integer = _bool(sc, "integer", True, source, "scale")
+    levels: list[Level] = []
+    for i, lv in enumerate(sc.get("levels", []) or []):
+        key = f"scale.levels[{i}]"
+        lv = _keys(lv, _LEVEL_KEYS, source, key)
+        if "value" not in lv:
+            raise _fail("is required", source, f"{key}.value")
+        v = _number(lv["value"], source, f"{key}.value")
+        if v != int(v) or not lo <= v <= hi:
+            raise _fail(f"expected an integer between {lo:g} and {hi:g}, got {lv['value']!r}", source, f"{key}.value")
+        levels.append(
+            Level(int(v), _str(lv, "label_nl", source, key, str(int(v))), _str(lv, "label_en", source, key, str(int(v))))
+        )
+    _unique([lv.value for lv in levels], source, "scale.levels")
+    scale = Scale(
+        min=lo,
+        max=hi,
+        integer=integer,
+        higher_is_better=_bool(sc, "higher_is_better", True, source, "scale"),
+        levels=tuple(sorted(levels, key=lambda x: x.value)),
+        report_mark=_bool(sc, "report_mark", False, source, "scale"),
+    )
+
+    waves: list[Wave] = []
+    for i, w in enumerate(_list(spec, "waves", source, required=True)):
+        key = f"waves[{i}]"
+        w = _keys(w, _WAVE_KEYS, source, key)
+        wid = _ident(w, source, key)
+        waves.append(
+            Wave(wid, _str(w, "label_nl", source, key, wid), _str(w, "label_en", source, key, wid), _aliases(w, source, key))
+        )
+    if len(waves) < 2:
+        raise _fail(f"an instrument needs two or more waves, got {len(waves)}", source, "waves")
+    _unique([w.id for w in waves], source, "waves")
+
+    sufficient = spec.get("sufficient")
+    if sufficient is not None:
+        sufficient = _number(sufficient, source, "sufficient")
+        if not lo <= sufficient <= hi:
+            raise _fail(f"must lie within the scale {lo:g}–{hi:g}, got {sufficient:g}", source, "sufficient")
+
+    items: list[Item] = []
+    domain_set = {d.id for d in domains}
+    for i, it in enumerate(_list(spec, "items", source, required=False)):
+        key = f"items[{i}]"
+        it = _keys(it, _ITEM_KEYS, source, key)
+        item_id = _str(it, "id", source, key)
+        dom = _str(it, "domain", source, key)
+        if dom not in domain_set:
+            raise _fail(f"unknown domain {dom!r}; expected one of {sorted(domain_set)}", source, f"{key}.domain")
+        items.append(
+            Item(item_id, dom, _bool(it, "reverse", False, source, key), str(it.get("text_nl", "")), str(it.get("text_en", "")))
+        )
+    _unique([it.id for it in items], source, "items")
+    min_share = spec.get("min_share_answered", 0.5)
+    min_share = _number(min_share, source, "min_share_answered")
+    if not 0 < min_share <= 1:
+        raise _fail(f"must lie in (0, 1], got {min_share:g}", source, "min_share_answered")
+
+    inst = Instrument(
+        id=iid,
+        domains=tuple(domains),
+        scale=scale,
+        waves=tuple(waves),
+        name_nl=str(spec.get("name_nl", iid)),
+        name_en=str(spec.get("name_en", iid)),
+        sufficient=sufficient,
+        items=tuple(items),
+        min_share_answered=min_share,
+        reliability_source=str(spec.get("reliability_source", "")),
+        description=str(spec.get("description", "")),
+        source=source,
+    )
+    inst._lookup.update(_build_lookup(inst, source))
+    return inst
+
+
+def _unique(values: list[Any], source: str, key: str) -> None:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise _fail(f"duplicate value {v!r}", source, key)
+        seen.add(v)
+
+
+def _build_lookup(inst: Instrument, source: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {"domain": {}, "wave": {}}
+    for kind, entries in (("domain", inst.domains), ("wave", inst.waves)):
+        table = out[kind]
+        for e in entries:
+            for text in (e.id, e.label_nl, e.label_en, *e.aliases):
+                k = normalise_label(text)
+                if table.get(k, e.id) != e.id:
+                    raise _fail(
+                        f"label or alias {text!r} refers to both {table[k]!r} and {e.id!r}", source, f"{kind}s"
+                    )
+                table[k] = e.id
+    return out
+
+
+_CACHE: dict[str, Instrument] = {}
+
+
+def builtin(name: str = "default") -> Instrument:
+    """Return a shipped instrument: ``default`` (nine domains, 1–5), ``zrm2017`` or ``agreement35``."""
+    if name not in BUILTIN:
+        raise ParameterError(f"The 'name' parameter of builtin must be one of {list(BUILTIN)}. Got {name!r} instead.")
+    if name not in _CACHE:
+        text = resources.files("impactkit.instruments").joinpath(f"data/{name}.toml").read_text("utf-8")
+        _CACHE[name] = _parse(tomllib.loads(text), f"builtin:{name}")
+    return _CACHE[name]
