@@ -1,0 +1,68 @@
+"""Result tables: a tidy :class:`pandas.DataFrame` that also renders and plots itself.
+
+A :class:`ResultFrame` *is* a DataFrame (one row per estimate, snake_case columns), so everything a
+researcher does with pandas works; derived frames (slices, ``merge``...) are plain DataFrames.
+On top it carries ``meta`` (method notes, options used) and offers ``summary()``, ``figure()`` and
+an HTML representation with the notes under the table.  Presentation lives in subclasses'
+``figure``; computation never happens here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["ResultFrame"]
+
+
+class ResultFrame(pd.DataFrame):
+    """A tidy result table with method notes (``meta``), ``summary()`` and ``figure()``.
+
+    Subclasses set ``_title`` and override :meth:`figure`.
+    """
+
+    _metadata = ["_ik_meta"]
+    _title = "impactkit result"
+
+    def __init__(self, data: Any = None, *args: Any, meta: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        object.__setattr__(self, "_ik_meta", dict(meta or {}))
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:  # derived frames are plain DataFrames
+        return pd.DataFrame
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Options used and method notes (e.g. ``{"adjust": "holm", "notes": [...]}``)."""
+        return getattr(self, "_ik_meta", {})
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.meta.get("notes", []))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a plain DataFrame."""
+        return pd.DataFrame(self, copy=True)
+
+    def summary(self) -> str:
+        """A plain-text summary: title, the table and the method notes."""
+        with pd.option_context("display.max_columns", 30, "display.width", 160, "display.precision", 3):
+            body = pd.DataFrame(self).to_string(index=False)
+        notes = "\n".join(f"- {n}" for n in self.notes)
+        return f"{self._title}\n{body}" + (f"\n\nNotes\n{notes}" if notes else "")
+
+    def figure(self, **kwargs: Any) -> Any:
+        """A plotly Figure of this result (returned, never shown)."""
+        raise NotImplementedError(f"{type(self).__name__} has no figure")
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        table = pd.DataFrame(self).to_html(index=False, float_format=lambda x: f"{x:.4g}", na_rep="–")
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div class='impactkit-result'><p><strong>{escape(self._title)}</strong></p>{table}"
+            + (f"<ul style='font-size:smaller'>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
