@@ -1,0 +1,18 @@
+"""``impactkit`` command line: a client of the public API like a notebook, adding nothing of its own.
+
+Each command lives in its own module and registers itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+from impactkit.cli._app import app
+
+# command modules (importing registers the command)
+# (one import per line; keep sorted)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
