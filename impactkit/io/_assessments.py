@@ -1,0 +1,523 @@
+"""Reading assessment exports (long, wide or item level) into the canonical long frame.
+
+Scope: one table per call. Rows are reported as the user sees them (header = row 1; the sheet row
+in Excel); columns as written in the file; every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from impactkit._canonical import COLUMNS
+from impactkit.errors import ParameterError, ValidationError, check_choice
+from impactkit.instruments import Instrument, builtin
+from impactkit.io._cells import CellFailures, parse_date, parse_number
+from impactkit.io._columns import ALIASES
+from impactkit.io._problems import Problems
+from impactkit.io._source import RawTable, read_raw
+from impactkit.io._staging import check_headers, report_cells, run_pandera
+
+__all__ = ["AssessmentRead", "read_assessments", "read_items", "stage_assessments"]
+
+Source = str | Path | pd.DataFrame
+DATE_TEXT = {"en": "YYYY-MM-DD or DD-MM-YYYY", "nl": "JJJJ-MM-DD of DD-MM-JJJJ"}
+
+
+@dataclass
+class AssessmentRead:
+    """What reading one assessments table produced (the frame may be partial when problems exist)."""
+
+    data: pd.DataFrame
+    problems: Problems
+    layout: str
+    n_rows: int
+    n_missing_scores: int
+    file: str
+    rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    items: pd.DataFrame | None = None
+
+
+def read_assessments(
+    source: Source,
+    *,
+    instrument: Instrument | str | None = None,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    lang: str = "en",
+    today: str | pd.Timestamp | None = None,
+    ignore_columns: Iterable[str] = (),
+    allow_personal_data: bool = False,
+) -> pd.DataFrame:
+    """Read and validate assessments into the canonical long frame.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        CSV (``,`` ``;`` or tab separated, decimal commas, UTF-8 with or without BOM, CRLF), Excel
+        (.xlsx, first sheet or ``sheet``), Parquet, or a DataFrame. Long (``family_id, wave,
+        assessed_on, domain, score``), wide (one column per domain) or item level (``item, answer``
+        or one column per item) layouts are recognised from the headers, which may be ids or the
+        instrument's Dutch or English labels.
+    instrument : Instrument or str, optional
+        An :class:`~impactkit.Instrument` or the name of a shipped one; default ``"default"``.
+    columns : mapping, optional
+        Header as written → impactkit name (``family_id``, ``wave``, ``assessed_on``, ``domain``,
+        ``score``, ``item``, ``answer`` or a domain/item id), for headers impactkit does not recognise.
+    sheet : str or int, optional
+        Excel sheet name or position.
+    lang : {"en", "nl"}
+        Language of the problem messages.
+    today : date, optional
+        Dates after ``today`` are reported as future dates (default: the current date).
+    ignore_columns : iterable of str
+        Headers to skip instead of reporting them as unknown.
+    allow_personal_data : bool
+        Accept columns that look like names, addresses, birth dates or BSNs (default False: rejected).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``family_id, wave, assessed_on, domain, score`` (see :mod:`impactkit._canonical`);
+        ``attrs["instrument"]`` holds the instrument.
+
+    Raises
+    ------
+    ValidationError
+        With every problem in ``.problems`` (``file, row, column, value, message, code``).
+
+    Notes
+    -----
+    Missing scores (empty cells) are allowed and kept as NaN: they are counted
+    (``attrs["n_missing_scores"]``), never dropped or imputed. Item-level data are scored into
+    domains as the mean of the answered items (reverse items as min + max − answer) when at least
+    ``instrument.min_share_answered`` of the domain's items are answered; otherwise the domain
+    score is missing.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> data = ik.read_assessments("data/sample/assessments.csv", today="2026-11-01")
+    >>> list(data.columns)
+    ['family_id', 'wave', 'assessed_on', 'domain', 'score']
+    >>> data["wave"].cat.categories.tolist()
+    ['intake', 'year1', 'year2']
+    """
+    result = stage_assessments(
+        source,
+        instrument=instrument,
+        columns=columns,
+        sheet=sheet,
+        lang=lang,
+        today=today,
+        ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data,
+    )
+    result.problems.raise_if_any(result.n_rows)
+    return result.data
+
+
+def read_items(source: Source, **kwargs: object) -> pd.DataFrame:
+    """Read item-level data: ``family_id, wave, assessed_on, item, domain, answer, scored``.
+
+    ``scored`` is the answer after reverse scoring. Same options as :func:`read_assessments`.
+    """
+    result = stage_assessments(source, **kwargs)  # type: ignore[arg-type]
+    result.problems.raise_if_any(result.n_rows)
+    if result.items is None:
+        raise ParameterError(f"{result.file} holds domain scores, not item answers; use read_assessments.")
+    return result.items
+
+
+def _as_instrument(instrument: Instrument | str | None) -> Instrument:
+    if instrument is None:
+        return builtin("default")
+    if isinstance(instrument, str):
+        return Instrument.from_file(instrument) if Path(instrument).suffix else builtin(instrument)
+    if isinstance(instrument, Instrument):
+        return instrument
+    raise ParameterError(
+        f"The 'instrument' parameter must be an Instrument, a shipped instrument's name or a file path. "
+        f"Got {type(instrument).__name__} instead."
+    )
+
+
+def _today(today: str | pd.Timestamp | None) -> pd.Timestamp:
+    return pd.Timestamp(today).normalize() if today is not None else pd.Timestamp.today().normalize()
+
+
+def stage_assessments(
+    source: Source | RawTable,
+    *,
+    instrument: Instrument | str | None = None,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    lang: str = "en",
+    today: str | pd.Timestamp | None = None,
+    ignore_columns: Iterable[str] = (),
+    allow_personal_data: bool = False,
+) -> AssessmentRead:
+    """Read and check without raising: the frame plus every problem found."""
+    check_choice("lang", "read_assessments", lang, ("en", "nl"))
+    inst = _as_instrument(instrument)
+    raw = source if isinstance(source, RawTable) else read_raw(source, sheet=sheet)
+    problems = Problems(lang)
+    now = _today(today)
+    empty = pd.DataFrame(columns=COLUMNS)
+
+    targets: dict[str, tuple[str, ...]] = dict(ALIASES)
+    for d in inst.domains:
+        targets[d.id] = (d.label_nl, d.label_en, *d.aliases)
+    for it in inst.items:
+        targets.setdefault(it.id, ())
+    expected = "family_id, wave, assessed_on and domain columns (" + ", ".join(inst.domain_ids) + ")"
+    mapping = check_headers(
+        raw, targets, problems, column_map=columns, ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data, expected=expected,
+    )
+    by_target = {t: h for h, t in mapping.items()}
+    domain_cols = [d for d in inst.domain_ids if d in by_target]
+    item_cols = [i for i in inst.item_ids if i in by_target]
+    if "domain" in by_target and "score" in by_target:
+        layout = "long"
+    elif "item" in by_target and "answer" in by_target:
+        layout = "items_long"
+    elif item_cols and not domain_cols:
+        layout = "items_wide"
+    else:
+        layout = "wide"
+    n = len(raw.frame)
+    if n == 0:
+        problems.add(raw.file, 1, "", "", "empty_file")
+    for req in ("family_id", "wave"):
+        if req not in by_target:
+            problems.add(raw.file, 1, req, "", "missing_column", expected=" / ".join(ALIASES[req][:4]))
+    if layout == "wide" and not domain_cols:
+        problems.add(raw.file, 1, "domain", "", "missing_column", expected=", ".join(inst.domain_ids))
+    if len(problems) and ("family_id" not in by_target or "wave" not in by_target or n == 0
+                          or (layout == "wide" and not domain_cols)):
+        return AssessmentRead(empty, problems, layout, n, 0, raw.file, raw.rows)
+
+    f = raw.frame
+    fam = f[by_target["family_id"]]
+    wave_raw = f[by_target["wave"]]
+    wave_ids = _map_values(wave_raw, inst.match_wave)
+    unknown_wave = wave_raw.notna().to_numpy() & wave_ids.isna().to_numpy()
+    shown = ", ".join(f"{w.id} ({w.label_nl})" for w in inst.waves)
+    problems.add_many(raw.file, raw.rows[unknown_wave], by_target["wave"], wave_raw[unknown_wave], "unknown_wave",
+                      expected=shown)
+    missing_wave = wave_raw.isna().to_numpy()
+    problems.add_many(raw.file, raw.rows[missing_wave], by_target["wave"], wave_raw[missing_wave], "missing_value",
+                      expected=shown)
+
+    if "assessed_on" in by_target:
+        dates, dfails = parse_date(f[by_target["assessed_on"]], required=True, today=now)
+        report_cells(raw, problems, dfails, by_target["assessed_on"], f[by_target["assessed_on"]],
+                     expected=DATE_TEXT[lang], today=now.date().isoformat())
+    else:
+        dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+
+    scale = inst.scale
+    range_text = f"{'an integer' if scale.integer else 'a number'} from {scale.min:g} to {scale.max:g}"
+    if lang == "nl":
+        range_text = f"{'een geheel getal' if scale.integer else 'een getal'} van {scale.min:g} tot en met {scale.max:g}"
+    staged = pd.DataFrame(
+        {"family_id": fam.astype(object), "wave": wave_ids.where(wave_ids.notna(), "?" + wave_raw.astype(str))},
+        index=pd.RangeIndex(n),
+    )
+    score_cols: dict[str, str] = {}  # staged column -> header as written
+    items_frame: pd.DataFrame | None = None
+    if layout in ("long", "items_long"):
+        key_col = "domain" if layout == "long" else "item"
+        val_col = "score" if layout == "long" else "answer"
+        key_raw = f[by_target[key_col]]
+        if layout == "long":
+            keys = _map_values(key_raw, inst.match_domain)
+            allowed = ", ".join(inst.domain_ids)
+        else:
+            item_lookup = {i.lower(): i for i in inst.item_ids}
+            keys = _map_values(key_raw, lambda v: item_lookup.get(str(v).strip().lower()))
+            allowed = ", ".join(inst.item_ids[:5]) + (", ..." if len(inst.items) > 5 else "")
+        bad_key = keys.isna().to_numpy()
+        problems.add_many(raw.file, raw.rows[bad_key], by_target[key_col], key_raw[bad_key],
+                          "unknown_domain" if layout == "long" else "unknown_item", expected=allowed)
+        values, vfails = parse_number(f[by_target[val_col]], integer=scale.integer, check_range=False)
+        report_cells(raw, problems, vfails, by_target[val_col], f[by_target[val_col]], expected=range_text)
+        staged[key_col] = keys.where(keys.notna(), "?" + key_raw.astype(str)).to_numpy()
+        staged["value"] = values
+        score_cols["value"] = by_target[val_col]
+        unique_keys = ["family_id", "wave", key_col]
+    else:
+        cols = domain_cols if layout == "wide" else item_cols
+        for c in cols:
+            values, vfails = parse_number(f[by_target[c]], integer=scale.integer, check_range=False)
+            report_cells(raw, problems, vfails, by_target[c], f[by_target[c]], expected=range_text)
+            staged[c] = values
+            score_cols[c] = by_target[c]
+        unique_keys = ["family_id", "wave"]
+
+    # pandera: identifiers present, scores on the scale, keys unique (all failures at once)
+    schema = pa.DataFrameSchema(
+        {
+            "family_id": pa.Column(object, nullable=False),
+            **{c: pa.Column(float, pa.Check.in_range(scale.min, scale.max), nullable=True) for c in score_cols},
+        },
+        unique=unique_keys,
+        report_duplicates="exclude_first",
+    )
+    failures = run_pandera(staged, schema)
+    _report_pandera(failures, staged, raw, problems, by_target, score_cols, unique_keys, range_text)
+
+    # one family's later wave must not be dated before an earlier one; one date per family × wave
+    if "assessed_on" in by_target:
+        _check_wave_dates(staged, dates, wave_ids, raw, problems, by_target["assessed_on"], inst)
+
+    valid_rows = fam.notna().to_numpy() & wave_ids.notna().to_numpy()
+    if layout == "wide":
+        data, n_missing = _melt_wide(staged, dates, wave_ids, valid_rows, domain_cols, inst, by_target, raw)
+    elif layout == "long":
+        ok = valid_rows & ~bad_key
+        data = pd.DataFrame(
+            {
+                "family_id": staged["family_id"][ok].astype(str).to_numpy(),
+                "wave": wave_ids[ok].to_numpy(),
+                "assessed_on": dates[ok],
+                "domain": staged["domain"][ok].to_numpy(),
+                "score": staged["value"][ok].to_numpy(),
+            }
+        )
+        n_missing = int(f[by_target["score"]][ok].isna().sum())
+    else:
+        items_frame = _items_long(staged, dates, wave_ids, valid_rows, layout, item_cols, inst,
+                                  f[by_target["answer"]].isna().to_numpy() if layout == "items_long" else None)
+        data = score_items(items_frame, inst)
+        n_missing = int(data["score"].isna().sum())
+    data = _finish(data, inst)
+    data.attrs["n_missing_scores"] = n_missing
+    data.attrs["layout"] = layout
+    data.attrs["source"] = raw.file
+    return AssessmentRead(data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame)
+
+
+def _map_values(raw: pd.Series, fn) -> pd.Series:  # type: ignore[no-untyped-def]
+    """Apply ``fn`` once per distinct value (fast on large columns)."""
+    uniq = pd.unique(raw.dropna())
+    table = {u: fn(u) for u in uniq}
+    return raw.map(table).astype(object)
+
+
+def _report_pandera(
+    failures: pd.DataFrame,
+    staged: pd.DataFrame,
+    raw: RawTable,
+    problems: Problems,
+    by_target: dict[str, str],
+    score_cols: dict[str, str],
+    unique_keys: list[str],
+    range_text: str,
+) -> None:
+    if failures.empty:
+        return
+    idx = failures["index"].astype("int64").to_numpy()
+    col = failures["column"].astype(str).to_numpy()
+    check = failures["check"].astype(str).to_numpy()
+    rng = np.char.startswith(check.astype(str), "in_range")
+    for staged_col, header in score_cols.items():
+        sel = rng & (col == staged_col)
+        if sel.any():
+            pos = idx[sel]
+            problems.add_many(raw.file, raw.rows[pos], header, raw.frame[header].to_numpy()[pos], "out_of_range",
+                              expected=range_text)
+    nulls = (check == "not_nullable") & (col == "family_id")
+    if nulls.any():
+        pos = np.unique(idx[nulls])
+        problems.add_many(raw.file, raw.rows[pos], by_target["family_id"], [""] * len(pos), "missing_id")
+    dup = check == "multiple_fields_uniqueness"
+    if dup.any():
+        pos = np.unique(idx[dup])
+        keyed = staged[unique_keys].astype(object).fillna("").astype(str)
+        first = keyed.groupby(unique_keys, sort=False, dropna=False).cumcount()
+        first_pos = (
+            keyed.reset_index()
+            .groupby(unique_keys, sort=False, dropna=False)["index"]
+            .transform("first")
+            .to_numpy(dtype="int64")
+        )
+        pos = pos[first.to_numpy()[pos] > 0]
+        values = [" / ".join(map(str, r)) for r in keyed.to_numpy()[pos]]
+        msgs = [
+            problems_msg(problems.lang, " × ".join(unique_keys), int(raw.rows[first_pos[p]])) for p in pos
+        ]
+        problems.add_many(raw.file, raw.rows[pos], by_target["family_id"], values, "duplicate", messages=msgs)
+
+
+def problems_msg(lang: str, keys: str, first: int) -> str:
+    from impactkit.io._messages import message
+
+    return message("duplicate", lang, keys=keys, first=first)
+
+
+def _check_wave_dates(
+    staged: pd.DataFrame,
+    dates: np.ndarray,
+    wave_ids: pd.Series,
+    raw: RawTable,
+    problems: Problems,
+    date_col: str,
+    inst: Instrument,
+) -> None:
+    from impactkit.io._messages import message
+
+    order = {w: i for i, w in enumerate(inst.wave_ids)}
+    frame = pd.DataFrame(
+        {
+            "family_id": staged["family_id"].to_numpy(),
+            "w": wave_ids.map(order).to_numpy(dtype=float),
+            "date": dates,
+            "pos": np.arange(len(staged)),
+        }
+    )
+    frame = frame[frame["family_id"].notna() & frame["w"].notna() & frame["date"].notna()]
+    if frame.empty:
+        return
+    # one date per family × wave (long files repeat it on every domain row)
+    firsts = frame.groupby(["family_id", "w"], sort=False).agg(first_date=("date", "first"), first_pos=("pos", "first"))
+    merged = frame.join(firsts, on=["family_id", "w"])
+    odd = merged[merged["date"] != merged["first_date"]]
+    if len(odd):
+        msgs = [
+            message("inconsistent_date", problems.lang, first=int(raw.rows[p]), first_date=d.date().isoformat())
+            for p, d in zip(odd["first_pos"], odd["first_date"], strict=True)
+        ]
+        problems.add_many(raw.file, raw.rows[odd["pos"].to_numpy()], date_col,
+                          raw.frame[date_col].to_numpy()[odd["pos"].to_numpy()], "inconsistent_date", messages=msgs)
+    g = firsts.reset_index().sort_values(["family_id", "w"])
+    prev_date = g.groupby("family_id")["first_date"].shift()
+    prev_pos = g.groupby("family_id")["first_pos"].shift()
+    prev_w = g.groupby("family_id")["w"].shift()
+    bad = (g["first_date"] < prev_date).to_numpy()
+    if bad.any():
+        waves = inst.wave_ids
+        msgs = [
+            message(
+                "wave_order",
+                problems.lang,
+                wave=inst.wave_label(waves[int(w)], problems.lang),
+                previous=inst.wave_label(waves[int(pw)], problems.lang),
+                previous_date=pd.Timestamp(pd_).date().isoformat(),
+                previous_row=int(raw.rows[int(pp)]),
+            )
+            for w, pw, pd_, pp in zip(g["w"][bad], prev_w[bad], prev_date[bad], prev_pos[bad], strict=True)
+        ]
+        pos = g["first_pos"][bad].to_numpy()
+        problems.add_many(raw.file, raw.rows[pos], date_col, raw.frame[date_col].to_numpy()[pos], "wave_order",
+                          messages=msgs)
+
+
+def _melt_wide(
+    staged: pd.DataFrame,
+    dates: np.ndarray,
+    wave_ids: pd.Series,
+    valid: np.ndarray,
+    domain_cols: list[str],
+    inst: Instrument,
+    headers: dict[str, str],
+    raw: RawTable,
+) -> tuple[pd.DataFrame, int]:
+    k = len(domain_cols)
+    sel = np.flatnonzero(valid)
+    m = len(sel)
+    scores = staged[domain_cols].to_numpy(dtype=float)[sel]
+    n_missing = int(sum(raw.frame[headers[c]].isna().to_numpy()[sel].sum() for c in domain_cols))
+    data = pd.DataFrame(
+        {
+            "family_id": np.repeat(staged["family_id"].to_numpy()[sel].astype(str), k),
+            "wave": np.repeat(wave_ids.to_numpy()[sel], k),
+            "assessed_on": np.repeat(dates[sel], k),
+            "domain": np.tile(np.asarray(domain_cols, dtype=object), m),
+            "score": scores.reshape(-1),
+        }
+    )
+    return data, n_missing
+
+
+def _items_long(
+    staged: pd.DataFrame,
+    dates: np.ndarray,
+    wave_ids: pd.Series,
+    valid: np.ndarray,
+    layout: str,
+    item_cols: list[str],
+    inst: Instrument,
+    _missing: np.ndarray | None,
+) -> pd.DataFrame:
+    domain_of = {i.id: i.domain for i in inst.items}
+    if layout == "items_long":
+        ok = valid & staged["item"].isin(domain_of).to_numpy()
+        items = pd.DataFrame(
+            {
+                "family_id": staged["family_id"][ok].astype(str).to_numpy(),
+                "wave": wave_ids[ok].to_numpy(),
+                "assessed_on": dates[ok],
+                "item": staged["item"][ok].to_numpy(),
+                "answer": staged["value"][ok].to_numpy(),
+            }
+        )
+    else:
+        sel = np.flatnonzero(valid)
+        k = len(item_cols)
+        items = pd.DataFrame(
+            {
+                "family_id": np.repeat(staged["family_id"].to_numpy()[sel].astype(str), k),
+                "wave": np.repeat(wave_ids.to_numpy()[sel], k),
+                "assessed_on": np.repeat(dates[sel], k),
+                "item": np.tile(np.asarray(item_cols, dtype=object), len(sel)),
+                "answer": staged[item_cols].to_numpy(dtype=float)[sel].reshape(-1),
+            }
+        )
+    answer = items["answer"].to_numpy(dtype=float)
+    answer = np.where((answer >= inst.scale.min) & (answer <= inst.scale.max), answer, np.nan)
+    items["answer"] = answer
+    reverse = items["item"].map({i.id: i.reverse for i in inst.items}).to_numpy(dtype=bool)
+    items["domain"] = items["item"].map(domain_of)
+    items["scored"] = np.where(reverse, inst.scale.min + inst.scale.max - answer, answer)
+    items["wave"] = pd.Categorical(items["wave"], categories=inst.wave_ids, ordered=True)
+    return items[["family_id", "wave", "assessed_on", "item", "domain", "answer", "scored"]]
+
+
+def score_items(items: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Score item answers into domains (mean of answered items, reverse items already applied).
+
+    A domain score is missing when fewer than ``instrument.min_share_answered`` of its items were
+    answered. Returns the canonical long columns (scores need not be integers).
+    """
+    n_items = pd.Series([i.domain for i in instrument.items]).value_counts()
+    g = items.groupby(["family_id", "wave", "domain"], observed=True, sort=False)
+    agg = g.agg(score=("scored", "mean"), answered=("scored", "count"), assessed_on=("assessed_on", "first"))
+    agg = agg.reset_index()
+    share = agg["answered"] / agg["domain"].map(n_items).to_numpy(dtype=float)
+    agg.loc[(share < instrument.min_share_answered).to_numpy(), "score"] = np.nan
+    return agg[["family_id", "wave", "assessed_on", "domain", "score"]]
+
+
+def _finish(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "family_id": data["family_id"].astype("string"),
+            "wave": pd.Categorical(data["wave"], categories=inst.wave_ids, ordered=True),
+            "assessed_on": pd.to_datetime(data["assessed_on"]).astype("datetime64[ns]"),
+            "domain": pd.Categorical(data["domain"], categories=inst.domain_ids),
+            "score": data["score"].astype("float64"),
+        }
+    )
+    out = out[out["domain"].notna()].reset_index(drop=True)
+    out.attrs["instrument"] = inst
+    return out
+
+
+_ = (ValidationError, CellFailures)

@@ -1,0 +1,85 @@
+"""Matching the headers a user's export has to impactkit's column names.
+
+Headers are compared after :func:`~impactkit.instruments.normalise_label` (case, accents, spaces,
+``_`` and ``-`` ignored), so "Gezin ID", "gezin_id" and "GEZIN-ID" all mean ``family_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from impactkit.instruments import normalise_label
+
+__all__ = ["ALIASES", "PERSONAL_DATA", "match_columns", "personal_data_kind"]
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "family_id": (
+        "family_id", "family", "family id", "gezin", "gezin_id", "gezinsid", "gezinsnummer", "gezinscode",
+        "familie_id", "client_id", "clientnummer", "dossiernummer", "casus_id", "pseudonym",
+    ),
+    "wave": ("wave", "meting", "meetmoment", "moment", "peilmoment", "tijdstip", "time point", "timepoint"),
+    "assessed_on": (
+        "assessed_on", "assessment_date", "date", "datum", "meetdatum", "datum meting", "afnamedatum", "invuldatum",
+    ),
+    "domain": ("domain", "domein", "leefgebied", "levensdomein", "life domain"),
+    "score": ("score", "waarde", "value", "scoring"),
+    "item": ("item", "vraag", "stelling", "question", "item_id"),
+    "answer": ("answer", "antwoord", "response"),
+}
+
+# normalised header fragments that signal personal data, with the kind named in the message
+PERSONAL_DATA: dict[str, str] = {
+    "naam": "name", "name": "name", "voornaam": "name", "achternaam": "name", "surname": "name",
+    "adres": "address", "address": "address", "straat": "address", "street": "address", "postcode": "address",
+    "zip": "address", "huisnummer": "address", "woonplaats": "address",
+    "geboortedatum": "birth date", "birth": "birth date", "dob": "birth date", "geb datum": "birth date",
+    "bsn": "BSN", "burgerservicenummer": "BSN", "sofinummer": "BSN",
+    "email": "e-mail", "e mail": "e-mail", "telefoon": "phone number", "phone": "phone number",
+    "mobiel": "phone number", "iban": "bank account", "rekeningnummer": "bank account",
+}
+
+
+def personal_data_kind(header: str) -> str | None:
+    """The kind of personal data a header suggests, or None."""
+    norm = normalise_label(header)
+    words = norm.split()
+    for frag, kind in PERSONAL_DATA.items():
+        if " " in frag:
+            if frag in norm:
+                return kind
+        elif frag in words or any(w.startswith(frag) or w.endswith(frag) for w in words if len(frag) >= 4):
+            return kind
+    return None
+
+
+def match_columns(
+    headers: Iterable[str],
+    targets: Mapping[str, Iterable[str]],
+    *,
+    column_map: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], list[str], list[tuple[str, str]]]:
+    """Map each header to a target name.
+
+    Returns ``(mapping header -> target, unmatched headers, clashes (header, target))``.
+    A user ``column_map`` (header as written -> target) wins over aliases.
+    """
+    lookup: dict[str, str] = {}
+    for target, aliases in targets.items():
+        for alias in (target, *aliases):
+            lookup.setdefault(normalise_label(alias), target)
+    user = {normalise_label(k): v for k, v in (column_map or {}).items()}
+    mapping: dict[str, str] = {}
+    unmatched: list[str] = []
+    clashes: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for h in headers:
+        norm = normalise_label(h)
+        target = user.get(norm) or lookup.get(norm)
+        if target is None:
+            unmatched.append(h)
+        elif target in taken:
+            clashes.append((h, target))
+        else:
+            mapping[h] = target
+            taken.add(target)
+    return mapping, unmatched, clashes
