@@ -1,0 +1,34 @@
+"""Repeated-measures statistics on the canonical long frame, matching R.
+
+Every function takes the canonical long assessment frame first and keyword-only options after,
+and returns a tidy result table (a DataFrame with ``summary()``, ``figure()`` and notes).
+"""
+
+from impactkit.measures._attrition import Attrition, attrition
+from impactkit.measures._change import change
+from impactkit.measures._describe import describe, transitions
+from impactkit.measures._omnibus import omnibus
+from impactkit.measures._reliable import cronbach_alpha, reliable_change
+from impactkit.measures._results import (
+    ChangeResult,
+    DescribeResult,
+    OmnibusResult,
+    ReliableChangeResult,
+    TransitionsResult,
+)
+
+__all__ = [
+    "Attrition",
+    "ChangeResult",
+    "DescribeResult",
+    "OmnibusResult",
+    "ReliableChangeResult",
+    "TransitionsResult",
+    "attrition",
+    "change",
+    "cronbach_alpha",
+    "describe",
+    "omnibus",
+    "reliable_change",
+    "transitions",
+]

@@ -1,0 +1,394 @@
+"""Reliable and clinically significant change (Jacobson & Truax 1991) and Cronbach's alpha.
+
+Per family and domain::
+
+    RCI = (x2 - x1) / S_diff,   S_diff = sqrt(2) * SE,   SE = SD_1 * sqrt(1 - r)
+
+where SD_1 is the SD of the baseline scores and r the reliability.  A change is reliable when
+``|RCI| > critical`` (1.96, a two-sided 5% level).  Cut-offs for "recovered" (Jacobson & Truax
+1991, p. 13), with M/SD of the baseline sample (dysfunctional) and of a normative (functional)
+population, written for a scale where higher is better:
+
+* ``a``: M_1 + 2 SD_1 (beyond the range of the baseline population);
+* ``b``: M_0 - 2 SD_0 (within the range of the normative population; needs ``norms``);
+* ``c``: (SD_0 M_1 + SD_1 M_0) / (SD_0 + SD_1) (closer to the normative mean; needs ``norms``);
+* ``"sufficient"``: the instrument's sufficient level (the default when it has one).
+
+Signs flip for a scale where lower is better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from impactkit._canonical import instrument_of
+from impactkit._result import ResultFrame
+from impactkit.errors import DesignError, ParameterError
+from impactkit.instruments import Instrument
+from impactkit.measures._change import _domain_index
+from impactkit.measures._cube import cube, group_codes, resolve_wave
+from impactkit.measures._results import ReliableChangeResult
+
+__all__ = ["CATEGORIES", "FAMILY_CATEGORIES", "cronbach_alpha", "reliable_change"]
+
+CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated"]
+FAMILY_CATEGORIES = ["recovered", "improved", "unchanged", "mixed", "deteriorated"]
+_CUTOFFS = ("a", "b", "c", "sufficient")
+
+
+def _per_domain(value: object, domains: list[str], name: str, func: str) -> dict[str, object]:
+    if value is None:
+        return dict.fromkeys(domains)
+    if isinstance(value, Mapping):
+        bad = [k for k in value if k not in domains]
+        if bad:
+            raise ParameterError(
+                f"The {name!r} parameter of {func} has unknown domains {bad}; expected keys among {domains}."
+            )
+        return {d: value.get(d) for d in domains}
+    return dict.fromkeys(domains, value)
+
+
+def reliable_change(
+    data: pd.DataFrame,
+    *,
+    baseline: str | None = None,
+    followup: str | None = None,
+    reliability: float | Mapping[str, float] | None = None,
+    cutoff: str | float | Mapping[str, float] | None = None,
+    norms: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
+    sd: float | Mapping[str, float] | None = None,
+    critical: float = 1.96,
+    level: str = "domain",
+    items: pd.DataFrame | None = None,
+    by: str | pd.Series | Mapping[str, object] | None = None,
+    families: pd.DataFrame | None = None,
+    domains: list[str] | None = None,
+    instrument: Instrument | None = None,
+) -> ReliableChangeResult:
+    """Jacobson-Truax reliable change per family × domain, or an overall class per family.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Canonical long assessment frame.
+    baseline, followup : str or None
+        Wave ids (default: the instrument's first and last wave).
+    reliability : float or mapping, optional
+        Reliability r per domain (a float for all). Default: the instrument's domain
+        reliabilities; where those are missing and ``items`` are given, Cronbach's alpha of the
+        baseline items (:func:`cronbach_alpha`).
+    cutoff : {"a", "b", "c", "sufficient"}, float or mapping, optional
+        The threshold for "recovered" (see the module notes). Default: ``"sufficient"`` when the
+        instrument defines a sufficient level, else ``"a"``.
+    norms : (mean, sd) or mapping of domain → (mean, sd), optional
+        Normative (functional) population, needed for cut-offs ``b`` and ``c``.
+    sd : float or mapping, optional
+        SD_1 for the standard error; default the SD (n - 1) of all observed baseline scores of
+        the domain.
+    critical : float
+        |RCI| above which a change is reliable (1.96).
+    level : {"domain", "family"}
+        ``"domain"``: one row per family × domain; ``"family"``: one row per family.
+    items : DataFrame, optional
+        Item answers (``family_id, wave, item, answer``) for Cronbach's alpha.
+    by, families
+        Adds the subgroup of each family as the first column (see :func:`change`).
+    domains : list of str, optional
+        Domains to classify (default: all).
+    instrument : Instrument, optional
+        Defaults to ``data.attrs["instrument"]``.
+
+    Returns
+    -------
+    ReliableChangeResult
+        ``level="domain"``: ``family_id, domain, baseline_score, followup_score, rci,
+        category`` with category ``recovered`` (reliable improvement that crosses the cut-off:
+        baseline on the dysfunctional side, followup at or beyond it), ``improved`` (reliable
+        improvement, not recovered), ``unchanged`` or ``deteriorated`` (reliable worsening).
+        ``level="family"``: ``family_id, n_domains, n_recovered, n_improved, n_unchanged,
+        n_deteriorated, category``, the overall class: ``deteriorated`` when some domain
+        reliably worsened and none improved, ``mixed`` when both happened, ``recovered`` when
+        no domain worsened and at least one recovered, ``improved`` when none worsened and at
+        least one improved, else ``unchanged``. ``meta["parameters"]`` holds per domain the
+        ``sd, reliability, se_diff, cutoff`` used.
+
+    Notes
+    -----
+    Missing data: a family × domain is classified only when both waves are observed (complete
+    pairs); families with no complete domain are left out of ``level="family"``. Implicit and
+    explicit missing give the same result; nothing is imputed.
+
+    Raises
+    ------
+    DesignError
+        A domain without reliability, fewer than two baseline scores, zero SD, or no
+        complete pair at all.
+    """
+    func = "reliable_change"
+    if level not in ("domain", "family"):
+        raise ParameterError(
+            f"The 'level' parameter of {func} must be one of 'domain', 'family'. Got {level!r} instead."
+        )
+    c = cube(data, func, instrument)
+    inst = c.instrument
+    b = resolve_wave(c, baseline, "baseline", func, default=0)
+    f = resolve_wave(c, followup, "followup", func, default=-1)
+    if b == f:
+        raise ParameterError(f"The 'baseline' and 'followup' parameters of {func} must differ.")
+    dom_idx = _domain_index(c.domains, domains, func)
+    doms = [c.domains[d] for d in dom_idx]
+    rel = _reliabilities(reliability, items, inst, doms, c.waves[b], func)
+    sds = _per_domain(sd, doms, "sd", func)
+    norm = _per_domain(norms, doms, "norms", func)
+    if cutoff is None:
+        cutoff = "sufficient" if inst.sufficient is not None else "a"
+    cuts = _per_domain(cutoff, doms, "cutoff", func)
+    sign = 1.0 if inst.scale.higher_is_better else -1.0
+    name, codes, labels = group_codes(c, by, data, families, func)
+
+    params = []
+    fam_idx, dom_col, x1s, x2s, rcis, cats = [], [], [], [], [], []
+    for d, dom in zip(dom_idx, doms, strict=True):
+        x, y = c.values[:, d, b], c.values[:, d, f]
+        base = x[~np.isnan(x)]
+        sd1 = float(sds[dom]) if sds[dom] is not None else (base.std(ddof=1) if base.size > 1 else np.nan)
+        if not np.isfinite(sd1) or sd1 <= 0:
+            raise DesignError(
+                f"{func}: domain {dom!r} has {base.size} baseline score(s) with SD {sd1:g}; the RCI needs a "
+                "positive SD. Pass sd={...} from a norm group or leave the domain out with domains=[...]."
+            )
+        r = rel[dom]
+        se_diff = sd1 * np.sqrt(2) * np.sqrt(1 - r)
+        cut = _cutoff(cuts[dom], norm[dom], base, sign, inst, dom, func)
+        ok = ~np.isnan(x) & ~np.isnan(y)
+        xi, yi = x[ok], y[ok]
+        rci = (yi - xi) / se_diff
+        gain = sign * rci
+        reliable_up, reliable_down = gain > critical, gain < -critical
+        crossed = (sign * (xi - cut) < 0) & (sign * (yi - cut) >= 0)
+        cat = np.where(reliable_up & crossed, 0, np.where(reliable_up, 1, np.where(reliable_down, 3, 2)))
+        fam_idx.append(np.flatnonzero(ok))
+        dom_col.append(np.full(ok.sum(), len(dom_col)))
+        x1s.append(xi)
+        x2s.append(yi)
+        rcis.append(rci)
+        cats.append(cat)
+        params.append({"domain": dom, "n": int(ok.sum()), "sd": sd1, "reliability": r, "se_diff": se_diff,
+                       "cutoff": cut, "cutoff_rule": str(cuts[dom])})  # fmt: skip
+    fam = np.concatenate(fam_idx)
+    if fam.size == 0:
+        raise DesignError(
+            f"{func}: no family has scores at both {c.waves[b]!r} and {c.waves[f]!r} in any domain."
+        )
+    cat = np.concatenate(cats)
+    table = pd.DataFrame(
+        {
+            "family_id": c.families.to_numpy()[fam],
+            "domain": pd.Categorical.from_codes(np.concatenate(dom_col), categories=doms),
+            "baseline_score": np.concatenate(x1s),
+            "followup_score": np.concatenate(x2s),
+            "rci": np.concatenate(rcis),
+            "category": pd.Categorical.from_codes(cat, categories=CATEGORIES, ordered=True),
+        }
+    )
+    if level == "family":
+        table = _overall(table)
+        fam = pd.Index(c.families).get_indexer(table["family_id"])
+    if name is not None:
+        grp = np.asarray(labels, dtype=object)[codes[fam]] if len(labels) else np.array([])
+        table.insert(0, name, np.where(codes[fam] >= 0, grp, None))
+    notes = [
+        f"Jacobson-Truax RCI ({c.waves[b]} → {c.waves[f]}); reliable when |RCI| > {critical:g}.",
+        "Complete pairs per domain; nothing imputed.",
+        f"Reliability from {_rel_source(reliability, items, inst)}; SD_1 "
+        + ("given." if sd is not None else "of all observed baseline scores per domain."),
+        f"Cut-off for recovered: {cutoff!s}.",
+    ]
+    if level == "family":
+        notes.append(
+            "Family class: deteriorated if some domain reliably worsened and none improved; mixed if both; "
+            "recovered if none worsened and one or more recovered; improved if none worsened and one or "
+            "more improved; else unchanged."
+        )
+    meta = {"level": level, "baseline": c.waves[b], "followup": c.waves[f], "instrument": inst,
+            "parameters": pd.DataFrame(params), "critical": critical, "by": name, "notes": notes}  # fmt: skip
+    return ReliableChangeResult(table, meta=meta)
+
+
+def _overall(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per family: counts per category and the overall class (documented above)."""
+    codes = table["category"].cat.codes.to_numpy()
+    fam_codes, fams = pd.factorize(table["family_id"], sort=True)
+    counts = np.zeros((len(fams), len(CATEGORIES)), dtype=np.int64)
+    np.add.at(counts, (fam_codes, codes), 1)
+    rec, imp, _unch, det = counts.T
+    up = rec + imp
+    cls = np.select(
+        [(det > 0) & (up == 0), (det > 0) & (up > 0), rec > 0, imp > 0],
+        ["deteriorated", "mixed", "recovered", "improved"],
+        default="unchanged",
+    )
+    return pd.DataFrame(
+        {
+            "family_id": np.asarray(fams),
+            "n_domains": counts.sum(axis=1),
+            "n_recovered": rec,
+            "n_improved": imp,
+            "n_unchanged": counts[:, 2],
+            "n_deteriorated": det,
+            "category": pd.Categorical(cls, categories=FAMILY_CATEGORIES, ordered=True),
+        }
+    )
+
+
+def _rel_source(reliability: object, items: pd.DataFrame | None, inst: Instrument) -> str:
+    if reliability is not None:
+        return "the 'reliability' argument"
+    if items is not None:
+        return "the instrument, else Cronbach's alpha of the baseline items"
+    return f"the instrument ({inst.reliability_source or inst.id})"
+
+
+def _reliabilities(
+    reliability: object,
+    items: pd.DataFrame | None,
+    inst: Instrument,
+    doms: list[str],
+    wave: str,
+    func: str,
+) -> dict[str, float]:
+    given = _per_domain(reliability, doms, "reliability", func)
+    alpha: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for dom in doms:
+        r = given[dom] if given[dom] is not None else inst.reliability(dom)
+        if r is None and items is not None:
+            if not alpha:
+                tab = cronbach_alpha(items, wave=wave, instrument=inst)
+                alpha = dict(zip(tab["domain"], tab["alpha"], strict=True))
+            r = alpha.get(dom)
+        if r is None or not np.isfinite(r):
+            raise DesignError(
+                f"{func}: no reliability for domain {dom!r}. Pass reliability=0.8 (or a mapping per domain), "
+                "set it in the instrument, or give item answers with items=... for Cronbach's alpha."
+            )
+        if not 0 < float(r) < 1:
+            raise ParameterError(
+                f"The 'reliability' parameter of {func} must lie strictly between 0 and 1. "
+                f"Got {r!r} for {dom!r}."
+            )
+        out[dom] = float(r)
+    return out
+
+
+def _cutoff(
+    rule: object,
+    norm: object,
+    base: np.ndarray,
+    sign: float,
+    inst: Instrument,
+    dom: str,
+    func: str,
+) -> float:
+    if isinstance(rule, int | float) and not isinstance(rule, bool):
+        return float(rule)
+    if rule not in _CUTOFFS:
+        raise ParameterError(
+            f"The 'cutoff' parameter of {func} must be one of {list(_CUTOFFS)}, a number or a mapping. "
+            f"Got {rule!r} instead."
+        )
+    if rule == "sufficient":
+        if inst.sufficient is None:
+            raise ParameterError(
+                f"The 'cutoff' parameter of {func} is 'sufficient' but instrument {inst.id!r} defines no "
+                "sufficient level. Use 'a', or 'b'/'c' with norms=(mean, sd)."
+            )
+        return float(inst.sufficient)
+    m1, s1 = float(base.mean()), float(base.std(ddof=1))
+    if rule == "a":
+        return m1 + sign * 2 * s1
+    if norm is None:
+        raise ParameterError(
+            f"The 'norms' parameter of {func} is needed for cut-off {rule!r} (domain {dom!r}): "
+            "pass norms=(mean, sd) of a functional population, or a mapping per domain."
+        )
+    try:
+        m0, s0 = (float(v) for v in norm)  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as err:
+        raise ParameterError(
+            f"The 'norms' parameter of {func} must be (mean, sd) per domain. Got {norm!r} for {dom!r}."
+        ) from err
+    if rule == "b":
+        return m0 - sign * 2 * s0
+    return (s0 * m1 + s1 * m0) / (s0 + s1)
+
+
+def cronbach_alpha(
+    items: pd.DataFrame,
+    *,
+    wave: str | None = None,
+    instrument: Instrument | None = None,
+) -> ResultFrame:
+    """Cronbach's alpha per domain from item answers at one wave.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Long item answers with columns ``family_id, wave, item, answer``; items are mapped to
+        domains (and reversed where marked) by the instrument.
+    wave : str, optional
+        The wave to use (default: the instrument's first wave).
+    instrument : Instrument, optional
+        Defaults to ``items.attrs["instrument"]``; it must define items.
+
+    Returns
+    -------
+    ResultFrame
+        One row per domain with items: ``domain, n_items, n, alpha`` with
+        alpha = k/(k - 1) (1 - sum of item variances / variance of the sum score).
+
+    Notes
+    -----
+    Missing data: listwise deletion per domain (only families that answered every item of the
+    domain at that wave count); nothing is imputed. On complete data this is R's
+    ``psych::alpha(x)$total$raw_alpha``. Reverse items are scored ``min + max - answer`` first.
+    Domains with fewer than two items or two complete families get NaN.
+    """
+    func = "cronbach_alpha"
+    inst = instrument_of(items, instrument)
+    if not inst.items:
+        raise DesignError(
+            f"{func}: instrument {inst.id!r} defines no items; alpha needs item-to-domain scoring."
+        )
+    need = ["family_id", "wave", "item", "answer"]
+    missing = [col for col in need if col not in items.columns]
+    if missing:
+        raise ParameterError(f"The 'items' parameter of {func} must have columns {need}; missing {missing}.")
+    wave = wave if wave is not None else inst.wave_ids[0]
+    w = items["wave"].astype(str).map(lambda v: inst.match_wave(v) or v)
+    sub = items.loc[w == wave]
+    wide = sub.pivot_table(index="family_id", columns="item", values="answer", aggfunc="first")
+    lo, hi = inst.scale.min, inst.scale.max
+    rows = []
+    for dom in inst.domain_ids:
+        its = [it for it in inst.items if it.domain == dom]
+        if not its:
+            continue
+        cols = [it.id for it in its if it.id in wide.columns]
+        mat = wide.reindex(columns=[it.id for it in its]).to_numpy(dtype=float)
+        rev = np.array([it.reverse for it in its])
+        mat[:, rev] = lo + hi - mat[:, rev]
+        mat = mat[~np.isnan(mat).any(axis=1)]
+        k, n = mat.shape[1], mat.shape[0]
+        if k < 2 or n < 2 or len(cols) < k:
+            alpha = np.nan
+        else:
+            total_var = mat.sum(axis=1).var(ddof=1)
+            alpha = k / (k - 1) * (1 - mat.var(axis=0, ddof=1).sum() / total_var) if total_var > 0 else np.nan
+        rows.append({"domain": dom, "n_items": k, "n": n, "alpha": alpha})
+    notes = [f"Wave {wave}; listwise complete families per domain; reverse items scored min + max - answer."]
+    return ResultFrame(pd.DataFrame(rows), meta={"wave": wave, "notes": notes})
