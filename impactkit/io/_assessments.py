@@ -41,6 +41,8 @@ class AssessmentRead:
     file: str
     rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     items: pd.DataFrame | None = None
+    family_rows: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # impactkit name -> header as written
 
 
 def read_assessments(
@@ -301,7 +303,10 @@ def stage_assessments(
     data.attrs["n_missing_scores"] = n_missing
     data.attrs["layout"] = layout
     data.attrs["source"] = raw.file
-    return AssessmentRead(data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame)
+    ids = staged["family_id"]
+    keep = ids.notna().to_numpy() & ~ids.duplicated().to_numpy()
+    family_rows = dict(zip(ids[keep].astype(str), raw.rows[keep].tolist(), strict=True))
+    return AssessmentRead(data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target)
 
 
 def _map_values(raw: pd.Series, fn) -> pd.Series:  # type: ignore[no-untyped-def]

@@ -53,8 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "end_before_start": ("end date lies before the start date ({start})", "einddatum ligt vóór de startdatum ({start})"),
     "unknown_family": (
-        "family not found in the families table ({file})",
-        "gezin staat niet in de gezinnentabel ({file})",
+        "family not found in the families table ({table})",
+        "gezin staat niet in de gezinnentabel ({table})",
     ),
     "empty_file": ("the file holds no data rows", "het bestand bevat geen gegevensrijen"),
     "unreadable": ("cannot read the file: {reason}", "kan het bestand niet lezen: {reason}"),
