@@ -1,8 +1,9 @@
 """impactkit: does informal family support work, and does it pay?
 
 >>> import impactkit as ik
->>> ik.builtin("default").domain_ids[:3]
-['finances', 'housing', 'social_network']
+>>> data = ik.read_assessments("data/sample/assessments.csv", today="2026-11-01")
+>>> data["domain"].nunique()
+9
 """
 
 from impactkit._canonical import canonical
@@ -17,8 +18,22 @@ from impactkit.errors import (
     ValidationError,
 )
 from impactkit.instruments import Instrument, builtin
+from impactkit.io import (
+    Dataset,
+    ValidationReport,
+    read_assessments,
+    read_dataset,
+    read_families,
+    read_items,
+    read_table,
+    score_items,
+    validate,
+)
+from impactkit.pseudonym import pseudonymise
+from impactkit.sample import make_sample as sample
 
 __all__ = [
+    "Dataset",
     "DesignError",
     "ImpactkitError",
     "ImpactkitWarning",
@@ -27,7 +42,17 @@ __all__ = [
     "ParameterError",
     "ScenarioError",
     "ValidationError",
+    "ValidationReport",
     "__version__",
     "builtin",
     "canonical",
+    "pseudonymise",
+    "read_assessments",
+    "read_dataset",
+    "read_families",
+    "read_items",
+    "read_table",
+    "sample",
+    "score_items",
+    "validate",
 ]

@@ -1,0 +1,46 @@
+# The README's commands. Every target works on a fresh machine with Python >= 3.11.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := out
+
+.PHONY: report test lint typecheck bench lab sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebook]"
+	touch $(STAMP)
+
+## report: create .venv, install, render the annual report from data/sample/ and print its path
+report: $(STAMP)
+	@mkdir -p $(OUT)
+	@$(BIN)/impactkit validate data/sample --json > $(OUT)/validation.json || (cat $(OUT)/validation.json; exit 1)
+	@echo "$(abspath $(OUT)/validation.json)"
+
+## test: ruff + the whole test suite (browser and notebook tests included)
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check impactkit tests benchmarks
+	$(BIN)/ruff format --check impactkit tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy impactkit
+
+## bench: speed and memory targets (never timed tests)
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## lab: JupyterLab on notebooks/
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## sample: regenerate data/sample/ (byte for byte the committed files)
+sample: $(STAMP)
+	$(BIN)/impactkit sample --families 350 --seed 20241 --out data/sample
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,118 @@
+"""``impactkit validate`` and ``impactkit sample``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from impactkit.cli._app import EXIT_INVALID, EXIT_OK, EXIT_USAGE, app, console, err_console
+from impactkit.errors import ImpactkitError, ValidationError
+
+
+def usage_error(err: Exception) -> typer.Exit:
+    """Print a usage/definition error in one line and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {err}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def print_problems(problems, *, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Print every problem as a table row: file, row, column, value, message."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in ("file", "row", "column", "value", "message"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("row",))
+    for rec in problems.itertuples(index=False):
+        table.add_row(Path(str(rec.file)).name, str(rec.row), str(rec.column), str(rec.value), str(rec.message))
+    console.print(table)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="An assessments file (CSV, Excel, Parquet) or a folder like data/sample.")],
+    families: Annotated[Path | None, typer.Option(help="The families table, if not in the folder.")] = None,
+    instrument: Annotated[str | None, typer.Option(help="Instrument file (.toml/.yaml) or shipped name.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the messages: nl or en.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    pseudonymise: Annotated[
+        Path | None,
+        typer.Option(help="Write a pseudonymised copy (HMAC-SHA256, key from $IMPACTKIT_PSEUDONYM_KEY) to this folder."),
+    ] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (else the environment variable).")] = None,
+    today: Annotated[str | None, typer.Option(help="Treat dates after this day as future (default: today).")] = None,
+) -> None:
+    """Check an export against the data contract and list every problem (exit 1 when invalid)."""
+    import impactkit as ik
+
+    if lang not in ("nl", "en"):
+        raise usage_error(ValueError(f"--lang must be nl or en. Got {lang!r} instead."))
+    try:
+        report = ik.validate(path, families=families, instrument=instrument, lang=lang, today=today)
+    except ValidationError as err:  # pragma: no cover - validate collects instead of raising
+        report = None
+        print_problems(err.problems, title="Problems")
+        raise typer.Exit(EXIT_INVALID) from err
+    except ImpactkitError as err:
+        raise usage_error(err) from err
+    if as_json:
+        console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif report.valid:
+        ds = report.dataset
+        assert ds is not None  # noqa: S101
+        console.print(
+            f"[bold]valid[/]: {report.n_rows} rows, {ds.n_families} families, instrument {ds.instrument.id}, "
+            f"{report.missing_scores} missing scores (kept as missing, never imputed)"
+        )
+        console.print(ds.summary().to_string(index=False))
+    else:
+        print_problems(report.problems, title=f"{len(report.problems)} problem(s) in {path}")
+        console.print(f"[bold red]invalid[/]: {len(report.problems)} problem(s); nothing was analysed.")
+    if pseudonymise is not None and report.valid:
+        try:
+            written = _write_pseudonymised(report.dataset, pseudonymise, key_file)
+        except ImpactkitError as err:
+            raise usage_error(err) from err
+        if not as_json:
+            console.print(f"pseudonymised copy: {', '.join(str(p) for p in written)}")
+    raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+def _write_pseudonymised(ds, out: Path, key_file: Path | None) -> list[Path]:  # type: ignore[no-untyped-def]
+    from impactkit.pseudonym import load_key, pseudonymise
+
+    key = load_key(key_file=key_file)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("assessments", "families", "counterfactuals", "care_used"):
+        frame = getattr(ds, name)
+        if frame is None:
+            continue
+        p = out / f"{name}.csv"
+        pseudonymise(frame, key=key).to_csv(p, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        written.append(p)
+    for name in ("programme_costs", "prices"):
+        frame = getattr(ds, name)
+        if frame is not None:
+            p = out / f"{name}.csv"
+            frame.to_csv(p, index=False, lineterminator="\n")
+            written.append(p)
+    return written
+
+
+@app.command()
+def sample(
+    families: Annotated[int, typer.Option(help="Number of families.")] = 350,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20241,
+    out: Annotated[Path, typer.Option(help="Folder to write.")] = Path("data/sample"),
+) -> None:
+    """Write a realistic synthetic cohort (seeded; reruns reproduce the files byte for byte)."""
+    from impactkit.sample import write_sample
+
+    try:
+        written = write_sample(out, families, seed=seed)
+    except ImpactkitError as err:
+        raise usage_error(err) from err
+    for p in written:
+        console.print(str(p))
