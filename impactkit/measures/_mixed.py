@@ -139,21 +139,20 @@ def _optimise(prof: _Profile) -> tuple[float, str]:
         lambda phi: prof.deviance(np.exp(phi)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-10}
     )
     u = float(np.exp(res.x))
-    for _ in range(6):  # Newton on u from Brent's answer, kept only while it lowers the criterion
+    for _ in range(8):  # Newton on u from Brent's answer, kept only while it lowers the criterion
         d1, d2 = prof.slope(u)
-        if d2 <= 0:
+        if d2 <= 0 or abs(d1) <= 1e-14 * d2 * u:
             break
-        step = d1 / d2
-        u_new = u - step
-        if u_new <= 0 or prof.deviance(u_new) > prof.deviance(u) + 1e-12:
+        u_new = u - d1 / d2
+        dev = prof.deviance(u)
+        if u_new <= 0 or prof.deviance(u_new) > dev + 1e-11 * (1.0 + abs(dev)):
             break
         u = u_new
-        if abs(step) < 1e-14 * max(u, 1e-300):
-            break
     if slope0 >= 0 and prof.deviance(0.0) <= prof.deviance(u):
         return 0.0, "singular"
-    d1 = prof.slope(u)[0]
-    if abs(d1 * u) > 1e-5:  # derivative w.r.t. log λ should vanish at an interior optimum
+    d1, d2 = prof.slope(u)
+    # at an interior optimum the Newton step (in log λ) must be negligible
+    if not (d2 > 0 and abs(d1 / d2) <= 1e-7 * u) and abs(d1 * u) > 1e-6:
         return u, "not_converged"
     return u, "singular" if np.sqrt(u) < 1e-4 else "ok"
 
