@@ -1,0 +1,267 @@
+"""The cost model, vectorised over parameter draws.
+
+Every quantity carries a leading draws axis ``D``: the deterministic evaluation is ``D = 1`` at the
+base values, the PSA is ``D = draws``, the tornado is ``D = 2 × parameters``.  Shapes:
+payers ``Y``, care paths ``P``, care types ``K``, cohorts ``C``, years per cohort ``H`` (the horizon)
+and calendar years ``N = C_span + H - 1``.
+
+For one cohort ``c`` (families starting in year ``c``) and its year ``h`` (1..H) the avoided cost is
+the SROI chain
+
+    avoided[c, h] = (Σ_p cases[c, p] × case_cost[p, h] − used[c, h])
+                    × (1 − deadweight) × (1 − displacement) × (1 − attribution) × (1 − dropoff)^(h − 1)
+
+where ``case_cost[p]`` is one family's care on path ``p`` (units × indexed price, split over payers),
+plus ``probability × case_cost[q]`` shifted by ``after_years`` for every escalation ``p → q``.
+Expected cases are recorded likelihoods (fixed) plus, per group of families sharing the same matching
+rules, ``count × max(rule probabilities)`` (or the path's prevalence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from impactkit.costs._money import discount_factors
+from impactkit.costs._scenario import Scenario
+
+__all__ = ["Model", "Outcome", "base_theta", "run"]
+
+
+@dataclass
+class Model:
+    """The compiled structure of one evaluation (no parameter values).
+
+    Attributes
+    ----------
+    scenario : Scenario
+    n_cohorts : int
+        Number of start years (cohort ``c`` starts in calendar year index ``c``).
+    fixed_cases : ndarray (C, P)
+        Sum of recorded likelihoods per cohort and path.
+    groups : list of (cohort, path index, count, parameter names)
+        Families whose likelihood is the maximum of these parameters.
+    used_units : ndarray (C, H, K)
+        Units of care actually used, per cohort, year since start and care type.
+    families : ndarray (C,)
+        Families per cohort (drives per-family and per-FTE programme cost).
+    fte : ndarray (C,) or None
+        Coordinator FTE per cohort year; None derives it from the caseload parameter.
+    programme_amounts : ndarray (N,) or None
+        Recorded programme cost per calendar year (report-year prices); replaces the scenario's
+        programme items when given.
+    """
+
+    scenario: Scenario
+    n_cohorts: int
+    fixed_cases: np.ndarray
+    groups: list[tuple[int, int, float, tuple[str, ...]]]
+    used_units: np.ndarray
+    families: np.ndarray
+    fte: np.ndarray | None = None
+    programme_amounts: np.ndarray | None = None
+    paths: list[str] = field(default_factory=list)
+    care_types: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.paths = list(self.scenario.paths)
+        self.care_types = list(self.scenario.prices)
+
+    @property
+    def horizon(self) -> int:
+        return self.scenario.horizon
+
+    @property
+    def n_years(self) -> int:
+        return self.n_cohorts + self.horizon - 1
+
+
+@dataclass
+class Outcome:
+    """Results for D parameter rows (money in report-year prices, PV = present value)."""
+
+    gross_pv: np.ndarray  # (D,) avoided cost after all adjustments
+    cost_pv: np.ndarray  # (D,) programme cost
+    before_adjustment_pv: np.ndarray  # (D,) avoided cost before deadweight/attribution/displacement
+    attributed: np.ndarray  # (D,) (1 - dw)(1 - disp)(1 - attr)
+    saves_pv: np.ndarray  # (D, Y)
+    invests_pv: np.ndarray  # (D, Y)
+    avoided: np.ndarray | None = None  # (D, Y, N) undiscounted, adjusted
+    invests: np.ndarray | None = None  # (D, Y, N) undiscounted
+    path_cf_pv: np.ndarray | None = (
+        None  # (D, P + 1; last: other care) expected counterfactual care, PV, unadjusted
+    )
+    path_used_pv: np.ndarray | None = None  # (D, P) care used, PV, unadjusted
+    path_avoided_pv: np.ndarray | None = None  # (D, P) adjusted
+    case_cost: np.ndarray | None = None  # (D, P, Y, H) one case, undiscounted
+    cases: np.ndarray | None = None  # (D, C, P)
+    df_effects: np.ndarray | None = None  # (D, N)
+    decay: np.ndarray | None = None  # (D, H)
+
+    @property
+    def net_pv(self) -> np.ndarray:
+        return self.gross_pv - self.cost_pv
+
+    @property
+    def bcr(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                self.cost_pv > 0, self.gross_pv / np.where(self.cost_pv > 0, self.cost_pv, 1), np.nan
+            )
+
+
+def base_theta(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Every parameter at its base value, as arrays of one draw."""
+    return {p.name: np.array([p.value]) for p in scenario.params()}
+
+
+def _shift(x: np.ndarray, by: int) -> np.ndarray:
+    """Shift the last axis right by ``by`` years (zeros in front, truncated at the end)."""
+    if by == 0:
+        return x
+    out = np.zeros_like(x)
+    if by < x.shape[-1]:
+        out[..., by:] = x[..., : x.shape[-1] - by]
+    return out
+
+
+def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> Outcome:
+    """Evaluate the model for every row of ``theta`` (name → array of shape (D,))."""
+    s = model.scenario
+    payer_ix = {p: i for i, p in enumerate(s.payer_ids)}
+    n_y, n_h, n_n, n_c = len(payer_ix), model.horizon, model.n_years, model.n_cohorts
+    d = len(next(iter(theta.values())))
+    one = np.ones(d)
+
+    # unit prices in report-year euros, and each care type's payer split
+    split = np.zeros((len(model.care_types), n_y))
+    price = np.empty((d, len(model.care_types)))
+    for k, ct in enumerate(model.care_types):
+        pr = s.prices[ct]
+        price[:, k] = theta[pr.price.name] * pr.index
+        for pid, share in pr.payers:
+            split[k, payer_ix[pid]] = share
+
+    # one case per path, with escalations (targets first)
+    pidx = {p: i for i, p in enumerate(model.paths)}
+    case = np.zeros((d, len(model.paths), n_y, n_h))
+    for pid in s.path_order:
+        path = s.paths[pid]
+        stream = np.zeros((d, n_y, n_h))
+        for comp in path.components:
+            k = model.care_types.index(comp.care_type)
+            lo, hi = comp.start_year - 1, min(comp.start_year - 1 + comp.years, n_h)
+            if lo >= n_h:
+                continue
+            amount = theta[comp.units_per_year.name] * price[:, k]  # (D,)
+            stream[:, :, lo:hi] += (amount[:, None] * split[k][None, :])[:, :, None]
+        for esc in path.escalations:
+            stream += theta[esc.probability.name][:, None, None] * _shift(
+                case[:, pidx[esc.to]], esc.after_years
+            )
+        case[:, pidx[pid]] = stream
+
+    # expected cases per cohort and path
+    cases = np.broadcast_to(model.fixed_cases, (d, n_c, len(model.paths))).copy()
+    for c, p, count, names in model.groups:
+        prob = theta[names[0]] if len(names) == 1 else np.max(np.stack([theta[n] for n in names]), axis=0)
+        cases[:, c, p] += count * prob
+
+    dw, disp, attr = theta[s.deadweight.name], theta[s.displacement.name], theta[s.attribution.name]
+    attributed = (1 - dw) * (1 - disp) * (1 - attr)
+    decay = np.power((1 - theta[s.dropoff.name])[:, None], np.arange(n_h)[None, :])  # (D, H)
+    df_e = discount_factors(theta[s.discount_effects.name], n_n)  # (D, N)
+    df_c = discount_factors(theta[s.discount_costs.name], n_n)
+
+    # counterfactual minus used care, per cohort, placed in calendar years (before adjustment)
+    cf = np.zeros((d, n_y, n_n))
+    used = np.zeros((d, n_y, n_n))
+    used_cost = np.einsum("chk,dk,ky->dcyh", model.used_units, price, split)  # (D, C, Y, H)
+    for c in range(n_c):
+        cf[:, :, c : c + n_h] += np.einsum("dp,dpyh->dyh", cases[:, c], case) * decay[:, None, :]
+        used[:, :, c : c + n_h] += used_cost[:, c] * decay[:, None, :]
+    net_care = cf - used  # (D, Y, N), drop-off applied, before deadweight etc.
+    saves_before = np.einsum("dyn,dn->dy", net_care, df_e)
+    saves_pv = saves_before * attributed[:, None]
+
+    invests = _programme(model, theta, d, payer_ix)
+    invests_pv = np.einsum("dyn,dn->dy", invests, df_c)
+
+    out = Outcome(
+        gross_pv=saves_pv.sum(axis=1),
+        cost_pv=invests_pv.sum(axis=1),
+        before_adjustment_pv=saves_before.sum(axis=1),
+        attributed=attributed * one,
+        saves_pv=saves_pv,
+        invests_pv=invests_pv,
+    )
+    if detail:
+        out.avoided = net_care * attributed[:, None, None]
+        out.invests = invests
+        out.case_cost = case
+        out.cases = cases
+        out.df_effects = df_e
+        out.decay = decay
+        out.path_cf_pv, out.path_used_pv = _by_path(model, cases, case, price, decay, df_e)
+        out.path_avoided_pv = (out.path_cf_pv - out.path_used_pv) * attributed[:, None]
+    return out
+
+
+def _by_path(
+    model: Model,
+    cases: np.ndarray,
+    case: np.ndarray,
+    price: np.ndarray,
+    decay: np.ndarray,
+    df_e: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Present value (drop-off applied, before adjustment) of counterfactual and used care per path.
+
+    Used care is allocated to the first path (scenario order) that uses its care type; care types no
+    path uses go to an extra last column ("other care").
+    """
+    d, n_p, n_h = cases.shape[0], len(model.paths), model.horizon
+    owner = np.zeros((len(model.care_types), n_p + 1))
+    for k, ct in enumerate(model.care_types):
+        hit = [
+            i
+            for i, pid in enumerate(model.paths)
+            if any(c.care_type == ct for c in model.scenario.paths[pid].components)
+        ]
+        owner[k, hit[0] if hit else n_p] = 1.0
+    cf = np.zeros((d, n_p + 1))
+    used = np.zeros((d, n_p + 1))
+    for c in range(model.n_cohorts):
+        w = decay * df_e[:, c : c + n_h]  # (D, H)
+        cf[:, :n_p] += np.einsum("dp,dpyh,dh->dp", cases[:, c], case, w)
+        used += np.einsum("hk,dk,dh,kp->dp", model.used_units[c], price, w, owner)
+    return cf, used
+
+
+def _programme(model: Model, theta: dict[str, np.ndarray], d: int, payer_ix: dict[str, int]) -> np.ndarray:
+    """Programme cost (D, Y, N), undiscounted, report-year prices; each cohort pays in its start year."""
+    s = model.scenario
+    out = np.zeros((d, len(payer_ix), model.n_years))
+    prog = payer_ix[s.programme_payer]
+    if model.programme_amounts is not None:
+        out[:, prog, :] += model.programme_amounts[None, :]
+    else:
+        fte = (
+            model.families[None, :] / theta[s.caseload_per_fte.name][:, None]
+            if model.fte is None
+            else np.broadcast_to(model.fte, (d, model.n_cohorts))
+        )  # (D, C)
+        for item in s.programme_items:
+            amount = theta[item.amount.name][:, None] * item.index  # (D, 1)
+            if item.per == "fte":
+                cost = amount * fte
+            elif item.per == "family":
+                cost = amount * model.families[None, :]
+            else:
+                cost = amount * (model.families[None, :] > 0)
+            out[:, prog, : model.n_cohorts] += cost
+    if s.value_volunteer_time:
+        value = theta[s.volunteer_hours.name] * theta[s.volunteer_hour_value.name] * s.volunteer_index
+        out[:, payer_ix[s.volunteer_payer], : model.n_cohorts] += value[:, None] * model.families[None, :]
+    return out

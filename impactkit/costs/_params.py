@@ -1,0 +1,208 @@
+"""Uncertain parameters: a base value, a distribution for the PSA and a range for the tornado.
+
+Every number in a scenario that may vary is a :class:`Param`.  Distributions are parameterised the
+way evaluators write them down, never by shape and scale:
+
+==========  ==========================================  =============================================
+dist        given as                                     drawn with (numpy Generator)
+==========  ==========================================  =============================================
+fixed       ``value``                                    (no draw)
+beta        ``value`` = mean, ``sd`` (0 < mean < 1)      ``beta(a, b)``, a = m k, b = (1 - m) k,
+                                                         k = m (1 - m) / sd² - 1
+gamma       ``value`` = mean, ``sd`` (mean > 0)          ``gamma(shape=(m/sd)², scale=sd²/m)``
+lognormal   ``value`` = mean, ``sd`` (mean > 0)          ``lognormal(mu, s)``, s² = ln(1 + sd²/m²),
+                                                         mu = ln m - s²/2
+triangular  ``value`` = mode, ``low``, ``high``          ``triangular(low, mode, high)``
+==========  ==========================================  =============================================
+
+The deterministic evaluation uses ``value``: the mean for beta, gamma and lognormal, so the PSA mean
+converges to the deterministic result wherever the model is linear in the parameter; the mode for
+triangular (the expert's most likely value), whose PSA mean is (low + mode + high) / 3.
+
+The tornado varies a parameter between ``low`` and ``high`` when given, else between the 2.5% and
+97.5% quantiles of its distribution; a fixed parameter without ``low``/``high`` is not varied.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from impactkit.errors import ScenarioError
+
+__all__ = ["DISTRIBUTIONS", "Param", "parse_param", "sample"]
+
+DISTRIBUTIONS = ("fixed", "beta", "gamma", "lognormal", "triangular")
+_KEYS = {"value", "dist", "sd", "low", "high", "source"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One uncertain number.
+
+    Attributes
+    ----------
+    name : str
+        Dotted scenario key, e.g. ``prices.social_work.price``.
+    value : float
+        Base value (mean for beta/gamma/lognormal, mode for triangular).
+    dist : str
+        One of :data:`DISTRIBUTIONS`.
+    sd : float or None
+        Standard deviation (beta, gamma, lognormal).
+    low, high : float or None
+        Range (triangular bounds; tornado range for every distribution).
+    source : str
+        Where the number comes from.
+    """
+
+    name: str
+    value: float
+    dist: str = "fixed"
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws (the base value repeated for ``fixed``)."""
+        m = self.value
+        if self.dist == "fixed":
+            return np.full(n, m)
+        if self.dist == "triangular":
+            if self.low == self.high:
+                return np.full(n, m)
+            return rng.triangular(self.low, m, self.high, n)
+        sd = float(self.sd or 0.0)
+        if sd == 0.0:
+            return np.full(n, m)
+        if self.dist == "beta":
+            k = m * (1 - m) / sd**2 - 1
+            return rng.beta(m * k, (1 - m) * k, n)
+        if self.dist == "gamma":
+            return rng.gamma((m / sd) ** 2, sd**2 / m, n)
+        s2 = math.log1p(sd**2 / m**2)
+        return rng.lognormal(math.log(m) - s2 / 2, math.sqrt(s2), n)
+
+    def frozen(self) -> Any:
+        """The scipy.stats frozen distribution (None for ``fixed``)."""
+        m, sd = self.value, float(self.sd or 0.0)
+        if self.dist == "triangular" and self.high != self.low:
+            lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+            return stats.triang((m - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        if self.dist in ("fixed", "triangular") or sd == 0.0:
+            return None
+        if self.dist == "beta":
+            k = m * (1 - m) / sd**2 - 1
+            return stats.beta(m * k, (1 - m) * k)
+        if self.dist == "gamma":
+            return stats.gamma((m / sd) ** 2, scale=sd**2 / m)
+        s2 = math.log1p(sd**2 / m**2)
+        return stats.lognorm(math.sqrt(s2), scale=math.exp(math.log(m) - s2 / 2))
+
+    @property
+    def range(self) -> tuple[float, float] | None:
+        """(low, high) for the tornado, or None when the parameter is not varied."""
+        if self.low is not None and self.high is not None:
+            return (self.low, self.high)
+        dist = self.frozen()
+        if dist is None:
+            return None
+        return (float(dist.ppf(0.025)), float(dist.ppf(0.975)))
+
+    def rescaled(self, factor: float, *, source: str | None = None) -> Param:
+        """The same relative uncertainty around ``value × factor`` (a price replaced by a local tariff)."""
+
+        def scale(v: float | None) -> float | None:
+            return None if v is None else v * factor
+
+        return replace(
+            self,
+            value=self.value * factor,
+            sd=scale(self.sd),
+            low=scale(self.low),
+            high=scale(self.high),
+            source=self.source if source is None else source,
+        )
+
+
+def parse_param(
+    raw: Any,
+    *,
+    name: str,
+    file: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    source: str = "",
+) -> Param:
+    """A :class:`Param` from a number or a table ``{value, dist, sd, low, high, source}``.
+
+    Raises :class:`ScenarioError` naming ``file`` and the key when the value, the distribution or
+    its parameters are impossible (a beta sd too large for its mean, a mode outside low-high, ...).
+    """
+    spec: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {"value": raw}
+    unknown = sorted(set(spec) - _KEYS)
+    if unknown:
+        raise ScenarioError(f"unknown key(s) {unknown}; allowed: {sorted(_KEYS)}", source=file, key=name)
+    if "value" not in spec:
+        raise ScenarioError("'value' is required", source=file, key=name)
+
+    def num(key: str, required: bool = False) -> float | None:
+        v = spec.get(key)
+        if v is None:
+            if required:
+                raise ScenarioError(f"'{key}' is required for this distribution", source=file, key=name)
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise ScenarioError(f"expected a number, got {v!r}", source=file, key=f"{name}.{key}")
+        return float(v)
+
+    value = num("value", required=True) or 0.0  # required=True: None never reaches here
+    dist = spec.get("dist", "fixed")
+    if dist not in DISTRIBUTIONS:
+        raise ScenarioError(
+            f"unknown distribution {dist!r}; expected one of {', '.join(DISTRIBUTIONS)}",
+            source=file,
+            key=f"{name}.dist",
+        )
+    sd, low, high = num("sd", dist in ("beta", "gamma", "lognormal")), num("low"), num("high")
+    for key, v in (("value", value), ("low", low), ("high", high)):
+        if v is None:
+            continue
+        if minimum is not None and v < minimum:
+            raise ScenarioError(f"must be at least {minimum:g}, got {v:g}", source=file, key=f"{name}.{key}")
+        if maximum is not None and v > maximum:
+            raise ScenarioError(f"must be at most {maximum:g}, got {v:g}", source=file, key=f"{name}.{key}")
+    if (low is None) != (high is None) or (low is not None and not low <= value <= high):  # type: ignore[operator]
+        raise ScenarioError(
+            f"'low' and 'high' go together and must enclose value {value:g} (got low={low}, high={high})",
+            source=file,
+            key=name,
+        )
+    if dist == "triangular" and low is None:
+        raise ScenarioError("triangular needs 'low' and 'high' (value is the mode)", source=file, key=name)
+    if sd is not None and sd < 0:
+        raise ScenarioError(f"sd must be non-negative, got {sd:g}", source=file, key=f"{name}.sd")
+    if dist == "beta" and sd and not (0 < value < 1 and sd**2 < value * (1 - value)):
+        raise ScenarioError(
+            f"beta needs 0 < mean < 1 and sd² < mean (1 - mean); got mean {value:g}, sd {sd:g}",
+            source=file,
+            key=name,
+        )
+    if dist in ("gamma", "lognormal") and sd and value <= 0:
+        raise ScenarioError(f"{dist} needs a positive mean, got {value:g}", source=file, key=name)
+    src = spec.get("source", source)
+    if not isinstance(src, str):
+        raise ScenarioError(f"expected a string, got {src!r}", source=file, key=f"{name}.source")
+    return Param(name=name, value=value, dist=dist, sd=sd, low=low, high=high, source=src)
+
+
+def sample(params: list[Param], draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Draw every parameter ``draws`` times from ``np.random.default_rng(seed)``, in list order."""
+    rng = np.random.default_rng(seed)
+    return {p.name: p.draw(rng, draws) for p in params}

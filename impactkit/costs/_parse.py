@@ -1,0 +1,385 @@
+"""Parse and validate a scenario mapping (from TOML or a dict) into a :class:`Scenario`.
+
+Every failure is a :class:`ScenarioError` naming the file and the dotted key, e.g.
+``scenario.toml, key 'prices.ots.price.value': must be at least 0, got -5``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from impactkit.costs._params import Param, parse_param
+from impactkit.costs._scenario import (
+    DEFAULT_PAYERS,
+    PER,
+    UNITS,
+    CarePath,
+    Component,
+    Escalation,
+    Payer,
+    Price,
+    ProgrammeItem,
+    Rule,
+    Scenario,
+)
+from impactkit.errors import ScenarioError
+
+__all__ = ["parse_scenario"]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOP = {"scenario", "discount", "index", "payers", "prices", "paths", "rules", "adjustments", "programme"}
+
+
+class _Ctx:
+    """The file name, for error messages."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, msg: str, key: str) -> ScenarioError:
+        return ScenarioError(msg, source=self.file, key=key)
+
+    def table(self, obj: Any, key: str, allowed: set[str] | None = None) -> Mapping[str, Any]:
+        if not isinstance(obj, Mapping):
+            raise self.fail(f"expected a table, got {type(obj).__name__}", key)
+        if allowed is not None:
+            unknown = sorted(set(obj) - allowed)
+            if unknown:
+                raise self.fail(
+                    f"unknown key(s) {unknown}; allowed: {sorted(allowed)}", f"{key}.{unknown[0]}"
+                )
+        return obj
+
+    def section(
+        self, spec: Mapping[str, Any], name: str, allowed: set[str] | None = None
+    ) -> Mapping[str, Any]:
+        if name not in spec:
+            raise self.fail("section is required", name)
+        return self.table(spec[name], name, allowed)
+
+    def text(self, obj: Mapping[str, Any], name: str, key: str, default: str | None = None) -> str:
+        val = obj.get(name, default)
+        full = f"{key}.{name}" if key else name
+        if val is None:
+            raise self.fail("is required", full)
+        if not isinstance(val, str) or not val.strip():
+            raise self.fail(f"expected a non-empty string, got {val!r}", full)
+        return val
+
+    def ident(self, val: str, key: str) -> str:
+        if not _ID.match(val):
+            raise self.fail(f"expected a lower-case identifier (letters, digits, '_'), got {val!r}", key)
+        return val
+
+    def integer(
+        self, obj: Mapping[str, Any], name: str, key: str, default: int | None = None, low: int = 1
+    ) -> int:
+        val = obj.get(name, default)
+        full = f"{key}.{name}" if key else name
+        if val is None:
+            raise self.fail("is required", full)
+        if isinstance(val, bool) or not isinstance(val, int) or val < low:
+            raise self.fail(f"expected an integer ≥ {low}, got {val!r}", full)
+        return val
+
+    def flag(self, obj: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
+        val = obj.get(name, default)
+        if not isinstance(val, bool):
+            raise self.fail(f"expected true or false, got {val!r}", f"{key}.{name}")
+        return val
+
+    def param(
+        self,
+        obj: Mapping[str, Any],
+        name: str,
+        key: str,
+        *,
+        minimum: float | None = 0.0,
+        maximum: float | None = None,
+        default: Any = None,
+        source: str = "",
+    ) -> Param:
+        raw = obj.get(name, default)
+        full = f"{key}.{name}" if key else name
+        if raw is None:
+            raise self.fail("is required", full)
+        return parse_param(raw, name=full, file=self.file, minimum=minimum, maximum=maximum, source=source)
+
+
+def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
+    """Validate ``spec`` and build the :class:`Scenario` (see the module docstring of ``_scenario``)."""
+    c = _Ctx(source)
+    c.table(spec, "", _TOP)
+    head = c.section(spec, "scenario", {"id", "name", "report_year", "horizon", "illustrative", "notes"})
+    sid = c.ident(c.text(head, "id", "scenario"), "scenario.id")
+    report_year = c.integer(head, "report_year", "scenario", low=1900)
+    horizon = c.integer(head, "horizon", "scenario", default=5)
+
+    disc = c.table(spec.get("discount", {}), "discount", {"costs", "effects", "source"})
+    dsrc = disc.get("source", "Dutch MKBA standard discount rate since 2021 (2.25% real)")
+    d_costs = c.param(disc, "costs", "discount", maximum=1.0, default=0.0225, source=dsrc)
+    d_effects = c.param(disc, "effects", "discount", maximum=1.0, default=0.0225, source=dsrc)
+
+    idx = c.section(spec, "index", {"factors", "source"})
+    index_source = c.text(idx, "source", "index")
+    factors: dict[int, float] = {}
+    for year, val in c.table(idx.get("factors"), "index.factors").items():
+        key = f"index.factors.{year}"
+        if not str(year).isdigit():
+            raise c.fail(f"expected a year, got {year!r}", key)
+        if isinstance(val, bool) or not isinstance(val, int | float) or not (math.isfinite(val) and val > 0):
+            raise c.fail(f"expected a positive number, got {val!r}", key)
+        factors[int(year)] = float(val)
+    if factors.get(report_year) != 1.0:
+        raise c.fail(f"the report year {report_year} must have factor 1.0", f"index.factors.{report_year}")
+
+    payers = _payers(c, spec.get("payers"))
+    payer_ids = [p.id for p in payers]
+
+    def factor(year: int, key: str) -> float:
+        if year not in factors:
+            raise c.fail(f"price year {year} has no index factor; add it to [index.factors]", key)
+        return factors[year]
+
+    prices: dict[str, Price] = {}
+    for ct, raw in c.section(spec, "prices").items():
+        key = f"prices.{ct}"
+        c.ident(ct, key)
+        pt = c.table(raw, key, {"label", "unit", "price", "price_year", "payer", "source"})
+        unit = c.text(pt, "unit", key)
+        if unit not in UNITS:
+            raise c.fail(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}", f"{key}.unit")
+        src = c.text(pt, "source", key)
+        year = c.integer(pt, "price_year", key, low=1900)
+        prices[ct] = Price(
+            care_type=ct,
+            label=str(pt.get("label", ct)),
+            unit=unit,
+            price=c.param(pt, "price", key, source=src),
+            price_year=year,
+            payers=_split(c, pt.get("payer"), f"{key}.payer", payer_ids),
+            source=src,
+            index=factor(year, f"{key}.price_year"),
+        )
+
+    paths = _paths(c, c.section(spec, "paths"), prices)
+    order = _topological(c, paths)
+
+    rules: list[Rule] = []
+    raw_rules = spec.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise c.fail("expected an array of tables [[rules]]", "rules")
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_rules):
+        key = f"rules[{i}]"
+        rt = c.table(raw, key, {"id", "path", "domain", "max_score", "probability", "source"})
+        rid = c.ident(c.text(rt, "id", key), f"{key}.id")
+        if rid in seen:
+            raise c.fail(f"duplicate rule id {rid!r}", f"{key}.id")
+        seen.add(rid)
+        path = c.text(rt, "path", key)
+        if path not in paths:
+            raise c.fail(f"unknown care path {path!r}; known: {', '.join(paths)}", f"{key}.path")
+        ms = rt.get("max_score")
+        if isinstance(ms, bool) or not isinstance(ms, int | float):
+            raise c.fail(f"expected a number, got {ms!r}", f"{key}.max_score")
+        src = c.text(rt, "source", key)
+        rules.append(
+            Rule(
+                id=rid,
+                path=path,
+                domain=c.text(rt, "domain", key),
+                max_score=float(ms),
+                probability=c.param(rt, "probability", f"rules.{rid}", maximum=1.0, source=src),
+                source=src,
+            )
+        )
+
+    adj = c.section(spec, "adjustments", {"deadweight", "attribution", "displacement", "dropoff"})
+    adjust = {n: c.param(adj, n, "adjustments", maximum=1.0) for n in sorted(adj)}
+    for n in ("deadweight", "attribution", "displacement", "dropoff"):
+        if n not in adjust:
+            raise c.fail("is required (0 when not applicable)", f"adjustments.{n}")
+        if not adjust[n].source:
+            raise c.fail("every adjustment needs a source", f"adjustments.{n}.source")
+
+    prog = c.section(spec, "programme", {"payer", "caseload_per_fte", "costs", "volunteer_time"})
+    prog_payer = c.text(prog, "payer", "programme", default="municipality_prevention")
+    if prog_payer not in payer_ids:
+        raise c.fail(f"unknown payer {prog_payer!r}; known: {', '.join(payer_ids)}", "programme.payer")
+    caseload = c.param(prog, "caseload_per_fte", "programme")
+    if caseload.value <= 0 or (caseload.low is not None and caseload.low <= 0):
+        raise c.fail("must be positive", "programme.caseload_per_fte")
+    items = []
+    for iid, raw in c.table(prog.get("costs", {}), "programme.costs").items():
+        key = f"programme.costs.{iid}"
+        it = c.table(raw, key, {"amount", "per", "price_year", "source"})
+        per = c.text(it, "per", key)
+        if per not in PER:
+            raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
+        src = c.text(it, "source", key)
+        year = c.integer(it, "price_year", key, low=1900)
+        items.append(
+            ProgrammeItem(
+                id=c.ident(iid, key),
+                amount=c.param(it, "amount", key, source=src),
+                per=per,
+                price_year=year,
+                index=factor(year, f"{key}.price_year"),
+                source=src,
+            )
+        )
+    vt = c.table(
+        prog.get("volunteer_time", {}),
+        "programme.volunteer_time",
+        {"include", "hours_per_family", "hour_value", "price_year", "payer", "source"},
+    )
+    vkey = "programme.volunteer_time"
+    vsrc = c.text(vt, "source", vkey, default="(not given)")
+    v_payer = c.text(vt, "payer", vkey, default="volunteers")
+    if v_payer not in payer_ids:
+        raise c.fail(f"unknown payer {v_payer!r}; known: {', '.join(payer_ids)}", f"{vkey}.payer")
+    v_year = c.integer(vt, "price_year", vkey, default=report_year, low=1900)
+
+    return Scenario(
+        id=sid,
+        name=str(head.get("name", sid)),
+        report_year=report_year,
+        horizon=horizon,
+        discount_costs=d_costs,
+        discount_effects=d_effects,
+        index=factors,
+        index_source=index_source,
+        payers=payers,
+        prices=prices,
+        paths=paths,
+        rules=tuple(rules),
+        deadweight=adjust["deadweight"],
+        attribution=adjust["attribution"],
+        displacement=adjust["displacement"],
+        dropoff=adjust["dropoff"],
+        programme_payer=prog_payer,
+        caseload_per_fte=caseload,
+        programme_items=tuple(items),
+        volunteer_hours=c.param(vt, "hours_per_family", vkey, default=0.0, source=vsrc),
+        volunteer_hour_value=c.param(vt, "hour_value", vkey, default=0.0, source=vsrc),
+        volunteer_index=factor(v_year, f"{vkey}.price_year"),
+        value_volunteer_time=c.flag(vt, "include", vkey, default=False),
+        volunteer_payer=v_payer,
+        illustrative=c.flag(head, "illustrative", "scenario", default=True),
+        source=source,
+        _order=tuple(order),
+    )
+
+
+def _payers(c: _Ctx, raw: Any) -> tuple[Payer, ...]:
+    if raw is None:
+        return DEFAULT_PAYERS
+    out = []
+    for pid, val in c.table(raw, "payers").items():
+        key = f"payers.{pid}"
+        c.ident(pid, key)
+        pt = c.table(val, key, {"label", "fiscal"})
+        out.append(Payer(pid, str(pt.get("label", pid)), c.flag(pt, "fiscal", key, default=True)))
+    if not out:
+        raise c.fail("at least one payer is required", "payers")
+    return tuple(out)
+
+
+def _split(c: _Ctx, raw: Any, key: str, payer_ids: list[str]) -> tuple[tuple[str, float], ...]:
+    if raw is None:
+        raise c.fail("is required (a payer id or a table {payer = share})", key)
+    split = {raw: 1.0} if isinstance(raw, str) else dict(c.table(raw, key))
+    for pid, share in split.items():
+        if pid not in payer_ids:
+            raise c.fail(f"unknown payer {pid!r}; known: {', '.join(payer_ids)}", key)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise c.fail(f"a payer's share must be between 0 and 1, got {share!r}", f"{key}.{pid}")
+    total = sum(split.values())
+    if abs(total - 1.0) > 1e-9:
+        raise c.fail(f"payer shares must add up to 1, got {total:g}", key)
+    return tuple((pid, float(s)) for pid, s in split.items())
+
+
+def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict[str, CarePath]:
+    allowed = {"label", "source", "prevalence", "components", "escalations"}
+    out: dict[str, CarePath] = {}
+    for pid in raw:
+        c.ident(pid, f"paths.{pid}")
+    for pid, val in raw.items():
+        key = f"paths.{pid}"
+        pt = c.table(val, key, allowed)
+        src = c.text(pt, "source", key)
+        comps = []
+        for j, comp in enumerate(pt.get("components", [])):
+            ck = f"{key}.components[{j}]"
+            ct_ = c.table(comp, ck, {"care_type", "units_per_year", "unit", "start_year", "years"})
+            care = c.text(ct_, "care_type", ck)
+            if care not in prices:
+                raise c.fail(f"unknown care type {care!r}; priced: {', '.join(prices)}", f"{ck}.care_type")
+            unit = ct_.get("unit")
+            if unit is not None and unit != prices[care].unit:
+                raise c.fail(
+                    f"units mismatch: the path counts {unit!r} but {care!r} is priced per "
+                    f"{prices[care].unit!r}",
+                    f"{ck}.unit",
+                )
+            comps.append(
+                Component(
+                    care_type=care,
+                    units_per_year=c.param(ct_, "units_per_year", ck, source=src),
+                    start_year=c.integer(ct_, "start_year", ck, default=1),
+                    years=c.integer(ct_, "years", ck, default=1),
+                )
+            )
+        if not comps:
+            raise c.fail("a care path needs at least one component", f"{key}.components")
+        escs = []
+        for j, esc in enumerate(pt.get("escalations", [])):
+            ek = f"{key}.escalations[{j}]"
+            et = c.table(esc, ek, {"to", "probability", "after_years"})
+            to = c.text(et, "to", ek)
+            if to not in raw:
+                raise c.fail(f"unknown care path {to!r}; known: {', '.join(raw)}", f"{ek}.to")
+            escs.append(
+                Escalation(
+                    to=to,
+                    probability=c.param(et, "probability", ek, maximum=1.0, source=src),
+                    after_years=c.integer(et, "after_years", ek, default=1, low=0),
+                )
+            )
+        out[pid] = CarePath(
+            id=pid,
+            label=str(pt.get("label", pid)),
+            components=tuple(comps),
+            escalations=tuple(escs),
+            prevalence=c.param(pt, "prevalence", key, maximum=1.0, default=0.0, source=src),
+            source=src,
+        )
+    if not out:
+        raise c.fail("at least one care path is required", "paths")
+    return out
+
+
+def _topological(c: _Ctx, paths: Mapping[str, CarePath]) -> list[str]:
+    """Order paths so escalation targets come first; a cycle is an error."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(pid: str, trail: list[str]) -> None:
+        if state.get(pid) == 2:
+            return
+        if state.get(pid) == 1:
+            raise c.fail(f"escalations form a cycle: {' → '.join([*trail, pid])}", f"paths.{pid}.escalations")
+        state[pid] = 1
+        for e in paths[pid].escalations:
+            visit(e.to, [*trail, pid])
+        state[pid] = 2
+        order.append(pid)
+
+    for pid in paths:
+        visit(pid, [])
+    return order

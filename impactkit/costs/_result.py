@@ -1,0 +1,210 @@
+"""The result of :func:`evaluate` and :func:`business_case`: tables, headline, text and HTML.
+
+Presentation only: every number here was computed in ``_evaluate``; figures are built lazily by
+:mod:`impactkit.figures._costs` from the tables.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from impactkit._result import ResultFrame
+from impactkit.costs._scenario import Scenario
+
+__all__ = ["CostEvaluation", "CostTable"]
+
+HEADLINE_KEYS = (
+    "programme_cost",
+    "gross_avoided_cost",
+    "net_benefit",
+    "benefit_cost_ratio",
+    "roi",
+    "npv",
+    "net_benefit_undiscounted",
+    "payback_months",
+    "break_even_share",
+    "attributed_share",
+    "p_net_benefit_positive",
+    "p_bcr_above_1",
+)
+
+
+class CostTable(ResultFrame):
+    """One table of a cost evaluation; ``figure()`` draws the matching chart."""
+
+    _title = "impactkit cost table"
+
+    def figure(self, **kwargs: Any) -> Any:
+        from impactkit.figures import _costs
+
+        kind = self.meta.get("table")
+        draw = {
+            "by_payer": _costs.costs_by_payer,
+            "by_year": _costs.costs_by_year,
+            "tornado": _costs.costs_tornado,
+            "acceptability": _costs.costs_acceptability,
+            "psa_draws": _costs.costs_psa_histogram,
+        }.get(str(kind))
+        if draw is None:
+            raise NotImplementedError(f"the {kind} table has no figure")
+        return draw(self, **kwargs)
+
+
+def _required(frame: pd.DataFrame, name: str, title: str, notes: list[str]) -> CostTable:
+    out = CostTable(frame, meta={"table": name, "notes": notes})
+    object.__setattr__(out, "_title", title)
+    return out
+
+
+def _table(frame: pd.DataFrame | None, name: str, title: str, notes: list[str]) -> CostTable | None:
+    return None if frame is None else _required(frame, name, title, notes)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: NaN → None, numpy scalars → Python."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+    if frame is None:
+        return None
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+class CostEvaluation:
+    """Avoided cost versus programme cost, per payer and per year, with uncertainty.
+
+    Attributes
+    ----------
+    headline : dict
+        ``programme_cost, gross_avoided_cost, net_benefit, benefit_cost_ratio, roi, npv,
+        net_benefit_undiscounted, payback_months, break_even_share, attributed_share,
+        p_net_benefit_positive, p_bcr_above_1`` (money: present value, report-year euros).
+    by_payer, by_year, by_path, psa, psa_draws, acceptability, tornado, scenarios : CostTable
+    per_family : pandas.DataFrame
+        Internal only (never for reports): likelihood, basis, rule and source per family × path.
+    scenario : Scenario
+    meta : dict
+        kind, scenario id and source, report year, horizon, draws, seed.
+    notes : list of str
+    """
+
+    def __init__(
+        self,
+        *,
+        scenario: Scenario,
+        headline: dict[str, Any],
+        by_payer: pd.DataFrame,
+        by_year: pd.DataFrame,
+        by_path: pd.DataFrame,
+        per_family: pd.DataFrame,
+        psa: pd.DataFrame | None,
+        psa_draws: pd.DataFrame | None,
+        acceptability: pd.DataFrame | None,
+        tornado: pd.DataFrame,
+        scenarios: pd.DataFrame,
+        meta: dict[str, Any],
+        notes: list[str],
+    ) -> None:
+        self.scenario = scenario
+        self.headline = headline
+        self.meta = meta
+        self.notes = notes
+        self.by_payer = _required(by_payer, "by_payer", "Invests and saves per payer (present value)", notes)
+        self.by_year = _required(by_year, "by_year", "Budget per payer and year (undiscounted)", notes)
+        self.by_path = _required(by_path, "by_path", "Avoided cost per care path (present value)", notes)
+        self.per_family = per_family
+        self.psa = _table(psa, "psa", f"Probabilistic sensitivity analysis ({meta['draws']} draws)", notes)
+        self.psa_draws = _table(psa_draws, "psa_draws", "PSA draws", notes)
+        self.acceptability = _table(acceptability, "acceptability", "P(saving) against deadweight", notes)
+        self.tornado = _required(tornado, "tornado", "One-way sensitivity of the net benefit", notes)
+        self.scenarios = _required(scenarios, "scenarios", "Named scenarios", notes)
+
+    def figure(self, kind: str = "waterfall", **kwargs: Any) -> Any:
+        """A plotly figure: waterfall, by_payer, by_year, psa, tornado or acceptability."""
+        from impactkit.errors import check_choice
+        from impactkit.figures import _costs
+
+        kinds = ("waterfall", "by_payer", "by_year", "psa", "tornado", "acceptability")
+        check_choice("kind", "CostEvaluation.figure", kind, kinds)
+        if kind == "waterfall":
+            return _costs.costs_waterfall(
+                self.by_path, programme_cost=self.headline["programme_cost"], **kwargs
+            )
+        if kind == "psa":
+            if self.psa_draws is None:
+                raise NotImplementedError("no PSA was run (draws=0)")
+            return _costs.costs_psa_histogram(self.psa_draws, **kwargs)
+        table = getattr(self, kind)
+        if table is None:
+            raise NotImplementedError(f"no {kind} table (draws=0)")
+        return table.figure(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything but the per-family table, JSON-safe (NaN → None); same seed, same dict."""
+        by_payer = self.by_payer
+        return {
+            **{k: _clean(self.headline[k]) for k in HEADLINE_KEYS},
+            "by_payer": _records(by_payer[["payer", "label", "fiscal", "invests", "saves", "net"]]),
+            "by_year": _records(self.by_year),
+            "by_path": _records(self.by_path),
+            "psa": _records(self.psa),
+            "acceptability": _records(self.acceptability),
+            "tornado": _records(self.tornado),
+            "scenarios": _records(self.scenarios),
+            "meta": {k: _clean(v) for k, v in self.meta.items()},
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        """Plain-text headline, per-payer table and notes."""
+        h = self.headline
+        lines = [
+            f"Cost evaluation ({self.meta['kind']}, scenario {self.scenario.id!r}, "
+            f"{self.scenario.report_year} euros)",
+            f"  programme cost (PV)       {h['programme_cost']:>14,.0f}",
+            f"  gross avoided cost (PV)   {h['gross_avoided_cost']:>14,.0f}",
+            f"  net benefit (PV)          {h['net_benefit']:>14,.0f}",
+            f"  benefit-cost ratio        {h['benefit_cost_ratio']:>14.2f}",
+            f"  payback (months)          {h['payback_months']:>14.1f}",
+            f"  break-even share avoided  {h['break_even_share']:>14.1%}",
+        ]
+        if not math.isnan(h["p_net_benefit_positive"]):
+            lines.append(f"  P(net benefit > 0)        {h['p_net_benefit_positive']:>14.1%}")
+        with pd.option_context("display.width", 160, "display.precision", 0):
+            table = pd.DataFrame(self.by_payer)[["label", "invests", "saves", "net"]].to_string(index=False)
+        return "\n".join([*lines, "", table, "", "Notes", *(f"- {n}" for n in self.notes)])
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        h = self.headline
+        cells = "".join(
+            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{_fmt(h[k])}</td></tr>"
+            for k in HEADLINE_KEYS
+        )
+        payers = self.by_payer._repr_html_()
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div class='impactkit-costs'><p><strong>Cost evaluation</strong> "
+            f"({escape(str(self.meta['kind']))}, scenario {escape(self.scenario.id)})</p>"
+            f"<table>{cells}</table>{payers}<ul style='font-size:smaller'>{notes}</ul></div>"
+        )
+
+
+def _fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{v:,.4g}" if abs(v) < 100 else f"{v:,.0f}"

@@ -1,0 +1,272 @@
+"""The cost scenario: prices, index, care paths, rules, adjustments, programme cost, discounting.
+
+A scenario is configuration, never code.  impactkit ships one illustrative Dutch scenario
+(:meth:`Scenario.default`, ``impactkit/costs/data/default.toml``) in which every number carries its
+source and price year (BRIEF §5); replace it with local tariffs.  Sections of a scenario file:
+
+``[scenario]``      id, name, report_year, horizon (years of avoided care per family), illustrative
+``[discount]``      ``costs`` and ``effects`` rates (parameters), source
+``[index]``         ``factors`` (price year → factor to the report year), source
+``[payers.ID]``     label, fiscal (optional; the seven Dutch payers plus volunteers by default)
+``[prices.ID]``     label, unit, price (parameter), price_year, payer (id or ``{id = share}``), source
+``[paths.ID]``      label, source, prevalence (parameter), components, escalations
+``[[rules]]``       id, path, domain, max_score, probability (parameter), source
+``[adjustments]``   deadweight, attribution, displacement, dropoff (parameters)
+``[programme]``     payer, caseload_per_fte, ``[programme.costs.ID]`` and ``[programme.volunteer_time]``
+
+A "parameter" is a number or a table ``{value, dist, sd, low, high, source}``
+(see :mod:`impactkit.costs._params`).  Every malformed entry raises :class:`ScenarioError` naming
+the file and the dotted key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from impactkit.costs._params import Param
+from impactkit.errors import ScenarioError
+
+__all__ = [
+    "DEFAULT_PAYERS",
+    "UNITS",
+    "CarePath",
+    "Component",
+    "Escalation",
+    "Payer",
+    "Price",
+    "ProgrammeItem",
+    "Rule",
+    "Scenario",
+]
+
+UNITS = ("hour", "contact", "trajectory", "day", "year")
+PER = ("fte", "family", "year")
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Whose budget pays or saves; ``fiscal=False`` for societal costs (volunteer time, families)."""
+
+    id: str
+    label: str
+    fiscal: bool = True
+
+
+DEFAULT_PAYERS = (
+    Payer("municipality_prevention", "Municipality: prevention budget"),
+    Payer("municipality_youth_care", "Municipality: youth care (Jeugdwet)"),
+    Payer("income_support", "Municipality: income support (Participatiewet)"),
+    Payer("housing_corporations", "Housing corporations"),
+    Payer("health_insurers", "Health insurers"),
+    Payer("state", "State (UWV, Belastingdienst, justice)"),
+    Payer("families", "Families", fiscal=False),
+    Payer("volunteers", "Volunteers' time (societal)", fiscal=False),
+)
+
+
+@dataclass(frozen=True)
+class Price:
+    """A unit price; ``index`` brings it from ``price_year`` to the report year."""
+
+    care_type: str
+    label: str
+    unit: str
+    price: Param
+    price_year: int
+    payers: tuple[tuple[str, float], ...]
+    source: str
+    index: float
+
+
+@dataclass(frozen=True)
+class Component:
+    """Care a path uses: ``units_per_year`` of ``care_type`` in years start_year..start_year+years-1."""
+
+    care_type: str
+    units_per_year: Param
+    start_year: int = 1
+    years: int = 1
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """With ``probability`` the path escalates to path ``to``, starting ``after_years`` later."""
+
+    to: str
+    probability: Param
+    after_years: int = 1
+
+
+@dataclass(frozen=True)
+class CarePath:
+    """A counterfactual care path: what a family would have needed without the programme."""
+
+    id: str
+    label: str
+    components: tuple[Component, ...]
+    escalations: tuple[Escalation, ...]
+    prevalence: Param
+    source: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Intake-profile rule: score on ``domain`` ≤ ``max_score`` → ``path`` with ``probability``."""
+
+    id: str
+    path: str
+    domain: str
+    max_score: float
+    probability: Param
+    source: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.domain} ≤ {self.max_score:g} → {self.path} (p = {self.probability.value:g})"
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    """A programme cost per ``fte``, per ``family`` or per programme ``year``."""
+
+    id: str
+    amount: Param
+    per: str
+    price_year: int
+    index: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete set of cost assumptions.  Build with :meth:`from_file`, :meth:`from_dict` or
+    :meth:`default`; the constructor does not validate.
+
+    >>> s = Scenario.default()
+    >>> s.report_year, s.horizon, s.discount_costs.value
+    (2024, 5, 0.0225)
+    >>> sorted(s.paths)[:3]
+    ['debt', 'family_home', 'foster_care']
+    """
+
+    id: str
+    name: str
+    report_year: int
+    horizon: int
+    discount_costs: Param
+    discount_effects: Param
+    index: Mapping[int, float]
+    index_source: str
+    payers: tuple[Payer, ...]
+    prices: Mapping[str, Price]
+    paths: Mapping[str, CarePath]
+    rules: tuple[Rule, ...]
+    deadweight: Param
+    attribution: Param
+    displacement: Param
+    dropoff: Param
+    programme_payer: str
+    caseload_per_fte: Param
+    programme_items: tuple[ProgrammeItem, ...]
+    volunteer_hours: Param
+    volunteer_hour_value: Param
+    volunteer_index: float
+    value_volunteer_time: bool
+    volunteer_payer: str
+    illustrative: bool = True
+    source: str = "<dict>"
+    _order: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def payer_ids(self) -> list[str]:
+        return [p.id for p in self.payers]
+
+    @property
+    def path_order(self) -> list[str]:
+        """Path ids such that every escalation target comes before its source."""
+        return list(self._order)
+
+    def params(self) -> list[Param]:
+        """Every parameter of the scenario, in a fixed order (the PSA draws them in this order)."""
+        out = [self.discount_costs, self.discount_effects]
+        out += [p.price for p in self.prices.values()]
+        for path in self.paths.values():
+            out += [c.units_per_year for c in path.components]
+            out += [e.probability for e in path.escalations]
+            out.append(path.prevalence)
+        out += [r.probability for r in self.rules]
+        out += [self.deadweight, self.attribution, self.displacement, self.dropoff]
+        out += [self.caseload_per_fte, *(i.amount for i in self.programme_items)]
+        out += [self.volunteer_hours, self.volunteer_hour_value]
+        return out
+
+    def assumptions(self) -> pd.DataFrame:
+        """Every parameter with its base value, distribution, range and source.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``parameter, value, dist, sd, low, high, source``; ``low``/``high`` are the
+            tornado range (given, or the 2.5%/97.5% quantiles of the distribution).
+        """
+        rows = []
+        for p in self.params():
+            rng = p.range
+            rows.append(
+                {
+                    "parameter": p.name,
+                    "value": p.value,
+                    "dist": p.dist,
+                    "sd": p.sd,
+                    "low": None if rng is None else rng[0],
+                    "high": None if rng is None else rng[1],
+                    "source": p.source,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        flag = " <em>(illustrative: replace with local figures)</em>" if self.illustrative else ""
+        table = self.assumptions().to_html(index=False, na_rep="–", float_format=lambda x: f"{x:.4g}")
+        return (
+            f"<div><strong>Cost scenario {escape(self.id)}</strong>: {escape(self.name)}{flag}; "
+            f"prices of {self.report_year}, horizon {self.horizon} years, discount "
+            f"{self.discount_costs.value:.2%} (costs) / {self.discount_effects.value:.2%} (effects)"
+            f"{table}</div>"
+        )
+
+    # ----------------------------------------------------------- constructors
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any], *, source: str = "<dict>") -> Scenario:
+        """Build and validate a scenario; a :class:`ScenarioError` names the key at fault."""
+        from impactkit.costs._parse import parse_scenario
+
+        return parse_scenario(spec, source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Scenario:
+        """Read a scenario from a TOML file."""
+        p = Path(path)
+        if not p.is_file():
+            raise ScenarioError("file not found", source=str(p))
+        try:
+            spec = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ScenarioError(f"not valid TOML: {err}", source=str(p)) from err
+        return cls.from_dict(spec, source=str(p))
+
+    @classmethod
+    def default(cls) -> Scenario:
+        """The shipped illustrative Dutch scenario (BRIEF §5 prices, conservative assumptions)."""
+        ref = resources.files("impactkit.costs") / "data" / "default.toml"
+        spec = tomllib.loads(ref.read_text(encoding="utf-8"))
+        return cls.from_dict(spec, source="builtin:default")
