@@ -56,7 +56,9 @@ def _check_k(k: int, func: str) -> None:
     # k = 2 cannot protect anything: two hidden cells of "<2" under a hidden total of "at least 2"
     # must both be 1.  From k = 3 on, two hidden cells always leave a range.
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 3:
-        raise ParameterError(f"The 'k' parameter of {func} must be an integer of at least 3. Got {k!r} instead.")
+        raise ParameterError(
+            f"The 'k' parameter of {func} must be an integer of at least 3. Got {k!r} instead."
+        )
 
 
 # --------------------------------------------------------------------------------------- core
@@ -112,9 +114,13 @@ def protect(
     _check_k(k, "protect")
     x = np.asarray(counts, dtype=float)
     if x.ndim != 2:
-        raise ParameterError(f"The 'counts' parameter of protect must be two-dimensional. Got shape {x.shape} instead.")
+        raise ParameterError(
+            f"The 'counts' parameter of protect must be two-dimensional. Got shape {x.shape} instead."
+        )
     if not np.isfinite(x).all() or (x < 0).any() or (x != np.round(x)).any():
-        raise ParameterError("The 'counts' parameter of protect must hold non-negative whole numbers. Got other values.")
+        raise ParameterError(
+            "The 'counts' parameter of protect must hold non-negative whole numbers. Got other values."
+        )
     grand_total = (row_totals or col_totals) if grand_total is None else grand_total
     r, c = x.shape
     # unknowns: cells (r*c), row totals (r), col totals (c), grand (1)
@@ -176,7 +182,9 @@ def protect(
     return lab[: r * c].reshape(r, c), lab[rows_idx], lab[cols_idx], str(lab[g_idx])
 
 
-def _ranges(a_eq: np.ndarray, values: np.ndarray, status: np.ndarray, free: np.ndarray, k: int) -> dict[int, float]:
+def _ranges(
+    a_eq: np.ndarray, values: np.ndarray, status: np.ndarray, free: np.ndarray, k: int
+) -> dict[int, float]:
     """Width of the feasible range of every hidden unknown; unpublished totals are free (>= 0)."""
     bounds = _bounds(status, values, k)
     for j in np.flatnonzero(free):
@@ -245,7 +253,9 @@ def _default_text(v: object) -> str:
     return str(v)
 
 
-def suppress_counts(table: pd.DataFrame, *, k: int = 10, totals: str = "both", total_label: str = "total") -> Protected:
+def suppress_counts(
+    table: pd.DataFrame, *, k: int = 10, totals: str = "both", total_label: str = "total"
+) -> Protected:
     """Suppress a two-way table of family counts published with its totals.
 
     Parameters
@@ -322,7 +332,9 @@ def suppress_rows(
     """
     _check_k(k, "suppress_rows")
     if n not in frame.columns:
-        raise ParameterError(f"The 'n' parameter of suppress_rows must name a column of frame. Got {n!r} instead.")
+        raise ParameterError(
+            f"The 'n' parameter of suppress_rows must name a column of frame. Got {n!r} instead."
+        )
     by_cols = [by] if isinstance(by, str) else list(by or [])
     keep_set = set(keep) | set(by_cols)
     frame = frame.reset_index(drop=True)
@@ -370,8 +382,12 @@ def suppress_links(
     _check_k(k, "suppress_links")
     for col in (source, target, value):
         if col not in links.columns:
-            raise ParameterError(f"The links frame of suppress_links must have a column {col!r}. Got {list(links.columns)}.")
-    table = links.pivot_table(index=source, columns=target, values=value, aggfunc="sum", fill_value=0, observed=False)
+            raise ParameterError(
+                f"The links frame of suppress_links must have a column {col!r}. Got {list(links.columns)}."
+            )
+    table = links.pivot_table(
+        index=source, columns=target, values=value, aggfunc="sum", fill_value=0, observed=False
+    )
     cells, _, _, _ = protect(table.to_numpy(dtype=float), k=k, row_totals=True, col_totals=True)
     status = pd.DataFrame(cells, index=table.index, columns=table.columns).stack()
     status.index = status.index.set_names([source, target])

@@ -29,11 +29,23 @@ from impactkit.report._suppress import (
 )
 
 
-def attack(x: np.ndarray, cells: np.ndarray, rows: np.ndarray, cols: np.ndarray, grand: str, k: int, *,
-           row_totals: bool, col_totals: bool, grand_total: bool) -> dict[tuple[int, int], set[int]]:
+def attack(
+    x: np.ndarray,
+    cells: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    grand: str,
+    k: int,
+    *,
+    row_totals: bool,
+    col_totals: bool,
+    grand_total: bool,
+) -> dict[tuple[int, int], set[int]]:
     """Every value each hidden cell can take, by exhaustive enumeration."""
     hidden = [(i, j) for i in range(x.shape[0]) for j in range(x.shape[1]) if cells[i, j]]
-    cap = 2 * int(x.sum()) + k + 2  # hidden totals leave secondary cells unbounded; any cap above the sum shows it
+    cap = (
+        2 * int(x.sum()) + k + 2
+    )  # hidden totals leave secondary cells unbounded; any cap above the sum shows it
     ranges = [range(0, k) if cells[h] == PRIMARY else range(k, cap + 1) for h in hidden]
     seen: dict[tuple[int, int], set[int]] = {h: set() for h in hidden}
     for combo in itertools.product(*ranges):
@@ -92,7 +104,9 @@ def test_no_small_cell_published_and_no_hidden_cell_recoverable(k, table, margin
     assert all(v >= k for v in pub)
     # every cell under k is hidden as primary; nothing at or above k is marked primary
     assert ((x < k) == (cells == PRIMARY)).all()
-    for h, values in attack(x, cells, rows, cols, grand, k, row_totals=rt, col_totals=ct, grand_total=gt).items():
+    for h, values in attack(
+        x, cells, rows, cols, grand, k, row_totals=rt, col_totals=ct, grand_total=gt
+    ).items():
         assert len(values) >= 2, f"cell {h} (true {x[h]}) recoverable: {values}"
 
 
@@ -137,10 +151,14 @@ def test_one_small_subgroup_forces_a_second_one_hidden():
 def test_two_small_cells_that_add_up_to_the_bounds_are_protected():
     """Hand example: 9 and 9 under a published total 18 (k = 10): both must be 9, so the
     protection hides the next cell (or the total when there is none)."""
-    cells, rows, _, _ = protect(np.array([[9, 9]]), k=10, row_totals=True, col_totals=False, grand_total=False)
+    cells, rows, _, _ = protect(
+        np.array([[9, 9]]), k=10, row_totals=True, col_totals=False, grand_total=False
+    )
     assert cells.tolist() == [[PRIMARY, PRIMARY]]
     assert rows.tolist() == [SECONDARY]
-    cells, rows, _, _ = protect(np.array([[9, 9, 40]]), k=10, row_totals=True, col_totals=False, grand_total=False)
+    cells, rows, _, _ = protect(
+        np.array([[9, 9, 40]]), k=10, row_totals=True, col_totals=False, grand_total=False
+    )
     assert cells.tolist() == [[PRIMARY, PRIMARY, SECONDARY]]
     assert rows.tolist() == [PUBLISHED]
 

@@ -1,0 +1,102 @@
+"""Assembling the self-contained HTML: jinja2 with autoescape, plotly.js embedded once.
+
+Templates are found in a user folder first (``templates=DIR``, for branding), then in the shipped
+``impactkit/report/templates`` (inside the wheel) or, for an editable install, the repository's
+``reports/templates``.  Every template is autoescaped, whatever its file name.  Each chart is a
+``<div>`` with a deterministic id plus a ``Plotly.newPlot`` call; plotly.js itself is one inline
+``<script>`` in the page head.  No CDN, no MathJax, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import plotly.io as pio
+from markupsafe import Markup
+
+from impactkit.errors import ParameterError
+
+__all__ = ["PLOTLY_CONFIG", "environment", "figure_div", "plotly_js", "render", "shipped_templates"]
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+
+def shipped_templates() -> Path:
+    """The folder of the shipped templates (wheel first, then the repository for editable installs)."""
+    try:
+        ref = resources.files("impactkit.report") / "templates"
+        if ref.is_dir():
+            return Path(str(ref))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - namespace edge cases
+        pass
+    repo = Path(__file__).resolve().parents[2] / "reports" / "templates"
+    if repo.is_dir():
+        return repo
+    raise FileNotFoundError(  # pragma: no cover - a broken installation
+        "impactkit's report templates are missing: reinstall impactkit (they ship as impactkit/report/templates)."
+    )
+
+
+def environment(templates: str | Path | None = None) -> jinja2.Environment:
+    """A jinja2 environment: the user's folder before the shipped one, autoescape on everywhere."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        user = Path(templates)
+        if not user.is_dir():
+            raise ParameterError(
+                f"The 'templates' parameter of build_report must be a folder of templates. Got {str(user)!r}, "
+                "which is not a folder."
+            )
+        loaders.append(jinja2.FileSystemLoader(str(user), encoding="utf-8"))
+    loaders.append(jinja2.FileSystemLoader(str(shipped_templates()), encoding="utf-8"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> Markup:
+    """plotly.js (minified, bundled with the plotly package) as safe markup for a ``<script>``."""
+    from plotly.offline import get_plotlyjs
+
+    return Markup(get_plotlyjs())
+
+
+def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
+    """One chart as a ``<div>`` and its ``Plotly.newPlot`` call; no plotly.js, no MathJax."""
+    config = dict(PLOTLY_CONFIG)  # number formats come from layout.separators, not a plotly locale file
+    html = pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=div_id,
+        config=config,
+        validate=True,
+        default_width="100%",
+        default_height=f"{int(fig.layout.height or 420)}px",
+    )
+    return Markup(html)
+
+
+def render(template: str, context: Mapping[str, Any], *, templates: str | Path | None = None) -> str:
+    """Render ``template`` with ``context``; the output is a pure function of the inputs."""
+    env = environment(templates)
+    try:
+        tpl = env.get_template(template)
+    except jinja2.TemplateNotFound as err:
+        raise ParameterError(
+            f"Report template {template!r} not found in {templates or shipped_templates()}."
+        ) from err
+    return tpl.render(**context)
