@@ -1,0 +1,92 @@
+"""impactkit.measures.omnibus against R (tests/results/measures/reference_omnibus.R).
+
+R: afex::aov_ez(id, dv, data, within = "wave") on complete cases; summary(fit) for Mauchly,
+GG and HF epsilons (car 3.1-1 ``summary.Anova.mlm``: HF with the Lecoutre correction,
+``((N-1+1) p GG - 2) / (p (N-1 - p GG))``); anova(fit, es = "ges" / "pes"); friedman.test(matrix).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _measures_data import instrument, load, reference, sample_families
+
+import impactkit as ik
+from impactkit.errors import DesignError, ParameterError
+from impactkit.measures import omnibus
+
+CLOSED = 1e-9
+
+
+@pytest.mark.parametrize("name", ["ordinal", "continuous", "obk_phase", "obk_hour_pre", "sample"])
+def test_omnibus_matches_afex_and_friedman(name: str) -> None:
+    """R: afex::aov_ez + summary (Mauchly, GG, HF), anova(es = "ges"/"pes"), friedman.test."""
+    ours = omnibus(load(name)).to_frame()
+    ref = reference(f"omnibus_{name}.csv")
+    assert list(ours["domain"]) == list(ref["domain"])
+    cols = [c for c in ref.columns if c != "domain"]
+    for col in cols:
+        np.testing.assert_allclose(ours[col].astype(float), ref[col], rtol=CLOSED, atol=1e-300, err_msg=col)
+
+
+def test_hf_above_one_is_reported_and_capped_in_p() -> None:
+    """R (car): 'HF eps > 1 treated as 1' for p, the epsilon itself reported as computed."""
+    ours = omnibus(load("ordinal")).to_frame()
+    above = ours["hf_epsilon"] > 1  # R: 1.027 (finances), 1.024 (housing)
+    assert above.any()
+    np.testing.assert_allclose(ours.loc[above, "p_hf"], ours.loc[above, "anova_p"], rtol=CLOSED)
+
+
+def test_two_waves_have_no_mauchly() -> None:
+    """With two waves sphericity holds trivially: GG = 1, p_gg = anova_p, Mauchly NaN."""
+    res = omnibus(load("sleep")).to_frame()
+    assert res["gg_epsilon"].iloc[0] == pytest.approx(1.0, rel=1e-12)
+    assert np.isnan(res["mauchly_w"].iloc[0])
+    # R: t.test(paired = TRUE) gives t = 4.0621, and F = t^2 for two waves
+    assert res["anova_f"].iloc[0] == pytest.approx(4.062127683382037**2, rel=CLOSED)
+
+
+def test_implicit_and_explicit_missing_identical() -> None:
+    data = load("ordinal")
+    implicit = ik.canonical(data.dropna(subset=["score"]), data.attrs["instrument"])
+    pd.testing.assert_frame_equal(omnibus(data).to_frame(), omnibus(implicit).to_frame())
+
+
+def _frame(values: list[list[float]]) -> pd.DataFrame:
+    rows = [
+        {"family_id": f"f{i}", "wave": w, "domain": "d1", "score": v}
+        for i, row in enumerate(values)
+        for w, v in zip(["intake", "year1", "year2"], row, strict=True)
+    ]
+    return ik.canonical(pd.DataFrame(rows), instrument(["intake", "year1", "year2"], ["d1"]))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([[1, 2, 3]], "1 complete case"),
+        ([[1, 2, np.nan], [2, np.nan, 3]], "0 complete case"),
+        ([[3, 3, 3], [3, 3, 3]], "constant"),
+        ([[1, 1, 1], [4, 4, 4]], "no change within any family"),
+    ],
+)
+def test_degenerate_domain_is_design_error(values: list[list[float]], message: str) -> None:
+    with pytest.raises(DesignError, match=message):
+        omnibus(_frame(values))
+
+
+def test_waves_subset_and_errors() -> None:
+    data = load("ordinal")
+    two = omnibus(data, waves=["intake", "year2"]).to_frame()
+    assert two["anova_df1"].eq(1).all()
+    with pytest.raises(ParameterError, match="'waves' parameter of omnibus"):
+        omnibus(data, waves=["intake"])
+
+
+def test_by_suppresses_small_groups() -> None:
+    res = omnibus(load("sample"), by="municipality", families=sample_families(), min_n=20)
+    small = res["status"].str.startswith("suppressed")
+    assert small.any()
+    assert res.loc[small, ["n_complete", "anova_f", "friedman_chi2"]].isna().all().all()
+    assert (res.loc[~small, "n_complete"] >= 20).all()
