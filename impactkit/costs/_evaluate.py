@@ -14,8 +14,9 @@ from impactkit._canonical import instrument_of
 from impactkit.costs._engine import Model, Outcome, base_theta, run
 from impactkit.costs._money import discount_factors
 from impactkit.costs._need import Need, _problems, _require, cohort_need, data_need
+from impactkit.costs._params import Param
 from impactkit.costs._result import CostEvaluation
-from impactkit.costs._scenario import UNITS, Scenario
+from impactkit.costs._scenario import UNITS, Price, Scenario
 from impactkit.costs._uncertainty import acceptability, named_scenarios, psa, tornado
 from impactkit.errors import DesignError, ParameterError
 
@@ -117,10 +118,17 @@ def evaluate(
         need.model.programme_amounts = _programme_amounts(table, need)
     if not need.model.families.sum():
         raise DesignError("No families to evaluate: the assessments and families tables are empty.")
+    basis = need.likelihoods.groupby("family_id")["basis"].agg(
+        lambda b: (
+            "recorded judgements"
+            if "recorded" in set(b)
+            else ("prevalence" if "prevalence" in set(b) else "intake rules")
+        )
+    )
     notes = [
-        f"Families: {int(need.model.families.sum())}; likelihood basis: "
-        + ", ".join(f"{k} {v}" for k, v in need.likelihoods.groupby("basis")["family_id"].nunique().items())
-        + "."
+        f"Families: {int(need.model.families.sum())}; likelihoods from "
+        + ", ".join(f"{k}: {v}" for k, v in basis.value_counts().sort_index().items())
+        + " families."
     ]
     if programme_costs is not None:
         notes.append("Programme cost from the programme_costs table (indexed to the report year).")
@@ -374,46 +382,50 @@ def _per_family(need: Need, det: Outcome) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- tables given as data
 def _override_prices(s: Scenario, prices: pd.DataFrame) -> Scenario:
+    """Local tariffs replace the scenario's (same relative uncertainty); new care types get a fixed price."""
     _require(prices, "prices", ["care_type", "unit", "price", "price_year", "payer", "source"])
     new = dict(s.prices)
-    problems = []
+    problems: list[dict[str, object]] = []
     for i, r in enumerate(prices.itertuples(index=False)):
-        row = i + 2
+        n_before = len(problems)
 
-        def bad(col: str, val: object, msg: str, row: int = row) -> None:
+        def bad(col: str, val: object, msg: str, row: int = i + 2) -> None:
             problems.append({"file": "prices", "row": row, "column": col, "value": val, "message": msg})
 
-        old = s.prices.get(str(r.care_type))
+        ct = str(r.care_type)
+        old = s.prices.get(ct)
         price = pd.to_numeric(pd.Series([r.price]), errors="coerce").iloc[0]
-        if old is None:
-            bad("care_type", r.care_type, f"not a care type of the scenario ({', '.join(s.prices)})")
-            continue
-        if r.unit not in UNITS or r.unit != old.unit:
-            bad("unit", r.unit, f"units mismatch: the scenario prices {r.care_type!r} per {old.unit!r}")
+        year = pd.to_numeric(pd.Series([r.price_year]), errors="coerce").iloc[0]
+        if r.unit not in UNITS:
+            bad("unit", r.unit, f"unknown unit; expected one of {', '.join(UNITS)}")
+        elif old is not None and r.unit != old.unit:
+            bad("unit", r.unit, f"units mismatch: the scenario prices {ct!r} per {old.unit!r}")
         if not price >= 0:
             bad("price", r.price, "must be a non-negative number")
         if r.payer not in s.payer_ids:
             bad("payer", r.payer, f"unknown payer; known: {', '.join(s.payer_ids)}")
-        year = pd.to_numeric(pd.Series([r.price_year]), errors="coerce").iloc[0]
         if year not in s.index:
             bad("price_year", r.price_year, f"no index factor for this year ({', '.join(map(str, s.index))})")
         if not isinstance(r.source, str) or not r.source.strip():
             bad("source", r.source, "every price needs a source")
-        if not problems:
-            factor = float(price) / old.price.value if old.price.value else 0.0
-            param = (
-                old.price.rescaled(factor, source=r.source)
-                if factor
-                else replace(old.price, value=float(price))
-            )
-            new[old.care_type] = replace(
-                old,
-                price=param,
-                price_year=int(year),
-                payers=((r.payer, 1.0),),
-                source=r.source,
-                index=s.index[int(year)],
-            )
+        if len(problems) > n_before:
+            continue
+        if old is None:  # a care type no path uses (e.g. priced for care_used): fixed price
+            param = Param(name=f"prices.{ct}.price", value=float(price), source=str(r.source))
+        elif old.price.value:
+            param = old.price.rescaled(float(price) / old.price.value, source=str(r.source))
+        else:
+            param = replace(old.price, value=float(price), source=str(r.source))
+        new[ct] = Price(
+            care_type=ct,
+            label=ct if old is None else old.label,
+            unit=str(r.unit),
+            price=param,
+            price_year=int(year),
+            payers=((str(r.payer), 1.0),),
+            source=str(r.source),
+            index=s.index[int(year)],
+        )
     _problems(problems)
     return replace(s, prices=new)
 

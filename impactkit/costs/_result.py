@@ -182,8 +182,9 @@ class CostEvaluation:
         ]
         if not math.isnan(h["p_net_benefit_positive"]):
             lines.append(f"  P(net benefit > 0)        {h['p_net_benefit_positive']:>14.1%}")
-        with pd.option_context("display.width", 160, "display.precision", 0):
-            table = pd.DataFrame(self.by_payer)[["label", "invests", "saves", "net"]].to_string(index=False)
+        table = pd.DataFrame(self.by_payer)[["label", "invests", "saves", "net"]].to_string(
+            index=False, float_format=lambda x: f"{x:,.0f}"
+        )
         return "\n".join([*lines, "", table, "", "Notes", *(f"- {n}" for n in self.notes)])
 
     def __repr__(self) -> str:

@@ -62,8 +62,8 @@ class Payer:
 
 DEFAULT_PAYERS = (
     Payer("municipality_prevention", "Municipality: prevention budget"),
-    Payer("municipality_youth_care", "Municipality: youth care (Jeugdwet)"),
-    Payer("income_support", "Municipality: income support (Participatiewet)"),
+    Payer("municipality_youth", "Municipality: youth care (Jeugdwet)"),
+    Payer("municipality_income", "Municipality: income support (Participatiewet)"),
     Payer("housing_corporations", "Housing corporations"),
     Payer("health_insurers", "Health insurers"),
     Payer("state", "State (UWV, Belastingdienst, justice)"),
