@@ -7,6 +7,7 @@ and returns a tidy result table (a DataFrame with ``summary()``, ``figure()`` an
 from impactkit.measures._attrition import Attrition, attrition
 from impactkit.measures._change import change
 from impactkit.measures._describe import describe, transitions
+from impactkit.measures._gee import gee
 from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._reliable import cronbach_alpha, reliable_change
@@ -30,6 +31,7 @@ __all__ = [
     "change",
     "cronbach_alpha",
     "describe",
+    "gee",
     "mixed_model",
     "omnibus",
     "reliable_change",

@@ -68,9 +68,10 @@ fit_gee <- function(d, dataset, domain) {
   d$id <- as.integer(factor(d$family_id))
   m <- geeglm(score ~ wave, id = id, data = d, corstr = "exchangeable", family = gaussian)
   co <- summary(m)$coefficients
-  gee[[length(gee) + 1]] <<- data.frame(dataset, domain, term = c(rownames(co), "alpha", "scale"),
-    estimate = c(co[, 1], summary(m)$corr$Estimate, summary(m)$dispersion$Estimate),
-    se = c(co[, 2], NA, NA))
+  a <- anova(m)  # Wald chi-square of wave
+  gee[[length(gee) + 1]] <<- data.frame(dataset, domain, term = c(rownames(co), "alpha", "scale", "wald_wave"),
+    estimate = c(co[, 1], summary(m)$corr$Estimate, summary(m)$dispersion$Estimate, a["wave", "X2"]),
+    se = c(co[, 2], NA, NA, NA))
 }
 
 # (a) lme4::sleepstudy, days 0/3/6/9 as waves, made unbalanced by dropping five rows
