@@ -379,7 +379,7 @@ def cronbach_alpha(
         if not its:
             continue
         cols = [it.id for it in its if it.id in wide.columns]
-        mat = wide.reindex(columns=[it.id for it in its]).to_numpy(dtype=float)
+        mat = np.array(wide.reindex(columns=[it.id for it in its]), dtype=float)
         rev = np.array([it.reverse for it in its])
         mat[:, rev] = lo + hi - mat[:, rev]
         mat = mat[~np.isnan(mat).any(axis=1)]
