@@ -142,6 +142,8 @@ class CostEvaluation:
             return _costs.costs_waterfall(
                 self.by_path, programme_cost=self.headline["programme_cost"], **kwargs
             )
+        if kind == "tornado":
+            return _costs.costs_tornado(self.tornado, base=self.headline["net_benefit"], **kwargs)
         if kind == "psa":
             if self.psa_draws is None:
                 raise NotImplementedError("no PSA was run (draws=0)")
