@@ -8,6 +8,14 @@ from impactkit.figures._costs import (
     costs_tornado,
     costs_waterfall,
 )
+from impactkit.figures._measures import (
+    attrition_flow,
+    distance_travelled,
+    omnibus_effects,
+    radar,
+    rci_categories,
+    transitions_sankey,
+)
 from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
 
 __all__ = [
@@ -16,10 +24,16 @@ __all__ = [
     "PALETTE",
     "POSITIVE",
     "apply_theme",
+    "attrition_flow",
     "costs_acceptability",
     "costs_by_payer",
     "costs_by_year",
     "costs_psa_histogram",
     "costs_tornado",
     "costs_waterfall",
+    "distance_travelled",
+    "omnibus_effects",
+    "radar",
+    "rci_categories",
+    "transitions_sankey",
 ]
