@@ -1,0 +1,62 @@
+"""``impactkit costs``: avoided cost per payer and year, with uncertainty, for one export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from impactkit.cli._app import EXIT_INVALID, EXIT_USAGE, app, console, err_console
+from impactkit.errors import ImpactkitError, ValidationError
+
+
+@app.command()
+def costs(
+    path: Annotated[
+        Path, typer.Argument(help="A folder like data/sample (assessments, families, counterfactuals, ...).")
+    ],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="Scenario TOML (default: scenario.toml in PATH, else the illustrative Dutch one)."),
+    ] = None,
+    draws: Annotated[int, typer.Option(help="PSA draws (0 skips the PSA).", min=0)] = 10000,
+    seed: Annotated[int, typer.Option(help="Seed of the PSA (same seed, same output).", min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Gross avoided cost, programme cost, net benefit, payback and P(saving), per payer and per year."""
+    from impactkit.cli._validate import print_problems
+    from impactkit.costs import evaluate
+    from impactkit.io import read_dataset
+
+    try:
+        ds = read_dataset(path)
+    except ValidationError as err:
+        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
+        raise typer.Exit(EXIT_INVALID) from err
+    except ImpactkitError as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        raise typer.Exit(EXIT_USAGE) from err
+    try:
+        result = evaluate(
+            ds.assessments,
+            scenario if scenario is not None else ds.scenario_path,
+            families=ds.families,
+            counterfactuals=ds.counterfactuals,
+            care_used=ds.care_used,
+            programme_costs=ds.programme_costs,
+            prices=ds.prices,
+            draws=draws,
+            seed=seed,
+        )
+    except ValidationError as err:
+        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
+        raise typer.Exit(EXIT_INVALID) from err
+    except ImpactkitError as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        raise typer.Exit(EXIT_INVALID) from err
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        console.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
