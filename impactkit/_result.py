@@ -10,7 +10,7 @@ an HTML representation with the notes under the table.  Presentation lives in su
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -23,10 +23,12 @@ class ResultFrame(pd.DataFrame):
     Subclasses set ``_title`` and override :meth:`figure`.
     """
 
-    _metadata = ["_ik_meta"]
+    _metadata: ClassVar[list[str]] = ["_ik_meta"]
     _title = "impactkit result"
 
-    def __init__(self, data: Any = None, *args: Any, meta: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *args: Any, meta: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, *args, **kwargs)
         object.__setattr__(self, "_ik_meta", dict(meta or {}))
 

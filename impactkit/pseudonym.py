@@ -32,14 +32,16 @@ def load_key(key: str | bytes | None = None, *, key_file: str | Path | None = No
     if key is None and key_file is not None:
         p = Path(key_file)
         if not p.is_file():
-            raise ParameterError(f"The 'key_file' parameter must name an existing file. Got {str(p)!r} instead.")
+            raise ParameterError(
+                f"The 'key_file' parameter must name an existing file. Got {str(p)!r} instead."
+            )
         key = p.read_bytes().strip()
     if key is None:
         key = os.environ.get(ENV_VAR)
     if key is None or len(key) == 0:
         raise ParameterError(
             "No pseudonymisation key: pass key=..., key_file=PATH, or set the environment variable "
-            f"{ENV_VAR}. Create one with: python -c \"import secrets; print(secrets.token_hex(32))\""
+            f'{ENV_VAR}. Create one with: python -c "import secrets; print(secrets.token_hex(32))"'
         )
     raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
     if len(raw) < MIN_KEY_BYTES:
@@ -84,7 +86,9 @@ def pseudonymise(
     (2, True)
     """
     if not 16 <= length <= 64:
-        raise ParameterError(f"The 'length' parameter of pseudonymise must be between 16 and 64. Got {length!r} instead.")
+        raise ParameterError(
+            f"The 'length' parameter of pseudonymise must be between 16 and 64. Got {length!r} instead."
+        )
     secret = load_key(key, key_file=key_file)
     out = frame.copy()
     for col in columns:

@@ -30,7 +30,14 @@ from impactkit.instruments import builtin
 
 __all__ = ["make_sample", "write_sample"]
 
-MUNICIPALITIES = {"Arnhem": 0.26, "Nijmegen": 0.24, "Ede": 0.16, "Apeldoorn": 0.16, "Zutphen": 0.09, "Tiel": 0.09}
+MUNICIPALITIES = {
+    "Arnhem": 0.26,
+    "Nijmegen": 0.24,
+    "Ede": 0.16,
+    "Apeldoorn": 0.16,
+    "Zutphen": 0.09,
+    "Tiel": 0.09,
+}
 PROGRAMMES = {"Samen Oplopen": 0.8, "Home-Start": 0.2}
 HOUSEHOLD_TYPES = {
     "single_parent": 0.32,
@@ -48,8 +55,15 @@ REFERRAL = {
     "self_referral": 0.1,
 }
 DOMAINS = [
-    "finances", "housing", "social_network", "mental_wellbeing", "physical_health",
-    "parenting", "child_development", "participation", "paperwork",
+    "finances",
+    "housing",
+    "social_network",
+    "mental_wellbeing",
+    "physical_health",
+    "parenting",
+    "child_development",
+    "participation",
+    "paperwork",
 ]
 # latent intake mean per domain (before household effects) and mean gain after one / two years
 INTAKE_MEAN = dict(zip(DOMAINS, [2.6, 3.1, 2.3, 2.4, 3.2, 2.8, 3.0, 2.6, 2.8], strict=True))
@@ -63,29 +77,94 @@ HOUSEHOLD_EFFECT = {
     "other_multi_problem": {"parenting": -0.3, "housing": -0.2},
 }
 CARE_PATHS = [
-    "social_work", "parenting_support", "debt_assistance", "youth_care", "supervision_order", "out_of_home_placement",
+    "social_work",
+    "parenting_support",
+    "debt_assistance",
+    "youth_care",
+    "supervision_order",
+    "out_of_home_placement",
 ]
 PRICES = [
-    ("social_work", "contact", 127.00, 2022, "municipality_prevention",
-     "Kostenhandleiding 2024 (Hakkaart-van Roijen et al.), maatschappelijk werk per contact"),
-    ("home_guidance", "hour", 64.00, 2022, "municipality_youth",
-     "Kostenhandleiding 2024, ambulante begeleiding thuis per uur (proxy for parenting support)"),
-    ("volunteer_time", "hour", 18.80, 2022, "families",
-     "Kostenhandleiding 2024, informele zorg, vervangingskosten per uur"),
-    ("supervision_order_first_year", "year", 8758.00, 2014, "state",
-     "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden)"),
-    ("supervision_order_later_year", "year", 7323.00, 2014, "state",
-     "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden)"),
-    ("foster_care_allowance", "day", 19.50, 2014, "municipality_youth",
-     "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day)"),
-    ("family_home", "year", 60327.00, 2015, "municipality_youth",
-     "Maatschappelijke Business Case Gezinshuizen (Sinzer 2015)"),
-    ("residential_youth_care", "year", 125000.00, 2017, "municipality_youth",
-     "NRC 2017, nine municipalities (range 100,000-150,000 per child-year)"),
-    ("debt_assistance", "trajectory", 2400.00, 2015, "municipality_income",
-     "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustrative"),
-    ("problematic_debt_societal", "year", 11600.00, 2024, "state",
-     "IBO Problematische schulden 2024: >= EUR 8.5 bn / 730,000 households"),
+    (
+        "social_work",
+        "contact",
+        127.00,
+        2022,
+        "municipality_prevention",
+        "Kostenhandleiding 2024 (Hakkaart-van Roijen et al.), maatschappelijk werk per contact",
+    ),
+    (
+        "home_guidance",
+        "hour",
+        64.00,
+        2022,
+        "municipality_youth",
+        "Kostenhandleiding 2024, ambulante begeleiding thuis per uur (proxy for parenting support)",
+    ),
+    (
+        "volunteer_time",
+        "hour",
+        18.80,
+        2022,
+        "families",
+        "Kostenhandleiding 2024, informele zorg, vervangingskosten per uur",
+    ),
+    (
+        "supervision_order_first_year",
+        "year",
+        8758.00,
+        2014,
+        "state",
+        "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden)",
+    ),
+    (
+        "supervision_order_later_year",
+        "year",
+        7323.00,
+        2014,
+        "state",
+        "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden)",
+    ),
+    (
+        "foster_care_allowance",
+        "day",
+        19.50,
+        2014,
+        "municipality_youth",
+        "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day)",
+    ),
+    (
+        "family_home",
+        "year",
+        60327.00,
+        2015,
+        "municipality_youth",
+        "Maatschappelijke Business Case Gezinshuizen (Sinzer 2015)",
+    ),
+    (
+        "residential_youth_care",
+        "year",
+        125000.00,
+        2017,
+        "municipality_youth",
+        "NRC 2017, nine municipalities (range 100,000-150,000 per child-year)",
+    ),
+    (
+        "debt_assistance",
+        "trajectory",
+        2400.00,
+        2015,
+        "municipality_income",
+        "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustrative",
+    ),
+    (
+        "problematic_debt_societal",
+        "year",
+        11600.00,
+        2024,
+        "state",
+        "IBO Problematische schulden 2024: >= EUR 8.5 bn / 730,000 households",
+    ),
 ]
 EXPORT_DATE = pd.Timestamp("2026-09-30")
 
@@ -145,8 +224,12 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
         eff = np.array([HOUSEHOLD_EFFECT[h].get(d, 0.0) for h in household])
         latent0[:, j] = INTAKE_MEAN[d] + eff - severity + rng.normal(0, 0.6, n)
     responsiveness = rng.normal(1.0, 0.45, n)
-    gain1 = np.array([GAIN_Y1[d] for d in DOMAINS]) * responsiveness[:, None] + rng.normal(0, 0.55, (n, len(DOMAINS)))
-    gain2 = np.array([GAIN_Y2[d] for d in DOMAINS]) * responsiveness[:, None] + rng.normal(0, 0.6, (n, len(DOMAINS)))
+    gain1 = np.array([GAIN_Y1[d] for d in DOMAINS]) * responsiveness[:, None] + rng.normal(
+        0, 0.55, (n, len(DOMAINS))
+    )
+    gain2 = np.array([GAIN_Y2[d] for d in DOMAINS]) * responsiveness[:, None] + rng.normal(
+        0, 0.6, (n, len(DOMAINS))
+    )
     # regression to the mean is part of reality: low intake scores gain a little more
     gain1 += 0.15 * (INTAKE_MEAN["housing"] - latent0).clip(-1, 2) * 0.5
     gain2 += 0.15 * (INTAKE_MEAN["housing"] - latent0).clip(-1, 2) * 0.6
@@ -242,7 +325,9 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
             cu_rows.append((ids[i], "social_work", int(rng.integers(2, 9)), s, s + pd.Timedelta(days=90)))
         if rng.random() < 0.08:
             s = start[i] + pd.Timedelta(days=int(rng.integers(30, 300)))
-            cu_rows.append((ids[i], "home_guidance", int(rng.integers(10, 60)), s, s + pd.Timedelta(days=180)))
+            cu_rows.append(
+                (ids[i], "home_guidance", int(rng.integers(10, 60)), s, s + pd.Timedelta(days=180))
+            )
         if rng.random() < 0.06:
             s = start[i] + pd.Timedelta(days=int(rng.integers(30, 300)))
             cu_rows.append((ids[i], "debt_assistance", 1, s, s + pd.Timedelta(days=365)))

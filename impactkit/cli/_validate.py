@@ -25,23 +25,35 @@ def print_problems(problems, *, title: str) -> None:  # type: ignore[no-untyped-
     for col in ("file", "row", "column", "value", "message"):
         table.add_column(col, overflow="fold", no_wrap=col in ("row",))
     for rec in problems.itertuples(index=False):
-        table.add_row(Path(str(rec.file)).name, str(rec.row), str(rec.column), str(rec.value), str(rec.message))
+        table.add_row(
+            Path(str(rec.file)).name, str(rec.row), str(rec.column), str(rec.value), str(rec.message)
+        )
     console.print(table)
 
 
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help="An assessments file (CSV, Excel, Parquet) or a folder like data/sample.")],
+    path: Annotated[
+        Path, typer.Argument(help="An assessments file (CSV, Excel, Parquet) or a folder like data/sample.")
+    ],
     families: Annotated[Path | None, typer.Option(help="The families table, if not in the folder.")] = None,
-    instrument: Annotated[str | None, typer.Option(help="Instrument file (.toml/.yaml) or shipped name.")] = None,
+    instrument: Annotated[
+        str | None, typer.Option(help="Instrument file (.toml/.yaml) or shipped name.")
+    ] = None,
     lang: Annotated[str, typer.Option(help="Language of the messages: nl or en.")] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     pseudonymise: Annotated[
         Path | None,
-        typer.Option(help="Write a pseudonymised copy (HMAC-SHA256, key from $IMPACTKIT_PSEUDONYM_KEY) to this folder."),
+        typer.Option(
+            help="Write a pseudonymised copy (HMAC-SHA256, key from $IMPACTKIT_PSEUDONYM_KEY) to this folder."
+        ),
     ] = None,
-    key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (else the environment variable).")] = None,
-    today: Annotated[str | None, typer.Option(help="Treat dates after this day as future (default: today).")] = None,
+    key_file: Annotated[
+        Path | None, typer.Option(help="Pseudonymisation key file (else the environment variable).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
+    ] = None,
 ) -> None:
     """Check an export against the data contract and list every problem (exit 1 when invalid)."""
     import impactkit as ik
@@ -60,7 +72,7 @@ def validate(
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     elif report.valid:
         ds = report.dataset
-        assert ds is not None  # noqa: S101
+        assert ds is not None
         console.print(
             f"[bold]valid[/]: {report.n_rows} rows, {ds.n_families} families, instrument {ds.instrument.id}, "
             f"{report.missing_scores} missing scores (kept as missing, never imputed)"

@@ -251,8 +251,18 @@ class Instrument:
 
 # ------------------------------------------------------------------- parsing
 _TOP_KEYS = {
-    "id", "name_nl", "name_en", "description", "domains", "scale", "waves", "sufficient", "items",
-    "min_share_answered", "reliability", "reliability_source",
+    "id",
+    "name_nl",
+    "name_en",
+    "description",
+    "domains",
+    "scale",
+    "waves",
+    "sufficient",
+    "items",
+    "min_share_answered",
+    "reliability",
+    "reliability_source",
 }
 _DOMAIN_KEYS = {"id", "label_nl", "label_en", "aliases", "reliability"}
 _SCALE_KEYS = {"min", "max", "integer", "higher_is_better", "levels", "report_mark"}
@@ -380,9 +390,15 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
             raise _fail("is required", source, f"{key}.value")
         v = _number(lv["value"], source, f"{key}.value")
         if v != int(v) or not lo <= v <= hi:
-            raise _fail(f"expected an integer between {lo:g} and {hi:g}, got {lv['value']!r}", source, f"{key}.value")
+            raise _fail(
+                f"expected an integer between {lo:g} and {hi:g}, got {lv['value']!r}", source, f"{key}.value"
+            )
         levels.append(
-            Level(int(v), _str(lv, "label_nl", source, key, str(int(v))), _str(lv, "label_en", source, key, str(int(v))))
+            Level(
+                int(v),
+                _str(lv, "label_nl", source, key, str(int(v))),
+                _str(lv, "label_en", source, key, str(int(v))),
+            )
         )
     _unique([lv.value for lv in levels], source, "scale.levels")
     scale = Scale(
@@ -400,7 +416,12 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         w = _keys(w, _WAVE_KEYS, source, key)
         wid = _ident(w, source, key)
         waves.append(
-            Wave(wid, _str(w, "label_nl", source, key, wid), _str(w, "label_en", source, key, wid), _aliases(w, source, key))
+            Wave(
+                wid,
+                _str(w, "label_nl", source, key, wid),
+                _str(w, "label_en", source, key, wid),
+                _aliases(w, source, key),
+            )
         )
     if len(waves) < 2:
         raise _fail(f"an instrument needs two or more waves, got {len(waves)}", source, "waves")
@@ -420,9 +441,17 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         item_id = _str(it, "id", source, key)
         dom = _str(it, "domain", source, key)
         if dom not in domain_set:
-            raise _fail(f"unknown domain {dom!r}; expected one of {sorted(domain_set)}", source, f"{key}.domain")
+            raise _fail(
+                f"unknown domain {dom!r}; expected one of {sorted(domain_set)}", source, f"{key}.domain"
+            )
         items.append(
-            Item(item_id, dom, _bool(it, "reverse", False, source, key), str(it.get("text_nl", "")), str(it.get("text_en", "")))
+            Item(
+                item_id,
+                dom,
+                _bool(it, "reverse", False, source, key),
+                str(it.get("text_nl", "")),
+                str(it.get("text_en", "")),
+            )
         )
     _unique([it.id for it in items], source, "items")
     min_share = spec.get("min_share_answered", 0.5)
@@ -465,7 +494,9 @@ def _build_lookup(inst: Instrument, source: str) -> dict[str, dict[str, str]]:
                 k = normalise_label(text)
                 if table.get(k, e.id) != e.id:
                     raise _fail(
-                        f"label or alias {text!r} refers to both {table[k]!r} and {e.id!r}", source, f"{kind}s"
+                        f"label or alias {text!r} refers to both {table[k]!r} and {e.id!r}",
+                        source,
+                        f"{kind}s",
                     )
                 table[k] = e.id
     return out
@@ -477,7 +508,9 @@ _CACHE: dict[str, Instrument] = {}
 def builtin(name: str = "default") -> Instrument:
     """Return a shipped instrument: ``default`` (nine domains, 1–5), ``zrm2017`` or ``agreement35``."""
     if name not in BUILTIN:
-        raise ParameterError(f"The 'name' parameter of builtin must be one of {list(BUILTIN)}. Got {name!r} instead.")
+        raise ParameterError(
+            f"The 'name' parameter of builtin must be one of {list(BUILTIN)}. Got {name!r} instead."
+        )
     if name not in _CACHE:
         text = resources.files("impactkit.instruments").joinpath(f"data/{name}.toml").read_text("utf-8")
         _CACHE[name] = _parse(tomllib.loads(text), f"builtin:{name}")

@@ -179,8 +179,13 @@ def stage_assessments(
         targets.setdefault(it.id, ())
     expected = "family_id, wave, assessed_on and domain columns (" + ", ".join(inst.domain_ids) + ")"
     mapping = check_headers(
-        raw, targets, problems, column_map=columns, ignore_columns=ignore_columns,
-        allow_personal_data=allow_personal_data, expected=expected,
+        raw,
+        targets,
+        problems,
+        column_map=columns,
+        ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data,
+        expected=expected,
     )
     by_target = {t: h for h, t in mapping.items()}
     domain_cols = [d for d in inst.domain_ids if d in by_target]
@@ -201,8 +206,12 @@ def stage_assessments(
             problems.add(raw.file, 1, req, "", "missing_column", expected=" / ".join(ALIASES[req][:4]))
     if layout == "wide" and not domain_cols:
         problems.add(raw.file, 1, "domain", "", "missing_column", expected=", ".join(inst.domain_ids))
-    if len(problems) and ("family_id" not in by_target or "wave" not in by_target or n == 0
-                          or (layout == "wide" and not domain_cols)):
+    if len(problems) and (
+        "family_id" not in by_target
+        or "wave" not in by_target
+        or n == 0
+        or (layout == "wide" and not domain_cols)
+    ):
         return AssessmentRead(empty, problems, layout, n, 0, raw.file, raw.rows)
 
     f = raw.frame
@@ -211,16 +220,35 @@ def stage_assessments(
     wave_ids = _map_values(wave_raw, inst.match_wave)
     unknown_wave = wave_raw.notna().to_numpy() & wave_ids.isna().to_numpy()
     shown = ", ".join(f"{w.id} ({w.label_nl})" for w in inst.waves)
-    problems.add_many(raw.file, raw.rows[unknown_wave], by_target["wave"], wave_raw[unknown_wave], "unknown_wave",
-                      expected=shown)
+    problems.add_many(
+        raw.file,
+        raw.rows[unknown_wave],
+        by_target["wave"],
+        wave_raw[unknown_wave],
+        "unknown_wave",
+        expected=shown,
+    )
     missing_wave = wave_raw.isna().to_numpy()
-    problems.add_many(raw.file, raw.rows[missing_wave], by_target["wave"], wave_raw[missing_wave], "missing_value",
-                      expected=shown)
+    problems.add_many(
+        raw.file,
+        raw.rows[missing_wave],
+        by_target["wave"],
+        wave_raw[missing_wave],
+        "missing_value",
+        expected=shown,
+    )
 
     if "assessed_on" in by_target:
         dates, dfails = parse_date(f[by_target["assessed_on"]], required=True, today=now)
-        report_cells(raw, problems, dfails, by_target["assessed_on"], f[by_target["assessed_on"]],
-                     expected=DATE_TEXT[lang], today=now.date().isoformat())
+        report_cells(
+            raw,
+            problems,
+            dfails,
+            by_target["assessed_on"],
+            f[by_target["assessed_on"]],
+            expected=DATE_TEXT[lang],
+            today=now.date().isoformat(),
+        )
     else:
         dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
 
@@ -229,7 +257,10 @@ def stage_assessments(
     if lang == "nl":
         range_text = f"{'een geheel getal' if scale.integer else 'een getal'} van {scale.min:g} tot en met {scale.max:g}"
     staged = pd.DataFrame(
-        {"family_id": fam.astype(object), "wave": wave_ids.where(wave_ids.notna(), "?" + wave_raw.astype(str))},
+        {
+            "family_id": fam.astype(object),
+            "wave": wave_ids.where(wave_ids.notna(), "?" + wave_raw.astype(str)),
+        },
         index=pd.RangeIndex(n),
     )
     score_cols: dict[str, str] = {}  # staged column -> header as written
@@ -246,8 +277,14 @@ def stage_assessments(
             keys = _map_values(key_raw, lambda v: item_lookup.get(str(v).strip().lower()))
             allowed = ", ".join(inst.item_ids[:5]) + (", ..." if len(inst.items) > 5 else "")
         bad_key = keys.isna().to_numpy()
-        problems.add_many(raw.file, raw.rows[bad_key], by_target[key_col], key_raw[bad_key],
-                          "unknown_domain" if layout == "long" else "unknown_item", expected=allowed)
+        problems.add_many(
+            raw.file,
+            raw.rows[bad_key],
+            by_target[key_col],
+            key_raw[bad_key],
+            "unknown_domain" if layout == "long" else "unknown_item",
+            expected=allowed,
+        )
         values, vfails = parse_number(f[by_target[val_col]], integer=scale.integer, check_range=False)
         report_cells(raw, problems, vfails, by_target[val_col], f[by_target[val_col]], expected=range_text)
         staged[key_col] = keys.where(keys.notna(), "?" + key_raw.astype(str)).to_numpy()
@@ -267,7 +304,10 @@ def stage_assessments(
     schema = pa.DataFrameSchema(
         {
             "family_id": pa.Column(object, nullable=False),
-            **{c: pa.Column(float, pa.Check.in_range(scale.min, scale.max), nullable=True) for c in score_cols},
+            **{
+                c: pa.Column(float, pa.Check.in_range(scale.min, scale.max), nullable=True)
+                for c in score_cols
+            },
         },
         unique=unique_keys,
         report_duplicates="exclude_first",
@@ -295,8 +335,16 @@ def stage_assessments(
         )
         n_missing = int(f[by_target["score"]][ok].isna().sum())
     else:
-        items_frame = _items_long(staged, dates, wave_ids, valid_rows, layout, item_cols, inst,
-                                  f[by_target["answer"]].isna().to_numpy() if layout == "items_long" else None)
+        items_frame = _items_long(
+            staged,
+            dates,
+            wave_ids,
+            valid_rows,
+            layout,
+            item_cols,
+            inst,
+            f[by_target["answer"]].isna().to_numpy() if layout == "items_long" else None,
+        )
         data = score_items(items_frame, inst)
         n_missing = int(data["score"].isna().sum())
     data = _finish(data, inst)
@@ -306,7 +354,9 @@ def stage_assessments(
     ids = staged["family_id"]
     keep = ids.notna().to_numpy() & ~ids.duplicated().to_numpy()
     family_rows = dict(zip(ids[keep].astype(str), raw.rows[keep].tolist(), strict=True))
-    return AssessmentRead(data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target)
+    return AssessmentRead(
+        data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target
+    )
 
 
 def _map_values(raw: pd.Series, fn) -> pd.Series:  # type: ignore[no-untyped-def]
@@ -336,8 +386,14 @@ def _report_pandera(
         sel = rng & (col == staged_col)
         if sel.any():
             pos = idx[sel]
-            problems.add_many(raw.file, raw.rows[pos], header, raw.frame[header].to_numpy()[pos], "out_of_range",
-                              expected=range_text)
+            problems.add_many(
+                raw.file,
+                raw.rows[pos],
+                header,
+                raw.frame[header].to_numpy()[pos],
+                "out_of_range",
+                expected=range_text,
+            )
     nulls = (check == "not_nullable") & (col == "family_id")
     if nulls.any():
         pos = np.unique(idx[nulls])
@@ -391,16 +447,26 @@ def _check_wave_dates(
     if frame.empty:
         return
     # one date per family × wave (long files repeat it on every domain row)
-    firsts = frame.groupby(["family_id", "w"], sort=False).agg(first_date=("date", "first"), first_pos=("pos", "first"))
+    firsts = frame.groupby(["family_id", "w"], sort=False).agg(
+        first_date=("date", "first"), first_pos=("pos", "first")
+    )
     merged = frame.join(firsts, on=["family_id", "w"])
     odd = merged[merged["date"] != merged["first_date"]]
     if len(odd):
         msgs = [
-            message("inconsistent_date", problems.lang, first=int(raw.rows[p]), first_date=d.date().isoformat())
+            message(
+                "inconsistent_date", problems.lang, first=int(raw.rows[p]), first_date=d.date().isoformat()
+            )
             for p, d in zip(odd["first_pos"], odd["first_date"], strict=True)
         ]
-        problems.add_many(raw.file, raw.rows[odd["pos"].to_numpy()], date_col,
-                          raw.frame[date_col].to_numpy()[odd["pos"].to_numpy()], "inconsistent_date", messages=msgs)
+        problems.add_many(
+            raw.file,
+            raw.rows[odd["pos"].to_numpy()],
+            date_col,
+            raw.frame[date_col].to_numpy()[odd["pos"].to_numpy()],
+            "inconsistent_date",
+            messages=msgs,
+        )
     g = firsts.reset_index().sort_values(["family_id", "w"])
     prev_date = g.groupby("family_id")["first_date"].shift()
     prev_pos = g.groupby("family_id")["first_pos"].shift()
@@ -420,8 +486,14 @@ def _check_wave_dates(
             for w, pw, pd_, pp in zip(g["w"][bad], prev_w[bad], prev_date[bad], prev_pos[bad], strict=True)
         ]
         pos = g["first_pos"][bad].to_numpy()
-        problems.add_many(raw.file, raw.rows[pos], date_col, raw.frame[date_col].to_numpy()[pos], "wave_order",
-                          messages=msgs)
+        problems.add_many(
+            raw.file,
+            raw.rows[pos],
+            date_col,
+            raw.frame[date_col].to_numpy()[pos],
+            "wave_order",
+            messages=msgs,
+        )
 
 
 def _melt_wide(
@@ -434,21 +506,28 @@ def _melt_wide(
     headers: dict[str, str],
     raw: RawTable,
 ) -> tuple[pd.DataFrame, int]:
+    """Wide rows to canonical long rows, built from codes (no per-cell string work)."""
     k = len(domain_cols)
     sel = np.flatnonzero(valid)
     m = len(sel)
     scores = staged[domain_cols].to_numpy(dtype=float)[sel]
     n_missing = int(sum(raw.frame[headers[c]].isna().to_numpy()[sel].sum() for c in domain_cols))
-    data = pd.DataFrame(
+    ids = pd.array(staged["family_id"].to_numpy()[sel], dtype="string").take(np.repeat(np.arange(m), k))
+    wave_codes = pd.Categorical(wave_ids.to_numpy()[sel], categories=inst.wave_ids, ordered=True).codes
+    domain_codes = np.array([inst.domain_ids.index(c) for c in domain_cols], dtype=np.int8)
+    out = pd.DataFrame(
         {
-            "family_id": np.repeat(staged["family_id"].to_numpy()[sel].astype(str), k),
-            "wave": np.repeat(wave_ids.to_numpy()[sel], k),
+            "family_id": pd.Series(ids),
+            "wave": pd.Categorical.from_codes(
+                np.repeat(wave_codes, k), categories=inst.wave_ids, ordered=True
+            ),
             "assessed_on": np.repeat(dates[sel], k),
-            "domain": np.tile(np.asarray(domain_cols, dtype=object), m),
+            "domain": pd.Categorical.from_codes(np.tile(domain_codes, m), categories=inst.domain_ids),
             "score": scores.reshape(-1),
         }
     )
-    return data, n_missing
+    out.attrs["instrument"] = inst
+    return out, n_missing
 
 
 def _items_long(
@@ -511,6 +590,13 @@ def score_items(items: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
 
 def _finish(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
+    if (
+        isinstance(data["wave"].dtype, pd.CategoricalDtype)
+        and isinstance(data["domain"].dtype, pd.CategoricalDtype)
+        and data["family_id"].dtype == "string"
+    ):
+        data.attrs["instrument"] = inst
+        return data
     out = pd.DataFrame(
         {
             "family_id": data["family_id"].astype("string"),

@@ -15,6 +15,7 @@ __all__ = ["CellFailures", "parse_date", "parse_number"]
 
 ISO = r"^\d{4}-\d{1,2}-\d{1,2}$"
 DMY = r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$"
+NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 
 
 @dataclass
@@ -48,15 +49,19 @@ def parse_number(
     ``out_of_range`` (only when ``check_range``). Failed cells become NaN.
     """
     fails = CellFailures()
-    s = raw.astype(object)
+    s = (
+        raw
+        if raw.dtype == "string[pyarrow]"
+        else raw.astype(object).where(raw.notna(), None).astype("string[pyarrow]")
+    )
     present = s.notna().to_numpy()
     values = np.full(len(s), np.nan)
     if present.any():
-        text = s[present].astype(str)
         # a decimal comma ("4,5") is a decimal, never a thousands separator, in score data
-        text = text.str.replace(",", ".", regex=False)
-        parsed = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-        values[present] = parsed
+        text = s.str.replace(",", ".", regex=False)
+        ok = text.str.fullmatch(NUMBER).fillna(False).to_numpy(dtype=bool)
+        if ok.any():
+            values[ok] = text[ok].astype("float64").to_numpy()
     nan = np.isnan(values)
     fails.add(present & nan, "not_a_number")
     finite = ~nan
@@ -66,7 +71,9 @@ def parse_number(
         values[bad] = np.nan
         finite &= ~bad
     if check_range and (low is not None or high is not None):
-        bad = finite & (((values < low) if low is not None else False) | ((values > high) if high is not None else False))
+        bad = finite & (
+            ((values < low) if low is not None else False) | ((values > high) if high is not None else False)
+        )
         fails.add(bad, "out_of_range")
         values[bad] = np.nan
     values[present & nan] = np.nan

@@ -64,7 +64,9 @@ class Dataset:
 
     def _repr_html_(self) -> str:
         tables = ", ".join(
-            f"{name} ({len(getattr(self, name))} rows)" for name in OPTIONAL_TABLES if getattr(self, name) is not None
+            f"{name} ({len(getattr(self, name))} rows)"
+            for name in OPTIONAL_TABLES
+            if getattr(self, name) is not None
         )
         return (
             f"<div><strong>impactkit Dataset</strong>: {self.n_families} families, instrument "
@@ -143,7 +145,9 @@ def _resolve(
         elif p.is_file():
             sources["assessments"] = p
         else:
-            raise ParameterError(f"The 'path' parameter must be an existing file or folder. Got {str(p)!r} instead.")
+            raise ParameterError(
+                f"The 'path' parameter must be an existing file or folder. Got {str(p)!r} instead."
+            )
     if families is not None:
         sources["families"] = families
     if instrument is None:
@@ -188,7 +192,11 @@ def validate(
     problems = Problems(lang)
     read: AssessmentRead = stage_assessments(
         sources["assessments"],  # type: ignore[arg-type]
-        instrument=inst, lang=lang, today=today, columns=columns, ignore_columns=ignore_columns,
+        instrument=inst,
+        lang=lang,
+        today=today,
+        columns=columns,
+        ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
     )
     problems.extend(read.problems)
@@ -200,8 +208,13 @@ def validate(
             files[name] = Path(src)
         if name == "assessments":
             continue
-        frame, probs, n = stage_table(src, name, lang=lang, today=today,  # type: ignore[arg-type]
-                                      allow_personal_data=allow_personal_data)
+        frame, probs, n = stage_table(
+            src,
+            name,
+            lang=lang,
+            today=today,  # type: ignore[arg-type]
+            allow_personal_data=allow_personal_data,
+        )
         problems.extend(probs)
         n_rows += n
         tables[name] = frame
@@ -214,9 +227,16 @@ def validate(
         # report at the first file row of each unknown family
         raw_ids = read.family_rows
         for fid in ids[unknown].unique():
-            problems.add(read.file, int(raw_ids.get(fid, 0)), read.headers.get("family_id", "family_id"), fid, "unknown_family",
-                         table=str(sources["families"]) if not isinstance(sources["families"], pd.DataFrame)
-                         else "<DataFrame>")
+            problems.add(
+                read.file,
+                int(raw_ids.get(fid, 0)),
+                read.headers.get("family_id", "family_id"),
+                fid,
+                "unknown_family",
+                table=str(sources["families"])
+                if not isinstance(sources["families"], pd.DataFrame)
+                else "<DataFrame>",
+            )
     for name in ("counterfactuals", "care_used"):
         t = tables.get(name)
         if t is not None and fam is not None:
@@ -225,8 +245,14 @@ def validate(
             if bad.any():
                 src = sources[name]
                 rows = np.flatnonzero(bad.to_numpy()) + 2
-                problems.add_many(str(src), rows, "family_id", t["family_id"][bad], "unknown_family",
-                                  table=str(sources["families"]))
+                problems.add_many(
+                    str(src),
+                    rows,
+                    "family_id",
+                    t["family_id"][bad],
+                    "unknown_family",
+                    table=str(sources["families"]),
+                )
     frame = problems.frame()
     dataset = None
     if frame.empty:
@@ -267,8 +293,14 @@ def read_dataset(
     (350, ['assessments', 'care_used', 'counterfactuals'])
     """
     report = validate(
-        path, families=families, instrument=instrument, lang=lang, today=today, columns=columns,
-        ignore_columns=ignore_columns, allow_personal_data=allow_personal_data,
+        path,
+        families=families,
+        instrument=instrument,
+        lang=lang,
+        today=today,
+        columns=columns,
+        ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data,
     )
     if not report.valid:
         from impactkit.errors import ValidationError
@@ -302,10 +334,20 @@ def read_families(
     if isinstance(source, str | Path) and Path(source).is_dir():
         found = _find(Path(source), "families")
         if found is None:
-            raise ParameterError(f"The folder {str(source)!r} holds no families file (families.csv, .xlsx, .parquet).")
+            raise ParameterError(
+                f"The folder {str(source)!r} holds no families file (families.csv, .xlsx, .parquet)."
+            )
         source = found
-    frame, problems, n = stage_table(source, "families", lang=lang, today=today, columns=columns, sheet=sheet,
-                                     ignore_columns=ignore_columns, allow_personal_data=allow_personal_data)
+    frame, problems, n = stage_table(
+        source,
+        "families",
+        lang=lang,
+        today=today,
+        columns=columns,
+        sheet=sheet,
+        ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data,
+    )
     problems.raise_if_any(n)
     return frame
 

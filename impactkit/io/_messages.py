@@ -30,18 +30,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "geen getal; verwacht {expected} (laat de cel leeg voor een ontbrekende score)",
     ),
     "not_integer": ("not a whole number; expected {expected}", "geen geheel getal; verwacht {expected}"),
-    "out_of_range": ("outside the allowed range; expected {expected}", "buiten het toegestane bereik; verwacht {expected}"),
+    "out_of_range": (
+        "outside the allowed range; expected {expected}",
+        "buiten het toegestane bereik; verwacht {expected}",
+    ),
     "unknown_wave": (
         "unknown wave; expected one of {expected}",
         "onbekend meetmoment; verwacht een van {expected}",
     ),
-    "unknown_domain": ("unknown domain; expected one of {expected}", "onbekend domein; verwacht een van {expected}"),
-    "unknown_item": ("unknown item; expected one of {expected}", "onbekend item; verwacht een van {expected}"),
-    "unknown_choice": ("unknown value; expected one of {expected}", "onbekende waarde; verwacht een van {expected}"),
+    "unknown_domain": (
+        "unknown domain; expected one of {expected}",
+        "onbekend domein; verwacht een van {expected}",
+    ),
+    "unknown_item": (
+        "unknown item; expected one of {expected}",
+        "onbekend item; verwacht een van {expected}",
+    ),
+    "unknown_choice": (
+        "unknown value; expected one of {expected}",
+        "onbekende waarde; verwacht een van {expected}",
+    ),
     "duplicate": ("duplicate {keys}: same as row {first}", "dubbele {keys}: zelfde als rij {first}"),
     "missing_date": ("date is missing; expected {expected}", "datum ontbreekt; verwacht {expected}"),
     "bad_date": ("not a date; expected {expected}", "geen datum; verwacht {expected}"),
-    "impossible_date": ("impossible date (no such day); expected {expected}", "onmogelijke datum (bestaat niet); verwacht {expected}"),
+    "impossible_date": (
+        "impossible date (no such day); expected {expected}",
+        "onmogelijke datum (bestaat niet); verwacht {expected}",
+    ),
     "future_date": ("date lies in the future (after {today})", "datum ligt in de toekomst (na {today})"),
     "wave_order": (
         "{wave} is dated before {previous} of the same family ({previous_date}, row {previous_row})",
@@ -51,7 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "dates differ within one family × wave (row {first} has {first_date})",
         "datums verschillen binnen één gezin × meetmoment (rij {first} heeft {first_date})",
     ),
-    "end_before_start": ("end date lies before the start date ({start})", "einddatum ligt vóór de startdatum ({start})"),
+    "end_before_start": (
+        "end date lies before the start date ({start})",
+        "einddatum ligt vóór de startdatum ({start})",
+    ),
     "unknown_family": (
         "family not found in the families table ({table})",
         "gezin staat niet in de gezinnentabel ({table})",

@@ -65,10 +65,14 @@ class Problems:
 
     def frame(self) -> pd.DataFrame:
         if not self._parts:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in PROBLEM_COLUMNS})
+            return pd.DataFrame(
+                {c: pd.Series(dtype="int64" if c == "row" else "object") for c in PROBLEM_COLUMNS}
+            )
         out = pd.concat(self._parts, ignore_index=True)
         out["row"] = out["row"].astype("int64")
-        return out.sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)[PROBLEM_COLUMNS]
+        return out.sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)[
+            PROBLEM_COLUMNS
+        ]
 
     def raise_if_any(self, n_rows: int | None = None) -> None:
         if len(self):

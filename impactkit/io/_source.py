@@ -34,7 +34,9 @@ class RawTable:
     path: Path | None = None
 
 
-def read_raw(source: str | Path | pd.DataFrame, *, sheet: str | int | None = None, name: str | None = None) -> RawTable:
+def read_raw(
+    source: str | Path | pd.DataFrame, *, sheet: str | int | None = None, name: str | None = None
+) -> RawTable:
     """Read ``source`` into a :class:`RawTable` (no type conversion beyond text)."""
     if isinstance(source, pd.DataFrame):
         frame = _stringify(source.reset_index(drop=True))
@@ -131,7 +133,9 @@ def _read_excel(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, np.n
     while width and not header[width - 1]:
         width -= 1
     header = header[:width]
-    frame = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in data], columns=header, dtype=object)
+    frame = pd.DataFrame(
+        [row[:width] + [None] * (width - len(row)) for row in data], columns=header, dtype=object
+    )
     _ = header_row
     return _strip(frame.where(frame.notna(), np.nan)), np.asarray(rows, dtype=int)
 
@@ -163,19 +167,20 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
                 dtype=object,
             )
         else:
-            text = s.astype(object).map(lambda v: v if isinstance(v, str) else (None if pd.isna(v) else str(v)))
+            text = s.astype(object).map(
+                lambda v: v if isinstance(v, str) else (None if pd.isna(v) else str(v))
+            )
         out[str(col).strip()] = text.where(s.notna(), np.nan)
     return _strip(pd.DataFrame(out, index=frame.index))
 
 
 def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed text columns with surrounding whitespace removed; blank cells become missing."""
     out = {}
     for col in frame.columns:
-        s = frame[col].astype(object)
-        mask = s.notna()
-        if mask.any():
-            stripped = s[mask].astype(str).str.strip()
-            s = s.copy()
-            s[mask] = stripped.where(stripped != "", np.nan)
-        out[col] = s
+        s = frame[col]
+        if s.dtype != "string[pyarrow]":
+            s = s.astype(object).where(s.notna(), None).astype("string[pyarrow]")
+        s = s.str.strip()
+        out[col] = s.mask(s == "")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns) if out else frame

@@ -71,4 +71,6 @@ def run_pandera(
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         return fc[fc["index"].notna()].copy()
-    return pd.DataFrame(columns=["schema_context", "column", "check", "check_number", "failure_case", "index"])
+    return pd.DataFrame(
+        columns=["schema_context", "column", "check", "check_number", "failure_case", "index"]
+    )

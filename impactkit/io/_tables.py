@@ -51,19 +51,31 @@ SPECS: dict[str, TableSpec] = {
     "families": TableSpec(
         "families",
         {
-            "family_id": Col("id", True, ("gezin", "gezin_id", "gezinsnummer", "gezinscode", "family", "client_id")),
+            "family_id": Col(
+                "id", True, ("gezin", "gezin_id", "gezinsnummer", "gezinscode", "family", "client_id")
+            ),
             "programme": Col("text", False, ("programma", "program", "project")),
             "municipality": Col("text", True, ("gemeente", "gemeentenaam", "municipality_name", "city")),
             "start_date": Col("date", True, ("startdatum", "start", "begindatum", "datum start")),
             "end_date": Col("date", False, ("einddatum", "end", "datum einde")),
-            "end_reason": Col("choice", False, ("reden einde", "reden beeindiging", "uitstroomreden", "end reason"),
-                              END_REASONS),
-            "household_type": Col("text", False, ("huishouden", "gezinstype", "type huishouden", "household")),
+            "end_reason": Col(
+                "choice",
+                False,
+                ("reden einde", "reden beeindiging", "uitstroomreden", "end reason"),
+                END_REASONS,
+            ),
+            "household_type": Col(
+                "text", False, ("huishouden", "gezinstype", "type huishouden", "household")
+            ),
             "n_children": Col("int", False, ("aantal kinderen", "kinderen", "children"), low=0, high=20),
-            "youngest_child_age": Col("int", False, ("leeftijd jongste kind", "jongste kind"), low=0, high=30),
+            "youngest_child_age": Col(
+                "int", False, ("leeftijd jongste kind", "jongste kind"), low=0, high=30
+            ),
             "oldest_child_age": Col("int", False, ("leeftijd oudste kind", "oudste kind"), low=0, high=30),
             "referral_source": Col("text", False, ("verwijzer", "aanmelder", "verwezen door", "referrer")),
-            "n_volunteers": Col("int", False, ("aantal vrijwilligers", "vrijwilligers", "volunteers"), low=0, high=20),
+            "n_volunteers": Col(
+                "int", False, ("aantal vrijwilligers", "vrijwilligers", "volunteers"), low=0, high=20
+            ),
         },
         unique=("family_id",),
     ),
@@ -72,10 +84,15 @@ SPECS: dict[str, TableSpec] = {
         {
             "family_id": Col("id", True, ("gezin", "gezin_id")),
             "care_path": Col("text", True, ("zorgpad", "zorgvorm", "path")),
-            "likelihood": Col("share", True, ("kans", "waarschijnlijkheid", "probability"), low=0, high=1,
-                              nullable=False),
-            "judged_by": Col("choice", False, ("beoordeeld door", "ingeschat door", "judge"),
-                             {"referrer": ("verwijzer",), "coordinator": ("coördinator", "coordinator")}),
+            "likelihood": Col(
+                "share", True, ("kans", "waarschijnlijkheid", "probability"), low=0, high=1, nullable=False
+            ),
+            "judged_by": Col(
+                "choice",
+                False,
+                ("beoordeeld door", "ingeschat door", "judge"),
+                {"referrer": ("verwijzer",), "coordinator": ("coördinator", "coordinator")},
+            ),
         },
         unique=("family_id", "care_path", "judged_by"),
     ),
@@ -93,9 +110,19 @@ SPECS: dict[str, TableSpec] = {
         "prices",
         {
             "care_type": Col("text", True, ("zorgvorm", "type")),
-            "unit": Col("choice", True, ("eenheid",), {
-                "hour": ("uur",), "contact": (), "trajectory": ("traject",), "day": ("dag",), "year": ("jaar",),
-            }, nullable=False),
+            "unit": Col(
+                "choice",
+                True,
+                ("eenheid",),
+                {
+                    "hour": ("uur",),
+                    "contact": (),
+                    "trajectory": ("traject",),
+                    "day": ("dag",),
+                    "year": ("jaar",),
+                },
+                nullable=False,
+            ),
             "price": Col("float", True, ("prijs", "tarief", "kostprijs"), low=0, nullable=False),
             "price_year": Col("int", True, ("prijsjaar", "jaar"), low=1990, high=2100, nullable=False),
             "payer": Col("text", True, ("betaler", "financier")),
@@ -108,13 +135,23 @@ SPECS: dict[str, TableSpec] = {
         {
             "year": Col("int", True, ("jaar",), low=1990, high=2100, nullable=False),
             "municipality": Col("text", False, ("gemeente",)),
-            "item": Col("choice", True, ("post", "kostenpost"), {
-                "coordinator": ("coördinator", "coordinatie", "coördinatie"),
-                "training": ("scholing", "opleiding", "training"),
-                "volunteer_expenses": ("vrijwilligersvergoeding", "onkosten vrijwilligers", "volunteer expenses"),
-                "overhead": ("overhead", "overhead kosten"),
-                "licence": ("licentie", "license"),
-            }, nullable=False),
+            "item": Col(
+                "choice",
+                True,
+                ("post", "kostenpost"),
+                {
+                    "coordinator": ("coördinator", "coordinatie", "coördinatie"),
+                    "training": ("scholing", "opleiding", "training"),
+                    "volunteer_expenses": (
+                        "vrijwilligersvergoeding",
+                        "onkosten vrijwilligers",
+                        "volunteer expenses",
+                    ),
+                    "overhead": ("overhead", "overhead kosten"),
+                    "licence": ("licentie", "license"),
+                },
+                nullable=False,
+            ),
             "amount": Col("float", True, ("bedrag", "kosten"), low=0, nullable=False),
         },
         unique=("year", "municipality", "item"),
@@ -137,7 +174,13 @@ def read_table(
 ) -> pd.DataFrame:
     """Read and validate one table of the data model; raise :class:`~impactkit.ValidationError`."""
     frame, problems, n = stage_table(
-        source, kind, columns=columns, sheet=sheet, lang=lang, today=today, ignore_columns=ignore_columns,
+        source,
+        kind,
+        columns=columns,
+        sheet=sheet,
+        lang=lang,
+        today=today,
+        ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
     )
     problems.raise_if_any(n)
@@ -164,14 +207,21 @@ def stage_table(
     problems = Problems(lang)
     targets = {name: col.aliases for name, col in spec.columns.items()}
     mapping = check_headers(
-        raw, targets, problems, column_map=columns, ignore_columns=ignore_columns,
-        allow_personal_data=allow_personal_data, expected=", ".join(spec.columns),
+        raw,
+        targets,
+        problems,
+        column_map=columns,
+        ignore_columns=ignore_columns,
+        allow_personal_data=allow_personal_data,
+        expected=", ".join(spec.columns),
     )
     by_target = {t: h for h, t in mapping.items()}
     n = len(raw.frame)
     for name, col in spec.columns.items():
         if col.required and name not in by_target:
-            problems.add(raw.file, 1, name, "", "missing_column", expected=" / ".join((name, *col.aliases[:3])))
+            problems.add(
+                raw.file, 1, name, "", "missing_column", expected=" / ".join((name, *col.aliases[:3]))
+            )
     out: dict[str, object] = {}
     for name, col in spec.columns.items():
         if name not in by_target:
@@ -198,25 +248,51 @@ def stage_table(
         for name in checks:
             sel = (check == "not_nullable") & (col_of == name)
             pos = np.unique(idx[sel])
+            pos = pos[
+                raw.frame[by_target[name]].isna().to_numpy()[pos]
+            ]  # unparsable cells are reported already
             code = "missing_id" if spec.columns[name].kind == "id" else "missing_value"
-            problems.add_many(raw.file, raw.rows[pos], by_target[name], [""] * len(pos), code,
-                              expected=_expected(spec.columns[name], lang))
+            problems.add_many(
+                raw.file,
+                raw.rows[pos],
+                by_target[name],
+                [""] * len(pos),
+                code,
+                expected=_expected(spec.columns[name], lang),
+            )
         dup = np.unique(idx[check == "multiple_fields_uniqueness"])
         if dup.size:
             keyed = frame[unique].astype(object).fillna("").astype(str)
-            firsts = keyed.reset_index().groupby(unique, sort=False)["index"].transform("first").to_numpy("int64")
+            firsts = (
+                keyed.reset_index().groupby(unique, sort=False)["index"].transform("first").to_numpy("int64")
+            )
             dup = dup[firsts[dup] != dup]
             from impactkit.io._messages import message
 
-            msgs = [message("duplicate", lang, keys=" × ".join(unique), first=int(raw.rows[firsts[p]])) for p in dup]
-            problems.add_many(raw.file, raw.rows[dup], by_target[unique[0]],
-                              [" / ".join(r) for r in keyed.to_numpy()[dup]], "duplicate", messages=msgs)
+            msgs = [
+                message("duplicate", lang, keys=" × ".join(unique), first=int(raw.rows[firsts[p]]))
+                for p in dup
+            ]
+            problems.add_many(
+                raw.file,
+                raw.rows[dup],
+                by_target[unique[0]],
+                [" / ".join(r) for r in keyed.to_numpy()[dup]],
+                "duplicate",
+                messages=msgs,
+            )
     if kind == "families" and "end_date" in by_target and "start_date" in by_target:
         s, e = frame["start_date"].to_numpy(), frame["end_date"].to_numpy()
         bad = ~np.isnat(s) & ~np.isnat(e) & (e < s)
-        problems.add_many(raw.file, raw.rows[bad], by_target["end_date"], raw.frame[by_target["end_date"]][bad],
-                          "end_before_start", messages=None,
-                          start="")
+        problems.add_many(
+            raw.file,
+            raw.rows[bad],
+            by_target["end_date"],
+            raw.frame[by_target["end_date"]][bad],
+            "end_before_start",
+            messages=None,
+            start="",
+        )
         if bad.any():  # name the start date in each message
             from impactkit.io._messages import message
 
@@ -236,8 +312,11 @@ def _expected(col: Col, lang: str) -> str:
     if col.kind in ("int", "float", "share"):
         lo = "" if col.low is None else f"{col.low:g}"
         hi = "" if col.high is None else f"{col.high:g}"
-        word = {"int": ("a whole number", "een geheel getal"), "float": ("a number", "een getal"),
-                "share": ("a share", "een aandeel")}[col.kind][lang == "nl"]
+        word = {
+            "int": ("a whole number", "een geheel getal"),
+            "float": ("a number", "een getal"),
+            "share": ("a share", "een aandeel"),
+        }[col.kind][lang == "nl"]
         rng = f" {lo}–{hi}" if lo and hi else (f" ≥ {lo}" if lo else "")
         return word + rng
     return "text" if lang == "en" else "tekst"
@@ -266,22 +345,27 @@ def _parse(
         uniq = {u: lookup.get(normalise_label(u)) for u in pd.unique(values.dropna())}
         mapped = values.map(uniq)
         bad = values.notna().to_numpy() & mapped.isna().to_numpy()
-        problems.add_many(raw.file, raw.rows[bad], header, values[bad], "unknown_choice",
-                          expected=", ".join(col.choices))
+        problems.add_many(
+            raw.file, raw.rows[bad], header, values[bad], "unknown_choice", expected=", ".join(col.choices)
+        )
         return mapped.astype("string")
     if col.kind == "date":
         parsed, fails = parse_date(values, required=False, today=now)
-        report_cells(raw, problems, fails, header, values, expected=DATE_TEXT[lang], today=now.date().isoformat())
+        report_cells(
+            raw, problems, fails, header, values, expected=DATE_TEXT[lang], today=now.date().isoformat()
+        )
         return parsed
     text = values
     if col.kind == "share":
         pct = values.astype(object).where(values.isna(), values.astype(str)).str.endswith("%").fillna(False)
         pct = pct.to_numpy(dtype=bool)
         text = values.astype(object).where(~pct, values.astype(str).str.rstrip("%").str.strip())
-    parsed, fails = parse_number(text, integer=col.kind == "int", low=col.low, high=col.high)
+    parsed, fails = parse_number(
+        text, integer=col.kind == "int", low=col.low, high=col.high, check_range=col.kind != "share"
+    )
     if col.kind == "share":
         parsed = np.where(pct, parsed / 100, parsed)
-        bad = pct & np.isfinite(parsed) & ((parsed < 0) | (parsed > 1))
+        bad = np.isfinite(parsed) & ((parsed < 0) | (parsed > 1))
         if bad.any():
             fails.add(bad, "out_of_range")
             parsed[bad] = np.nan

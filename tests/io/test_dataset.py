@@ -1,0 +1,92 @@
+"""The folder form (like data/sample) and the other tables of the data model."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import impactkit as ik
+
+TODAY = "2026-11-01"
+
+
+def test_sample_folder_reads_as_one_dataset(sample_dir):
+    ds = ik.read_dataset(sample_dir, today=TODAY)
+    assert ds.n_families == 350
+    assert ds.instrument.id == "default"
+    assert len(ds.families) == 350
+    assert set(ds.families["end_reason"].dropna()) <= {"completed", "dropped_out", "moved", "referred_on"}
+    assert ds.counterfactuals["likelihood"].between(0, 1).all()
+    assert set(ds.prices["unit"]) <= {"hour", "contact", "trajectory", "day", "year"}
+    assert ds.programme_costs["amount"].ge(0).all()
+    assert sorted(ds.files) == sorted(
+        ["assessments", "families", "counterfactuals", "care_used", "programme_costs", "prices"]
+    )
+    assert all(len(h) == 64 for h in ds.sha256().values())
+    # missing scores per wave add up to the total
+    assert ds.summary()["missing_scores"].sum() == ds.n_missing_scores == 133
+
+
+def test_folder_problems_from_several_tables_arrive_together(sample_dir, tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(sample_dir, folder)
+    cf = pd.read_csv(folder / "counterfactuals.csv", dtype=str)
+    cf.loc[0, "likelihood"] = "1.4"
+    cf.loc[1, "likelihood"] = "40%"  # a percentage is accepted as 0.40
+    cf.to_csv(folder / "counterfactuals.csv", index=False)
+    prices = pd.read_csv(folder / "prices.csv", dtype=str)
+    prices.loc[0, "price"] = "-5"
+    prices.loc[1, "unit"] = "week"
+    prices.to_csv(folder / "prices.csv", index=False)
+    p = ik.validate(folder, today=TODAY).problems
+    got = {
+        (f.split("/")[-1], r, c, code) for f, r, c, code in p[["file", "row", "column", "code"]].to_numpy()
+    }
+    assert got == {
+        ("counterfactuals.csv", 2, "likelihood", "out_of_range"),
+        ("prices.csv", 2, "price", "out_of_range"),
+        ("prices.csv", 3, "unit", "unknown_choice"),
+    }
+
+
+def test_percentages_become_shares(sample_dir, tmp_path):
+    cf = pd.DataFrame(
+        {"gezin": ["F00001"], "zorgpad": ["social_work"], "kans": ["40%"], "judged_by": ["verwijzer"]}
+    )
+    out = ik.read_table(cf, "counterfactuals")
+    assert out.loc[0, "likelihood"] == pytest.approx(0.40)
+    assert out.loc[0, "judged_by"] == "referrer"
+
+
+def test_read_families_with_dutch_headers():
+    fam = pd.DataFrame(
+        {
+            "Gezin": ["A", "B"],
+            "Gemeente": ["Ede", "Tiel"],
+            "Startdatum": ["01-03-2023", "2023-04-01"],
+            "Einddatum": ["", "01-01-2023"],
+            "Reden einde": ["", "afgerond"],
+            "Aantal kinderen": ["2", "1"],
+        }
+    )
+    with pytest.raises(ik.ValidationError) as info:
+        ik.read_families(fam, today=TODAY)
+    p = info.value.problems
+    assert p[["row", "column", "code"]].to_dict("records") == [
+        {"row": 3, "column": "Einddatum", "code": "end_before_start"}
+    ]
+    assert "2023-04-01" in p.loc[0, "message"]
+    fam.loc[1, "Einddatum"] = "01-01-2025"
+    out = ik.read_families(fam, today=TODAY)
+    assert out["end_reason"].tolist()[1] == "completed"
+    assert out["start_date"].tolist()[0] == pd.Timestamp("2023-03-01")
+    assert out["n_children"].tolist() == [2, 1]
+
+
+def test_missing_folder_and_bad_path_are_parameter_errors(tmp_path):
+    with pytest.raises(ik.ParameterError, match="holds no assessments file"):
+        ik.read_dataset(tmp_path)
+    with pytest.raises(ik.ParameterError, match="existing file or folder"):
+        ik.read_dataset(tmp_path / "nope")
