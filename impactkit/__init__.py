@@ -4,8 +4,12 @@
 >>> data = ik.read_assessments("data/sample/assessments.csv", today="2026-11-01")
 >>> data["domain"].nunique()
 9
+>>> res = ik.change(data, baseline="intake", followup="year2")
+>>> res.loc[res["domain"] == "mental_wellbeing", "n"].item() > 200
+True
 """
 
+from impactkit import costs, figures, measures
 from impactkit._canonical import canonical
 from impactkit._version import __version__
 from impactkit.errors import (
@@ -29,6 +33,17 @@ from impactkit.io import (
     score_items,
     validate,
 )
+from impactkit.measures import (
+    attrition,
+    change,
+    cronbach_alpha,
+    describe,
+    gee,
+    mixed_model,
+    omnibus,
+    reliable_change,
+    transitions,
+)
 from impactkit.pseudonym import pseudonymise
 from impactkit.sample import make_sample as sample
 
@@ -44,15 +59,27 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "attrition",
     "builtin",
     "canonical",
+    "change",
+    "costs",
+    "cronbach_alpha",
+    "describe",
+    "figures",
+    "gee",
+    "measures",
+    "mixed_model",
+    "omnibus",
     "pseudonymise",
     "read_assessments",
     "read_dataset",
     "read_families",
     "read_items",
     "read_table",
+    "reliable_change",
     "sample",
     "score_items",
+    "transitions",
     "validate",
 ]
