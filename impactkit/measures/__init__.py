@@ -10,7 +10,8 @@ from impactkit.measures._describe import describe, transitions
 from impactkit.measures._gee import gee
 from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._omnibus import omnibus
-from impactkit.measures._reliable import cronbach_alpha, reliable_change
+from impactkit.measures._ordinal import clmm
+from impactkit.measures._reliable import cronbach_alpha, reliable_change, reliable_change_shares
 from impactkit.measures._results import (
     ChangeResult,
     DescribeResult,
@@ -29,11 +30,13 @@ __all__ = [
     "TransitionsResult",
     "attrition",
     "change",
+    "clmm",
     "cronbach_alpha",
     "describe",
     "gee",
     "mixed_model",
     "omnibus",
     "reliable_change",
+    "reliable_change_shares",
     "transitions",
 ]
