@@ -33,11 +33,11 @@ def result():
 
 
 def test_hand_numbers_are_what_we_think() -> None:
-    assert PRICE == pytest.approx(136.271)
-    assert GROSS_YEAR == pytest.approx(2725.42)
-    assert ATTRIBUTED == pytest.approx(0.504)
-    assert AVOIDED == pytest.approx([1373.61168, 1030.20876, 772.65657])
-    assert PV == pytest.approx(1373.61168 + 1030.20876 / 1.0225 + 772.65657 / 1.0225**2)
+    assert pytest.approx(136.271) == PRICE
+    assert pytest.approx(2725.42) == GROSS_YEAR
+    assert pytest.approx(0.504) == ATTRIBUTED
+    assert pytest.approx([1373.61168, 1030.20876, 772.65657]) == AVOIDED
+    assert pytest.approx(1373.61168 + 1030.20876 / 1.0225 + 772.65657 / 1.0225**2) == PV
 
 
 def test_gross_avoided_cost_follows_the_sroi_chain(result) -> None:
