@@ -9,6 +9,7 @@ from impactkit.cli._app import app
 
 # command modules (importing registers the command)
 # (one import per line; keep sorted)
+from impactkit.cli import _analyse  # noqa: F401, E402
 from impactkit.cli import _costs  # noqa: F401, E402
 from impactkit.cli import _validate  # noqa: F401, E402
 

@@ -11,7 +11,7 @@ from impactkit.measures._gee import gee
 from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._ordinal import clmm
-from impactkit.measures._reliable import cronbach_alpha, reliable_change
+from impactkit.measures._reliable import cronbach_alpha, reliable_change, reliable_change_shares
 from impactkit.measures._results import (
     ChangeResult,
     DescribeResult,
@@ -37,5 +37,6 @@ __all__ = [
     "mixed_model",
     "omnibus",
     "reliable_change",
+    "reliable_change_shares",
     "transitions",
 ]

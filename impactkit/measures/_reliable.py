@@ -32,7 +32,7 @@ from impactkit.measures._change import _domain_index
 from impactkit.measures._cube import cube, group_codes, resolve_wave
 from impactkit.measures._results import ReliableChangeResult
 
-__all__ = ["CATEGORIES", "FAMILY_CATEGORIES", "cronbach_alpha", "reliable_change"]
+__all__ = ["CATEGORIES", "FAMILY_CATEGORIES", "cronbach_alpha", "reliable_change", "reliable_change_shares"]
 
 CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated"]
 FAMILY_CATEGORIES = ["recovered", "improved", "unchanged", "mixed", "deteriorated"]
@@ -392,3 +392,34 @@ def cronbach_alpha(
         rows.append({"domain": dom, "n_items": k, "n": n, "alpha": alpha})
     notes = [f"Wave {wave}; listwise complete families per domain; reverse items scored min + max - answer."]
     return ResultFrame(pd.DataFrame(rows), meta={"wave": wave, "notes": notes})
+
+
+def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
+    """Counts and shares of the reliable-change categories per domain (or overall per family).
+
+    Parameters
+    ----------
+    table : ReliableChangeResult
+        From :func:`reliable_change` with ``level="domain"`` or ``level="family"``.
+
+    Returns
+    -------
+    ResultFrame
+        One row per domain × category (``domain`` is ``"overall"`` for a per-family table) with
+        ``domain, category, n, share`` (share of the classified families of that domain; every
+        category listed, zero counts included).
+
+    Notes
+    -----
+    Missing data: only classified families (complete pairs) count; see :func:`reliable_change`.
+    """
+    cats = list(table["category"].cat.categories)
+    dom = table["domain"].astype(str) if "domain" in table.columns else pd.Series("overall", index=table.index)
+    counts = pd.crosstab(dom, table["category"].astype(str)).reindex(columns=cats, fill_value=0)
+    if "domain" in table.columns and isinstance(table["domain"].dtype, pd.CategoricalDtype):
+        counts = counts.reindex([str(d) for d in table["domain"].cat.categories], fill_value=0)
+    long = counts.stack().rename("n").reset_index()
+    long.columns = ["domain", "category", "n"]
+    totals = long.groupby("domain", sort=False)["n"].transform("sum")
+    long["share"] = long["n"] / totals.where(totals > 0)
+    return ResultFrame(long, meta={"notes": ["Shares of the families classified per domain (complete pairs)."]})

@@ -1,0 +1,161 @@
+"""``impactkit analyse``: the main measures tables for one export (rich tables, JSON or Excel)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from impactkit.cli._app import EXIT_INVALID, EXIT_USAGE, app, console, err_console
+from impactkit.errors import ImpactkitError, ValidationError
+
+_TITLES = {
+    "en": {
+        "describe": "Scores per domain and wave",
+        "change": "Change {b} → {f} (paired, complete pairs)",
+        "omnibus": "Change across all waves (complete cases)",
+        "reliable_change": "Reliable change {b} → {f} (share of families)",
+        "attrition": "Families measured per wave",
+    },
+    "nl": {
+        "describe": "Scores per leefgebied en meetmoment",
+        "change": "Verandering {b} → {f} (gepaard, complete paren)",
+        "omnibus": "Verandering over alle meetmomenten (complete gevallen)",
+        "reliable_change": "Betrouwbare verandering {b} → {f} (aandeel gezinnen)",
+        "attrition": "Gemeten gezinnen per meetmoment",
+    },
+}
+_SHOW = {
+    "describe": ["domain", "wave", "n", "n_missing", "mean", "sd", "median", "share_sufficient"],
+    "change": ["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high", "p_value",
+               "p_adjusted", "wilcoxon_p", "cohen_dz", "hedges_gav", "share_improved", "share_worse"],
+    "omnibus": ["domain", "n_complete", "friedman_chi2", "friedman_p", "kendall_w", "anova_f", "p_gg",
+                "gg_epsilon", "hf_epsilon", "mauchly_p", "eta2_generalized"],
+    "reliable_change": ["domain", "category", "n", "share"],
+    "attrition": ["group", "wave", "n_families", "share_of_baseline", "n_lost", "status"],
+}  # fmt: skip
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return _jsonable(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe records with the table's own columns, full float precision (NaN and NA as null)."""
+    return [{k: _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    if isinstance(value, float):
+        if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+            return f"{value:.2e}"
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _print(frame: pd.DataFrame, columns: list[str], title: str, labels: dict[str, str]) -> None:
+    table = Table(title=title, header_style="bold", title_justify="left")
+    cols = [c for c in columns if c in frame.columns]
+    for col in cols:
+        table.add_column(
+            col, justify="left" if col in ("domain", "wave", "category", "group", "status") else "right"
+        )
+    for rec in pd.DataFrame(frame)[cols].itertuples(index=False):
+        row = [labels.get(v, v) if c == "domain" else v for c, v in zip(cols, rec, strict=True)]
+        table.add_row(*[_fmt(v) for v in row])
+    console.print(table)
+
+
+@app.command()
+def analyse(
+    path: Annotated[Path, typer.Argument(help="An assessments file or a folder like data/sample.")],
+    baseline: Annotated[str | None, typer.Option(help="Baseline wave (default: the first).")] = None,
+    followup: Annotated[str | None, typer.Option(help="Follow-up wave (default: the last).")] = None,
+    adjust: Annotated[str, typer.Option(help="Multiple-testing adjustment: holm, bh or none.")] = "holm",
+    lang: Annotated[str, typer.Option(help="Language of titles and domain labels: en or nl.")] = "en",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON (same columns).")
+    ] = False,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write the tables to this Excel file.")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
+    ] = None,
+) -> None:
+    """Describe, paired change, omnibus tests, reliable change and attrition for one export."""
+    from impactkit.cli._validate import print_problems
+    from impactkit.io import read_dataset
+    from impactkit.measures import (
+        attrition,
+        change,
+        describe,
+        omnibus,
+        reliable_change,
+        reliable_change_shares,
+    )
+
+    if lang not in ("en", "nl"):
+        err_console.print(f"[bold red]error:[/] --lang must be en or nl. Got {lang!r} instead.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        ds = read_dataset(path, today=today)
+    except ValidationError as err:
+        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
+        raise typer.Exit(EXIT_INVALID) from err
+    except ImpactkitError as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        raise typer.Exit(EXIT_INVALID) from err
+    data, inst = ds.assessments, ds.instrument
+    try:
+        ch = change(data, baseline=baseline, followup=followup, adjust=adjust, instrument=inst)
+        b, f = ch.meta["baseline"], ch.meta["followup"]
+        tables = {
+            "describe": describe(data, instrument=inst),
+            "change": ch,
+            "omnibus": omnibus(data, instrument=inst),
+            "reliable_change": reliable_change_shares(
+                reliable_change(data, baseline=b, followup=f, instrument=inst)
+            ),
+            "attrition": attrition(data, ds.families, instrument=inst).flow,
+        }
+    except ImpactkitError as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        raise typer.Exit(EXIT_INVALID) from err
+    if xlsx is not None:
+        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                pd.DataFrame(frame).to_excel(writer, sheet_name=name, index=False)
+    if as_json:
+        payload = {
+            "instrument": inst.id,
+            "baseline": b,
+            "followup": f,
+            "adjust": adjust,
+            "tables": {name: _records(frame) for name, frame in tables.items()},
+            "notes": {name: list(getattr(frame, "notes", [])) for name, frame in tables.items()},
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    titles = _TITLES[lang]
+    labels = {d.id: d.label(lang) for d in inst.domains}
+    waves = {w.id: w.label(lang) for w in inst.waves}
+    for name, frame in tables.items():
+        title = titles[name].format(b=waves.get(b, b), f=waves.get(f, f))
+        _print(frame, _SHOW[name], title, labels)
+        for note in getattr(frame, "notes", []):
+            console.print(f"  [dim]- {note}[/]", highlight=False)
+    if xlsx is not None:
+        console.print(f"tables written to {xlsx}")
