@@ -149,6 +149,27 @@ def _as_instrument(instrument: Instrument | str | None) -> Instrument:
     )
 
 
+def _from_folder(folder: Path) -> tuple[Path, Instrument | None]:
+    """The assessments (or items) file of a folder laid out like data/sample, and its instrument file."""
+    for stem in ("assessments", "items"):
+        for suffix in (".csv", ".xlsx", ".xlsm", ".parquet", ".txt"):
+            if (folder / f"{stem}{suffix}").is_file():
+                found = folder / f"{stem}{suffix}"
+                break
+        else:
+            continue
+        break
+    else:
+        raise ParameterError(
+            f"The folder {str(folder)!r} holds no assessments file: expected assessments.csv, .xlsx or .parquet "
+            f"(or items.*). Found: {sorted(x.name for x in folder.iterdir())}."
+        )
+    for ext in (".toml", ".yaml", ".yml"):
+        if (folder / f"instrument{ext}").is_file():
+            return found, Instrument.from_file(folder / f"instrument{ext}")
+    return found, None
+
+
 def _today(today: str | pd.Timestamp | None) -> pd.Timestamp:
     return pd.Timestamp(today).normalize() if today is not None else pd.Timestamp.today().normalize()
 
@@ -166,6 +187,9 @@ def stage_assessments(
 ) -> AssessmentRead:
     """Read and check without raising: the frame plus every problem found."""
     check_choice("lang", "read_assessments", lang, ("en", "nl"))
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        source, folder_instrument = _from_folder(Path(source))
+        instrument = instrument if instrument is not None else folder_instrument
     inst = _as_instrument(instrument)
     raw = source if isinstance(source, RawTable) else read_raw(source, sheet=sheet)
     problems = Problems(lang)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from impactkit.errors import check_choice
+from impactkit.errors import ParameterError, check_choice
 from impactkit.instruments import normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._problems import Problems
@@ -202,6 +202,14 @@ def stage_table(
     check_choice("kind", "read_table", kind, tuple(SPECS))
     check_choice("lang", "read_table", lang, ("en", "nl"))
     spec = SPECS[kind]
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        found = [Path(source) / f"{kind}{sfx}" for sfx in (".csv", ".xlsx", ".xlsm", ".parquet", ".txt")]
+        hits = [p for p in found if p.is_file()]
+        if not hits:
+            raise ParameterError(
+                f"The folder {str(source)!r} holds no {kind} file ({kind}.csv, .xlsx or .parquet)."
+            )
+        source = hits[0]
     raw = source if isinstance(source, RawTable) else read_raw(source, sheet=sheet)
     now = pd.Timestamp(today).normalize() if today is not None else pd.Timestamp.today().normalize()
     problems = Problems(lang)

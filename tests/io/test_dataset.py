@@ -90,3 +90,24 @@ def test_missing_folder_and_bad_path_are_parameter_errors(tmp_path):
         ik.read_dataset(tmp_path)
     with pytest.raises(ik.ParameterError, match="existing file or folder"):
         ik.read_dataset(tmp_path / "nope")
+
+
+def test_every_reader_accepts_the_folder(sample_dir):
+    folder = ik.read_assessments(sample_dir, today=TODAY)
+    file = ik.read_assessments(sample_dir / "assessments.csv", today=TODAY)
+    assert folder.equals(file)
+    assert ik.read_families(sample_dir, today=TODAY)["family_id"].is_unique
+    assert len(ik.read_table(sample_dir, "prices")) == len(pd.read_csv(sample_dir / "prices.csv"))
+
+
+def test_instrument_file_in_the_folder_is_used(sample_dir, tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(sample_dir, folder)
+    (folder / "instrument.toml").write_text(
+        'id = "local"\n[scale]\nmin = 1\nmax = 5\n'
+        + "".join(f'[[domains]]\nid = "{d}"\n' for d in ik.builtin().domain_ids)
+        + '[[waves]]\nid = "intake"\n[[waves]]\nid = "year1"\n[[waves]]\nid = "year2"\n',
+        encoding="utf-8",
+    )
+    assert ik.read_assessments(folder, today=TODAY).attrs["instrument"].id == "local"
+    assert ik.read_dataset(folder, today=TODAY).instrument.id == "local"
