@@ -74,6 +74,25 @@ fit_gee <- function(d, dataset, domain) {
     se = c(co[, 2], NA, NA, NA))
 }
 
+fit_gee_by <- function(d, dataset, domain) {  # wave * municipality: contrasts within each group
+  d <- d[order(d$family_id, d$wave), ]
+  d$id <- as.integer(factor(d$family_id))
+  m <- geeglm(score ~ wave * municipality, id = id, data = d, corstr = "exchangeable", family = gaussian)
+  b <- coef(m); V <- vcov(m); out <- NULL
+  for (g in levels(d$municipality)) {
+    for (tm in c("(Intercept)", "waveyear1", "waveyear2")) {
+      L <- setNames(rep(0, length(b)), names(b)); L[tm] <- 1
+      if (g != levels(d$municipality)[1])
+        L[if (tm == "(Intercept)") paste0("municipality", g) else paste0(tm, ":municipality", g)] <- 1
+      out <- rbind(out, data.frame(dataset, domain, term = paste0(g, "/", tm), estimate = sum(L * b),
+                                   se = sqrt(drop(L %*% V %*% L))))
+    }
+  }
+  a <- anova(m)
+  gee[[length(gee) + 1]] <<- rbind(out, data.frame(dataset, domain, term = "wald_interaction",
+    estimate = a["wave:municipality", "X2"], se = NA))
+}
+
 # (a) lme4::sleepstudy, days 0/3/6/9 as waves, made unbalanced by dropping five rows
 data(sleepstudy, package = "lme4")
 ss <- subset(sleepstudy, Days %in% c(0, 3, 6, 9))
@@ -110,6 +129,7 @@ for (dom in unique(syn$domain)) {
           groups = levels(syn$municipality), by = "municipality")
   fit_clmm(d, "synthetic", dom)
   fit_gee(d, "synthetic", dom)
+  fit_gee_by(d, "synthetic_by_municipality", dom)
 }
 
 # (c) the sample cohort (data/sample/assessments.csv, copied here as sample_assessments.csv)
