@@ -20,14 +20,27 @@ def usage_error(err: Exception) -> typer.Exit:
 
 
 def print_problems(problems, *, title: str) -> None:  # type: ignore[no-untyped-def]
-    """Print every problem as a table row: file, row, column, value, message."""
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in ("file", "row", "column", "value", "message"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("row",))
+    """Print every problem as a table row: (file,) row, column, value, message."""
+    files = problems["file"].astype(str).unique()
+    cols = (
+        ["file", "row", "column", "value", "message"]
+        if len(files) > 1
+        else ["row", "column", "value", "message"]
+    )
+    if len(files) == 1:
+        title = f"{title}: {files[0]}"
+    table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    for col in cols:
+        table.add_column(col, overflow="fold", justify="right" if col == "row" else "left")
     for rec in problems.itertuples(index=False):
-        table.add_row(
-            Path(str(rec.file)).name, str(rec.row), str(rec.column), str(rec.value), str(rec.message)
-        )
+        values = {
+            "file": Path(str(rec.file)).name,
+            "row": str(rec.row),
+            "column": str(rec.column),
+            "value": str(rec.value),
+            "message": str(rec.message),
+        }
+        table.add_row(*(values[c] for c in cols))
     console.print(table)
 
 
@@ -79,8 +92,11 @@ def validate(
         )
         console.print(ds.summary().to_string(index=False))
     else:
-        print_problems(report.problems, title=f"{len(report.problems)} problem(s) in {path}")
-        console.print(f"[bold red]invalid[/]: {len(report.problems)} problem(s); nothing was analysed.")
+        print_problems(report.problems, title=f"{len(report.problems)} problem(s)")
+        console.print(
+            f"[bold red]invalid[/]: {len(report.problems)} problem(s); nothing was analysed. "
+            f"Also {report.missing_scores} missing score(s): allowed, kept as missing, never imputed."
+        )
     if pseudonymise is not None and report.valid:
         try:
             written = _write_pseudonymised(report.dataset, pseudonymise, key_file)
