@@ -155,6 +155,7 @@ KINDS = {
     "impossible_date": ("assessed_on", ["31-02-2024", "2023-13-01", "30-02-2022"]),
     "bad_date": ("assessed_on", ["gisteren", "2024/01", "1 jan 2024"]),
     "future_date": ("assessed_on", ["01-01-2099", "2030-06-01"]),
+    "missing_date": ("assessed_on", [""]),
 }
 
 
