@@ -196,10 +196,12 @@ def change(
     --------
     >>> import impactkit as ik
     >>> from impactkit.measures import change
-    >>> from impactkit.sample import make_sample
-    >>> res = change(make_sample().assessments)
-    >>> list(res.columns[:4])
-    ['domain', 'baseline', 'followup', 'n']
+    >>> data = ik.read_dataset("data/sample", today="2026-11-01").assessments
+    >>> res = change(data)
+    >>> res.loc[0, ["domain", "baseline", "followup"]].tolist(), int(res.loc[0, "n"])
+    (['finances', 'intake', 'year2'], 250)
+    >>> round(float(res.loc[0, "mean_diff"]), 3), res.loc[0, "adjust_method"]
+    (0.812, 'holm')
     """
     func = "change"
     check_choice("adjust", func, adjust, list(ADJUST))

@@ -98,7 +98,7 @@ def test_implicit_and_explicit_missing_identical() -> None:
     pd.testing.assert_frame_equal(change(data).to_frame(), change(implicit).to_frame())
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.booleans(), min_size=30, max_size=30), st.integers(0, 2**31 - 1))
 def test_missing_kind_never_matters(explicit: list[bool], seed: int) -> None:
     """Property: any mix of deleted rows and NaN scores for the same cells gives the same table."""
