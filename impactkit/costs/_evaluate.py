@@ -172,9 +172,12 @@ def business_case(
 
     Examples
     --------
+    Three years of 1.6 FTE × €80,000 plus 40 families × (€300 training + €250 expenses) is
+    €150,000 a year; at 2.25% that is 150,000 × (1 + 1/1.0225 + 1/1.0225²) = €440,170:
+
     >>> bc = business_case(families_per_year=40, coordinator_fte=1.6, years=3, draws=0)
     >>> round(bc.headline["programme_cost"])
-    432390
+    440170
     """
     s = _scenario(scenario)
     if (

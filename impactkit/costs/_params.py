@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -110,10 +111,7 @@ class Param:
         """(low, high) for the tornado, or None when the parameter is not varied."""
         if self.low is not None and self.high is not None:
             return (self.low, self.high)
-        dist = self.frozen()
-        if dist is None:
-            return None
-        return (float(dist.ppf(0.025)), float(dist.ppf(0.975)))
+        return _interval(self.dist, self.value, self.sd)
 
     def rescaled(self, factor: float, *, source: str | None = None) -> Param:
         """The same relative uncertainty around ``value × factor`` (a price replaced by a local tariff)."""
@@ -129,6 +127,15 @@ class Param:
             high=scale(self.high),
             source=self.source if source is None else source,
         )
+
+
+@lru_cache(maxsize=4096)
+def _interval(dist: str, value: float, sd: float | None) -> tuple[float, float] | None:
+    """The central 95% interval of a distribution (cached: scipy's frozen objects are slow to build)."""
+    frozen = Param("_", value, dist, sd=sd).frozen()
+    if frozen is None:
+        return None
+    return (float(frozen.ppf(0.025)), float(frozen.ppf(0.975)))
 
 
 def parse_param(

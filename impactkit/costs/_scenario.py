@@ -153,8 +153,8 @@ class Scenario:
     >>> s = Scenario.default()
     >>> s.report_year, s.horizon, s.discount_costs.value
     (2024, 5, 0.0225)
-    >>> sorted(s.paths)[:3]
-    ['debt', 'family_home', 'foster_care']
+    >>> list(s.paths)[:3]
+    ['social_work', 'parenting_support', 'youth_care']
     """
 
     id: str

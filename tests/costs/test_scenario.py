@@ -36,7 +36,8 @@ def test_default_scenario_is_illustrative_and_sourced() -> None:
     assert s.prices["family_home"].price.value == 60327.0
     assert s.prices["debt_assistance"].price.value == 2400.0
     assert s.prices["problematic_debt_societal"].price.value == 11600.0
-    assert s.volunteer_hour_value.value == 18.80 and not s.value_volunteer_time
+    assert s.volunteer_hour_value.value == 18.80
+    assert not s.value_volunteer_time
     # Regioplan 2011: about half of the debt-assistance benefit returns to the municipality
     assert dict(s.prices["problematic_debt_societal"].payers)["municipality_income"] == 0.5
 
@@ -46,7 +47,8 @@ def test_default_is_conservative() -> None:
     s = Scenario.default()
     assert s.prices["foster_care_allowance"].price.value == 17.50
     assert s.prices["residential_youth_care"].price.value == 100000.0
-    assert s.deadweight.value > 0 and s.dropoff.value > 0
+    assert s.deadweight.value > 0
+    assert s.dropoff.value > 0
 
 
 def test_default_file_round_trips_from_file(tmp_path: Path) -> None:
@@ -118,7 +120,7 @@ BAD = [
         },
         "rules[0].path",
         "unknown care path",
-    ),  # fmt: skip
+    ),
     (
         {
             "rules": [
@@ -162,7 +164,8 @@ def test_bad_scenario_names_key(change: dict, key: str, message: str) -> None:
         Scenario.from_dict(tiny(**change), source="mine.toml")
     assert info.value.key == key
     assert info.value.source == "mine.toml"
-    assert "mine.toml" in str(info.value) and key in str(info.value)
+    assert "mine.toml" in str(info.value)
+    assert key in str(info.value)
 
 
 def test_bad_file_names_file_and_key(tmp_path: Path) -> None:
