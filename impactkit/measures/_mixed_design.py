@@ -151,6 +151,7 @@ def build_design(
     if by is not None and by in covariates:
         raise ParameterError(f"The 'by' parameter of {func} must not also be a covariate. Got {by!r}.")
     obs = data.loc[data["score"].notna(), ["family_id", "wave", "domain", "score"]]
+    obs.attrs = {}  # our copy: stop pandas deep-copying the instrument on every column access
     notes: list[str] = []
     n_missing = int(data["score"].isna().sum())
     if n_missing:
