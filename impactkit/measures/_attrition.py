@@ -83,7 +83,8 @@ def attrition(
         Column of ``families`` for the flow per group (default ``"municipality"``); ignored
         without ``families``.
     min_n : int
-        Group rows of the flow with fewer than ``min_n`` families at intake are suppressed.
+        Group rows of the flow with fewer than ``min_n`` families are suppressed, and group
+        losses (``n_lost``) of 1 to ``min_n - 1`` families are blanked.
     instrument : Instrument, optional
         Defaults to ``data.attrs["instrument"]``.
 
@@ -107,6 +108,15 @@ def attrition(
     families with every domain scored at intake); nothing is imputed. Attrition is
     descriptive: a difference at intake warns that complete-case results may be biased, and
     points to the mixed model (valid under missing at random).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit.sample import make_sample
+    >>> wide = make_sample()["assessments"]
+    >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
+    >>> attrition(data).flow[["wave", "n_families"]].to_dict("list")
+    {'wave': ['intake', 'year1', 'year2'], 'n_families': [350, 293, 255]}
     """
     func = "attrition"
     min_n = check_min_n(min_n, func)
@@ -133,11 +143,14 @@ def attrition(
     if families is not None and by is not None:
         name, codes, labels = group_codes(c, by, data, families, func)
         per = _flow(observed, labels, codes, c.waves, name)
-        per = suppress(per, n_col="baseline_n", keep=["group", "wave"], min_n=min_n).drop(
-            columns="baseline_n"
+        per = suppress(per, n_col="n_families", keep=["group", "wave"], min_n=min_n)
+        lost = per["n_lost"].astype("Int64")
+        per["n_lost"] = lost.mask((lost > 0) & (lost < min_n))
+        flow = pd.concat([flow.drop(columns="baseline_n"), per.drop(columns="baseline_n")], ignore_index=True)
+        notes.append(
+            f"Group rows with fewer than {min_n} families are suppressed, and so are losses of 1 to "
+            f"{min_n - 1} families (secondary suppression across rows is left to the report)."
         )
-        flow = pd.concat([flow.drop(columns="baseline_n"), per], ignore_index=True)
-        notes.append(f"Groups with fewer than {min_n} families at {c.waves[0]} are suppressed.")
     else:
         flow = flow.drop(columns="baseline_n")
     if "status" not in flow.columns:

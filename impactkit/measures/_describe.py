@@ -121,7 +121,7 @@ def describe(
     table = pd.concat(parts, ignore_index=True)
     table["status"] = np.where(table["n"] > 0, "ok", "no scores")
     if name is not None:
-        table = suppress(table, n_col="n", keep=[name, "domain", "wave", "n_missing"], min_n=min_n)
+        table = suppress(table, n_col="n", keep=[name, "domain", "wave"], min_n=min_n)
     notes = [
         "Observed scores per cell; n_missing counts families without a score in the cell; nothing imputed.",
         "SD with n - 1 denominator; share_level_* are shares of the observed scores.",
@@ -180,6 +180,16 @@ def transitions(
     Missing data: complete pairs per domain only; implicit and explicit missing are the same.
     Scores that are not a level of the scale (e.g. a mean of items, 2.5) are rounded half up to
     the nearest level for this table only.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit.sample import make_sample
+    >>> wide = make_sample()["assessments"]
+    >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
+    >>> t = transitions(data, domains=["finances"])
+    >>> t.loc[t["from_level"] == 1, "n"].tolist()
+    [13, 21, 10, 2, 0]
     """
     func = "transitions"
     c = cube(data, func, instrument)

@@ -163,6 +163,16 @@ def omnibus(
     ------
     DesignError
         Without ``by``: when a domain has fewer than two complete cases or no variation.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit.sample import make_sample
+    >>> wide = make_sample()["assessments"]
+    >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
+    >>> res = omnibus(data)
+    >>> res.loc[0, "domain"], int(res.loc[0, "n_complete"]), round(float(res.loc[0, "gg_epsilon"]), 3)
+    ('finances', 248, 0.959)
     """
     func = "omnibus"
     min_n = check_min_n(min_n, func)

@@ -127,6 +127,16 @@ def reliable_change(
     DesignError
         A domain without reliability, fewer than two baseline scores, zero SD, or no
         complete pair at all.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit.sample import make_sample
+    >>> wide = make_sample()["assessments"]
+    >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
+    >>> per_family = reliable_change(data, level="family")
+    >>> per_family["category"].value_counts().to_dict()
+    {'recovered': 120, 'unchanged': 60, 'improved': 58, 'deteriorated': 10, 'mixed': 7}
     """
     func = "reliable_change"
     if level not in ("domain", "family"):
@@ -414,7 +424,9 @@ def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
     Missing data: only classified families (complete pairs) count; see :func:`reliable_change`.
     """
     cats = list(table["category"].cat.categories)
-    dom = table["domain"].astype(str) if "domain" in table.columns else pd.Series("overall", index=table.index)
+    dom = (
+        table["domain"].astype(str) if "domain" in table.columns else pd.Series("overall", index=table.index)
+    )
     counts = pd.crosstab(dom, table["category"].astype(str)).reindex(columns=cats, fill_value=0)
     if "domain" in table.columns and isinstance(table["domain"].dtype, pd.CategoricalDtype):
         counts = counts.reindex([str(d) for d in table["domain"].cat.categories], fill_value=0)
@@ -422,4 +434,6 @@ def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
     long.columns = ["domain", "category", "n"]
     totals = long.groupby("domain", sort=False)["n"].transform("sum")
     long["share"] = long["n"] / totals.where(totals > 0)
-    return ResultFrame(long, meta={"notes": ["Shares of the families classified per domain (complete pairs)."]})
+    return ResultFrame(
+        long, meta={"notes": ["Shares of the families classified per domain (complete pairs)."]}
+    )

@@ -52,6 +52,10 @@ def test_patterns_and_small_group_suppression() -> None:
     small = flow["status"].str.startswith("suppressed")
     assert set(flow.loc[small, "group"]) == {"Tiel", "Zutphen"}  # 22 and 23 families at intake
     assert flow.loc[small, "n_families"].isna().all()
+    shown = flow.loc[flow["group"] != "all", "n_families"].dropna()
+    assert (shown >= 30).all()
+    lost = flow.loc[flow["group"] != "all", "n_lost"].dropna()
+    assert ((lost == 0) | (lost >= 30)).all()
 
 
 def test_without_families_and_everyone_completing() -> None:

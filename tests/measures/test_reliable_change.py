@@ -155,3 +155,29 @@ def test_alpha_used_when_instrument_has_no_reliability() -> None:
     res = reliable_change(data, items=_items_long(), cutoff="a")
     alpha = reference("alpha_items.csv")["alpha"].to_numpy()
     np.testing.assert_allclose(res.meta["parameters"]["reliability"], alpha, rtol=CLOSED)
+
+
+def test_one_family_is_a_design_error() -> None:
+    data = load("ordinal")
+    one = ik.canonical(data[data["family_id"] == "F001"].reset_index(drop=True), data.attrs["instrument"])
+    with pytest.raises(DesignError, match="positive SD"):
+        reliable_change(one, reliability=0.8, cutoff="a")
+
+
+def test_by_adds_the_group_of_each_family() -> None:
+    from _measures_data import sample_families
+
+    fam = sample_families()
+    res = reliable_change(load("sample"), by="municipality", families=fam, level="family")
+    assert res.columns[0] == "municipality"
+    lookup = fam.set_index("family_id")["municipality"]
+    assert (res["municipality"] == lookup.reindex(res["family_id"]).to_numpy()).all()
+
+
+def test_shares_sum_to_one_per_domain() -> None:
+    from impactkit.measures import reliable_change_shares
+
+    shares = reliable_change_shares(reliable_change(load("sample")))
+    assert shares.groupby("domain")["share"].sum().round(12).eq(1).all()
+    # R (rci_sample.csv): 193 recovered over all domains
+    assert shares.loc[shares["category"] == "recovered", "n"].sum() == 193
