@@ -60,7 +60,7 @@ class ResultFrame(pd.DataFrame):
         """A plotly Figure of this result (returned, never shown)."""
         raise NotImplementedError(f"{type(self).__name__} has no figure")
 
-    def _repr_html_(self) -> str:  # type: ignore[override]
+    def _repr_html_(self) -> str:
         table = pd.DataFrame(self).to_html(index=False, float_format=lambda x: f"{x:.4g}", na_rep="–")
         notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
         return (

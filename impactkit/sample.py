@@ -309,7 +309,7 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     }
     cf_rows = []
     judged = _choice(rng, {"referrer": 0.6, "coordinator": 0.4}, n)
-    for i in np.flatnonzero(recorded):
+    for i in np.flatnonzero(recorded).tolist():
         for path in CARE_PATHS:
             p = float(np.clip(base[path][i] + rng.normal(0, 0.05), 0, 1))
             p = round(p * 20) / 20  # judgements are recorded in steps of 5 percentage points
@@ -318,7 +318,7 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     counterfactuals = pd.DataFrame(cf_rows, columns=["family_id", "care_path", "likelihood", "judged_by"])
 
     # care actually used during the programme
-    cu_rows = []
+    cu_rows: list[tuple[object, ...]] = []
     for i in range(n):
         if rng.random() < 0.3:
             s = start[i] + pd.Timedelta(days=int(rng.integers(10, 200)))

@@ -6,9 +6,10 @@ in Excel); columns as written in the file; every problem at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from impactkit.io._staging import check_headers, report_cells, run_pandera
 
 __all__ = ["AssessmentRead", "read_assessments", "read_items", "stage_assessments"]
 
-Source = str | Path | pd.DataFrame
+Source: TypeAlias = str | Path | pd.DataFrame
 DATE_TEXT = {"en": "YYYY-MM-DD or DD-MM-YYYY", "nl": "JJJJ-MM-DD of DD-MM-JJJJ"}
 
 
@@ -383,7 +384,7 @@ def stage_assessments(
     )
 
 
-def _map_values(raw: pd.Series, fn) -> pd.Series:  # type: ignore[no-untyped-def]
+def _map_values(raw: pd.Series, fn: Callable[[Any], str | None]) -> pd.Series:
     """Apply ``fn`` once per distinct value (fast on large columns)."""
     uniq = pd.unique(raw.dropna())
     table = {u: fn(u) for u in uniq}

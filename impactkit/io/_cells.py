@@ -6,6 +6,7 @@ can report file, row and column; a failing cell never hides another one in the s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ class CellFailures:
             self.positions.append(idx)
             self.codes.append(code)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[np.ndarray, str]]:
         return iter(zip(self.positions, self.codes, strict=True))
 
 

@@ -103,9 +103,9 @@ def match_columns(
     A user ``column_map`` (header as written -> target) wins over aliases.
     """
     lookup: dict[str, str] = {}
-    for target, aliases in targets.items():
-        for alias in (target, *aliases):
-            lookup.setdefault(normalise_label(alias), target)
+    for name, aliases in targets.items():
+        for alias in (name, *aliases):
+            lookup.setdefault(normalise_label(alias), name)
     user = {normalise_label(k): v for k, v in (column_map or {}).items()}
     mapping: dict[str, str] = {}
     unmatched: list[str] = []
@@ -113,7 +113,7 @@ def match_columns(
     taken: set[str] = set()
     for h in headers:
         norm = normalise_label(h)
-        target = user.get(norm) or lookup.get(norm)
+        target: str | None = user.get(norm) or lookup.get(norm)
         if target is None:
             unmatched.append(h)
         elif target in taken:

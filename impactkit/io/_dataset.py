@@ -191,7 +191,7 @@ def validate(
     sources, inst, scenario = _resolve(path, families, instrument)
     problems = Problems(lang)
     read: AssessmentRead = stage_assessments(
-        sources["assessments"],  # type: ignore[arg-type]
+        sources["assessments"],
         instrument=inst,
         lang=lang,
         today=today,
@@ -212,7 +212,7 @@ def validate(
             src,
             name,
             lang=lang,
-            today=today,  # type: ignore[arg-type]
+            today=today,
             allow_personal_data=allow_personal_data,
         )
         problems.extend(probs)
