@@ -42,7 +42,8 @@ def test_rules_prevalence_and_their_sources_are_carried() -> None:
     assert pf.loc["F1", "rule"] == "finances ≤ 2 → social_work (p = 0.3)"
     assert pf.loc["F1", "source"] == "seed case A"
     assert pf.loc["F2", "likelihood"] == 0.5  # two rules match: the maximum
-    assert "finances ≤ 2" in pf.loc["F2", "rule"] and "parenting ≤ 2" in pf.loc["F2", "rule"]
+    assert "finances ≤ 2" in pf.loc["F2", "rule"]
+    assert "parenting ≤ 2" in pf.loc["F2", "rule"]
     assert pf.loc["F3", "likelihood"] == 0.0
     assert pf.loc["F3", "basis"] == "no rule matched"
     assert pf.loc["F4", "likelihood"] == 0.0  # a missing score never matches
