@@ -116,7 +116,8 @@ def gee(
         common = {"working_corr": fit["alpha"], "scale": fit["scale"], "n_families": len(np.unique(fam)),
                   "n_obs": int(sel.sum()), "status": fit["status"]}  # fmt: skip
         for grp, term, ell in cons:
-            est, se = float(ell @ beta), float(np.sqrt(ell @ vcov @ ell))
+            var = float(ell @ vcov @ ell)
+            est, se = float(ell @ beta), float(np.sqrt(var)) if var >= 0 else np.nan
             z = est / se if se > 0 else np.nan
             rows.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se,
                          "df": np.inf, "t": z, "p_value": 2 * stats.norm.sf(abs(z)),

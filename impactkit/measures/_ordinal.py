@@ -144,11 +144,10 @@ def _fit_domain(y: np.ndarray, x: np.ndarray, fam: np.ndarray, n_agq: int) -> di
         par = np.concatenate([theta, free[model.k :]])
         model.modes_converged = True
         hess = _hessian(model.nll, par)
-    if np.exp(par[-1]) < 0.05:  # near the boundary: compare with s = 0 (an ordinary clm)
-        boundary = _fit_boundary(model, par)
-        if boundary is not None and -model.nll(boundary[0]) >= -model.nll(par) - 1e-7:
-            return {"status": "singular", "par": boundary[0], "vcov": boundary[1],
-                    "loglik": -model.nll(boundary[0]), "model": model}  # fmt: skip
+        boundary = _fit_boundary(model, par) if np.exp(par[-1]) < 0.05 else None  # compare with s = 0
+    if boundary is not None and -model.nll(boundary[0]) >= -model.nll(par) - 1e-7:
+        return {"status": "singular", "par": boundary[0], "vcov": boundary[1],
+                "loglik": -model.nll(boundary[0]), "model": model}  # fmt: skip
     try:
         vcov = np.linalg.inv(hess)
     except np.linalg.LinAlgError:
@@ -294,7 +293,8 @@ def _rows(design: Design, domain: str, fit: dict, sel: np.ndarray, crit: float) 
     out = []
     for grp, term, ell in terms:
         ell = ell[:-1]  # no reported term involves log s (which is -inf at the boundary)
-        est, se = float(ell @ par[:-1]), float(np.sqrt(ell @ vcov[:-1, :-1] @ ell))
+        var = float(ell @ vcov[:-1, :-1] @ ell)
+        est, se = float(ell @ par[:-1]), float(np.sqrt(var)) if var >= 0 else np.nan
         z = est / se if se > 0 else np.nan
         out.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se, "df": np.inf,
                     "t": z, "p_value": 2 * stats.norm.sf(abs(z)), "ci_low": est - crit * se,
@@ -312,6 +312,7 @@ def _wald(design: Design, domain: str, fit: dict) -> list[dict]:
             chi2 = float(lb @ np.linalg.solve(big @ fit["vcov"][:-1, :-1] @ big.T, lb))
         except np.linalg.LinAlgError:
             chi2 = np.nan
+        chi2 = chi2 if chi2 >= 0 else np.nan  # an indefinite vcov (no convergence) gives no test
         out.append({"domain": domain, "group": grp, "term": term, "chi2": chi2, "df1": ell.shape[0],
                     "p_value": stats.chi2.sf(chi2, ell.shape[0]), "status": fit["status"]})  # fmt: skip
     return out

@@ -89,3 +89,15 @@ def test_parameter_and_design_errors() -> None:
     )  # fmt: skip
     with pytest.raises(ik.DesignError, match="clmm: no domain"):
         clmm(const)
+
+
+def test_separation_gives_a_status_not_warnings() -> None:
+    """Every family moves up three levels: the MLE of the wave effect is infinite. The fit must end
+    with status not_converged, missing SEs where the Hessian is not positive, and no warning
+    (pytest turns warnings into errors)."""
+    rows = [(f"f{i}", w, s) for i in range(8) for w, s in (("intake", 1 + i % 2), ("year1", 4 + i % 2))]
+    data = ik.canonical(pd.DataFrame(rows, columns=["family_id", "wave", "score"]).assign(domain="finances"))
+    res = clmm(data)
+    assert (res.status == "not_converged").all()
+    assert res.se.isna().any()
+    assert res.omnibus.chi2.isna().all()
