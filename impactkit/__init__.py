@@ -11,6 +11,8 @@ True
 
 from impactkit import costs, figures, measures
 from impactkit._canonical import canonical
+from impactkit._sample import make_sample as sample
+from impactkit._sample import write_sample
 from impactkit._version import __version__
 from impactkit.errors import (
     DesignError,
@@ -45,7 +47,6 @@ from impactkit.measures import (
     transitions,
 )
 from impactkit.pseudonym import pseudonymise
-from impactkit.sample import make_sample as sample
 
 __all__ = [
     "Dataset",
@@ -82,4 +83,5 @@ __all__ = [
     "score_items",
     "transitions",
     "validate",
+    "write_sample",
 ]

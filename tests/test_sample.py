@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import impactkit as ik
-from impactkit.sample import make_sample, write_sample
+from impactkit._sample import make_sample, write_sample
 
 
 def test_rerun_reproduces_the_committed_sample_byte_for_byte(tmp_path, sample_dir):

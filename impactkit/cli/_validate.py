@@ -136,7 +136,7 @@ def sample(
     out: Annotated[Path, typer.Option(help="Folder to write.")] = Path("data/sample"),
 ) -> None:
     """Write a realistic synthetic cohort (seeded; reruns reproduce the files byte for byte)."""
-    from impactkit.sample import write_sample
+    from impactkit._sample import write_sample
 
     try:
         written = write_sample(out, families, seed=seed)
