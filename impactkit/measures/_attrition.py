@@ -112,7 +112,7 @@ def attrition(
     Examples
     --------
     >>> import impactkit as ik
-    >>> from impactkit.sample import make_sample
+    >>> from impactkit._sample import make_sample
     >>> wide = make_sample()["assessments"]
     >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
     >>> attrition(data).flow[["wave", "n_families"]].to_dict("list")
@@ -142,7 +142,7 @@ def attrition(
     flow = _flow(observed, ["all"], np.zeros(len(c.families), dtype=np.int64), c.waves, "all")
     if families is not None and by is not None:
         name, codes, labels = group_codes(c, by, data, families, func)
-        per = _flow(observed, labels, codes, c.waves, name)
+        per = _flow(observed, labels, codes, c.waves, str(name))
         per = suppress(per, n_col="n_families", keep=["group", "wave"], min_n=min_n)
         lost = per["n_lost"].astype("Int64")
         per["n_lost"] = lost.mask((lost > 0) & (lost < min_n))

@@ -184,7 +184,7 @@ def transitions(
     Examples
     --------
     >>> import impactkit as ik
-    >>> from impactkit.sample import make_sample
+    >>> from impactkit._sample import make_sample
     >>> wide = make_sample()["assessments"]
     >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
     >>> t = transitions(data, domains=["finances"])

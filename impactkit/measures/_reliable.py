@@ -131,7 +131,7 @@ def reliable_change(
     Examples
     --------
     >>> import impactkit as ik
-    >>> from impactkit.sample import make_sample
+    >>> from impactkit._sample import make_sample
     >>> wide = make_sample()["assessments"]
     >>> data = ik.canonical(wide.melt(["family_id", "wave", "assessed_on"], var_name="domain", value_name="score"))
     >>> per_family = reliable_change(data, level="family")
@@ -161,11 +161,20 @@ def reliable_change(
     name, codes, labels = group_codes(c, by, data, families, func)
 
     params = []
-    fam_idx, dom_col, x1s, x2s, rcis, cats = [], [], [], [], [], []
+    fam_idx: list[np.ndarray] = []
+    dom_col: list[np.ndarray] = []
+    x1s: list[np.ndarray] = []
+    x2s: list[np.ndarray] = []
+    rcis: list[np.ndarray] = []
+    cats: list[np.ndarray] = []
     for d, dom in zip(dom_idx, doms, strict=True):
         x, y = c.values[:, d, b], c.values[:, d, f]
         base = x[~np.isnan(x)]
-        sd1 = float(sds[dom]) if sds[dom] is not None else (base.std(ddof=1) if base.size > 1 else np.nan)
+        given_sd = sds[dom]
+        if given_sd is not None:
+            sd1 = _as_float(given_sd, "sd", dom, func)
+        else:
+            sd1 = float(base.std(ddof=1)) if base.size > 1 else np.nan
         if not np.isfinite(sd1) or sd1 <= 0:
             raise DesignError(
                 f"{func}: domain {dom!r} has {base.size} baseline score(s) with SD {sd1:g}; the RCI needs a "
@@ -209,8 +218,8 @@ def reliable_change(
         table = _overall(table)
         fam = pd.Index(c.families).get_indexer(table["family_id"])
     if name is not None:
-        grp = np.asarray(labels, dtype=object)[codes[fam]] if len(labels) else np.array([])
-        table.insert(0, name, np.where(codes[fam] >= 0, grp, None))
+        # code -1 (family without a group) picks the trailing None
+        table.insert(0, name, np.asarray([*labels, None], dtype=object)[codes[fam]])
     notes = [
         f"Jacobson-Truax RCI ({c.waves[b]} → {c.waves[f]}); reliable when |RCI| > {critical:g}.",
         "Complete pairs per domain; nothing imputed.",
@@ -275,7 +284,8 @@ def _reliabilities(
     alpha: dict[str, float] = {}
     out: dict[str, float] = {}
     for dom in doms:
-        r = given[dom] if given[dom] is not None else inst.reliability(dom)
+        value = given[dom] if given[dom] is not None else inst.reliability(dom)
+        r = None if value is None else _as_float(value, "reliability", dom, func)
         if r is None and items is not None:
             if not alpha:
                 tab = cronbach_alpha(items, wave=wave, instrument=inst)
@@ -286,13 +296,23 @@ def _reliabilities(
                 f"{func}: no reliability for domain {dom!r}. Pass reliability=0.8 (or a mapping per domain), "
                 "set it in the instrument, or give item answers with items=... for Cronbach's alpha."
             )
-        if not 0 < float(r) < 1:
+        if not 0 < r < 1:
             raise ParameterError(
                 f"The 'reliability' parameter of {func} must lie strictly between 0 and 1. "
                 f"Got {r!r} for {dom!r}."
             )
-        out[dom] = float(r)
+        out[dom] = r
     return out
+
+
+def _as_float(value: object, name: str, dom: str, func: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} must be a number (or a mapping of numbers per domain). "
+            f"Got {value!r} for {dom!r} instead."
+        ) from err
 
 
 def _cutoff(
@@ -327,7 +347,7 @@ def _cutoff(
             "pass norms=(mean, sd) of a functional population, or a mapping per domain."
         )
     try:
-        m0, s0 = (float(v) for v in norm)  # type: ignore[attr-defined]
+        m0, s0 = (float(v) for v in norm)  # type: ignore[attr-defined]  # norm is (mean, sd)
     except (TypeError, ValueError) as err:
         raise ParameterError(
             f"The 'norms' parameter of {func} must be (mean, sd) per domain. Got {norm!r} for {dom!r}."
