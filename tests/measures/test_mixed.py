@@ -242,3 +242,36 @@ def test_result_object_and_figure() -> None:
     assert list(fig.data[0].error_x.array) == pytest.approx(
         list(res[res.term == "year1"].ci_high - res[res.term == "year1"].estimate)
     )
+
+
+def test_families_matching_is_reported_in_notes() -> None:
+    """Families missing from the families table or with a missing covariate are left out, counted,
+    and the fit equals the fit on the remaining families alone."""
+    data, fam = _synthetic()
+    fam = fam.copy()
+    fam.loc[fam.family_id == "F001", "n_children"] = np.nan
+    fam = fam[fam.family_id != "F002"]
+    res = mixed_model(data, covariates="n_children", families=fam)
+    assert "1 family(ies) not in the families table left out." in res.notes
+    assert "1 family(ies) with a missing covariate or 'by' value left out." in res.notes
+    rest = ik.canonical(pd.DataFrame(data)[~data.family_id.isin(["F001", "F002"])])
+    alone = mixed_model(rest, covariates="n_children", families=fam.dropna())
+    pd.testing.assert_frame_equal(pd.DataFrame(res)[alone.columns], pd.DataFrame(alone))
+
+
+def test_by_needs_two_groups_and_figure_shows_groups() -> None:
+    data, fam = _synthetic()
+    with pytest.raises(ik.DesignError, match="fewer than two groups"):
+        mixed_model(data, by="municipality", families=fam.assign(municipality="Ede"))
+    res = mixed_model(data, by="municipality", families=fam)
+    names = [t.name for t in res.figure().data]
+    assert "year1 vs intake (Ede)" in names
+    assert len(names) == 3 * 2  # three municipalities × two later waves
+
+
+def test_plain_frame_is_made_canonical() -> None:
+    """A plain long DataFrame (strings for wave and domain) gives the same result as ik.canonical."""
+    syn = pd.read_csv(RES / "synthetic_cohort.csv")
+    a = mixed_model(syn[["family_id", "wave", "domain", "score"]])
+    b = mixed_model(ik.canonical(syn))
+    pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
