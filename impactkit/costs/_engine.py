@@ -174,15 +174,13 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
     df_e = discount_factors(theta[s.discount_effects.name], n_n)  # (D, N)
     df_c = discount_factors(theta[s.discount_costs.name], n_n)
 
-    # counterfactual minus used care, per cohort, placed in calendar years (before adjustment)
-    cf = np.zeros((d, n_y, n_n))
-    used = np.zeros((d, n_y, n_n))
-    used_cost = np.einsum("chk,dk,ky->dcyh", model.used_units, price, split)  # (D, C, Y, H)
-    for c in range(n_c):
-        cf[:, :, c : c + n_h] += np.einsum("dp,dpyh->dyh", cases[:, c], case) * decay[:, None, :]
-        used[:, :, c : c + n_h] += used_cost[:, c] * decay[:, None, :]
-    net_care = cf - used  # (D, Y, N), drop-off applied, before deadweight etc.
-    saves_before = np.einsum("dyn,dn->dy", net_care, df_e)
+    # Present value per payer without building calendar-year arrays: cohort c's year h is calendar
+    # year c + h, so weight[d, c, h] = decay × discount folds cohorts and years into one factor.
+    year_of = np.arange(n_c)[:, None] + np.arange(n_h)[None, :]  # (C, H)
+    weight = decay[:, None, :] * df_e[:, year_of]  # (D, C, H)
+    per_path = np.einsum("dcp,dch->dph", cases, weight)  # (D, P, H)
+    used_pv = np.einsum("chk,dch->dk", model.used_units, weight) * price  # (D, K)
+    saves_before = np.einsum("dpyh,dph->dy", case, per_path) - used_pv @ split  # (D, Y)
     saves_pv = saves_before * attributed[:, None]
 
     invests = _programme(model, theta, d, payer_ix)
@@ -197,6 +195,12 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
         invests_pv=invests_pv,
     )
     if detail:
+        # the same flows by calendar year (undiscounted), for the budget tables
+        net_care = np.zeros((d, n_y, n_n))
+        used_cost = np.einsum("chk,dk,ky->dcyh", model.used_units, price, split)  # (D, C, Y, H)
+        for c in range(n_c):
+            flow = np.einsum("dp,dpyh->dyh", cases[:, c], case) - used_cost[:, c]
+            net_care[:, :, c : c + n_h] += flow * decay[:, None, :]
         out.avoided = net_care * attributed[:, None, None]
         out.invests = invests
         out.case_cost = case
