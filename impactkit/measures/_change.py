@@ -67,6 +67,7 @@ def _pair_stats(
     level: float,
     exact: bool | None,
     correct: bool,
+    zero_method: str,
 ) -> dict[str, float | str]:
     n = x.size
     d = y - x
@@ -78,7 +79,7 @@ def _pair_stats(
     t = md / se
     p = 2 * stats.t.sf(abs(t), df)
     half = stats.t.ppf(1 - (1 - level) / 2, df) * se
-    v, v_minus, wp, wmethod = signed_rank(d, exact=exact, correct=correct)
+    v, v_minus, wp, wmethod = signed_rank(d, exact=exact, correct=correct, zero_method=zero_method)
     dz = md / sd_d
     dav = md / ((sd_x + sd_y) / 2)
     j = 1 - 3 / (4 * df - 1)
@@ -125,6 +126,7 @@ def change(
     level: float = 0.95,
     wilcoxon_exact: bool | None = None,
     wilcoxon_correct: bool = True,
+    wilcoxon_zero_method: str = "wilcox",
     instrument: Instrument | None = None,
 ) -> ChangeResult:
     """Paired change per domain between two waves, on families with both scores.
@@ -157,6 +159,10 @@ def change(
         neither ties nor zeros; otherwise the normal approximation.
     wilcoxon_correct : bool
         Continuity correction in the normal approximation (R's default ``True``).
+    wilcoxon_zero_method : {"wilcox", "pratt"}
+        ``"wilcox"`` (R's default) drops zero differences before ranking; ``"pratt"`` ranks them
+        and leaves their ranks out of V, with Cureton's normal approximation (as
+        ``scipy.stats.wilcoxon(zero_method="pratt")``).
     instrument : Instrument, optional
         Defaults to ``data.attrs["instrument"]``.
 
@@ -205,6 +211,7 @@ def change(
     """
     func = "change"
     check_choice("adjust", func, adjust, list(ADJUST))
+    check_choice("wilcoxon_zero_method", func, wilcoxon_zero_method, ["wilcox", "pratt"])
     if not 0 < level < 1:
         raise ParameterError(f"The 'level' parameter of {func} must lie in (0, 1). Got {level!r} instead.")
     if wilcoxon_exact not in (None, True, False):
@@ -243,7 +250,7 @@ def change(
                 row.update(
                     _pair_stats(
                         x[ok], y[ok], higher_is_better=hib, level=level, exact=wilcoxon_exact,
-                        correct=wilcoxon_correct,
+                        correct=wilcoxon_correct, zero_method=wilcoxon_zero_method,
                     )
                 )  # fmt: skip
             if name is not None:
@@ -262,7 +269,11 @@ def change(
     table["adjust_method"] = adjust
     notes = [
         f"Complete pairs per domain ({c.waves[b]} and {c.waves[f]} both observed); nothing imputed.",
-        "Wilcoxon signed-rank as R wilcox.test(paired=TRUE): zeros dropped, average ranks for ties, "
+        (
+            "Wilcoxon signed-rank as R wilcox.test(paired=TRUE): zeros dropped, average ranks for ties, "
+            if wilcoxon_zero_method == "wilcox"
+            else "Wilcoxon signed-rank with Pratt's zero handling (zeros ranked, then left out of V), "
+        )
         + (
             "exact p when n < 50 without ties or zeros, else normal approximation"
             if wilcoxon_exact is None

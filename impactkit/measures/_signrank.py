@@ -10,6 +10,12 @@ R 4.2 (``stats:::wilcox.test.default``), which this module reproduces:
 * the normal approximation uses the tie-corrected variance
   ``n(n+1)(2n+1)/24 - sum(t^3 - t)/48`` and, when ``correct=True``, a continuity correction of
   ``0.5 * sign(V - n(n+1)/4)`` (two-sided).
+
+``zero_method="pratt"`` (Pratt 1959) instead ranks the zeros with the other differences and then
+leaves their ranks out of V; mean and variance are adjusted for the n0 zeros (Cureton 1967:
+``E = (n(n+1) - n0(n0+1))/4``, ``Var = (n(n+1)(2n+1) - n0(n0+1)(2n0+1))/24 - ties/48`` with
+the zeros' tie group left out), and the normal approximation is always used when there are
+zeros, as in ``scipy.stats.wilcoxon(zero_method="pratt", method="asymptotic")``.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ def _psignrank(q: float, n: int, *, lower: bool) -> float:
 
 
 def signed_rank(
-    d: np.ndarray, *, exact: bool | None = None, correct: bool = True
+    d: np.ndarray, *, exact: bool | None = None, correct: bool = True, zero_method: str = "wilcox"
 ) -> tuple[float, float, float, str]:
     """Two-sided signed-rank test on paired differences ``d`` (no NaN).
 
@@ -51,6 +57,8 @@ def signed_rank(
     ``"normal"``; ``p_value`` is NaN when every difference is zero.
     """
     zeros = bool((d == 0).any())
+    if zero_method == "pratt" and zeros:
+        return _pratt(d, correct=correct)
     d = d[d != 0]
     n = d.size
     if n == 0:
@@ -68,6 +76,28 @@ def signed_rank(
     sigma = np.sqrt(n * (n + 1) * (2 * n + 1) / 24 - np.sum(tie_counts**3 - tie_counts) / 48)
     if sigma == 0:
         return v, v_minus, float("nan"), "normal"
+    corr = 0.5 * np.sign(z) if correct else 0.0
+    z = (z - corr) / sigma
+    p = 2 * min(stats.norm.cdf(z), stats.norm.sf(z))
+    return v, v_minus, float(min(1.0, p)), "normal"
+
+
+def _pratt(d: np.ndarray, *, correct: bool) -> tuple[float, float, float, str]:
+    """Pratt's zero handling with Cureton's normal approximation (see the module notes)."""
+    n = d.size
+    r = stats.rankdata(np.abs(d))
+    v = float(r[d > 0].sum())
+    v_minus = float(r[d < 0].sum())
+    n0 = int((d == 0).sum())
+    mean = (n * (n + 1) - n0 * (n0 + 1)) / 4
+    _, tie_counts = np.unique(r[d != 0], return_counts=True)
+    var = (n * (n + 1) * (2 * n + 1) - n0 * (n0 + 1) * (2 * n0 + 1)) / 24 - np.sum(
+        tie_counts**3 - tie_counts
+    ) / 48
+    if var <= 0:
+        return v, v_minus, float("nan"), "normal"
+    sigma = np.sqrt(var)
+    z = v - mean
     corr = 0.5 * np.sign(z) if correct else 0.0
     z = (z - corr) / sigma
     p = 2 * min(stats.norm.cdf(z), stats.norm.sf(z))

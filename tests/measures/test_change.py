@@ -182,3 +182,20 @@ def test_input_is_not_modified() -> None:
     before = data.copy()
     change(data, by=pd.Series({"F001": "a"}))
     pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize("correct", [True, False])
+@pytest.mark.parametrize("zero_method", ["wilcox", "pratt"])
+def test_wilcoxon_normal_approximation_matches_scipy(zero_method: str, correct: bool) -> None:
+    """scipy.stats.wilcoxon(y, x, zero_method=..., correction=..., method="asymptotic") on the
+    ordinal data (many zeros and ties), an implementation independent of ours and of R."""
+    from scipy import stats
+
+    data = load("ordinal")
+    ours = change(data, wilcoxon_exact=False, wilcoxon_correct=correct, wilcoxon_zero_method=zero_method)
+    wide = data.pivot_table(index="family_id", columns=["domain", "wave"], values="score", observed=True)
+    for row in ours.itertuples():
+        pair = wide[[(row.domain, "intake"), (row.domain, "year2")]].dropna().to_numpy()
+        ref = stats.wilcoxon(pair[:, 1], pair[:, 0], zero_method=zero_method, correction=correct,
+                             method="asymptotic")  # fmt: skip
+        assert row.wilcoxon_p == pytest.approx(ref.pvalue, rel=CLOSED)
