@@ -354,7 +354,7 @@ def _by_path(model: Model, det: Outcome) -> pd.DataFrame:
         {
             "path": ids,
             "label": [s.paths[p].label for p in model.paths] + ["Care used outside the scenario's paths"],
-            "expected_cases": [*det.cases[0].sum(axis=0), 0.0],  # type: ignore[union-attr]
+            "expected_cases": [*det.cases[0].sum(axis=0), 0.0],  # type: ignore[index]
             "counterfactual_cost": det.path_cf_pv[0],  # type: ignore[index]
             "used_cost": det.path_used_pv[0],  # type: ignore[index]
             "avoided_cost": det.path_avoided_pv[0],  # type: ignore[index]

@@ -76,9 +76,11 @@ class Param:
         if self.dist == "fixed":
             return np.full(n, m)
         if self.dist == "triangular":
-            if self.low == self.high:
+            low = m if self.low is None else self.low
+            high = m if self.high is None else self.high
+            if low == high:
                 return np.full(n, m)
-            return rng.triangular(self.low, m, self.high, n)
+            return rng.triangular(low, m, high, n)
         sd = float(self.sd or 0.0)
         if sd == 0.0:
             return np.full(n, m)

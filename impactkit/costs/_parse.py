@@ -153,16 +153,16 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         if unit not in UNITS:
             raise c.fail(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}", f"{key}.unit")
         src = c.text(pt, "source", key)
-        year = c.integer(pt, "price_year", key, low=1900)
+        p_year = c.integer(pt, "price_year", key, low=1900)
         prices[ct] = Price(
             care_type=ct,
             label=str(pt.get("label", ct)),
             unit=unit,
             price=c.param(pt, "price", key, source=src),
-            price_year=year,
+            price_year=p_year,
             payers=_split(c, pt.get("payer"), f"{key}.payer", payer_ids),
             source=src,
-            index=factor(year, f"{key}.price_year"),
+            index=factor(p_year, f"{key}.price_year"),
         )
 
     paths = _paths(c, c.section(spec, "paths"), prices)
@@ -221,14 +221,14 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         if per not in PER:
             raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
         src = c.text(it, "source", key)
-        year = c.integer(it, "price_year", key, low=1900)
+        i_year = c.integer(it, "price_year", key, low=1900)
         items.append(
             ProgrammeItem(
                 id=c.ident(iid, key),
                 amount=c.param(it, "amount", key, source=src),
                 per=per,
-                price_year=year,
-                index=factor(year, f"{key}.price_year"),
+                price_year=i_year,
+                index=factor(i_year, f"{key}.price_year"),
                 source=src,
             )
         )

@@ -84,3 +84,10 @@ def test_rescaled_keeps_relative_uncertainty() -> None:
 def test_parse_errors(raw: dict, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         parse_param(raw, name="x", file="f.toml", minimum=0.0)
+
+
+def test_triangular_from_zero() -> None:
+    """A triangular range may start at 0 (e.g. displacement 0–10%, mode 0)."""
+    x = Param("d", 0.0, "triangular", low=0.0, high=0.1).draw(np.random.default_rng(1), N)
+    assert x.min() >= 0.0
+    assert x.mean() == pytest.approx(0.1 / 3, rel=0.01)
