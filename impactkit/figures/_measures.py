@@ -284,7 +284,7 @@ def rci_categories(
                 hovertemplate="%{y}: %{x:.1%} (%{customdata})<extra>" + text.get(cat, cat) + "</extra>",
             )
         )  # fmt: skip
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title=text["share"], tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed")
     b = _wave_label(inst, meta.get("baseline", ""), lang)
