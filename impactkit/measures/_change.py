@@ -282,7 +282,8 @@ def change(
         + (" with continuity correction." if wilcoxon_correct else " without continuity correction."),
         f"p_adjusted: {_ADJUST_TEXT[adjust]} over the {len(dom_idx)} domains"
         + (" within each group." if name else "."),
-        "Effect sizes d_z, d_av and Hedges' g_av as defined by Lakens (2013).",
+        "Effect sizes d_z, d_av and Hedges' g_av as defined by Lakens (2013); the interval is for d_z only "
+        "(noncentral t), as no exact interval exists for d_av or g_av.",
     ]
     if name is not None:
         notes.append(f"Groups with fewer than {min_n} complete pairs are suppressed.")
