@@ -92,6 +92,16 @@ def evaluate(
         used_cost, avoided_cost, cost_per_case, break_even_cases), ``per_family`` (internal
         only), ``psa``, ``psa_draws``, ``acceptability``, ``tornado``, ``scenarios``.
 
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> ds = ik.read_dataset("data/sample", today="2026-11-01")
+    >>> res = evaluate(ds.assessments, families=ds.families, counterfactuals=ds.counterfactuals,
+    ...                care_used=ds.care_used, programme_costs=ds.programme_costs, prices=ds.prices,
+    ...                draws=1000)
+    >>> res.meta["families"], list(res.by_payer.columns)
+    (350.0, ['payer', 'label', 'fiscal', 'invests', 'saves', 'net'])
+
     Notes
     -----
     Missing data: a missing intake score never matches a rule; a family with no intake score and
@@ -230,6 +240,7 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
         if det.before_adjustment_pv[0] > 0
         else math.nan,
         "attributed_share": float(det.attributed[0]),
+        "fiscal_net_benefit": float(by_payer.loc[by_payer["fiscal"], "net"].sum()),
         "p_net_benefit_positive": math.nan,
         "p_bcr_above_1": math.nan,
     }
@@ -254,6 +265,10 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
         "break_even_share: the share of the counterfactual care (net of care used, after drop-off) that must "
         "be avoided for the programme to pay; attributed_share is the share the adjustments now credit.",
     ]
+    if s.value_volunteer_time:
+        notes.append(
+            "programme_cost includes volunteers' time at replacement cost (a societal, not fiscal, cost)."
+        )
     if s.illustrative:
         notes.append(
             f"Scenario {s.id!r} is illustrative: replace its prices and probabilities with local figures. "

@@ -16,6 +16,7 @@ since the family's start in which it began (year 1 when dates are missing).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ import pandas as pd
 
 from impactkit.costs._engine import Model
 from impactkit.costs._scenario import Scenario
-from impactkit.errors import PROBLEM_COLUMNS, ScenarioError, ValidationError
+from impactkit.errors import PROBLEM_COLUMNS, ImpactkitWarning, ScenarioError, ValidationError
 from impactkit.instruments import Instrument
 
 __all__ = ["Need", "cohort_need", "data_need"]
@@ -43,6 +44,17 @@ def _problems(rows: Iterable[dict[str, object]]) -> None:
     rows = list(rows)
     if rows:
         raise ValidationError(pd.DataFrame(rows, columns=PROBLEM_COLUMNS))
+
+
+def _warn_unknown(family_ids: pd.Series, known: pd.Index, table: str) -> None:
+    unknown = sorted(set(family_ids) - set(known))
+    if unknown:
+        warnings.warn(
+            f"{len(unknown)} family id(s) in {table} are not in the assessments or families table and are "
+            f"ignored: {', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}",
+            ImpactkitWarning,
+            stacklevel=5,  # the caller of evaluate (via data_need and its table helper)
+        )
 
 
 def _require(table: pd.DataFrame, name: str, columns: list[str]) -> None:
@@ -183,6 +195,7 @@ def _likelihoods(
             ]
         )
         cf = cf.assign(likelihood=lik, judged_by=cf.get("judged_by", pd.Series("unknown", index=cf.index)))
+        _warn_unknown(cf["family_id"], ids, "counterfactuals")
         cf = cf[cf["family_id"].isin(ids)]
         mean = cf.groupby(["family_id", "care_path"])["likelihood"].mean()
         judges = cf.groupby("family_id")["judged_by"].agg(lambda s: ", ".join(sorted(set(map(str, s)))))
@@ -290,6 +303,7 @@ def _used_units(
             }
         )
     _problems(problems)
+    _warn_unknown(cu["family_id"], start.index, "care_used")
     cu = cu.assign(units=units)[cu["family_id"].isin(start.index)]
     began = pd.to_datetime(cu["start"]) if "start" in cu.columns else pd.Series(pd.NaT, index=cu.index)
     days = (began - start.reindex(cu["family_id"]).to_numpy()).dt.days

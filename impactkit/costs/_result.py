@@ -29,6 +29,7 @@ HEADLINE_KEYS = (
     "payback_months",
     "break_even_share",
     "attributed_share",
+    "fiscal_net_benefit",
     "p_net_benefit_positive",
     "p_bcr_above_1",
 )
@@ -90,7 +91,9 @@ class CostEvaluation:
     headline : dict
         ``programme_cost, gross_avoided_cost, net_benefit, benefit_cost_ratio, roi, npv,
         net_benefit_undiscounted, payback_months, break_even_share, attributed_share,
-        p_net_benefit_positive, p_bcr_above_1`` (money: present value, report-year euros).
+        fiscal_net_benefit, p_net_benefit_positive, p_bcr_above_1`` (money: present value,
+        report-year euros; ``fiscal_net_benefit`` counts only payers marked fiscal, so neither
+        families nor volunteers' time).
     by_payer, by_year, by_path, psa, psa_draws, acceptability, tornado, scenarios : CostTable
     per_family : pandas.DataFrame
         Internal only (never for reports): likelihood, basis, rule and source per family × path.

@@ -229,3 +229,27 @@ def test_local_prices_replace_the_scenario() -> None:
     expected = sum(CASES * 10 * 150.0 * ATTRIBUTED * 0.75**t * DF[t] for t in range(3))
     assert r.headline["gross_avoided_cost"] == pytest.approx(expected)
     assert r.by_payer.set_index("payer").loc["state", "saves"] == pytest.approx(expected)
+
+
+def test_volunteer_time_is_a_societal_cost() -> None:
+    """92 hours × €18.80 (2022) × 1.073 per family, on the volunteers' (non-fiscal) account."""
+    spec = tiny(
+        **{
+            "programme.volunteer_time": {
+                "include": True,
+                "hours_per_family": 92.0,
+                "hour_value": 18.80,
+                "price_year": 2022,
+                "source": "Kostenhandleiding 2024",
+            }
+        }
+    )
+    r = evaluate(four_families(), Scenario.from_dict(spec), counterfactuals=recorded(), draws=0)
+    volunteer = 4 * 92.0 * 18.80 * 1.073  # 7423.3 for four families
+    bp = r.by_payer.set_index("payer")
+    assert bp.loc["volunteers", "invests"] == pytest.approx(volunteer)
+    assert not bp.loc["volunteers", "fiscal"]
+    assert r.headline["programme_cost"] == pytest.approx(COST + volunteer)
+    assert r.headline["fiscal_net_benefit"] == pytest.approx(PV - COST)  # volunteers' time is not fiscal
+    off = evaluate(four_families(), Scenario.from_dict(tiny()), counterfactuals=recorded(), draws=0)
+    assert off.by_payer.set_index("payer").loc["volunteers", "invests"] == 0.0

@@ -131,3 +131,12 @@ def test_input_is_not_modified() -> None:
     evaluate(data, Scenario.from_dict(tiny()), counterfactuals=cf, draws=10)
     pd.testing.assert_frame_equal(data, before_data)
     pd.testing.assert_frame_equal(cf, before_cf)
+
+
+def test_unknown_families_are_ignored_with_a_warning() -> None:
+    from impactkit.errors import ImpactkitWarning
+
+    cf = recorded(0.5, ids=("F1", "F9"))
+    with pytest.warns(ImpactkitWarning, match="1 family id.*counterfactuals.*F9"):
+        r = evaluate(four_families(), Scenario.from_dict(tiny()), counterfactuals=cf, draws=0)
+    assert r.per_family["family_id"].nunique() == 4
