@@ -1,0 +1,812 @@
+"""Write the notebooks in this folder from the cell texts below, without outputs.
+
+Run ``.venv/bin/python notebooks/_build.py`` after editing a cell here; never edit the ``.ipynb``
+files by hand (they are regenerated, and committed without outputs).  Cell ids are fixed
+(``<notebook>-<nn>``) so that a rebuild without changes leaves the files byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def md(text: str) -> tuple[str, str, tuple[str, ...]]:
+    return ("markdown", textwrap.dedent(text).strip(), ())
+
+
+def code(text: str, *tags: str) -> tuple[str, str, tuple[str, ...]]:
+    return ("code", textwrap.dedent(text).strip(), tags)
+
+
+SETUP = code(
+    """
+    import numpy as np
+    import pandas as pd
+
+    import impactkit as ik
+
+    pd.set_option("display.precision", 3)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.max_colwidth", 80)
+    """
+)
+
+# --------------------------------------------------------------------------------------------
+# 02: the researcher's analysis
+# --------------------------------------------------------------------------------------------
+RESEARCH = [
+    md(
+        """
+        # A researcher's analysis: attrition, models, effect sizes, reliable change
+
+        This notebook walks through the analysis an evaluation researcher would run on a
+        programme's export, from "who is still there at year 2?" to "did change differ between
+        household types?". Every step is one impactkit function that returns a tidy table
+        (one row per domain, or per domain × group) with its method notes underneath.
+
+        The data are impactkit's **synthetic** sample: 350 families of two programmes
+        (Samen Oplopen and Home-Start) in six municipalities, scored on nine life domains
+        (1 = acute problems … 5 = fully self-sufficient) at intake, after one year and after
+        two years. About a quarter of the families leave before year 2, and, as in real
+        programmes, families who started worse leave more often. That is exactly the situation in
+        which the choice of analysis matters.
+
+        The missing-data policy throughout: impactkit never imputes silently. Paired tests use
+        complete pairs, the mixed model uses every observed score, and each table says which.
+        """
+    ),
+    SETUP,
+    code(
+        """
+        dataset = ik.read_dataset("../data/sample")
+        data = dataset.assessments  # the canonical long frame: one row per family × wave × domain
+        families = dataset.families
+        instrument = dataset.instrument
+        print(f"{dataset.n_families} families, {len(data)} scores, "
+              f"{dataset.n_missing_scores} explicitly missing scores")
+        data.head()
+        """
+    ),
+    md(
+        """
+        ## 1. Attrition and missingness
+
+        Before estimating change, look at who is measured when. `ik.attrition` gives the flow
+        of families per wave (overall and per municipality), the patterns of observed waves, the
+        intake profile of completers against non-completers, and a logistic model of dropping
+        out. Small cells are not published: groups with fewer than 10 families at intake are
+        suppressed, and so are counts of lost families below 10 (shown as `<NA>`).
+        """
+    ),
+    code(
+        """
+        att = ik.attrition(data, families, by="municipality")
+        att.flow
+        """
+    ),
+    code("att.figure()"),
+    md(
+        """
+        Dropout here is monotone: a family that misses year 1 never returns at year 2. Each
+        row below is one pattern of observed waves (True = at least one score at that wave).
+        """
+    ),
+    code("att.patterns"),
+    md(
+        """
+        **Were the families who left different at intake?** The standardised mean difference
+        (`smd`, Austin 2009) compares completers with non-completers per domain; an absolute
+        value above about 0.1 signals imbalance. Positive values mean the completers started
+        *higher*: the families who left started worse. Then an analysis of completers alone
+        describes a better-off group than the one the programme took in.
+        """
+    ),
+    code(
+        """
+        att.profile[["domain", "n_completers", "n_noncompleters", "mean_completers",
+                     "mean_noncompleters", "smd", "welch_p"]]
+        """
+    ),
+    md(
+        """
+        The logistic regression of non-completion on all intake scores at once (odds ratios per
+        scale point) asks which intake domains predict leaving when the others are held fixed.
+        The domains are correlated, so single coefficients are often unclear even when the
+        profile above shows a consistent gap. Either way, when leaving depends on intake scores
+        the data are at best *missing at random* (MAR: missingness depends on what we did
+        observe), not *missing completely at random* (MCAR).
+        """
+    ),
+    code("att.model"),
+    md(
+        """
+        ## 2. The same question three ways: complete cases, mixed model, LOCF
+
+        How much did families change from intake to year 2? Three common answers, on the same
+        data:
+
+        1. **Complete cases** (`ik.change`): the paired mean difference among families with a
+           score at both waves. Valid if the families who left are a random subset (MCAR).
+        2. **Linear mixed model** (`ik.mixed_model`): `score ~ wave + (1 | family)` fitted to
+           every observed score (REML, as `lme4::lmer`). A family that left after year 1
+           still contributes its intake and year-1 scores, and its year-2 trajectory is informed
+           by families who looked like it. Valid under MAR.
+        3. **Last observation carried forward (LOCF)**: fill each missing year-2 score with the
+           family's last observed score, then analyse as if complete. Still common in
+           evaluation reports; impactkit deliberately has no LOCF function, so we build it here
+           with pandas to see what it does.
+        """
+    ),
+    code(
+        """
+        complete_case = ik.change(data, baseline="intake", followup="year2")
+        complete_case[["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low",
+                       "ci_high", "p_value", "p_adjusted"]]
+        """
+    ),
+    md(
+        """
+        The mixed model reports, per domain, the mean at intake (`intercept`) and each later
+        wave's contrast with intake, with Satterthwaite degrees of freedom (as lmerTest),
+        the family and residual variances and the intra-class correlation.
+        """
+    ),
+    code(
+        """
+        mixed = ik.mixed_model(data)
+        mixed
+        """
+    ),
+    code("mixed.figure()"),
+    md(
+        """
+        Now LOCF, by hand. Reshape to one row per family × domain with a column per wave, carry
+        the last observed score forward along the waves, and take year 2 minus intake, exactly
+        as a spreadsheet would.
+        """
+    ),
+    code(
+        """
+        from scipy import stats
+
+        wide = data.pivot(index=["family_id", "domain"], columns="wave", values="score")
+        locf = wide.ffill(axis=1)  # a missing year-2 score becomes the last observed one
+        locf_diff = (locf["year2"] - locf["intake"]).dropna()
+        n_imputed = int((wide["year2"].isna() & locf["year2"].notna()).sum())
+        print(f"LOCF filled {n_imputed} of {len(locf_diff)} year-2 scores used below")
+
+
+        def mean_ci(x: pd.Series) -> pd.Series:
+            n = x.count()
+            half = stats.t.ppf(0.975, n - 1) * x.std() / np.sqrt(n)
+            return pd.Series({"n": n, "estimate": x.mean(), "ci_low": x.mean() - half,
+                              "ci_high": x.mean() + half})
+
+
+        locf_table = locf_diff.groupby(level="domain", observed=True).apply(mean_ci).unstack()
+        locf_table
+        """
+    ),
+    md(
+        """
+        Put the three estimates of the intake → year 2 change side by side, with their 95%
+        confidence intervals and the number of families each rests on.
+        """
+    ),
+    code(
+        """
+        year2 = mixed[mixed["term"] == "year2"]
+        comparison = pd.concat([
+            complete_case[["domain", "n", "mean_diff", "ci_low", "ci_high"]]
+            .rename(columns={"mean_diff": "estimate"}).assign(method="complete cases"),
+            year2[["domain", "n_families", "estimate", "ci_low", "ci_high"]]
+            .rename(columns={"n_families": "n"}).assign(method="mixed model (all scores)"),
+            locf_table.reset_index().assign(method="LOCF"),
+        ], ignore_index=True)
+        comparison["domain"] = comparison["domain"].astype(str)
+        comparison["ci_width"] = comparison["ci_high"] - comparison["ci_low"]
+        smallest = comparison.loc[comparison.groupby("domain")["estimate"].idxmin(), "method"]
+        print("smallest estimate per domain:", smallest.value_counts().to_dict())
+        comparison.pivot(index="domain", columns="method", values=["estimate", "ci_width", "n"])
+        """
+    ),
+    code(
+        """
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        symbols = ["circle", "square", "diamond"]
+        for i, (method, rows) in enumerate(comparison.groupby("method", sort=False)):
+            fig.add_trace(go.Scatter(
+                x=rows["estimate"], y=[instrument.domain_label(d, "en") for d in rows["domain"]],
+                error_x={"type": "data", "symmetric": False,
+                         "array": rows["ci_high"] - rows["estimate"],
+                         "arrayminus": rows["estimate"] - rows["ci_low"]},
+                mode="markers", name=method,
+                marker={"color": ik.figures.PALETTE[i], "symbol": symbols[i], "size": 9},
+            ))
+        fig.update_layout(xaxis_title="change intake → year 2 (scale points, 95% CI)",
+                          scattermode="group", height=520)
+        ik.figures.apply_theme(fig, title="One question, three answers")
+        """
+    ),
+    md(
+        """
+        ### Why LOCF misleads
+
+        * **It invents a result nobody observed.** Carrying the last score forward asserts that
+          a family who left after intake would have changed by exactly zero by year 2. The
+          families here were improving, so every carried-forward score drags the average
+          toward zero: LOCF gives the smallest estimate of the three (see the count printed
+          above the table). (Were
+          families deteriorating, the same rule would hide the deterioration instead.) The
+          direction of the bias depends on the trajectory, so it cannot be corrected by
+          "being conservative".
+        * **It claims precision it does not have.** The imputed scores enter the analysis as if
+          they had been measured, so `n` is larger and the confidence interval narrower than
+          the data support. A narrow interval around a biased number is the worst combination.
+        * **It hides the missing-data assumption.** Complete-case analysis assumes that leavers
+          are like stayers (MCAR), which the attrition profile above contradicts. The mixed
+          model assumes MAR, stated in its notes, and uses every observed score without
+          inventing any. When dropout depends on earlier scores, that is the estimate to report;
+          the complete-case result is a useful sensitivity check.
+
+        A second check under the same "all observed scores" principle is GEE with an
+        exchangeable working correlation and cluster-robust standard errors. GEE is only
+        valid under MCAR, so agreement with the mixed model is reassuring, not proof.
+        """
+    ),
+    code(
+        """
+        gee = ik.gee(data)
+        pd.concat({"mixed model": year2.set_index("domain")[["estimate", "se"]],
+                   "GEE (robust SE)": gee[gee["term"] == "year2"].set_index("domain")[["estimate", "se"]]},
+                  axis=1)
+        """
+    ),
+    md(
+        """
+        ## 3. An ordinal mixed model
+
+        A 1–5 scale is ordinal: the step from "acute problems" to "not self-sufficient" need
+        not be as large as the step from "sufficiently" to "fully" self-sufficient. A
+        cumulative-logit mixed model (`ordinal=True`, as `ordinal::clmm` with adaptive
+        Gauss-Hermite quadrature) uses only the order of the levels. The wave effects are log
+        odds ratios: `exp(estimate)` is how many times higher the odds are of scoring above any
+        given level at that wave than at intake. The thresholds (`1|2`, `2|3`, ...) are the
+        cut-points on the latent scale; the table below keeps only the wave effects.
+        """
+    ),
+    code(
+        """
+        ordinal = ik.mixed_model(data, ordinal=True)
+        waves = ordinal[ordinal["term"].isin(["year1", "year2"])].copy()
+        waves["odds_ratio"] = np.exp(waves["estimate"])
+        waves["or_ci_low"] = np.exp(waves["ci_low"])
+        waves["or_ci_high"] = np.exp(waves["ci_high"])
+        linear = mixed[mixed["term"] == "year2"].set_index("domain")["estimate"]
+        logit = waves[waves["term"] == "year2"].set_index("domain")["estimate"]
+        rho = stats.spearmanr(linear, logit.loc[linear.index]).statistic
+        print(f"rank correlation of the year-2 effects, linear vs ordinal model: {rho:.2f}")
+        waves[["domain", "term", "estimate", "se", "p_value", "odds_ratio", "or_ci_low", "or_ci_high",
+               "status"]]
+        """
+    ),
+    md(
+        """
+        Compare the ranking of domains with the linear model (the rank correlation printed
+        above): if the two models disagreed about which domains changed most, the interval-scale
+        assumption of the linear model would be doing real work and the ordinal result should
+        lead.
+
+        ## 4. Effect sizes, by name
+
+        "Effect size" is not one number. `ik.change` reports several, each named after what it
+        divides by (Lakens 2013):
+
+        | column | definition | use it for |
+        |---|---|---|
+        | `cohen_dz` | mean difference / SD of the differences (with a noncentral-t CI: `dz_ci_low`, `dz_ci_high`) | power analysis of a paired design; it grows with the correlation between waves |
+        | `cohen_dav` | mean difference / mean of the two SDs | comparing with between-group studies |
+        | `hedges_gav` | `cohen_dav` with the small-sample correction J | reporting and meta-analysis (Lakens' recommendation) |
+        | `rank_biserial` | (V+ − V−) / (V+ + V−) from the Wilcoxon signed-rank test | the non-parametric companion: the balance of improving over worsening ranks |
+
+        Always write the name next to the number: a `d_z` of 0.9 and a `g_av` of 0.9 are
+        different claims.
+        """
+    ),
+    code(
+        """
+        complete_case[["domain", "n", "mean_diff", "cohen_dz", "dz_ci_low", "dz_ci_high", "cohen_dav",
+                       "hedges_gav", "rank_biserial", "wilcoxon_p", "share_improved", "share_worse"]]
+        """
+    ),
+    md(
+        """
+        Across all three waves at once (complete cases), the Friedman test with Kendall's W and
+        the repeated-measures ANOVA with Mauchly's test and Greenhouse-Geisser / Huynh-Feldt
+        corrections give the omnibus view; the figure shows the generalised eta².
+        """
+    ),
+    code(
+        """
+        omnibus = ik.omnibus(data)
+        omnibus[["domain", "n_complete", "friedman_chi2", "kendall_w", "anova_f", "mauchly_p",
+                 "gg_epsilon", "p_gg", "eta2_generalized"]]
+        """
+    ),
+    code("omnibus.figure()"),
+    md(
+        """
+        ## 5. Nine domains, nine tests: Holm or Benjamini-Hochberg
+
+        Testing nine domains gives nine chances of a false positive. impactkit adjusts the
+        paired-t p-values across the domains of one table and says which method it used
+        (`adjust_method`):
+
+        * **Holm** (the default) controls the *family-wise* error rate: the chance of even one
+          false "this domain improved" among the nine. Use it when each domain is a claim on its
+          own, as in a report to funders.
+        * **Benjamini-Hochberg** (`adjust="bh"`) controls the *false discovery rate*: the
+          expected share of false claims among the domains declared improved. It is less strict
+          and suits exploration, where a few false leads are acceptable.
+
+        Choose before looking at the results. With the large intake → year-2 changes both
+        methods agree, so the comparison below uses the smaller year 1 → year 2 changes within
+        each programme (the adjustment runs within each group).
+        """
+    ),
+    code(
+        """
+        options = dict(baseline="year1", followup="year2", by="programme", families=families)
+        holm = ik.change(data, adjust="holm", **options)
+        bh = ik.change(data, adjust="bh", **options)
+        adjusted = holm[["programme", "domain", "n", "mean_diff", "p_value"]].assign(
+            p_holm=holm["p_adjusted"], p_bh=bh["p_adjusted"],
+            significant_holm=holm["p_adjusted"] < 0.05, significant_bh=bh["p_adjusted"] < 0.05,
+        )
+        adjusted
+        """
+    ),
+    code(
+        """
+        differ = adjusted[adjusted["significant_holm"] != adjusted["significant_bh"]]
+        print(f"Holm declares {int(adjusted['significant_holm'].sum())} and BH "
+              f"{int(adjusted['significant_bh'].sum())} of {len(adjusted)} domain × programme "
+              f"changes significant at 0.05; they disagree on {len(differ)}:")
+        differ
+        """
+    ),
+    md(
+        """
+        ## 6. Reliable change: which families really changed?
+
+        Group means hide individual families. The Jacobson-Truax reliable change index divides
+        a family's change by the standard error of a difference,
+        `RCI = (x₂ − x₁) / (SD_intake × √2 × √(1 − r))`; |RCI| > 1.96 is a change larger than
+        measurement error would produce 95% of the time. A reliable improvement that also
+        crosses the instrument's "sufficient" level (4) counts as *recovered*.
+
+        Mind the reliability `r`: the default instrument ships a placeholder of 0.80 per domain
+        (its `reliability_source` says so). With intake SDs between 0.8 and 0.95 the smallest
+        reliable change, `1.96 × se_diff`, lands right around one scale point. Where it is
+        above 1, a one-level step is *not* reliable and a family must move two levels in that
+        domain to count; where it is just below 1, a single step counts. That threshold, not
+        the programme, explains most of the difference between domains in the shares below.
+        Pass `reliability=` (or item data for Cronbach's alpha) when you have a better
+        estimate.
+        """
+    ),
+    code(
+        """
+        print(instrument.reliability_source)
+        reliable = ik.reliable_change(data, baseline="intake", followup="year2")
+        parameters = reliable.meta["parameters"].copy()
+        parameters["smallest_reliable_change"] = 1.96 * parameters["se_diff"]
+        parameters["one_level_is_reliable"] = parameters["smallest_reliable_change"] < 1
+        parameters
+        """
+    ),
+    code("ik.measures.reliable_change_shares(reliable)"),
+    code("reliable.figure()"),
+    md(
+        """
+        Per family over all domains (`level="family"`): *recovered* or *improved* when at least
+        one domain reliably improved and none worsened, *mixed* when both happened.
+        """
+    ),
+    code(
+        """
+        per_family = ik.reliable_change(data, level="family")
+        ik.measures.reliable_change_shares(per_family)
+        """
+    ),
+    md(
+        """
+        ## 7. A subgroup comparison: household types
+
+        Every analysis above takes `by=`: a column of the assessments or of the families table
+        (municipality, programme, household type...). Each group gets the same analysis, and
+        cells resting on fewer than `min_n` (default 10) families are blanked with a `status`
+        instead of being published. Here: the paired change per household type.
+        """
+    ),
+    code(
+        """
+        by_household = ik.change(data, by="household_type", families=families)
+        by_household.pivot(index="domain", columns="household_type", values="mean_diff")
+        """
+    ),
+    code(
+        """
+        by_household[["household_type", "domain", "n", "mean_diff", "ci_low", "ci_high", "hedges_gav",
+                      "p_adjusted", "status"]].head(9)
+        """
+    ),
+    code('ik.figures.distance_travelled(by_household, group="newcomer")'),
+    md(
+        """
+        Separate tests per group do not answer "did the change *differ* between household
+        types?": a significant result in one group and a non-significant one in another is not
+        evidence of a difference. The mixed model with `by=` fits `score ~ wave * household_type`
+        on all observed scores and tests the wave × household-type interaction per domain
+        (p-values adjusted across domains). A small interaction p-value says the pattern of
+        change differs between household types in that domain.
+        """
+    ),
+    code(
+        """
+        interaction = ik.mixed_model(data, by="household_type", families=families)
+        tests = interaction.omnibus
+        tests[tests["term"].str.startswith("wave:")]
+        """
+    ),
+    md(
+        """
+        ## What to report
+
+        * The attrition flow and the intake profile of leavers, so readers can judge the
+          missing-data assumption.
+        * The mixed-model contrasts as the main estimate of change (MAR), with the complete-case
+          paired analysis as a sensitivity check, never LOCF.
+        * Effect sizes with their names (`g_av` for reporting, `d_z` for power), p-values
+          adjusted across domains with the method named.
+        * The share of families with reliable change, with the reliability it rests on.
+        * Subgroup differences only from an interaction test, with small cells suppressed.
+
+        Every table here is a pandas DataFrame: `table.to_csv(...)` or `table.to_excel(...)`
+        exports it, and `table.summary()` prints it with its method notes.
+        """
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# 03: the municipality's business case
+# --------------------------------------------------------------------------------------------
+BUSINESS = [
+    md(
+        """
+        # A municipal business case without data
+
+        A policy advisor asks: *if we fund a family-support programme for three years, what do
+        we spend, what care do we avoid, on whose budget do the savings land, how sure are we,
+        and when do we break even?* The municipality has no data of its own yet, so the answer
+        comes from a **scenario**: a set of assumptions (prices, how many families would have
+        needed which care, adjustments for what would have happened anyway), each with a
+        source.
+
+        impactkit ships an *illustrative* Dutch scenario built from public figures
+        (Kostenhandleiding 2024, Regeling normbedragen jeugdzorg, IBO Problematische schulden
+        2024, ...) with deliberately conservative defaults. Replace its prices and
+        probabilities with local ones before using any number below in a decision: the Youth
+        Authority warns that savings assumed from prevention are contested.
+        """
+    ),
+    SETUP,
+    code(
+        """
+        scenario = ik.costs.Scenario.default()
+        print(f"Scenario {scenario.id!r}: prices in {scenario.report_year} euros, avoided care counted "
+              f"for {scenario.horizon} years, discount rate {scenario.discount_costs.value:.2%}")
+        assumptions = scenario.assumptions()
+        assumptions[["parameter", "value", "dist", "low", "high", "source"]]
+        """
+    ),
+    md(
+        """
+        ## 1. The base case
+
+        Forty families a year, funded for three years, with the coordinator hours that the
+        scenario's caseload implies (25 families per full-time coordinator, so 1.6 FTE).
+        `business_case` runs the cohorts through the care paths each family would otherwise
+        have needed, applies deadweight, attribution and drop-off, discounts to present values
+        and runs a probabilistic sensitivity analysis (PSA).
+
+        The library default is 10,000 PSA draws; this notebook uses **2,000** to stay quick.
+        The probabilities below move by about a percentage point between seeds at that size;
+        use the default for anything you publish.
+        """
+    ),
+    code(
+        """
+        DRAWS = 2000
+        base = ik.costs.business_case(scenario, families_per_year=40, years=3, draws=DRAWS, seed=2024)
+        base
+        """
+    ),
+    md(
+        """
+        Where does the avoided cost come from? The waterfall goes from the programme cost, through
+        the avoided cost per care path, to the net benefit (all present values).
+        """
+    ),
+    code('base.figure("waterfall")'),
+    md(
+        """
+        ## 2. What if: caseload and coordinator hours
+
+        The two levers a municipality controls are how many families it funds and how many
+        coordinator hours it buys. More hours per family cost more but, in this scenario, do
+        not change what each family avoids: the question is how thin the coordinators can be
+        spread. The helper below converts hours per week into FTE at **36 hours per FTE**
+        (the full-time week of the CAO Sociaal Werk; change it if your provider differs) and
+        returns the headline numbers without a PSA.
+        """
+    ),
+    code(
+        """
+        HOURS_PER_FTE = 36
+
+
+        def what_if(families_per_year: float, coordinator_hours_per_week: float, *, years: int = 3) -> dict:
+            result = ik.costs.business_case(
+                scenario, families_per_year=families_per_year,
+                coordinator_fte=coordinator_hours_per_week / HOURS_PER_FTE, years=years, draws=0,
+            )
+            h = result.headline
+            return {
+                "families_per_year": families_per_year,
+                "coordinator_hours_per_week": coordinator_hours_per_week,
+                "families_per_fte": families_per_year / (coordinator_hours_per_week / HOURS_PER_FTE),
+                "programme_cost": h["programme_cost"],
+                "gross_avoided_cost": h["gross_avoided_cost"],
+                "net_benefit": h["net_benefit"],
+                "benefit_cost_ratio": h["benefit_cost_ratio"],
+                "payback_months": h["payback_months"],
+            }
+
+
+        grid = pd.DataFrame([
+            what_if(n, hours) for n in (20, 30, 40, 60) for hours in (24, 36, 54, 72)
+        ])
+        grid.pivot(index="families_per_year", columns="coordinator_hours_per_week",
+                   values="benefit_cost_ratio").round(2)
+        """
+    ),
+    md(
+        """
+        Read the table along a row: for the same number of families, every extra coordinator
+        hour lowers the ratio, because the avoided care per family is fixed by the scenario.
+        Along a column: more families per coordinator raise it, up to whatever caseload your
+        coordinators can actually carry (the scenario's illustrative range is 18–35 families
+        per FTE). The net benefit over three funded years, in thousands of euros:
+        """
+    ),
+    code(
+        """
+        (grid.pivot(index="families_per_year", columns="coordinator_hours_per_week",
+                    values="net_benefit") / 1000).round(0)
+        """
+    ),
+    md(
+        """
+        ### Sliders
+
+        In JupyterLab with `ipywidgets` installed (`pip install "impactkit[notebook]"`), the
+        cell below gives sliders for the same what-if. Without ipywidgets, or when the notebook
+        runs without a browser, call `what_if(...)` directly as above.
+        """
+    ),
+    code(
+        """
+        try:
+            import ipywidgets as widgets
+        except ImportError:
+            widgets = None
+
+        if widgets is None:
+            print("ipywidgets is not installed: use what_if(families_per_year, coordinator_hours_per_week)")
+        else:
+            def show(families_per_year=40, coordinator_hours_per_week=58):
+                return pd.DataFrame([what_if(families_per_year, coordinator_hours_per_week)])
+
+            widgets.interact(
+                show,
+                families_per_year=widgets.IntSlider(value=40, min=10, max=120, step=5,
+                                                    description="families/year"),
+                coordinator_hours_per_week=widgets.IntSlider(value=58, min=8, max=144, step=2,
+                                                             description="coord. h/week"),
+            )
+        """
+    ),
+    md(
+        """
+        ## 3. Who pays and who saves: budgets per payer
+
+        The municipality's prevention budget pays for the programme; the savings land on its
+        youth-care (Jeugdwet) and income-support budgets, on housing corporations and on the
+        state. This is the "wrong pocket" problem: the budget that invests is not the budget
+        that saves. Present values over the whole horizon:
+        """
+    ),
+    code("base.by_payer"),
+    code('base.figure("by_payer")'),
+    md(
+        """
+        Per budget year (undiscounted, in report-year prices): the investment falls in the three
+        funded years, while avoided care keeps accruing, and fading, for the years after each
+        cohort started. A controller plans with this table.
+        """
+    ),
+    code(
+        """
+        labels = base.by_payer.set_index("payer")["label"]
+        budget = base.by_year.pivot(index="year", columns="payer", values="net")
+        budget = budget.loc[:, (budget != 0).any()].rename(columns=labels)
+        budget["total"] = budget.sum(axis=1)
+        budget["cumulative total"] = budget["total"].cumsum()
+        budget.round(0)
+        """
+    ),
+    code('base.figure("by_year")'),
+    md(
+        """
+        ## 4. How sure are we? Probabilistic sensitivity analysis
+
+        Every uncertain assumption has a distribution (beta for probabilities, gamma for costs,
+        triangular for expert ranges). Each PSA draw samples all of them at once and recomputes
+        the business case; the spread of the net benefit over the draws is the uncertainty of
+        the answer, and the share of draws above zero is the probability that the programme
+        pays for itself *under these assumptions*.
+        """
+    ),
+    code(
+        """
+        print(f"P(net benefit > 0) = {base.headline['p_net_benefit_positive']:.0%}, "
+              f"P(benefit-cost ratio > 1) = {base.headline['p_bcr_above_1']:.0%} ({DRAWS} draws)")
+        base.psa
+        """
+    ),
+    code('base.figure("psa")'),
+    md(
+        """
+        The most contested assumption is **deadweight**: the share of the avoided care that
+        would have been avoided anyway. The acceptability curve shows how the probability of a
+        positive net benefit falls as deadweight rises; the scenario's default is 30%.
+        """
+    ),
+    code('base.figure("acceptability")'),
+    md(
+        """
+        ## 5. Which assumption matters most? The tornado
+
+        One-way sensitivity: each parameter in turn at its low and at its high value, all others
+        at their base value. The widest bars are the assumptions worth checking locally first.
+        """
+    ),
+    code(
+        """
+        base.tornado[["parameter", "base", "low", "high", "net_low", "net_high", "swing"]].head(10)
+        """
+    ),
+    code('base.figure("tornado")'),
+    md(
+        """
+        Named scenarios move all assumptions together to their pessimistic or optimistic ends.
+        The distance between them is wide on purpose: it is the honest range of a business case
+        built on national averages.
+        """
+    ),
+    code("base.scenarios"),
+    md(
+        """
+        ## 6. Break-even
+
+        Three ways to say when the programme pays:
+
+        * `break_even_share`: the share of the counterfactual care that must really be avoided
+          for the net benefit to reach zero. Compare it with `attributed_share`, the share the
+          scenario's adjustments now credit to the programme.
+        * `break_even_cases` per care path: how many avoided cases of *only* that path would pay
+          for the whole programme (e.g. supervision orders or out-of-home placements).
+        * `payback_months`: when the cumulative avoided cost overtakes the cumulative investment.
+        """
+    ),
+    code(
+        """
+        h = base.headline
+        print(f"break-even: {h['break_even_share']:.0%} of the counterfactual care must be avoided; "
+              f"the scenario credits {h['attributed_share']:.0%}. Payback after {h['payback_months']:.0f} months.")
+        base.by_path[["label", "expected_cases", "cost_per_case", "avoided_cost", "break_even_cases"]]
+        """
+    ),
+    md(
+        """
+        ## 7. Export to Excel
+
+        Controllers want the tables in a workbook. Every table of the evaluation is a DataFrame,
+        so pandas writes one sheet per table; the headline and the assumptions with their sources
+        go along. This notebook writes to a temporary folder; pass your own path instead.
+        """
+    ),
+    code(
+        """
+        import tempfile
+        from pathlib import Path
+
+        from openpyxl import load_workbook
+
+        workbook = Path(tempfile.mkdtemp(prefix="impactkit-")) / "business_case.xlsx"
+        headline = pd.Series(base.headline).rename_axis("quantity").reset_index(name="value")
+        with pd.ExcelWriter(workbook) as xl:
+            headline.to_excel(xl, sheet_name="headline", index=False)
+            for name in ("by_payer", "by_year", "by_path", "psa", "tornado", "scenarios"):
+                getattr(base, name).to_frame().to_excel(xl, sheet_name=name, index=False)
+            budget.to_excel(xl, sheet_name="budget_by_year")
+            assumptions.to_excel(xl, sheet_name="assumptions", index=False)
+            grid.to_excel(xl, sheet_name="what_if", index=False)
+        print(workbook)
+        load_workbook(workbook, read_only=True).sheetnames
+        """
+    ),
+    md(
+        """
+        ## Making it local
+
+        The scenario is a TOML file: copy impactkit's default
+        (`impactkit/costs/data/default.toml`, also in `data/sample/scenario.toml` when present),
+        change the prices to your own tariffs and the prevalences to what your district teams
+        see, keep a source next to every number, and load it with
+        `ik.costs.Scenario.from_file("my_scenario.toml")`. Once the programme runs and records
+        data, `ik.costs.evaluate(...)` replaces the scenario's prevalences by the families'
+        recorded counterfactual judgements (see the annual-report notebook).
+        """
+    ),
+]
+
+NOTEBOOKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "02_research_analysis": RESEARCH,
+    "03_municipality_business_case": BUSINESS,
+}
+
+
+def build(name: str, cells: list[tuple[str, str, tuple[str, ...]]]) -> nbformat.NotebookNode:
+    """One notebook without outputs, with fixed cell ids."""
+    nb = new_notebook(
+        metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+    )
+    for i, (kind, source, tags) in enumerate(cells):
+        cell = new_markdown_cell(source) if kind == "markdown" else new_code_cell(source)
+        cell["id"] = f"{name[:2]}-{i:02d}"
+        if tags:
+            cell["metadata"]["tags"] = list(tags)
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    return nb
+
+
+def main() -> None:
+    for name, cells in NOTEBOOKS.items():
+        nbformat.write(build(name, cells), HERE / f"{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()
