@@ -8,7 +8,9 @@ Per family, in this order of preference:
 2. **rules** on the intake profile (scenario ``[[rules]]``): a rule matches when the family's intake
    score on its domain is at most ``max_score``; several matching rules for one path combine by
    their maximum probability; paths no rule matches count 0.  Missing intake scores never match.
-3. **prevalence** of each path (scenario), for families with neither judgements nor intake scores.
+   A rule that names an ``instrument`` applies only to data of that instrument (scales differ).
+3. **prevalence** of each path (scenario), for families with neither judgements nor intake scores,
+   and for every family without judgements when no rule applies to the data's instrument.
 
 Care actually used during the programme (table ``care_used``) is priced and subtracted in the year
 since the family's start in which it began (year 1 when dates are missing).
@@ -223,24 +225,24 @@ def _likelihoods(
         aggfunc="mean",
         observed=False,
     )
+    rules = [r for r in scenario.rules if r.instrument in (None, instrument.id)]
     for i, rule in enumerate(scenario.rules):
-        if rule.domain not in instrument.domain_ids:
+        if rule in rules and rule.domain not in instrument.domain_ids:
             raise ScenarioError(
                 f"unknown domain {rule.domain!r} for instrument {instrument.id!r} "
                 f"(domains {', '.join(instrument.domain_ids)})",
                 source=scenario.source,
                 key=f"rules[{i}].domain",
             )
-    scored = set(scores.index[scores.notna().any(axis=1)]) if len(scores) else set()
+    # without a rule for this instrument, intake scores say nothing: those families get prevalence
+    scored = set(scores.index[scores.notna().any(axis=1)]) if len(scores) and rules else set()
     for fid in ids:
         if fid in judged:
             continue
         if fid in scored:
             row = scores.loc[fid]
             for pid in paths:
-                hits = [
-                    r for r in scenario.rules if r.path == pid and row.get(r.domain, np.nan) <= r.max_score
-                ]
+                hits = [r for r in rules if r.path == pid and row.get(r.domain, np.nan) <= r.max_score]
                 top = max(hits, key=lambda r: r.probability.value) if hits else None
                 out.append(
                     {
@@ -261,7 +263,7 @@ def _likelihoods(
                         "path": pid,
                         "basis": "prevalence",
                         "likelihood": path.prevalence.value,
-                        "rule": f"prevalence of {pid} (no judgement, no intake scores)",
+                        "rule": f"prevalence of {pid} (no judgement, no intake rule applies)",
                         "source": path.prevalence.source,
                         "params": (path.prevalence.name,),
                     }

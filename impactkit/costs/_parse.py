@@ -175,7 +175,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     seen: set[str] = set()
     for i, raw in enumerate(raw_rules):
         key = f"rules[{i}]"
-        rt = c.table(raw, key, {"id", "path", "domain", "max_score", "probability", "source"})
+        rt = c.table(raw, key, {"id", "path", "domain", "max_score", "probability", "source", "instrument"})
         rid = c.ident(c.text(rt, "id", key), f"{key}.id")
         if rid in seen:
             raise c.fail(f"duplicate rule id {rid!r}", f"{key}.id")
@@ -195,6 +195,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
                 max_score=float(ms),
                 probability=c.param(rt, "probability", f"rules.{rid}", maximum=1.0, source=src),
                 source=src,
+                instrument=c.text(rt, "instrument", key) if "instrument" in rt else None,
             )
         )
 

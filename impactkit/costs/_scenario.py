@@ -10,7 +10,7 @@ source and price year (BRIEF §5); replace it with local tariffs.  Sections of a
 ``[payers.ID]``     label, fiscal (optional; the seven Dutch payers plus volunteers by default)
 ``[prices.ID]``     label, unit, price (parameter), price_year, payer (id or ``{id = share}``), source
 ``[paths.ID]``      label, source, prevalence (parameter), components, escalations
-``[[rules]]``       id, path, domain, max_score, probability (parameter), source
+``[[rules]]``       id, path, domain, max_score, probability (parameter), source, instrument
 ``[adjustments]``   deadweight, attribution, displacement, dropoff (parameters)
 ``[programme]``     payer, caseload_per_fte, ``[programme.costs.ID]`` and ``[programme.volunteer_time]``
 
@@ -127,6 +127,7 @@ class Rule:
     max_score: float
     probability: Param
     source: str
+    instrument: str | None = None
 
     @property
     def text(self) -> str:

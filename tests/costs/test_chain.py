@@ -170,6 +170,7 @@ def test_escalation_adds_the_escalated_path_later() -> None:
             },
             "paths.social_work.components": [{"care_type": "social_work", "units_per_year": 10, "years": 1}],
             "paths.social_work.escalations": [{"to": "ots", "probability": 0.1, "after_years": 1}],
+            "paths.social_work.prevalence": 0.0,
             "paths.ots": {
                 "source": "t",
                 "components": [{"care_type": "ots", "units_per_year": 1, "years": 2}],
@@ -182,7 +183,7 @@ def test_escalation_adds_the_escalated_path_later() -> None:
     )
     s = Scenario.from_dict(spec)
     r = evaluate(four_families(), s, counterfactuals=recorded(1.0, ids=("F1",)), draws=0)
-    # F2..F4 have no judgement and no matching rule (no rules): 0; F1: one certain case
+    # F2..F4 have no judgement and no rule applies: prevalence, here 0; F1: one certain case
     assert r.by_year.groupby("year")["saves"].sum().tolist() == pytest.approx([1362.71, 100.0, 100.0])
     assert r.headline["gross_avoided_cost"] == pytest.approx(1562.71)
     short = Scenario.from_dict({**spec, "scenario": {**spec["scenario"], "horizon": 2}})

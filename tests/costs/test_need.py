@@ -140,3 +140,23 @@ def test_unknown_families_are_ignored_with_a_warning() -> None:
     with pytest.warns(ImpactkitWarning, match="1 family id.*counterfactuals.*F9"):
         r = evaluate(four_families(), Scenario.from_dict(tiny()), counterfactuals=cf, draws=0)
     assert r.per_family["family_id"].nunique() == 4
+
+
+def test_rules_for_another_instrument_do_not_apply() -> None:
+    """Rules naming instrument 'default' do not judge ZRM data: families fall back to prevalence."""
+    import impactkit as ik
+
+    rules = [{**r, "instrument": "default"} for r in RULES]
+    zrm = ik.builtin("zrm2017")
+    data = canonical(
+        pd.DataFrame(
+            {"family_id": ["F1", "F2"], "wave": "intake", "domain": "finances", "score": [1.0, 5.0]}
+        ),
+        zrm,
+    )
+    r = evaluate(data, Scenario.from_dict(tiny(rules=rules)), draws=0)
+    assert set(r.per_family["basis"]) == {"prevalence"}
+    assert r.by_path.loc[0, "expected_cases"] == pytest.approx(2 * 0.2)
+    # the same rules without an instrument do judge ZRM finances
+    r2 = evaluate(data, Scenario.from_dict(tiny(rules=RULES[:1])), draws=0)
+    assert r2.per_family.set_index("family_id").loc["F1", "likelihood"] == 0.3
