@@ -67,6 +67,17 @@ class Formatter:
         """A whole number with thousands separators."""
         return self.number(x, 0)
 
+    def general(self, x: Any) -> str:
+        """A parameter value with up to four significant digits: ``0,0225``, ``127``, ``80.000``."""
+        if _missing(x):
+            return MISSING
+        v = float(x)
+        if v == 0:
+            return self.number(0, 0)
+        digits = max(0, 3 - int(math.floor(math.log10(abs(v)))))
+        v = round(v, digits)
+        return format_decimal(v, format="#,##0." + "#" * digits if digits else "#,##0", locale=self.locale)
+
     def signed(self, x: Any, decimals: int = 2) -> str:
         """A difference with its sign: ``+0,41`` / ``−0,12`` (a true minus sign)."""
         if _missing(x):

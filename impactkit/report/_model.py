@@ -27,6 +27,7 @@ KINDS: dict[str, tuple[Callable[[Formatter, Any], str], str]] = {
     "number1": (lambda f, v: f.number(v, 1), "#,##0.0"),
     "number2": (lambda f, v: f.number(v, 2), "#,##0.00"),
     "number3": (lambda f, v: f.number(v, 3), "0.000"),
+    "general": (lambda f, v: f.general(v), "General"),
     "signed2": (lambda f, v: f.signed(v, 2), "+0.00;-0.00;0.00"),
     "money": (lambda f, v: f.currency(v), '"€" #,##0;"€" -#,##0'),
     "share": (lambda f, v: f.percent(v), "0%"),
@@ -136,6 +137,10 @@ class Table:
             sheet=sheet,
         )
 
+    @property
+    def header_cells(self) -> list[Cell]:
+        return [Cell(label, c.kind != "text") for label, c in zip(self.header, self.columns, strict=True)]
+
     def excel_frame(self) -> tuple[pd.DataFrame, dict[str, str]]:
         """The table for a spreadsheet: numbers as numbers, suppressed cells as their marker text,
         intervals as two columns; plus the Excel number format of each column."""
@@ -189,7 +194,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     blocks: list[Table | Chart] = field(default_factory=list)
     key_figures: list[KeyFigure] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
+    lists: list[tuple[str, list[str]]] = field(default_factory=list)  # (lead sentence, items)
+    after: list[str] = field(default_factory=list)  # paragraphs after the lists
     appendix: bool = False
 
     @property

@@ -1,11 +1,11 @@
 """Small-cell suppression: no published figure rests on fewer than ``k`` families.
 
-Primary suppression hides every count under ``k`` (zero included) and every statistic (mean, share,
-cost) computed on fewer than ``k`` families.  Secondary suppression hides further cells wherever a
+Primary suppression hides every count from 1 to ``k - 1`` and every statistic (mean, share, cost)
+computed on fewer than ``k`` families.  A count of 0 is published: it describes nobody.  Secondary suppression hides further cells wherever a
 published total, together with the other published cells, would let a reader recompute a hidden one.
 
 Recoverability is audited exactly, not by rule of thumb: the published cells and totals define a
-set of linear equations, the reader knows that a primary-suppressed count lies in ``[0, k-1]`` and a
+set of linear equations, the reader knows that a primary-suppressed count lies in ``[1, k-1]`` and a
 secondary-suppressed one in ``[k, inf)`` (the markers say so).  For every hidden cell a linear
 programme finds the smallest and the largest value it can take; when the range is narrower than one
 family the cell is recoverable, and the smallest published cell sharing a total with it is hidden
@@ -68,7 +68,7 @@ def _bounds(status: np.ndarray, values: np.ndarray, k: int) -> list[tuple[float,
         if s == 0:
             out.append((float(v), float(v)))
         elif s == 1:
-            out.append((0.0, float(k - 1)))
+            out.append((1.0, float(k - 1)))
         else:
             out.append((float(k), None))
     return out
@@ -154,19 +154,24 @@ def protect(
     if not grand_total:
         shown[g_idx] = False
     # 0 published, 1 primary, 2 secondary; unpublished totals are free unknowns (status 3)
-    status = np.where(values < k, 1, 0)
+    status = np.where((values > 0) & (values < k), 1, 0)
     status[~shown] = 3
     member = a_eq != 0
     while True:
-        free = status == 3
-        widths = _ranges(a_eq, values, np.where(free, 2, status), free, k)
-        exposed = [j for j, w in widths.items() if w < 1 - 1e-9 and status[j] != 3]
+        # hidden totals are unknowns without bounds: protection is audited against the published
+        # figures and the cell markers (the documented scope; a reader who also uses the marker of
+        # a hidden total knows slightly more).  Cells and totals under k must keep a range.
+        free = (status == 3) | ((status != 0) & (np.arange(n_var) >= r * c))
+        check = ((status == 1) | (status == 2)) & ((np.arange(n_var) < r * c) | (status == 1))
+        widths = _ranges(a_eq, values, np.where(status == 3, 2, status), free, check, k)
+        exposed = [j for j, w in widths.items() if w < 1 - 1e-9]
         if not exposed:
             break
         exp_eq = member[:, exposed].any(axis=1)  # totals through which a hidden cell is exposed
-        candidates = np.flatnonzero(member[exp_eq].any(axis=0) & (status == 0))
+        shown_nonzero = (status == 0) & (values > 0)  # a hidden 0 would contradict its marker
+        candidates = np.flatnonzero(member[exp_eq].any(axis=0) & shown_nonzero)
         if len(candidates) == 0:  # exposed through a combination of totals (e.g. grand - other column)
-            candidates = np.flatnonzero(status == 0)
+            candidates = np.flatnonzero(shown_nonzero)
         if len(candidates) == 0:  # pragma: no cover - with nothing shown, nothing can be recovered
             break
         # prefer inner cells, then cells on many exposing totals, then cells sharing a total with
@@ -183,15 +188,15 @@ def protect(
 
 
 def _ranges(
-    a_eq: np.ndarray, values: np.ndarray, status: np.ndarray, free: np.ndarray, k: int
+    a_eq: np.ndarray, values: np.ndarray, status: np.ndarray, free: np.ndarray, check: np.ndarray, k: int
 ) -> dict[int, float]:
-    """Width of the feasible range of every hidden unknown; unpublished totals are free (>= 0)."""
+    """Width of the feasible range of each unknown in ``check``; ``free`` unknowns are only >= 0."""
     bounds = _bounds(status, values, k)
     for j in np.flatnonzero(free):
         bounds[j] = (0.0, None)
     widths: dict[int, float] = {}
     b_eq = np.zeros(a_eq.shape[0])
-    for j in np.flatnonzero((status != 0) & ~free):
+    for j in np.flatnonzero(check):
         c = np.zeros(len(values))
         c[j] = 1.0
         lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")

@@ -8,7 +8,7 @@ are, in both languages).
 
 from __future__ import annotations
 
-__all__ = ["PATH_LABELS", "PAYER_LABELS", "TEXTS"]
+__all__ = ["HOUSEHOLD_LABELS", "PATH_LABELS", "PAYER_LABELS", "TEXTS"]
 
 T = dict[str, str]
 
@@ -62,6 +62,11 @@ TEXTS: dict[str, T] = {
     "share_sufficient": {"en": "At or above sufficient", "nl": "Voldoende of hoger"},
     "share": {"en": "Share", "nl": "Aandeel"},
     "level": {"en": "Level", "nl": "Niveau"},
+    "not_shown_flows": {
+        "en": "Not shown: flows under {k} families or that would reveal them",
+        "nl": "Niet getoond: stromen onder {k} gezinnen of die die zouden verraden",
+    },
+    "fewer_than": {"en": "fewer than {k} families", "nl": "minder dan {k} gezinnen"},
     # ---------------------------------------------------------------- annual
     "annual_kicker": {"en": "Annual impact report", "nl": "Jaarlijkse impactrapportage"},
     "annual_title": {"en": "What changed for {n} families", "nl": "Wat er veranderde voor {n} gezinnen"},
@@ -201,10 +206,11 @@ TEXTS: dict[str, T] = {
         "nl": "{domain}: niveaus bij {baseline} en bij {followup}",
     },
     "sankey_caption": {
-        "en": "In {domain}, the domain with the largest average gain, {up} families moved up at least one level and "
-        "{down} moved down. Flows of fewer than {k} families are not drawn.",
-        "nl": "Op {domain}, het leefgebied met de grootste gemiddelde vooruitgang, gingen {up} gezinnen minstens "
-        "één niveau omhoog en {down} omlaag. Stromen van minder dan {k} gezinnen zijn niet getekend.",
+        "en": "In {domain}, the domain with the largest average gain, {up} of families moved up at least one level "
+        "and {down} moved down. Flows of fewer than {k} families, and flows that would reveal them, are not drawn.",
+        "nl": "Op {domain}, het leefgebied met de grootste gemiddelde vooruitgang, ging {up} van de gezinnen minstens "
+        "één niveau omhoog en {down} omlaag. Stromen van minder dan {k} gezinnen, en stromen die die zouden "
+        "verraden, zijn niet getekend.",
     },
     "transitions_intro": {
         "en": "The diagram follows families with both measurements from their level at {baseline} to their level at {followup}.",
@@ -374,6 +380,57 @@ TEXTS: dict[str, T] = {
     "hedges_gav": {"en": "g_av", "nl": "g_av"},
     "wilcoxon_p": {"en": "Wilcoxon p", "nl": "Wilcoxon p"},
     "icc": {"en": "ICC", "nl": "ICC"},
+    "intercept": {"en": "Intercept", "nl": "Constante"},
+    "param_price": {"en": "Price: {what}", "nl": "Prijs: {what}"},
+    "param_units": {"en": "{what}: units per year", "nl": "{what}: eenheden per jaar"},
+    "param_prevalence": {"en": "{what}: prevalence", "nl": "{what}: prevalentie"},
+    "param_escalation": {"en": "{what}: escalation probability", "nl": "{what}: kans op escalatie"},
+    "param_rule": {"en": "Rule: {what}", "nl": "Regel: {what}"},
+    "param_discount": {"en": "Discount rate ({what})", "nl": "Discontovoet ({what})"},
+    "param_programme": {"en": "Programme: {what}", "nl": "Programma: {what}"},
+    "attribution": {"en": "Attribution", "nl": "Attributie"},
+    "displacement": {"en": "Displacement", "nl": "Verplaatsing"},
+    "dropoff": {"en": "Drop-off", "nl": "Uitdoving"},
+    "costs_word": {"en": "costs", "nl": "kosten"},
+    "effects_word": {"en": "effects", "nl": "effecten"},
+    "break_even_cases": {
+        "en": "Cases that pay for the programme",
+        "nl": "Gevallen die het programma terugverdienen",
+    },
+    "cost_per_case": {"en": "Cost per case", "nl": "Kosten per geval"},
+    "breakeven_impossible": {
+        "en": "Even if all the counterfactual care were really avoided, the programme would not pay for itself within "
+        "the horizon: it would take {share} of it. Alternatively it would have to prevent {ots} supervision orders "
+        "(OTS) or {placements} out-of-home placements.",
+        "nl": "Zelfs als alle anders benodigde zorg echt werd voorkomen, verdient het programma zich binnen de horizon "
+        "niet terug: daarvoor zou {share} ervan nodig zijn. Anders gezegd: het zou {ots} ondertoezichtstellingen "
+        "(OTS) of {placements} uithuisplaatsingen moeten voorkomen.",
+    },
+    "tbl_psa": {"en": "Distribution over the draws", "nl": "Verdeling over de trekkingen"},
+    "quantity": {"en": "Quantity", "nl": "Grootheid"},
+    "q025": {"en": "2.5th percentile", "nl": "2,5e percentiel"},
+    "q500": {"en": "Median", "nl": "Mediaan"},
+    "q975": {"en": "97.5th percentile", "nl": "97,5e percentiel"},
+    "cost_note_basis": {
+        "en": "{n} families: {recorded} with a recorded judgement of what would have happened without the programme, "
+        "{rule} placed on a care path by a rule on their intake scores, {none} matched by no rule (counted at the "
+        "scenario's prevalence).",
+        "nl": "{n} gezinnen: {recorded} met een vastgelegde inschatting van wat er zonder het programma was gebeurd, "
+        "{rule} via een regel op hun intakescores aan een zorgpad gekoppeld, {none} zonder passende regel (geteld "
+        "tegen de prevalentie van het scenario).",
+    },
+    "cost_note_adjust": {
+        "en": "Money in {year} euros. Avoided care is counted for {horizon} years after deadweight {dw}, attribution "
+        "{attr}, displacement {disp} and a drop-off of {drop} a year, discounted at {rate} a year.",
+        "nl": "Bedragen in euro's van {year}. Vermeden zorg telt {horizon} jaar mee, na deadweight {dw}, attributie "
+        "{attr}, verplaatsing {disp} en een uitdoving van {drop} per jaar, verdisconteerd tegen {rate} per jaar.",
+    },
+    "cost_note_contested": {
+        "en": "The Youth Authority warns that savings assumed from prevention are contested: these are estimates, not "
+        "booked savings.",
+        "nl": "De Autoriteit Jeugd waarschuwt dat veronderstelde besparingen door preventie omstreden zijn: "
+        "dit zijn schattingen, geen geboekte besparingen.",
+    },
     # --------------------------------------------------------- business case
     "bc_kicker": {"en": "Municipal business case", "nl": "Gemeentelijke business case"},
     "bc_title": {
@@ -495,7 +552,12 @@ PAYER_LABELS: dict[str, T] = {
         "en": "Municipality: youth care (Jeugdwet)",
         "nl": "Gemeente: jeugdhulp (Jeugdwet)",
     },
+    "municipality_youth": {
+        "en": "Municipality: youth care (Jeugdwet)",
+        "nl": "Gemeente: jeugdhulp (Jeugdwet)",
+    },
     "income_support": {"en": "Municipality: income support", "nl": "Gemeente: inkomensondersteuning"},
+    "municipality_income": {"en": "Municipality: income support", "nl": "Gemeente: inkomensondersteuning"},
     "housing_corporations": {"en": "Housing corporations", "nl": "Woningcorporaties"},
     "health_insurers": {"en": "Health insurers", "nl": "Zorgverzekeraars"},
     "state": {"en": "State (UWV, tax, justice)", "nl": "Rijk (UWV, Belastingdienst, justitie)"},
@@ -503,11 +565,38 @@ PAYER_LABELS: dict[str, T] = {
     "volunteers": {"en": "Volunteers' time (societal)", "nl": "Tijd van vrijwilligers (maatschappelijk)"},
 }
 
+HOUSEHOLD_LABELS: dict[str, T] = {
+    "newcomer": {"en": "Newcomers (residence permit)", "nl": "Nieuwkomers (statushouders)"},
+    "single_parent": {"en": "Single parents", "nl": "Eenoudergezinnen"},
+    "poverty": {"en": "Families in poverty", "nl": "Gezinnen in armoede"},
+    "parental_mental_illness": {
+        "en": "Parent with psychiatric problems",
+        "nl": "Ouder met psychische problemen",
+    },
+    "other_multi_problem": {"en": "Other multi-problem families", "nl": "Overige multiprobleemgezinnen"},
+}
+
 PATH_LABELS: dict[str, T] = {
     "social_work": {"en": "Social work", "nl": "Maatschappelijk werk"},
     "parenting_support": {"en": "Parenting support", "nl": "Opvoedondersteuning"},
     "youth_care": {"en": "Specialised youth care", "nl": "Specialistische jeugdhulp"},
     "debt": {"en": "Debt assistance and problematic debt", "nl": "Schuldhulp en problematische schulden"},
+    "debt_assistance": {
+        "en": "Debt assistance and problematic debt",
+        "nl": "Schuldhulp en problematische schulden",
+    },
+    "supervision_order": {"en": "Supervision order (OTS)", "nl": "Ondertoezichtstelling (OTS)"},
+    "out_of_home_placement": {"en": "Out-of-home placement", "nl": "Uithuisplaatsing"},
+    # care types of the default price list (prices.<id>)
+    "home_guidance": {"en": "Home-based guidance", "nl": "Ambulante begeleiding thuis"},
+    "supervision_order_first_year": {"en": "OTS, first year", "nl": "OTS, eerste jaar"},
+    "supervision_order_later_year": {"en": "OTS, later years", "nl": "OTS, volgende jaren"},
+    "foster_care_allowance": {"en": "Foster-care allowance", "nl": "Pleegvergoeding"},
+    "residential_youth_care": {"en": "Residential youth care", "nl": "Residentiële jeugdhulp"},
+    "problematic_debt_societal": {
+        "en": "Societal cost of problematic debt",
+        "nl": "Maatschappelijke kosten van problematische schulden",
+    },
     "ots": {"en": "Supervision order (OTS)", "nl": "Ondertoezichtstelling (OTS)"},
     "foster_care": {"en": "Foster care", "nl": "Pleegzorg"},
     "family_home": {"en": "Family home (gezinshuis)", "nl": "Gezinshuis"},

@@ -2,7 +2,7 @@
 
 The attacker is independent of the implementation (which audits with linear programmes): it
 enumerates every integer table consistent with what is published (published cells and totals,
-"<k" meaning 0..k-1 and "x" meaning k or more) and reports a hidden cell as recovered when it takes
+"<k" meaning 1..k-1, a published 0 meaning 0 and "x" meaning k or more) and reports a hidden cell as recovered when it takes
 one value only.
 """
 
@@ -41,12 +41,15 @@ def attack(
     col_totals: bool,
     grand_total: bool,
 ) -> dict[tuple[int, int], set[int]]:
-    """Every value each hidden cell can take, by exhaustive enumeration."""
+    """Every value each hidden cell can take, by exhaustive enumeration.
+
+    The reader knows the published cells and totals and the cell markers; a hidden total is an
+    unknown (its own marker is not used: the documented scope of the protection)."""
     hidden = [(i, j) for i in range(x.shape[0]) for j in range(x.shape[1]) if cells[i, j]]
     cap = (
         2 * int(x.sum()) + k + 2
     )  # hidden totals leave secondary cells unbounded; any cap above the sum shows it
-    ranges = [range(0, k) if cells[h] == PRIMARY else range(k, cap + 1) for h in hidden]
+    ranges = [range(1, k) if cells[h] == PRIMARY else range(k, cap + 1) for h in hidden]
     seen: dict[tuple[int, int], set[int]] = {h: set() for h in hidden}
     for combo in itertools.product(*ranges):
         y = x.copy()
@@ -56,12 +59,8 @@ def attack(
         for i in range(x.shape[0]):
             if row_totals and not rows[i] and y[i].sum() != x[i].sum():
                 ok = False
-            if row_totals and rows[i] == PRIMARY and not y[i].sum() < k:
-                ok = False
         for j in range(x.shape[1]):
             if col_totals and not cols[j] and y[:, j].sum() != x[:, j].sum():
-                ok = False
-            if col_totals and cols[j] == PRIMARY and not y[:, j].sum() < k:
                 ok = False
         if grand_total and not grand and y.sum() != x.sum():
             ok = False
@@ -90,7 +89,7 @@ def published_values(x, cells, rows, cols, grand, *, row_totals, col_totals, gra
     margins=st.sampled_from([(True, True), (True, False), (False, True)]),
 )
 def test_no_small_cell_published_and_no_hidden_cell_recoverable(k, table, margins):
-    """Property: every published count (cells and totals) is >= k; the attacker pins no hidden cell."""
+    """Property: every published count (cells and totals) is 0 or >= k; the attacker pins no hidden cell."""
     x = np.array(table)
     rt, ct = margins
     gt = rt and ct
@@ -101,9 +100,10 @@ def test_no_small_cell_published_and_no_hidden_cell_recoverable(k, table, margin
         size *= k if cells[h] == PRIMARY else 2 * int(x.sum()) + 3
     assume(size <= 60_000)
     pub = published_values(x, cells, rows, cols, grand, row_totals=rt, col_totals=ct, grand_total=gt)
-    assert all(v >= k for v in pub)
-    # every cell under k is hidden as primary; nothing at or above k is marked primary
-    assert ((x < k) == (cells == PRIMARY)).all()
+    assert all(v >= k or v == 0 for v in pub)
+    # every cell from 1 to k-1 is hidden as primary; nothing else is marked primary; no 0 is hidden
+    assert (((x > 0) & (x < k)) == (cells == PRIMARY)).all()
+    assert not (cells[x == 0]).any()
     for h, values in attack(
         x, cells, rows, cols, grand, k, row_totals=rt, col_totals=ct, grand_total=gt
     ).items():
@@ -120,17 +120,17 @@ def test_subgroup_rows_with_a_published_total(k, counts):
     st_ = prot.status["n"].to_numpy()
     total = sum(counts)
     shown = [c for c, s in zip(counts, st_, strict=True) if not s]
-    assert all(c >= k for c in shown)
+    assert all(c >= k or c == 0 for c in shown)
     assert (prot.status["group"] == PUBLISHED).all()
     assert (prot.status["mean"] == prot.status["n"]).all()
     hidden = [(c, s) for c, s in zip(counts, st_, strict=True) if s]
     if prot.totals[0] == PUBLISHED:
-        assert total >= k
+        assert total >= k or total == 0
         rest = total - sum(shown)
         for i, (_, s) in enumerate(hidden):
-            lo_i, hi_i = (0, k - 1) if s == PRIMARY else (k, rest)
+            lo_i, hi_i = (1, k - 1) if s == PRIMARY else (k, rest)
             others = [h for j, h in enumerate(hidden) if j != i]
-            lo_o = sum(0 if s2 == PRIMARY else k for _, s2 in others)
+            lo_o = sum(1 if s2 == PRIMARY else k for _, s2 in others)
             hi_o = sum(k - 1 if s2 == PRIMARY else rest for _, s2 in others)
             feasible = [v for v in range(lo_i, hi_i + 1) if lo_o <= rest - v <= hi_o]
             assert len(feasible) >= 2, (counts, k, st_)

@@ -1,0 +1,293 @@
+"""``build_report``: a pure function of (data, instrument, scenario, options) to a :class:`Report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from impactkit._version import __version__
+from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.report._context import Ctx
+from impactkit.report._format import LANGS, Formatter
+from impactkit.report._html import figure_div, plotly_js, render
+from impactkit.report._model import Chart, Section, Table
+
+__all__ = ["KINDS", "Report", "build_report"]
+
+KINDS = ("annual", "business-case")
+_TEMPLATE = {"annual": "annual.html.j2", "business-case": "business_case.html.j2"}
+
+
+class Report:
+    """A rendered report: ``html``, its ``tables``, and ways to save it.
+
+    Attributes
+    ----------
+    html : str
+        The self-contained HTML page.
+    sections : list of Section
+    kind, lang : str
+    """
+
+    def __init__(
+        self, *, html: str, sections: list[Section], kind: str, lang: str, footer: dict[str, Any]
+    ) -> None:
+        self.html = html
+        self.sections = sections
+        self.kind = kind
+        self.lang = lang
+        self.footer = footer
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the report as published (suppressed cells hold their marker text)."""
+        out: dict[str, pd.DataFrame] = {}
+        for sec in self.sections:
+            for t in sec.tables:
+                out[t.id.removeprefix("tbl-")] = t.excel_frame()[0]
+        return out
+
+    @property
+    def n_charts(self) -> int:
+        return sum(len(s.charts) for s in self.sections)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the HTML (UTF-8) and return the path."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
+
+    def _repr_html_(self) -> str:
+        doc = html.escape(self.html, quote=True)
+        return (
+            f'<iframe srcdoc="{doc}" style="width:100%;height:720px;border:1px solid #ccc" '
+            'sandbox="allow-scripts" title="impactkit report"></iframe>'
+        )
+
+    def to_excel(self, path: str | Path) -> Path:
+        """One sheet per section (numbers as numbers, with formats) and a sheet of assumptions and method."""
+        from impactkit.report._excel import write_excel
+
+        return write_excel(self, Path(path))
+
+    def to_pdf(self, path: str | Path, *, chromium: str | None = None) -> Path:
+        """Print the report to an A4 PDF with a headless chromium (found on PATH or ``$IMPACTKIT_CHROMIUM``)."""
+        exe = (
+            chromium
+            or os.environ.get("IMPACTKIT_CHROMIUM")
+            or next(
+                (
+                    p
+                    for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))
+                    if p
+                ),
+                None,
+            )
+        )
+        if exe is None:
+            raise ParameterError(
+                "to_pdf needs chromium: install it (apt-get install chromium) or set IMPACTKIT_CHROMIUM."
+            )
+        out = Path(path).resolve()
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "report.html"
+            src.write_text(self.html, encoding="utf-8")
+            cmd = [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+                "--run-all-compositor-stages-before-draw",
+                "--virtual-time-budget=15000",
+                f"--user-data-dir={tmp}/profile",
+                f"--print-to-pdf={out}",
+                src.as_uri(),
+            ]
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+        if proc.returncode != 0 or not out.is_file():
+            raise ParameterError(
+                f"chromium could not print the PDF (exit {proc.returncode}): {proc.stderr[-500:]}"
+            )
+        return out
+
+
+def _sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def build_report(
+    dataset_or_path: Any,
+    *,
+    kind: str = "annual",
+    lang: str = "en",
+    scenario: Any = None,
+    seed: int = 0,
+    draws: int = 10000,
+    k: int = 10,
+    generated_at: str | dt.date | dt.datetime | None = None,
+    templates: str | Path | None = None,
+    families: str | Path | pd.DataFrame | None = None,
+) -> Report:
+    """Build the annual impact report or the municipal business case as self-contained HTML.
+
+    Parameters
+    ----------
+    dataset_or_path : Dataset, str or Path
+        A dataset from :func:`impactkit.read_dataset`, a folder laid out like ``data/sample/``
+        or an assessments file.
+    kind : {"annual", "business-case"}
+    lang : {"en", "nl"}
+    scenario : Scenario, path or None
+        Cost assumptions; None uses the dataset's scenario file, else the default scenario.
+    seed, draws : int
+        Seed and number of draws of the probabilistic sensitivity analysis.
+    k : int
+        Smallest number of families a published figure may rest on (at least 3).
+    generated_at : str, date or datetime, optional
+        The date printed on the report; fix it for byte-identical output (default: today, UTC).
+    templates : folder, optional
+        Templates that take precedence over the shipped ones (branding).
+    families : path or DataFrame, optional
+        The families table, when ``dataset_or_path`` is a single assessments file.
+
+    Returns
+    -------
+    Report
+        ``html``, ``tables`` (dict of DataFrames: one per report table, suppressed cells as
+        ``"<k"`` or ``"x"``), ``save``, ``to_excel``, ``to_pdf``.
+
+    Notes
+    -----
+    Missing data follow the analyses: paired statistics on complete pairs, the mixed model on all
+    observed scores, nothing imputed.  Every count, mean, share and cost resting on fewer than ``k``
+    families is suppressed, with secondary suppression where totals would reveal it.  The HTML
+    holds no family id and no individual-level value.
+    """
+    from impactkit import costs as ik_costs
+    from impactkit.io import read_dataset
+
+    check_choice("kind", "build_report", kind, KINDS)
+    check_choice("lang", "build_report", lang, LANGS)
+    for name, value, low in (("seed", seed, 0), ("draws", draws, 0), ("k", k, 3)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ParameterError(
+                f"The {name!r} parameter of build_report must be an integer of at least {low}. Got {value!r} instead."
+            )
+    ds = dataset_or_path
+    if isinstance(ds, str | Path):
+        ds = read_dataset(ds, families=families)
+    if ds.assessments["family_id"].nunique() < k:
+        raise DesignError(
+            f"build_report: only {ds.assessments['family_id'].nunique()} families; nothing can be published "
+            f"with k = {k}. Combine years or programmes, or lower k (at least 3)."
+        )
+    scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
+    if isinstance(scen, str | Path):
+        scen = ik_costs.Scenario.from_file(scen)
+    ev = ik_costs.evaluate(
+        ds.assessments,
+        scen,
+        families=ds.families,
+        counterfactuals=ds.counterfactuals,
+        care_used=ds.care_used,
+        programme_costs=ds.programme_costs,
+        prices=ds.prices,
+        draws=draws,
+        seed=seed,
+    )
+    fmt = Formatter(lang)
+    ctx = Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=fmt, k=k, seed=seed, draws=draws)
+    if kind == "annual":
+        from impactkit.report._annual import annual_sections
+
+        sections, cover = annual_sections(ctx)
+    else:
+        from impactkit.report._costs import business_sections
+
+        sections, cover = business_sections(ctx)
+    when = _generated(generated_at)
+    parts = dict(cover.pop("subtitle_parts"))  # type: ignore[arg-type]
+    parts["generated"] = fmt.date(when)
+    subtitle = fmt.text("subtitle" if kind == "annual" else "bc_subtitle", **parts)
+    files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(ds, "files", {}).items())]
+    scen_path = getattr(ds, "scenario_path", None) if scenario is None else scenario
+    if isinstance(scen_path, str | Path):
+        files.append(("scenario", _sha256(Path(scen_path))))
+    footer = {
+        "version": __version__,
+        "generated_at": when.isoformat(),
+        "instrument": f"{ds.instrument.id} ({ds.instrument.source})",
+        "scenario": f"{ev.scenario.id} ({ev.scenario.source})",
+        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws),
+        "files": files,
+        "command": fmt.text(
+            "footer_command",
+            command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}",
+        ),
+    }
+    charts: dict[str, Any] = {}
+    for sec in sections:
+        for block in sec.blocks:
+            if isinstance(block, Chart):
+                charts[block.id] = figure_div(block.figure, f"chart-{block.id}", lang=lang)
+    labels = {
+        key: fmt.text(key)
+        for key in (
+            "skip",
+            "contents",
+            "numbers",
+            "reproduce",
+            "generated",
+            "instrument",
+            "scenario",
+            "options",
+            "inputs",
+            "file",
+        )
+    }
+    context = {
+        "lang": lang,
+        "title": cover["title"],
+        "kicker": cover["kicker"],
+        "subtitle": subtitle,
+        "sections": sections,
+        "charts": charts,
+        "labels": labels,
+        "footer": footer,
+        "plotly_js": plotly_js(),
+    }
+    page = render(_TEMPLATE[kind], context, templates=templates)
+    return Report(html=page, sections=sections, kind=kind, lang=lang, footer=footer)
+
+
+def _generated(value: str | dt.date | dt.datetime | None) -> dt.date:
+    if value is None:
+        return dt.datetime.now(dt.UTC).date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as err:
+        raise ParameterError(
+            f"The 'generated_at' parameter of build_report must be an ISO date (2026-11-23). Got {value!r} instead."
+        ) from err
+
+
+def _all_tables(sections: list[Section]) -> list[Table]:
+    return [t for s in sections for t in s.tables]

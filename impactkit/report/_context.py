@@ -1,0 +1,242 @@
+"""What every section builder needs: the data, the analyses, the formatter and the labels.
+
+Also the sections both reports share: the assumptions with their sources, and the plain statement
+of what a pre-post design without a comparison group can and cannot show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from impactkit.instruments import Instrument
+from impactkit.report._format import Formatter
+from impactkit.report._model import Column, Section, Table
+from impactkit.report._suppress import protect
+from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS
+
+__all__ = ["Ctx", "assumptions_section", "cost_notes", "design_section", "hide_small_parts"]
+
+
+@dataclass
+class Ctx:
+    """Inputs and options of one report (read-only for the section builders)."""
+
+    dataset: Any  # impactkit.io.Dataset
+    costs: Any  # impactkit.costs.CostEvaluation
+    instrument: Instrument
+    fmt: Formatter
+    k: int
+    seed: int
+    draws: int
+
+    @property
+    def lang(self) -> str:
+        return self.fmt.lang
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.fmt.text(key, **values)
+
+    def domain(self, domain_id: str) -> str:
+        return self.instrument.domain_label(str(domain_id), self.lang)
+
+    def wave(self, wave_id: str) -> str:
+        return self.instrument.wave_label(str(wave_id), self.lang)
+
+    def level(self, value: int) -> str:
+        return f"{value} {self.instrument.scale.level_label(int(value), self.lang)}"
+
+    def payer(self, payer_id: str, label: str = "") -> str:
+        entry = PAYER_LABELS.get(payer_id)
+        return entry[self.lang] if entry else (label or payer_id)
+
+    def household(self, value: str) -> str:
+        entry = HOUSEHOLD_LABELS.get(value)
+        return entry[self.lang] if entry else value
+
+    def path(self, path_id: str, label: str = "") -> str:
+        entry = PATH_LABELS.get(path_id)
+        return entry[self.lang] if entry else (label or path_id)
+
+    def param(self, name: str) -> str:
+        """A scenario parameter id in words (``adjustments.deadweight`` → "Deadweight")."""
+        sc = self.costs.scenario
+        parts = str(name).split(".")
+        head = parts[0]
+        if (
+            head == "adjustments"
+            and len(parts) == 2
+            and parts[1] in ("deadweight", "attribution", "displacement", "dropoff")
+        ):
+            return self.t(parts[1])
+        if head == "prices" and len(parts) >= 2 and parts[1] in sc.prices:
+            return self.t("param_price", what=self.path(parts[1], sc.prices[parts[1]].label))
+        if head == "paths" and len(parts) >= 3 and parts[1] in sc.paths:
+            what = self.path(parts[1], sc.paths[parts[1]].label)
+            if parts[-1] == "units_per_year":
+                return self.t("param_units", what=what)
+            if parts[-1] == "prevalence":
+                return self.t("param_prevalence", what=what)
+            if parts[-1] == "probability":
+                return self.t("param_escalation", what=what)
+        if head == "rules" and len(parts) >= 2:
+            for r in sc.rules:
+                if r.id == parts[1]:
+                    return self.t(
+                        "param_rule", what=f"{self.domain(r.domain)} ≤ {r.max_score:g} → {self.path(r.path)}"
+                    )
+        if head == "discount" and len(parts) == 2:
+            return self.t(
+                "param_discount", what=self.t("costs_word" if parts[1] == "costs" else "effects_word")
+            )
+        if head == "programme":
+            return self.t("param_programme", what=" ".join(parts[1:]).replace("_", " "))
+        return str(name)
+
+    @property
+    def families(self) -> pd.DataFrame | None:
+        return self.dataset.families
+
+
+def hide_small_parts(counts: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Status per cell of a frame whose rows are parts of a published total (e.g. improved /
+    unchanged / worse out of n): each row is protected on its own, totals published."""
+    x = counts.fillna(0).to_numpy(dtype=float)
+    out = np.empty(x.shape, dtype=object)
+    for i in range(x.shape[0]):
+        cells, _, _, _ = protect(x[i : i + 1], k=k, row_totals=True, col_totals=False, grand_total=False)
+        out[i] = cells[0]
+    return pd.DataFrame(out, index=counts.index, columns=counts.columns)
+
+
+def assumptions_section(ctx: Ctx) -> Section:
+    """Every cost assumption with its source, the rules on the intake profile, the instrument."""
+    s = ctx.costs.scenario
+    sec = Section("assumptions", ctx.t("sec_assumptions"))
+    sec.paragraphs.append(
+        ctx.t("assumptions_intro", illustrative=ctx.t("illustrative") if s.illustrative else "")
+    )
+    a = s.assumptions()
+    a["dist"] = a["dist"].astype(str)
+    a["name"] = [ctx.param(p) for p in a["parameter"]]
+    sec.blocks.append(
+        Table.build(
+            "tbl-assumptions",
+            ctx.t("tbl_assumptions"),
+            a,
+            [
+                Column("name", ctx.t("parameter")),
+                Column("value", ctx.t("value"), "general"),
+                Column("dist", ctx.t("distribution")),
+                Column("low", ctx.t("low"), "general"),
+                Column("high", ctx.t("high"), "general"),
+                Column("source", ctx.t("source")),
+            ],
+            ctx.fmt,
+            k=ctx.k,
+            sheet="assumptions",
+        )
+    )
+    if s.rules:
+        rules = pd.DataFrame(
+            {
+                "rule": [
+                    f"{ctx.domain(r.domain)} ≤ {ctx.fmt.number(r.max_score, 0)} → {ctx.path(r.path)}"
+                    for r in s.rules
+                ],
+                "p": [r.probability.value for r in s.rules],
+                "source": [r.source for r in s.rules],
+            }
+        )
+        sec.blocks.append(
+            Table.build(
+                "tbl-rules",
+                ctx.t("tbl_rules"),
+                rules,
+                [
+                    Column("rule", ctx.t("rule")),
+                    Column("p", ctx.t("share"), "share"),
+                    Column("source", ctx.t("source")),
+                ],
+                ctx.fmt,
+                k=ctx.k,
+                sheet="assumptions",
+            )
+        )
+    inst = ctx.instrument
+    rel = [d.reliability for d in inst.domains if d.reliability is not None]
+    info = pd.DataFrame(
+        {
+            "parameter": [
+                inst.name_nl if ctx.lang == "nl" else inst.name_en,
+                "reliability (reliable change)",
+                "sufficient",
+            ],
+            "value": [np.nan, float(np.mean(rel)) if rel else np.nan, inst.sufficient],
+            "source": [inst.source, inst.reliability_source or "–", inst.source],
+        }
+    )
+    sec.blocks.append(
+        Table.build(
+            "tbl-instrument",
+            ctx.t("tbl_instrument"),
+            info,
+            [
+                Column("parameter", ctx.t("parameter")),
+                Column("value", ctx.t("value"), "number2"),
+                Column("source", ctx.t("source")),
+            ],
+            ctx.fmt,
+            k=ctx.k,
+            sheet="assumptions",
+        )
+    )
+    return sec
+
+
+def cost_notes(ctx: Ctx) -> list[str]:
+    """The method notes of the cost estimate, in the report's language."""
+    ev, f = ctx.costs, ctx.fmt
+    s = ev.scenario
+    notes = []
+    pf = ev.per_family
+    if "basis" in pf and "family_id" in pf and ev.meta.get("kind") != "business_case":
+        kinds = pf.groupby("family_id")["basis"].agg(set)
+        recorded = int(kinds.map(lambda b: "recorded" in b).sum())
+        rule = int(kinds.map(lambda b: "recorded" not in b and "rule" in b).sum())
+        notes.append(
+            ctx.t(
+                "cost_note_basis",
+                n=f.integer(len(kinds)),
+                recorded=f.integer(recorded),
+                rule=f.integer(rule),
+                none=f.integer(len(kinds) - recorded - rule),
+            )
+        )
+    notes.append(
+        ctx.t(
+            "cost_note_adjust",
+            year=str(s.report_year),
+            horizon=str(s.horizon),
+            dw=f.percent(s.deadweight.value),
+            attr=f.percent(s.attribution.value),
+            disp=f.percent(s.displacement.value),
+            drop=f.percent(s.dropoff.value),
+            rate=f.percent(s.discount_costs.value, 2),
+        )
+    )
+    notes.append(ctx.t("cost_note_contested"))
+    return notes
+
+
+def design_section(ctx: Ctx) -> Section:
+    """The plain statement of what a pre-post design without a comparison group can and cannot show."""
+    sec = Section("design", ctx.t("sec_design"))
+    sec.paragraphs.append(ctx.t("design_intro"))
+    sec.lists.append((ctx.t("design_can"), [ctx.t(f"design_can_{i}") for i in (1, 2, 3)]))
+    sec.lists.append((ctx.t("design_cannot"), [ctx.t(f"design_cannot_{i}") for i in (1, 2, 3)]))
+    sec.after.append(ctx.t("design_privacy", k=ctx.k))
+    return sec
