@@ -182,7 +182,7 @@ class CostEvaluation:
             f"  gross avoided cost (PV)   {h['gross_avoided_cost']:>14,.0f}",
             f"  net benefit (PV)          {h['net_benefit']:>14,.0f}",
             f"  benefit-cost ratio        {h['benefit_cost_ratio']:>14.2f}",
-            f"  payback (months)          {h['payback_months']:>14.1f}",
+            f"  payback (months)          {_months(h['payback_months']):>14}",
             f"  break-even share avoided  {h['break_even_share']:>14.1%}",
         ]
         if not math.isnan(h["p_net_benefit_positive"]):
@@ -208,6 +208,10 @@ class CostEvaluation:
             f"({escape(str(self.meta['kind']))}, scenario {escape(self.scenario.id)})</p>"
             f"<table>{cells}</table>{payers}<ul style='font-size:smaller'>{notes}</ul></div>"
         )
+
+
+def _months(v: float) -> str:
+    return "not reached" if math.isnan(v) else f"{v:.1f}"
 
 
 def _fmt(v: Any) -> str:
