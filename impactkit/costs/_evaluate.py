@@ -109,6 +109,17 @@ def evaluate(
     first cohort and its used care in its first year.  Money is in report-year prices; PV is
     discounted to year 1 (year *t* by (1 + r)^-(t - 1)).
     """
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(
+            f"The 'data' parameter of evaluate must be the canonical long assessment frame (a DataFrame). "
+            f"Got {type(data).__name__} instead."
+        )
+    missing = [c for c in ("family_id", "wave", "assessed_on", "domain", "score") if c not in data.columns]
+    if missing:
+        raise ParameterError(
+            f"The 'data' parameter of evaluate must have the canonical columns; missing {missing}. "
+            f"Got columns {list(data.columns)} instead (read files with impactkit.read_dataset)."
+        )
     s = _scenario(scenario)
     draws, seed = _check_int("draws", "evaluate", draws, 0), _check_int("seed", "evaluate", seed, 0)
     if prices is not None:
