@@ -782,9 +782,396 @@ BUSINESS = [
     ),
 ]
 
+# --------------------------------------------------------------------------------------------
+# 01: quickstart
+# --------------------------------------------------------------------------------------------
+QUICKSTART = [
+    md(
+        """
+        # Quickstart: from an export to an impact report
+
+        impactkit shows whether informal family-support programmes (Samen Oplopen, Home-Start,
+        Buurtgezinnen, ...) work and whether they pay. This notebook takes ten minutes:
+
+        1. read and validate a programme's export (a clean one, then a messy Dutch one),
+        2. describe the families' scores per life domain and wave,
+        3. estimate the change per domain and draw it,
+        4. render the annual impact report inline.
+
+        The data are impactkit's **synthetic** sample in `data/sample/` (350 fictional families,
+        made by `impactkit sample`); no real family is described. The other notebooks go
+        deeper: `02_research_analysis` for researchers, `03_municipality_business_case` for
+        municipalities, `04_annual_report` for the foundation's yearly run.
+        """
+    ),
+    SETUP,
+    md(
+        """
+        ## 1. Read a whole export
+
+        `ik.read_dataset` reads a folder laid out like `data/sample/` (assessments, families,
+        counterfactual judgements, care used, programme costs, prices), validates every table
+        and the links between them, and returns a `Dataset`. Nothing runs on data that have not
+        been validated: any problem raises a `ValidationError` listing *all* problems at once.
+        """
+    ),
+    code(
+        """
+        dataset = ik.read_dataset("../data/sample")
+        print(f"{dataset.n_families} families; tables: {', '.join(sorted(dataset.files))}")
+        dataset.families.head()
+        """
+    ),
+    md(
+        """
+        The assessments arrive wide (one column per life domain, as exported from Excel) and
+        come out in impactkit's **canonical long frame**: one row per family × wave × domain,
+        with the wave as an ordered category (intake < year1 < year2) and a missing score kept
+        as `NaN`, counted, never imputed. Every impactkit function takes this frame first.
+        """
+    ),
+    code(
+        """
+        data = dataset.assessments
+        print(f"{len(data)} rows, {dataset.n_missing_scores} missing scores; "
+              f"instrument: {dataset.instrument.name_en}")
+        data.head()
+        """
+    ),
+    md(
+        """
+        ## 2. A messy Dutch export
+
+        Real exports look different. The file below is semicolon-separated with Dutch headers
+        ("Gezinsnummer", "Meetmoment", the domain names in Dutch), Dutch dates (DD-MM-YYYY),
+        a decimal comma, a byte-order mark, a free-text column, and a few cells that are wrong.
+        impactkit recognises the headers and the Dutch wave names ("Intake", "Jaar 1",
+        "Nulmeting", "T0") by itself.
+        """
+    ),
+    code(
+        """
+        from pathlib import Path
+
+        messy = Path("data/messy_export.csv")
+        print(messy.read_text(encoding="utf-8-sig"))
+        """
+    ),
+    md(
+        """
+        Reading it raises a `ValidationError`. Its `problems` attribute is a table with one row
+        per problem: the file, the row as you see it in a spreadsheet (the header is row 1), the
+        column as written in the file, the value found, and what was expected.
+        """
+    ),
+    code(
+        """
+        try:
+            ik.read_assessments(messy)
+        except ik.ValidationError as err:
+            problems = err.problems
+        problems[["row", "column", "value", "message", "code"]]
+        """
+    ),
+    md(
+        """
+        The same check without an exception, and with the messages in Dutch for the person who
+        keeps the registration: `ik.validate` returns a report instead of raising.
+        """
+    ),
+    code(
+        """
+        check = ik.validate(messy, lang="nl")
+        print(f"valid: {check.valid}, rows: {check.n_rows}, problems: {len(check.problems)}")
+        check.problems[["row", "column", "value", "message"]]
+        """
+    ),
+    md(
+        """
+        The right fix is in the source registration. To show the loop, we correct the cells
+        here with pandas (a problem's `row` is the spreadsheet row, so the pandas index is
+        `row - 2`), skip the free-text column with `ignore_columns`, and read again. A score
+        nobody knows is left empty: impactkit counts it as missing rather than guessing.
+        """
+    ),
+    code(
+        """
+        raw = pd.read_csv(messy, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        fixes = {
+            (5, "Sociaal netwerk"): "",           # 6 is off the 1–5 scale; the real score is unknown
+            (6, "Wonen"): "3",                    # "drie"
+            (7, "Datum meting"): "19-03-2026",    # the date from the paper form
+            (9, "Meetmoment"): "Jaar 1",          # there is no third year
+            (10, "Datum meting"): "28-02-2025",   # 31 February does not exist
+        }
+        for (row, column), value in fixes.items():
+            raw.loc[row - 2, column] = value
+        raw = raw.drop(index=11 - 2)  # row 11 repeated family G-105's intake
+        clean = ik.read_assessments(raw, ignore_columns=["Opmerking"])
+        print(f"{clean['family_id'].nunique()} families, {int(clean['score'].isna().sum())} missing scores")
+        clean.pivot(index=["family_id", "wave"], columns="domain", values="score")
+        """
+    ),
+    md(
+        """
+        ## 3. Describe
+
+        Back to the sample. `ik.describe` gives per domain and wave the number of families
+        with a score, the number without, mean, SD, median, the share at or above the
+        instrument's "sufficient" level (4, *voldoende zelfredzaam*) and the distribution over
+        the five levels. The table is long (9 domains × 3 waves); here is the intake.
+        """
+    ),
+    code(
+        """
+        description = ik.describe(data)
+        description[description["wave"] == "intake"]
+        """
+    ),
+    md(
+        """
+        The radar draws the mean score per domain at each wave: the further out, the more
+        self-sufficient. In this sample families start lowest on social network, mental
+        wellbeing and finances (as Samen Oplopen reports for its families), and the rings widen
+        from intake to year 2.
+        """
+    ),
+    code("description.figure()"),
+    md(
+        """
+        ## 4. Change per domain
+
+        `ik.change` compares two waves (by default the first and last: intake → year 2) on the
+        families with a score at both, per domain: the mean difference with its 95% confidence
+        interval, the paired t-test and the Wilcoxon signed-rank test, effect sizes (Cohen's
+        d_z, d_av, Hedges' g_av, rank-biserial), the shares improved / unchanged / worse, and
+        p-values adjusted across the nine domains (Holm, named in `adjust_method`).
+        """
+    ),
+    code(
+        """
+        change = ik.change(data)
+        change[["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high",
+                "hedges_gav", "share_improved", "p_adjusted", "adjust_method"]]
+        """
+    ),
+    md(
+        """
+        The distance-travelled chart shows the same numbers: the mean change per domain with
+        its confidence interval. Families who left before year 2 are not in it; notebook 02
+        shows why a mixed model on all observed scores is the better main estimate.
+        """
+    ),
+    code("change.figure()"),
+    md(
+        """
+        ## 5. The annual impact report
+
+        `build_report` runs the whole pipeline (reach, attrition, change, reliable change,
+        level transitions, avoided costs with a probabilistic sensitivity analysis) and returns
+        a self-contained HTML report that opens offline. Every number resting on fewer than
+        `k = 10` families is suppressed. It renders inline below; `report.save(path)` writes the
+        HTML and `report.to_excel(path)` the tables. This quickstart uses 2,000 PSA draws to stay
+        quick (the default is 10,000).
+        """
+    ),
+    code(
+        """
+        from impactkit.report import build_report
+
+        report = build_report(dataset, lang="en", draws=2000, seed=1)
+        report
+        """
+    ),
+    code(
+        """
+        import tempfile
+
+        saved = report.save(Path(tempfile.mkdtemp(prefix="impactkit-")) / "annual_report.html")
+        print(f"saved {saved} ({saved.stat().st_size / 1e6:.1f} MB, opens offline)")
+        """
+    ),
+    md(
+        """
+        ## Next
+
+        * `02_research_analysis`: attrition, mixed models versus complete cases versus LOCF,
+          effect sizes, multiple testing, reliable change and subgroups.
+        * `03_municipality_business_case`: a what-if for a municipality without data, with
+          budgets per payer, uncertainty and break-even.
+        * `04_annual_report`: the foundation's yearly run, parameterised by year and language.
+        """
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# 04: the foundation's annual report
+# --------------------------------------------------------------------------------------------
+ANNUAL = [
+    md(
+        """
+        # The annual impact report
+
+        Once a year the foundation turns its export into a report for funders (Oranje Fonds,
+        municipalities): reach, change per life domain, the share of families that reliably
+        improved, level transitions, avoided costs with their uncertainty, the assumptions with
+        their sources, and a methods appendix. This notebook is that yearly run.
+
+        It is **parameterised**: the cell tagged `parameters` below holds the year and the
+        language. Edit it and run all cells, or let a tool such as papermill inject new values
+        (`papermill 04_annual_report.ipynb out.ipynb -p year 2024 -p lang nl`).
+        """
+    ),
+    SETUP,
+    code(
+        """
+        year = 2025  # the calendar year the report covers
+        lang = "en"  # "en" or "nl"
+        data_dir = "../data/sample"  # the export: a folder laid out like data/sample/
+        out_dir = None  # where to write the report; None: a new temporary folder
+        draws = 10_000  # PSA draws
+        seed = 2025  # seed of the PSA: the same seed gives the same report
+        """,
+        "parameters",
+    ),
+    md(
+        """
+        ## 1. Read and validate the export
+
+        Nothing is reported from data that did not pass validation: a problem anywhere stops
+        the run here, with every problem listed (see the quickstart).
+        """
+    ),
+    code(
+        """
+        from pathlib import Path
+
+        dataset = ik.read_dataset(data_dir)
+        print(f"export: {dataset.n_families} families, {len(dataset.assessments)} scores, "
+              f"{dataset.n_missing_scores} missing; files: {', '.join(sorted(dataset.files))}")
+        """
+    ),
+    md(
+        """
+        ## 2. The families of the year
+
+        The export holds every family since the start. The report for a year covers the
+        families **supported during that year**: started on or before 31 December and not ended
+        before 1 January. Only what was known at the end of the year counts: scores assessed
+        later are left out, support that ended after the year counts as still ongoing, and care
+        used and programme costs stop at the year's end. Families still ongoing are not counted
+        as dropouts in the attrition figures.
+        """
+    ),
+    code(
+        """
+        import dataclasses
+
+
+        def year_view(ds: ik.Dataset, year: int) -> ik.Dataset:
+            first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+            families = ds.families
+            active = (families["start_date"] <= last) & (
+                families["end_date"].isna() | (families["end_date"] >= first))
+            families = families[active].copy()
+            later = families["end_date"] > last
+            families.loc[later, "end_date"] = pd.NaT
+            families.loc[later, "end_reason"] = pd.NA
+            ids = families["family_id"]
+            scores = ds.assessments
+            scores = scores[scores["family_id"].isin(ids)
+                            & (scores["assessed_on"].isna() | (scores["assessed_on"] <= last))]
+            optional = {}
+            if ds.counterfactuals is not None:
+                optional["counterfactuals"] = ds.counterfactuals[ds.counterfactuals["family_id"].isin(ids)]
+            if ds.care_used is not None:
+                used = ds.care_used
+                optional["care_used"] = used[used["family_id"].isin(ids) & (used["start"] <= last)]
+            if ds.programme_costs is not None:
+                optional["programme_costs"] = ds.programme_costs[ds.programme_costs["year"] <= year]
+            return dataclasses.replace(ds, assessments=scores, families=families, **optional)
+
+
+        this_year = year_view(dataset, year)
+        families = this_year.families
+        print(f"{year}: {len(families)} families supported, "
+              f"{int(families['end_reason'].isna().sum())} still ongoing on 31 December")
+        families.groupby("municipality").size().rename("families").to_frame()
+        """
+    ),
+    md(
+        """
+        The counts above are for you, not for publication: the report itself suppresses every
+        count under 10 families. Which waves had been reached by the end of the year? Families who started late in the
+        year have only an intake; the change per domain rests on those with a year-2 score.
+        """
+    ),
+    code(
+        """
+        this_year.assessments.groupby("wave", observed=True)["family_id"].nunique().rename("families").to_frame()
+        """
+    ),
+    md(
+        """
+        ## 3. Build the report
+
+        One call runs the analyses, the cost evaluation and the PSA, and lays out the report in
+        the chosen language (Dutch number formats with `lang="nl"`: € 1.234,50). Counts, means,
+        shares and costs resting on fewer than 10 families are suppressed, with secondary
+        suppression where a total would reveal them. The report renders inline below; scroll
+        inside the frame.
+        """
+    ),
+    code(
+        """
+        from impactkit.report import build_report
+
+        report = build_report(this_year, lang=lang, draws=draws, seed=seed)
+        report
+        """
+    ),
+    md(
+        """
+        Every table of the report is available as published, with suppressed cells as their
+        marker (`<10`, or `x` for secondary suppression). For example, the change per domain:
+        """
+    ),
+    code(
+        """
+        print(", ".join(report.tables))
+        report.tables["change"]
+        """
+    ),
+    md(
+        """
+        ## 4. Save the report
+
+        The HTML is self-contained (plotly.js embedded once, no CDN), so it can be mailed and
+        opened offline; the Excel workbook has one sheet per section and a sheet of assumptions.
+        The footer records the impactkit version, the SHA-256 of the input files, the options
+        and the seed, so the same inputs reproduce the same report. Outputs go to `out_dir`
+        (a temporary folder by default); never commit them.
+        """
+    ),
+    code(
+        """
+        import tempfile
+
+        target = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="impactkit-report-"))
+        target.mkdir(parents=True, exist_ok=True)
+        html_path = report.save(target / f"impact_report_{year}_{lang}.html")
+        excel_path = report.to_excel(target / f"impact_report_{year}_{lang}.xlsx")
+        print(html_path)
+        print(excel_path)
+        """
+    ),
+]
+
 NOTEBOOKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "01_quickstart": QUICKSTART,
     "02_research_analysis": RESEARCH,
     "03_municipality_business_case": BUSINESS,
+    "04_annual_report": ANNUAL,
 }
 
 

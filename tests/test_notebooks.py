@@ -104,4 +104,5 @@ def test_notebook_runs_clean(path: Path, kernel_name: str) -> None:
         for o in shown:
             html = o.data.get("text/html", "")
             assert "Traceback" not in html
-    assert n_figures >= 1, f"{path.name} shows no figure"
+            n_figures += html.startswith("<iframe") and "impactkit report" in html  # a Report
+    assert n_figures >= 1, f"{path.name} shows no figure and no report"
