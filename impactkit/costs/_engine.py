@@ -89,11 +89,10 @@ class Outcome:
     invests_pv: np.ndarray  # (D, Y)
     avoided: np.ndarray | None = None  # (D, Y, N) undiscounted, adjusted
     invests: np.ndarray | None = None  # (D, Y, N) undiscounted
-    path_cf_pv: np.ndarray | None = (
-        None  # (D, P + 1; last: other care) expected counterfactual care, PV, unadjusted
-    )
-    path_used_pv: np.ndarray | None = None  # (D, P) care used, PV, unadjusted
-    path_avoided_pv: np.ndarray | None = None  # (D, P) adjusted
+    # per path, PV with drop-off, before deadweight etc.; last column: care no path uses
+    path_cf_pv: np.ndarray | None = None  # (D, P + 1) expected counterfactual care
+    path_used_pv: np.ndarray | None = None  # (D, P + 1) care used
+    path_avoided_pv: np.ndarray | None = None  # (D, P + 1) after all adjustments
     case_cost: np.ndarray | None = None  # (D, P, Y, H) one case, undiscounted
     cases: np.ndarray | None = None  # (D, C, P)
     df_effects: np.ndarray | None = None  # (D, N)

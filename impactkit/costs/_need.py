@@ -12,6 +12,9 @@ Per family, in this order of preference:
 3. **prevalence** of each path (scenario), for families with neither judgements nor intake scores,
    and for every family without judgements when no rule applies to the data's instrument.
 
+Escalations (scenario ``paths.ID.escalations``) add the escalated path on top of these likelihoods,
+so a recorded likelihood of, say, a supervision order should be the *direct* one.
+
 Care actually used during the programme (table ``care_used``) is priced and subtracted in the year
 since the family's start in which it began (year 1 when dates are missing).
 """
