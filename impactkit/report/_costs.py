@@ -299,7 +299,7 @@ def _years(ctx: Ctx) -> Section:
 
 def _breakeven(ctx: Ctx) -> Section:
     f, h = ctx.fmt, ctx.costs.headline
-    bp, st = _paths(ctx)
+    bp, _ = _paths(ctx)
     idx = bp.set_index("path")
     ots = idx["break_even_cases"].get("supervision_order", idx["break_even_cases"].get("ots", np.nan))
     plc = idx["break_even_cases"].get("out_of_home_placement", np.nan)

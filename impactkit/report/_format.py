@@ -74,7 +74,7 @@ class Formatter:
         v = float(x)
         if v == 0:
             return self.number(0, 0)
-        digits = max(0, 3 - int(math.floor(math.log10(abs(v)))))
+        digits = max(0, 3 - math.floor(math.log10(abs(v))))
         v = round(v, digits)
         return format_decimal(v, format="#,##0." + "#" * digits if digits else "#,##0", locale=self.locale)
 

@@ -59,6 +59,7 @@ def test_every_text_in_both_languages_with_the_same_placeholders(table):
     fields = string.Formatter()
     for key, entry in table.items():
         assert set(entry) == {"en", "nl"}, key
-        assert entry["en"].strip() and entry["nl"].strip(), key
+        assert entry["en"].strip(), key
+        assert entry["nl"].strip(), key
         ph = [{f for _, f, _, _ in fields.parse(entry[lang]) if f} for lang in ("en", "nl")]
         assert ph[0] == ph[1], (key, ph)

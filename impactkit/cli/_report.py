@@ -1,0 +1,101 @@
+"""``impactkit report``: the annual impact report or the municipal business case as one HTML file."""
+
+from __future__ import annotations
+
+import json
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from impactkit.cli._app import EXIT_INVALID, app, console, err_console
+from impactkit.errors import ImpactkitError, ValidationError
+
+
+class Kind(StrEnum):
+    annual = "annual"
+    business_case = "business-case"
+
+
+class Lang(StrEnum):
+    en = "en"
+    nl = "nl"
+
+
+@app.command()
+def report(
+    path: Annotated[Path, typer.Argument(help="An assessments file, or a folder like data/sample.")],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    kind: Annotated[
+        Kind, typer.Option(help="annual (for funders) or business-case (for a municipality).")
+    ] = (Kind.annual),
+    lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.en,
+    families: Annotated[
+        Path | None, typer.Option(help="Families table, when PATH is one assessments file.")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="Cost scenario TOML (default: PATH's, else the shipped one).")
+    ] = (None),
+    xlsx: Annotated[
+        Path | None, typer.Option(help="Also write the report's tables to this Excel file.")
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print an A4 PDF next to --out (needs chromium).")
+    ] = False,
+    templates: Annotated[
+        Path | None, typer.Option(help="Folder of templates that replace the shipped ones.")
+    ] = None,
+    k: Annotated[
+        int, typer.Option("--k", help="Smallest number of families a published figure may rest on.")
+    ] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the sensitivity analysis.", min=0)] = 0,
+    draws: Annotated[int, typer.Option(help="Draws of the sensitivity analysis.", min=0)] = 10000,
+    generated_at: Annotated[
+        str | None, typer.Option(help="Date printed on the report (ISO; fixes the output).")
+    ] = (None),
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+) -> None:
+    """Write a self-contained HTML report (offline, Dutch or English, small cells suppressed)."""
+    from impactkit.cli._validate import print_problems
+    from impactkit.report import build_report
+
+    started = time.perf_counter()
+    try:
+        rep = build_report(
+            path,
+            kind=kind.value,
+            lang=lang.value,
+            scenario=scenario,
+            seed=seed,
+            draws=draws,
+            k=k,
+            generated_at=generated_at,
+            templates=templates,
+            families=families,
+        )
+        written = {"html": str(rep.save(out))}
+        if xlsx is not None:
+            written["xlsx"] = str(rep.to_excel(xlsx))
+        if pdf:
+            written["pdf"] = str(rep.to_pdf(out.with_suffix(".pdf")))
+    except ValidationError as err:
+        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
+        raise typer.Exit(EXIT_INVALID) from err
+    except (ImpactkitError, OSError) as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        raise typer.Exit(EXIT_INVALID) from err
+    if as_json:
+        info = {
+            **written,
+            "kind": kind.value,
+            "lang": lang.value,
+            "bytes": len(rep.html.encode("utf-8")),
+            "charts": rep.n_charts,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        for p in written.values():
+            console.print(p, markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,119 @@
+"""Both reports in both languages, opened from file:// in Debian's chromium through playwright.
+
+Asserted per report: no request leaves the file (anything but file:/data:/about: is recorded),
+no console error, every chart drawn (one ``.js-plotly-plot`` per chart), suppressed cells read
+"<10" (or "x" for secondary suppression), the hostile municipality shows as text and no dialog
+opens, and a full-page screenshot is written (to ``$IMPACTKIT_SCREENSHOTS`` when set).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from _report_data import DRAWS, GENERATED, HOSTILE, hostile
+
+from impactkit.report import build_report
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CASES = [("annual", "en"), ("annual", "nl"), ("business-case", "en"), ("business-case", "nl")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs chromium
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def rendered(browser, tmp_path_factory):
+    """Each report rendered once and opened once; what the page did is recorded."""
+    out_dir = tmp_path_factory.mktemp("reports")
+    shots = Path(os.environ.get("IMPACTKIT_SCREENSHOTS", out_dir))
+    shots.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for kind, lang in CASES:
+        rep = build_report(hostile(), kind=kind, lang=lang, draws=DRAWS, generated_at=GENERATED)
+        path = rep.save(out_dir / f"{kind}_{lang}.html")
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        requests, errors, dialogs = [], [], []
+        page.on(
+            "request",
+            lambda r, acc=requests: (
+                acc.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None
+            ),
+        )
+        page.on("console", lambda m, acc=errors: acc.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, acc=errors: acc.append(str(e)))
+        page.on("dialog", lambda d, acc=dialogs: (acc.append(d.message), d.dismiss()))
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}", timeout=30_000
+        )
+        page.wait_for_timeout(300)
+        shot = shots / f"report_{kind}_{lang}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        results[(kind, lang)] = {
+            "report": rep,
+            "requests": requests,
+            "errors": errors,
+            "dialogs": dialogs,
+            "plots": page.locator(".js-plotly-plot").count(),
+            "svg": page.locator(".js-plotly-plot .main-svg").count(),
+            "suppressed": page.locator("td.suppressed").all_inner_texts(),
+            "hostile_text": page.get_by_text(HOSTILE, exact=True).count(),
+            "shot": shot,
+        }
+        page.close()
+    yield results
+    if "IMPACTKIT_SCREENSHOTS" not in os.environ:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+@pytest.mark.parametrize(("kind", "lang"), CASES)
+def test_offline_and_without_errors(rendered, kind, lang):
+    r = rendered[(kind, lang)]
+    assert r["requests"] == []
+    assert r["errors"] == []
+    assert r["dialogs"] == []
+
+
+@pytest.mark.parametrize(("kind", "lang"), CASES)
+def test_every_chart_is_drawn(rendered, kind, lang):
+    r = rendered[(kind, lang)]
+    assert r["report"].n_charts >= 6
+    assert r["plots"] == r["report"].n_charts
+    assert r["svg"] >= r["report"].n_charts  # plotly drew an SVG in every chart
+
+
+@pytest.mark.parametrize(("kind", "lang"), CASES)
+def test_screenshot_written(rendered, kind, lang):
+    shot = rendered[(kind, lang)]["shot"]
+    assert shot.is_file()
+    assert shot.stat().st_size > 50_000
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_suppressed_cells_and_the_hostile_name(rendered, lang):
+    r = rendered[("annual", lang)]
+    texts = r["suppressed"]
+    assert "<10" in texts
+    assert set(texts) <= {"<10", "x"}
+    assert r["hostile_text"] >= 1  # the <script> name is visible text, not a script

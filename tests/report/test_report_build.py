@@ -1,0 +1,188 @@
+"""build_report on the committed sample: offline, deterministic, private, escaped, both languages.
+
+Reference numbers are recomputed here from the raw CSV files with the csv module (independent
+of impactkit's readers and analyses).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+
+import pytest
+from _report_data import DRAWS, GENERATED, HOSTILE, SAMPLE, hostile, sample
+from openpyxl import load_workbook
+
+from impactkit.errors import DesignError, ParameterError
+from impactkit.report import build_report
+
+
+@pytest.fixture(scope="module")
+def annual_en():
+    return build_report(hostile(), kind="annual", lang="en", draws=DRAWS, generated_at=GENERATED)
+
+
+@pytest.fixture(scope="module")
+def business_nl():
+    return build_report(sample(), kind="business-case", lang="nl", draws=DRAWS, generated_at=GENERATED)
+
+
+def _families_csv() -> list[dict[str, str]]:
+    with open(SAMPLE / "families.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_same_inputs_give_a_byte_identical_report(annual_en):
+    again = build_report(hostile(), kind="annual", lang="en", draws=DRAWS, generated_at=GENERATED)
+    assert again.html == annual_en.html
+
+
+@pytest.mark.parametrize("fixture", ["annual_en", "business_nl"])
+def test_offline_plotly_once_and_lang(fixture, request):
+    rep = request.getfixturevalue(fixture)
+    html = rep.html
+    assert f'<html lang="{rep.lang}">' in html
+    # plotly.js embedded exactly once (its licence banner opens the bundle), no external script
+    assert html.count("plotly.js v") == 1
+    assert not re.search(r"<script[^>]+src=", html)
+    # outside the plotly.js bundle (which names its CDN for geo maps we never draw): no URL at all
+    rest = html.split("</script>", 1)[1]
+    assert "cdn.plot.ly" not in rest
+    assert "mathjax" not in rest.lower()
+    assert not re.search(r"https?://", rest)
+    assert html.count("Plotly.newPlot(") == rep.n_charts
+    # each chart sits in a <figure> with a <figcaption> and its numbers as a table
+    assert html.count('<figure class="chart"') == rep.n_charts
+    assert html.count("<figcaption>") == rep.n_charts
+    ids = re.findall(r'<div id="(chart-[a-z-]+)"', html)
+    assert len(ids) == rep.n_charts == len(set(ids))
+
+
+def test_no_family_id_anywhere(annual_en, business_nl):
+    """Privacy: not one family id of the input, in text or in plotly's embedded data."""
+    ids = [row["family_id"] for row in _families_csv()]
+    assert len(ids) == 350
+    for rep in (annual_en, business_nl):
+        body = rep.html.split("</script>", 1)[1]  # after plotly.js itself
+        found = [i for i in ids if i in body]
+        assert found == []
+
+
+def test_hostile_municipality_is_escaped(annual_en):
+    assert HOSTILE not in annual_en.html
+    # the hostile group has 6 families (< 10): its row is suppressed but its name is shown, escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in annual_en.html
+
+
+def test_reach_matches_the_csv_and_small_cells_read_marker(annual_en):
+    """Reference: families and children per municipality counted from families.csv by hand."""
+    rows = _families_csv()
+    per_mun = Counter(r["municipality"] for r in rows)
+    children = Counter()
+    for r in rows:
+        children[r["municipality"]] += int(r["n_children"])
+    t = annual_en.tables["reach-municipality"]
+    got = dict(zip(t["Municipality"], t["Families"], strict=True))
+    # Tiel lost 6 families to the hostile group: 22 - 6 = 16
+    assert got["Apeldoorn"] == per_mun["Apeldoorn"] == 53
+    assert got["Arnhem"] == per_mun["Arnhem"] == 100
+    assert got["Tiel"] in ("x", per_mun["Tiel"] - 6)
+    assert got[HOSTILE] == "<10"
+    assert got["Total"] == 350
+    assert dict(zip(t["Municipality"], t["Children"], strict=True))["Arnhem"] == children["Arnhem"]
+    # the total is published, so a second municipality must be hidden with the small one
+    assert sum(1 for v in t["Families"] if v in ("<10", "x")) >= 2
+
+
+def test_flow_matches_the_csv(annual_en):
+    """Reference: families with any score per wave, counted from assessments.csv by hand."""
+    with open(SAMPLE / "assessments.csv", encoding="utf-8-sig", newline="") as fh:
+        waves = Counter()
+        for r in csv.DictReader(fh):
+            scores = [v for k, v in r.items() if k not in ("family_id", "wave", "assessed_on") and v != ""]
+            if scores:
+                waves[r["wave"]] += 1
+    t = annual_en.tables["flow"]
+    assert list(t["Families"]) == [waves["intake"], waves["year1"], waves["year2"]] == [350, 293, 255]
+
+
+def test_dutch_formats_in_the_business_case(business_nl):
+    html = business_nl.html
+    assert re.search(r"€ \d{1,3}(\.\d{3})+", html)  # € 3.665.037
+    assert "Wie investeert en wie bespaart" in html
+    assert "verkeerde zak" in html
+
+
+def test_sections_of_both_reports(annual_en, business_nl):
+    ids = [s.id for s in annual_en.sections]
+    assert ids == [
+        "summary",
+        "reach",
+        "flow",
+        "change",
+        "transitions",
+        "reliable",
+        "costs",
+        "assumptions",
+        "design",
+        "methods",
+    ]
+    assert [c.id for s in annual_en.sections for c in s.charts] == [
+        "flow",
+        "radar",
+        "distance",
+        "shares",
+        "sankey",
+        "reliable",
+        "waterfall",
+    ]
+    ids = [s.id for s in business_nl.sections]
+    assert ids == [
+        "bc-summary",
+        "payers",
+        "years",
+        "breakeven",
+        "uncertainty",
+        "scenarios",
+        "assumptions",
+        "design",
+    ]
+    assert "no comparison group" not in business_nl.html  # Dutch only
+    assert "zonder vergelijkingsgroep" in business_nl.html
+
+
+def test_excel_numbers_stay_numbers(business_nl, tmp_path):
+    path = business_nl.to_excel(tmp_path / "bc.xlsx")
+    wb = load_workbook(path)
+    assert "method" in wb.sheetnames
+    assert len(wb.sheetnames) >= 6
+    ws = wb["Wie investeert en wie bespaart"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
+    assert cells
+    assert all("€" in c.number_format or "0" in c.number_format for c in cells)
+
+
+def test_user_templates_take_precedence(tmp_path):
+    (tmp_path / "style.css").write_text("/* BRANDED-BY-TEST */ body { color: #123; }", encoding="utf-8")
+    rep = build_report(sample(), kind="business-case", draws=0, generated_at=GENERATED, templates=tmp_path)
+    assert "BRANDED-BY-TEST" in rep.html
+    with pytest.raises(ParameterError, match="'templates' parameter"):
+        build_report(sample(), draws=0, templates=tmp_path / "missing")
+
+
+def test_parameters_are_checked():
+    with pytest.raises(ParameterError, match="'kind' parameter of build_report"):
+        build_report(sample(), kind="monthly")
+    with pytest.raises(ParameterError, match="'lang' parameter of build_report"):
+        build_report(sample(), lang="de")
+    with pytest.raises(ParameterError, match="'k' parameter of build_report"):
+        build_report(sample(), k=2)
+    with pytest.raises(DesignError, match="nothing can be published"):
+        build_report(sample(), k=400)
+
+
+def test_repr_html_is_an_iframe(business_nl):
+    out = business_nl._repr_html_()
+    assert out.startswith("<iframe srcdoc=")
+    assert "<script" not in out.split("srcdoc=", 1)[1][:200]

@@ -1,0 +1,66 @@
+"""``impactkit report`` in-process: writes what it says, exits 1 without a traceback on bad input."""
+
+from __future__ import annotations
+
+import json
+
+from _report_data import GENERATED, SAMPLE
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from impactkit.cli import app
+
+runner = CliRunner()
+
+
+def test_report_writes_html_and_xlsx(tmp_path):
+    out, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    res = runner.invoke(
+        app,
+        [
+            "report",
+            str(SAMPLE),
+            "--kind",
+            "business-case",
+            "--lang",
+            "nl",
+            "--out",
+            str(out),
+            "--xlsx",
+            str(xlsx),
+            "--draws",
+            "200",
+            "--generated-at",
+            GENERATED,
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.split() == [str(out), str(xlsx)]
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "method" in load_workbook(xlsx).sheetnames
+
+
+def test_report_json(tmp_path):
+    out = tmp_path / "r.html"
+    res = runner.invoke(
+        app, ["report", str(SAMPLE), "--out", str(out), "--draws", "0", "--json", "--generated-at", GENERATED]
+    )
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    assert info["html"] == str(out)
+    assert info["kind"] == "annual"
+    assert info["charts"] == 7
+
+
+def test_bad_input_exits_1_without_traceback(tmp_path):
+    res = runner.invoke(app, ["report", str(tmp_path / "missing"), "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    bad = tmp_path / "assessments.csv"
+    bad.write_text("family_id,wave,finances\nF1,intake,9\n", encoding="utf-8")
+    res = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["report", str(SAMPLE), "--out", str(tmp_path / "r.html"), "--k", "2"])
+    assert res.exit_code == 1
+    assert "'k' parameter" in res.output
