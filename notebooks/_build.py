@@ -95,8 +95,9 @@ RESEARCH = [
     code("att.figure()"),
     md(
         """
-        Dropout here is monotone: a family that misses year 1 never returns at year 2. Each
-        row below is one pattern of observed waves (True = at least one score at that wave).
+        Each row below is one pattern of observed waves (True = at least one score at that
+        wave). In this sample dropout is monotone: a family that misses year 1 never returns at
+        year 2, so "left after intake" and "left after year 1" are the only ways to go missing.
         """
     ),
     code("att.patterns"),
@@ -260,8 +261,9 @@ RESEARCH = [
           the complete-case result is a useful sensitivity check.
 
         A second check under the same "all observed scores" principle is GEE with an
-        exchangeable working correlation and cluster-robust standard errors. GEE is only
-        valid under MCAR, so agreement with the mixed model is reassuring, not proof.
+        exchangeable working correlation and cluster-robust standard errors. GEE needs the
+        stronger MCAR assumption (or MAR given its covariates), so agreement with the mixed
+        model is reassuring, not proof.
         """
     ),
     code(
@@ -772,8 +774,7 @@ BUSINESS = [
         ## Making it local
 
         The scenario is a TOML file: copy impactkit's default
-        (`impactkit/costs/data/default.toml`, also in `data/sample/scenario.toml` when present),
-        change the prices to your own tariffs and the prevalences to what your district teams
+        (`impactkit/costs/data/default.toml`), change the prices to your own tariffs and the prevalences to what your district teams
         see, keep a source next to every number, and load it with
         `ik.costs.Scenario.from_file("my_scenario.toml")`. Once the programme runs and records
         data, `ik.costs.evaluate(...)` replaces the scenario's prevalences by the families'

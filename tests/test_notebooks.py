@@ -106,3 +106,22 @@ def test_notebook_runs_clean(path: Path, kernel_name: str) -> None:
             assert "Traceback" not in html
             n_figures += html.startswith("<iframe") and "impactkit report" in html  # a Report
     assert n_figures >= 1, f"{path.name} shows no figure and no report"
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_annual_report_takes_parameters(kernel_name: str, tmp_path: Path) -> None:
+    """Values injected after the cell tagged "parameters" (as papermill does) drive the report."""
+    path = NOTEBOOKS_DIR / "04_annual_report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    injected = nbformat.v4.new_code_cell(f'year = 2024\nlang = "nl"\ndraws = 200\nout_dir = r"{tmp_path}"')
+    nb.cells.insert(tagged[0] + 1, injected)
+    nbclient.NotebookClient(
+        nb, kernel_name=kernel_name, timeout=300, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
+    ).execute()
+    html = tmp_path / "impact_report_2024_nl.html"
+    assert html.is_file()
+    assert (tmp_path / "impact_report_2024_nl.xlsx").is_file()
+    assert '<html lang="nl">' in html.read_text(encoding="utf-8")
