@@ -23,7 +23,18 @@ __all__ = [
 
 
 def _eur(x: float) -> str:
-    return f"€{x:,.0f}"
+    return f"−€{-x:,.0f}" if x < 0 else f"€{x:,.0f}"
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    """Break a long axis label into lines of about ``width`` characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def costs_waterfall(by_path: pd.DataFrame, *, programme_cost: float, title: str | None = None) -> go.Figure:
@@ -31,7 +42,7 @@ def costs_waterfall(by_path: pd.DataFrame, *, programme_cost: float, title: str 
 
     ``by_path`` needs ``label`` and ``avoided_cost``.
     """
-    labels = ["Programme cost", *by_path["label"].astype(str), "Net benefit"]
+    labels = [_wrap(t) for t in ["Programme cost", *by_path["label"].astype(str), "Net benefit"]]
     values = [-programme_cost, *by_path["avoided_cost"].astype(float)]
     net = float(np.sum(values))
     fig = go.Figure(
@@ -65,7 +76,10 @@ def costs_by_payer(by_payer: pd.DataFrame, *, title: str | None = None) -> go.Fi
                 name="invests",
                 orientation="h",
                 marker={"color": NEGATIVE, "pattern": {"shape": "/"}},
-                text=[_eur(v) for v in shown["invests"]],
+                text=[_eur(v) if v else "" for v in shown["invests"]],
+                textposition="auto",
+                textangle=0,
+                cliponaxis=False,
             ),
             go.Bar(
                 y=shown["label"],
@@ -73,7 +87,10 @@ def costs_by_payer(by_payer: pd.DataFrame, *, title: str | None = None) -> go.Fi
                 name="saves",
                 orientation="h",
                 marker={"color": POSITIVE},
-                text=[_eur(v) for v in shown["saves"]],
+                text=[_eur(v) if v else "" for v in shown["saves"]],
+                textposition="auto",
+                textangle=0,
+                cliponaxis=False,
             ),
         ]
     )
@@ -114,11 +131,23 @@ def costs_psa_histogram(psa_draws: pd.DataFrame, *, title: str | None = None) ->
     x = psa_draws["net_benefit"].to_numpy(float)
     p = float(np.mean(x > 0))
     lo, hi = np.quantile(x, [0.025, 0.975])
-    fig = go.Figure(go.Histogram(x=x, nbinsx=60, marker={"color": POSITIVE}, name="draws"))
+    size = float(x.max() - x.min()) / 60 or 1.0
+    start = float(x.min())
+    if x.min() < 0 < x.max():  # align a bin edge with 0, so no bin mixes losses and savings
+        start = -np.ceil(-x.min() / size) * size
+    bins = {"start": start, "end": float(x.max()) + size, "size": size}
+    fig = go.Figure(
+        [
+            go.Histogram(x=x[x <= 0], xbins=bins, name="loss (net ≤ 0)",
+                         marker={"color": NEGATIVE, "pattern": {"shape": "/"}}),
+            go.Histogram(x=x[x > 0], xbins=bins, name="saving (net > 0)", marker={"color": POSITIVE}),
+        ]
+    )  # fmt: skip
+    fig.update_layout(barmode="overlay", bargap=0.02)
     fig.add_vline(x=0, line={"color": "#000000", "width": 2}, annotation_text=f"P(saving) = {p:.1%}")
     for q, label in ((lo, "2.5%"), (hi, "97.5%")):
         fig.add_vline(
-            x=q, line={"color": NEUTRAL, "dash": "dot"}, annotation_text=label, annotation_position="bottom"
+            x=q, line={"color": NEUTRAL, "dash": "dot"}, annotation_text=label, annotation_position="top left"
         )
     fig.update_xaxes(title_text="net benefit, present value (€)")
     fig.update_yaxes(title_text="draws")
@@ -134,6 +163,8 @@ def costs_tornado(
     draws the axis line.
     """
     t = tornado.head(top).iloc[::-1]
+    ranges = zip(t["parameter"], t["low"], t["high"], strict=True)
+    t = t.assign(parameter=[f"{p} ({lo:.3g} – {hi:.3g})" for p, lo, hi in ranges])
     centre = float(base) if base is not None else 0.0
     fig = go.Figure(
         [

@@ -39,7 +39,7 @@ def test_waterfall_ends_at_the_net_benefit(result) -> None:
 def test_payer_bars_label_every_bar(result) -> None:
     fig = figures.costs_by_payer(result.by_payer)
     for trace in fig.data:
-        assert all(t.startswith("€") for t in trace.text)
+        assert all(t.startswith("€") for t in trace.text if t)
 
 
 def test_psa_histogram_states_p_saving(result) -> None:
