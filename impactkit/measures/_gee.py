@@ -20,8 +20,8 @@ from statsmodels.genmod.cov_struct import Exchangeable
 from statsmodels.genmod.generalized_estimating_equations import GEE
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
-from impactkit.errors import DesignError
-from impactkit.measures._mixed_design import build_design
+from impactkit.errors import DesignError, check_choice
+from impactkit.measures._mixed_design import adjust_across_domains, build_design
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["gee"]
@@ -60,6 +60,7 @@ def gee(
     covariates: list[str] | str | None = None,
     by: str | None = None,
     families: pd.DataFrame | None = None,
+    adjust: str = "holm",
     conf_level: float = 0.95,
 ) -> MixedModelResult:
     """GEE with an exchangeable working correlation and cluster-robust SEs, per domain.
@@ -70,16 +71,18 @@ def gee(
         The canonical long assessment frame.
     covariates, by, families
         As in :func:`mixed_model`.
+    adjust : {"holm", "bh", "none"}, default "holm"
+        Adjustment of wave-contrast and omnibus p-values across domains (``p_adjusted``).
     conf_level : float, default 0.95
 
     Returns
     -------
     MixedModelResult
         One row per domain × (group ×) term with columns ``domain, [by, group,] term, estimate, se,
-        df, t, p_value, ci_low, ci_high, working_corr, scale, n_families, n_obs, status``.  ``t`` is
-        the Wald z (``df`` is infinite: normal reference, as geepack); ``se`` is the robust
-        (sandwich) SE without small-sample correction.  ``.omnibus`` holds Wald χ² tests of wave
-        (``chi2, df1, p_value``).
+        df, t, p_value, p_adjusted, adjust_method, ci_low, ci_high, working_corr, scale,
+        n_families, n_obs, status``.  ``t`` is the Wald z (``df`` is infinite: normal reference,
+        as geepack); ``se`` is the robust (sandwich) SE without small-sample correction.
+        ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1, p_value, p_adjusted``).
 
     Notes
     -----
@@ -102,6 +105,7 @@ def gee(
     0  intercept     2.400  0.456     ok
     1      year1     1.279  0.395     ok
     """
+    check_choice("adjust", "gee", adjust, ["holm", "bh", "none"])
     design = build_design(data, covariates=covariates, by=by, families=families, func="gee")
     cons = design.contrasts()
     crit = stats.norm.ppf(0.5 + conf_level / 2)
@@ -133,6 +137,7 @@ def gee(
     table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
     if (table["status"] == "too_few").all():
         raise DesignError("gee: no domain can be fitted (two families and some variation needed).")
+    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
     if design.by is None:
         table, omnibus = table.drop(columns="group"), omnibus.drop(columns="group")
     else:

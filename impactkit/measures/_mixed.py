@@ -25,13 +25,14 @@ import pandas as pd
 from scipy import optimize, stats
 
 from impactkit.errors import DesignError, check_choice
-from impactkit.measures._mixed_design import Design, build_design
+from impactkit.measures._mixed_design import Design, adjust_across_domains, build_design
 from impactkit.measures._mixed_result import MixedModelResult
 from impactkit.measures._satterthwaite import contest1d, contest_md, vcov_varpar
 
 __all__ = ["MixedModelResult", "mixed_model"]
 
 STATUSES = ("ok", "singular", "not_converged", "too_few")
+_ADJ = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no adjustment"}
 _GRID = np.linspace(-14.0, 10.0, 25)  # log λ
 
 
@@ -247,6 +248,7 @@ def mixed_model(
     ordinal: bool = False,
     families: pd.DataFrame | None = None,
     method: str = "reml",
+    adjust: str = "holm",
     conf_level: float = 0.95,
 ) -> MixedModelResult:
     """Linear mixed model per domain with a random intercept per family, on all observed rows.
@@ -271,19 +273,25 @@ def mixed_model(
     families : DataFrame, optional
         The families table; required with ``covariates`` or ``by``.
     method : {"reml", "ml"}, default "reml"
+        Ignored with ``ordinal=True`` (maximum likelihood).
+    adjust : {"holm", "bh", "none"}, default "holm"
+        Adjustment of the wave-contrast and omnibus p-values across domains (one family of tests
+        per wave contrast and group), into ``p_adjusted``.
     conf_level : float, default 0.95
 
     Returns
     -------
     MixedModelResult
-        One row per domain × (group ×) term with columns ``domain, [group,] term, estimate, se, df,
-        t, p_value, ci_low, ci_high, var_family, var_residual, icc, n_families, n_obs, status``.
+        One row per domain × (group ×) term with columns ``domain, [by, group,] term, estimate, se,
+        df, t, p_value, p_adjusted, adjust_method, ci_low, ci_high, var_family, var_residual, icc,
+        n_families, n_obs, status``.
         ``term`` is ``intercept`` (mean at the first wave), one row per later wave id (the
         contrast with the first wave), then covariate terms.  ``status`` is ``ok``, ``singular``
         (family variance estimated at zero), ``not_converged`` or ``too_few`` (fewer than two
         families, no family with two scores, a wave without scores, or a constant domain; the
         numbers are then missing).  ``.omnibus`` holds the F tests of wave (and ``wave:by``)
-        with columns ``domain, group, term, f_value, df1, df2, p_value, status``.
+        with columns ``domain, [by, group,] term, f_value, df1, df2, p_value, p_adjusted,
+        adjust_method, status``.
 
     Notes
     -----
@@ -291,8 +299,8 @@ def mixed_model(
     The estimates are valid when scores are missing at random given the earlier scores of the
     family and the covariates.  Families without a families-table row or with a missing covariate
     are left out (counted in ``notes``).  Standard errors are ``σ̂² (X'V̂⁻¹X)⁻¹`` as lme4, df and
-    the F test's denominator df are Satterthwaite's as lmerTest (``anova(type = 3)``); p-values are
-    not adjusted for the number of domains.
+    the F test's denominator df are Satterthwaite's as lmerTest (``anova(type = 3)``); ``p_value`` is
+    per domain, ``p_adjusted`` corrects for the number of domains (Holm by default).
 
     Examples
     --------
@@ -310,13 +318,16 @@ def mixed_model(
     1  finances      year1      1.29  0.457  3.519     ok
     """
     check_choice("method", "mixed_model", method, ["reml", "ml"])
+    check_choice("adjust", "mixed_model", adjust, ["holm", "bh", "none"])
     check_choice("ordinal", "mixed_model", ordinal, [True, False])
     if not 0 < conf_level < 1:
         check_choice("conf_level", "mixed_model", conf_level, ["a number strictly between 0 and 1"])
     if ordinal:
         from impactkit.measures._ordinal import clmm
 
-        return clmm(data, covariates=covariates, by=by, families=families, conf_level=conf_level)
+        return clmm(
+            data, covariates=covariates, by=by, families=families, adjust=adjust, conf_level=conf_level
+        )
     design = build_design(data, covariates=covariates, by=by, families=families, func="mixed_model")
     sums = _domain_sums(design)
     present = [d for d, s in enumerate(sums) if s.n_obs > 0]
@@ -326,11 +337,11 @@ def mixed_model(
             "mixed_model: no domain can be fitted. Each needs at least two families, a family with "
             "two observed scores, scores at every wave (and in every 'by' group) and some variation."
         )
-    return _tabulate(design, sums, fits, method=method, conf_level=conf_level)
+    return _tabulate(design, sums, fits, method=method, adjust=adjust, conf_level=conf_level)
 
 
 def _tabulate(
-    design: Design, sums: list[_Sums], fits: dict[int, _Fit], *, method: str, conf_level: float
+    design: Design, sums: list[_Sums], fits: dict[int, _Fit], *, method: str, adjust: str, conf_level: float
 ) -> MixedModelResult:
     cons = design.contrasts()
     rows, omni = [], []
@@ -376,15 +387,16 @@ def _tabulate(
         frame["domain"] = pd.Categorical(frame["domain"], categories=design.domains)
     for col in ("n_families", "n_obs"):
         table[col] = table[col].astype("int64")
+    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
     notes = [
         f"score ~ {' + '.join(_formula_terms(design))} + (1 | family), {method.upper()}, per domain; "
         "SEs as lme4, df Satterthwaite as lmerTest.",
-        f"Wave contrasts against {design.waves[0]!r}; p-values not adjusted across domains.",
+        f"Wave contrasts against {design.waves[0]!r}; p_adjusted: {_ADJ[adjust]} across domains.",
         *design.notes,
     ]
     n_bad = {st: int((table.drop_duplicates("domain")["status"] == st).sum()) for st in STATUSES[1:]}
     notes += [f"{n} domain(s) with status {st!r}." for st, n in n_bad.items() if n]
-    meta = {"method": method, "conf_level": conf_level, "waves": design.waves, "by": design.by,
+    meta = {"method": method, "adjust": adjust, "conf_level": conf_level, "waves": design.waves, "by": design.by,
             "covariates": design.covariate_columns, "omnibus": omnibus, "notes": notes,
             "instrument": design.instrument, "model": "lmm"}  # fmt: skip
     return MixedModelResult(table, meta=meta)

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from impactkit.errors import DesignError, ParameterError
-from impactkit.measures._mixed_design import Design, build_design
+from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.measures._mixed_design import Design, adjust_across_domains, build_design
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["clmm"]
@@ -186,6 +186,7 @@ def clmm(
     covariates: list[str] | str | None = None,
     by: str | None = None,
     families: pd.DataFrame | None = None,
+    adjust: str = "holm",
     conf_level: float = 0.95,
     n_agq: int = 10,
 ) -> MixedModelResult:
@@ -201,6 +202,8 @@ def clmm(
         The canonical long assessment frame.
     covariates, by, families
         As in :func:`mixed_model` (the intercept is absorbed by the thresholds).
+    adjust : {"holm", "bh", "none"}, default "holm"
+        Adjustment of wave-contrast and omnibus p-values across domains (``p_adjusted``).
     conf_level : float, default 0.95
     n_agq : int, default 10
         Adaptive Gauss-Hermite nodes; 1 is the Laplace approximation.
@@ -209,12 +212,12 @@ def clmm(
     -------
     MixedModelResult
         One row per domain × term with columns ``domain, [by, group,] term, estimate, se, df, t,
-        p_value, ci_low, ci_high, var_family, var_residual, icc, n_families, n_obs, loglik,
-        status``.  Terms are the thresholds (``"1|2"``, ``"2|3"``, ...: cut-points on the latent
-        logit scale between adjacent observed levels), the wave effects (log odds ratios vs the
-        first wave) and covariates.  ``t`` is the Wald z (``df`` infinite); ``var_family`` is
+        p_value, p_adjusted, adjust_method, ci_low, ci_high, var_family, var_residual, icc,
+        n_families, n_obs, loglik, status``.  Terms are the thresholds (``"1|2"``, ``"2|3"``,
+        ...: cut-points on the latent logit scale between adjacent observed levels), the wave
+        effects (log odds ratios vs the first wave) and covariates.  ``t`` is the Wald z (``df`` infinite); ``var_family`` is
         s², ``var_residual`` π²/3 (the latent logistic variance) and ``icc`` their ratio.
-        ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1, p_value``).
+        ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1, p_value, p_adjusted``).
 
     Notes
     -----
@@ -240,6 +243,7 @@ def clmm(
         raise ParameterError(
             f"The 'n_agq' parameter of clmm must be a positive integer. Got {n_agq!r} instead."
         )
+    check_choice("adjust", "clmm", adjust, ["holm", "bh", "none"])
     design = build_design(data, covariates=covariates, by=by, families=families, func="clmm")
     crit = stats.norm.ppf(0.5 + conf_level / 2)
     rows, omni = [], []
@@ -253,6 +257,7 @@ def clmm(
     table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
     if (table["status"] == "too_few").all():
         raise DesignError("clmm: no domain can be fitted (two families, two levels and variation needed).")
+    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
     if design.by is None:
         table, omnibus = table.drop(columns="group"), omnibus.drop(columns="group")
     else:

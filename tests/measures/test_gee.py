@@ -72,7 +72,8 @@ def test_sample_matches_geeglm() -> None:
 def test_columns_wald_and_robust_z() -> None:
     res = gee(ik.canonical(pd.read_csv(RES / "synthetic_cohort.csv")))
     assert list(res.columns) == [
-        "domain", "term", "estimate", "se", "df", "t", "p_value", "ci_low", "ci_high",
+        "domain", "term", "estimate", "se", "df", "t", "p_value", "p_adjusted", "adjust_method",
+        "ci_low", "ci_high",
         "working_corr", "scale", "n_families", "n_obs", "status",
     ]  # fmt: skip
     assert np.isinf(res.df).all()

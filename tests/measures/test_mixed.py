@@ -230,7 +230,8 @@ def test_result_object_and_figure() -> None:
     res = mixed_model(data)
     assert isinstance(res, MixedModelResult)
     assert list(res.columns) == [
-        "domain", "term", "estimate", "se", "df", "t", "p_value", "ci_low", "ci_high",
+        "domain", "term", "estimate", "se", "df", "t", "p_value", "p_adjusted", "adjust_method",
+        "ci_low", "ci_high",
         "var_family", "var_residual", "icc", "n_families", "n_obs", "status",
     ]  # fmt: skip
     assert "Linear mixed model" in res.summary()
@@ -275,3 +276,39 @@ def test_plain_frame_is_made_canonical() -> None:
     a = mixed_model(syn[["family_id", "wave", "domain", "score"]])
     b = mixed_model(ik.canonical(syn))
     pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+
+
+def _holm(p: list[float]) -> list[float]:
+    """Holm (1979) by hand: sort, multiply the i-th smallest by (m - i + 1), running max, cap 1."""
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    out, running = [0.0] * len(p), 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        out[i] = running
+    return out
+
+
+def test_holm_across_domains_per_wave_contrast() -> None:
+    res = mixed_model(_sample())
+    assert (res.adjust_method == "holm").all()
+    assert res[res.term == "intercept"].p_adjusted.isna().all()
+    for term in ["year1", "year2"]:
+        sub = res[res.term == term]
+        assert sub.p_adjusted.tolist() == pytest.approx(_holm(sub.p_value.tolist()), rel=1e-12)
+    omni = res.omnibus
+    assert omni.p_adjusted.tolist() == pytest.approx(_holm(omni.p_value.tolist()), rel=1e-12)
+    none = mixed_model(_sample(), adjust="none")
+    assert none[none.term == "year1"].p_adjusted.tolist() == none[none.term == "year1"].p_value.tolist()
+
+
+def test_p_adjust_matches_r() -> None:
+    """R: p.adjust(c(0.01, 0.04, 0.03, 0.2, 0.001), "holm") and "BH"; NaN stays out of the family."""
+    from impactkit.measures._mixed_design import _p_adjust
+
+    p = np.array([0.01, 0.04, 0.03, np.nan, 0.2, 0.001])
+    holm = _p_adjust(p, "holm")
+    bh = _p_adjust(p, "bh")
+    np.testing.assert_allclose(holm[~np.isnan(p)], [0.040, 0.090, 0.090, 0.200, 0.005], rtol=1e-12)
+    np.testing.assert_allclose(bh[~np.isnan(p)], [0.025, 0.050, 0.050, 0.200, 0.005], rtol=1e-12)
+    assert np.isnan(holm[3])
+    assert np.isnan(bh[3])
