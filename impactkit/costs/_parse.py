@@ -270,7 +270,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         volunteer_index=factor(v_year, f"{vkey}.price_year"),
         value_volunteer_time=c.flag(vt, "include", vkey, default=False),
         volunteer_payer=v_payer,
-        illustrative=c.flag(head, "illustrative", "scenario", default=True),
+        illustrative=c.flag(head, "illustrative", "scenario", default=False),
         source=source,
         _order=tuple(order),
     )

@@ -182,7 +182,7 @@ class Scenario:
     volunteer_index: float
     value_volunteer_time: bool
     volunteer_payer: str
-    illustrative: bool = True
+    illustrative: bool = False
     source: str = "<dict>"
     _order: tuple[str, ...] = field(default=(), repr=False, compare=False)
 

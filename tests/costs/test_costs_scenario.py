@@ -197,3 +197,17 @@ def test_default_toml_parses_with_tomllib() -> None:
         (resources.files("impactkit.costs") / "data" / "default.toml").read_text(encoding="utf-8")
     )
     assert spec["scenario"]["illustrative"] is True
+
+
+def test_custom_payers() -> None:
+    payers = {"gemeente": {"label": "Gemeente"}, "zorgverzekeraar": {"label": "Zorgverzekeraar"},
+              "gezin": {"label": "Gezin", "fiscal": False}}  # fmt: skip
+    spec = tiny(payers=payers, **{"prices.social_work.payer": "gemeente", "programme.payer": "gemeente"})
+    spec["programme"]["volunteer_time"] = {"payer": "gezin"}
+    s = Scenario.from_dict(spec)
+    assert s.payer_ids == ["gemeente", "zorgverzekeraar", "gezin"]
+    assert [p.fiscal for p in s.payers] == [True, True, False]
+    assert not s.illustrative  # only the shipped scenario says so by default
+    with pytest.raises(ScenarioError, match="unknown payer 'state'") as info:
+        Scenario.from_dict(tiny(payers=payers, **{"prices.social_work.payer": "state"}))
+    assert info.value.key == "prices.social_work.payer"
