@@ -22,11 +22,9 @@ _TITLES = {
 class MixedModelResult(ResultFrame):
     """One row per domain × term of a repeated-measures model (mixed model, CLMM or GEE)."""
 
-    _title = "Repeated-measures model"
-
-    def summary(self) -> str:
-        object.__setattr__(self, "_title", _TITLES.get(self.meta.get("model", ""), self._title))
-        return super().summary()
+    @property
+    def _title(self) -> str:  # type: ignore[override]
+        return _TITLES.get(self.meta.get("model", ""), "Repeated-measures model")
 
     @property
     def omnibus(self) -> pd.DataFrame:

@@ -312,3 +312,16 @@ def test_p_adjust_matches_r() -> None:
     np.testing.assert_allclose(bh[~np.isnan(p)], [0.025, 0.050, 0.050, 0.200, 0.005], rtol=1e-12)
     assert np.isnan(holm[3])
     assert np.isnan(bh[3])
+
+
+def test_reads_the_sample_through_io() -> None:
+    """The whole path a researcher takes: read_assessments / read_families -> mixed_model(by=...)."""
+    from impactkit.io import read_assessments, read_families
+
+    root = Path(__file__).parents[2] / "data" / "sample"
+    data = read_assessments(root / "assessments.csv")
+    fam = read_families(root / "families.csv")
+    res = mixed_model(data, by="household_type", families=fam)
+    assert set(res.status) <= {"ok", "singular"}
+    assert set(res.group.dropna()) == set(fam.household_type.dropna())
+    assert "<strong>Linear mixed model" in res._repr_html_()
