@@ -25,12 +25,24 @@ __all__ = [
     "stacked_shares",
     "tornado",
     "waterfall",
+    "wrap",
     "year_bars",
 ]
 
 _SEPARATORS = {"nl": ",.", "en": ".,"}
 # hatch patterns pair with colours so that no category rests on colour alone
 _PATTERNS = ["", "/", ".", "x", "-", "+", "\\", "|"]
+
+
+def wrap(text: str, width: int = 14) -> str:
+    """Break a chart label into lines of about ``width`` characters (plotly's ``<br>``)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _finish(fig: go.Figure, lang: str, *, height: int = 420, legend: bool = True) -> go.Figure:
@@ -57,6 +69,7 @@ def radar(
     lang: str,
 ) -> go.Figure:
     """Mean score per domain, one closed polygon per wave; ``series`` = (wave label, means, hover)."""
+    domains = [wrap(d, 18) for d in domains]
     fig = go.Figure()
     dash = ["solid", "dash", "dot", "dashdot"]
     for i, (name, values, hover) in enumerate(series):
@@ -75,7 +88,9 @@ def radar(
     fig.update_layout(
         polar={"radialaxis": {"range": [lo, hi], "dtick": 1}, "angularaxis": {"direction": "clockwise"}}
     )
-    return _finish(fig, lang, height=560)
+    fig = _finish(fig, lang, height=560)
+    fig.update_layout(margin={"l": 90, "r": 90, "t": 40, "b": 40})
+    return fig
 
 
 def dots_ci(
@@ -227,7 +242,8 @@ def waterfall(
         )
     )
     fig.update_yaxes(tickprefix="€", separatethousands=True)
-    return _finish(fig, lang, height=460, legend=False)
+    fig.update_xaxes(tickangle=0)
+    return _finish(fig, lang, height=480, legend=False)
 
 
 def grouped_bars(

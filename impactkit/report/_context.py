@@ -16,7 +16,7 @@ from impactkit.instruments import Instrument
 from impactkit.report._format import Formatter
 from impactkit.report._model import Column, Section, Table
 from impactkit.report._suppress import protect
-from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS
+from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS, TEXTS
 
 __all__ = ["Ctx", "assumptions_section", "cost_notes", "design_section", "hide_small_parts"]
 
@@ -120,7 +120,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         ctx.t("assumptions_intro", illustrative=ctx.t("illustrative") if s.illustrative else "")
     )
     a = s.assumptions()
-    a["dist"] = a["dist"].astype(str)
+    a["dist"] = [ctx.t(f"dist_{d}") if f"dist_{d}" in TEXTS else str(d) for d in a["dist"]]
     a["name"] = [ctx.param(p) for p in a["parameter"]]
     sec.blocks.append(
         Table.build(

@@ -42,24 +42,13 @@ def _interval(ctx: Ctx, quantity: str) -> tuple[float, float]:
     return float(row["q025"]), float(row["q975"])
 
 
-def _wrap(text: str, width: int = 14) -> str:
-    """Break a chart label into lines of about ``width`` characters (plotly's ``<br>``)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
 def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     """Waterfall (programme cost → avoided cost per path → net) and the headline table."""
     f, h = ctx.fmt, ctx.costs.headline
     bp, st = _paths(ctx)
     shown = bp[st["avoided_cost"] == PUBLISHED]
     other = float(bp.loc[st["avoided_cost"] != PUBLISHED, "avoided_cost"].sum())
-    labels = [ctx.t("programme_cost"), *(_wrap(x) for x in shown["label_t"])]
+    labels = [ctx.t("programme_cost"), *(_charts.wrap(x) for x in shown["label_t"])]
     values = [-h["programme_cost"], *shown["avoided_cost"]]
     if (st["avoided_cost"] != PUBLISHED).any():
         labels.append(f"{ctx.t('care_path')}: <{ctx.k}")
