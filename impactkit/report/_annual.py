@@ -6,6 +6,8 @@ the suppressed table (never from family-level rows).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -20,7 +22,7 @@ from impactkit.report._suppress import PUBLISHED, suppress_counts, suppress_rows
 __all__ = ["annual_sections"]
 
 
-def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, str]]:
+def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
     """The sections of the annual report and the strings of its cover."""
     a = ctx.dataset.assessments
     inst = ctx.instrument
@@ -44,7 +46,7 @@ def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, str]]:
     fam = ctx.families if ctx.families is not None else pd.DataFrame({"family_id": a["family_id"].unique()})
     starts = pd.to_datetime(fam["start_date"]) if "start_date" in fam else pd.Series(dtype="datetime64[ns]")
     programmes = sorted(fam["programme"].dropna().astype(str).unique()) if "programme" in fam else []
-    cover = {
+    cover: dict[str, Any] = {
         "kicker": ctx.t("annual_kicker"),
         "title": ctx.t("annual_title", n=ctx.fmt.integer(a["family_id"].nunique())),
         "subtitle_parts": {
@@ -162,7 +164,7 @@ def _reach(ctx: Ctx) -> Section:
 
 
 def _with_total(ctx: Ctx, t: pd.DataFrame, label_col: str, totals: dict[str, float]) -> pd.DataFrame:
-    row = {c: np.nan for c in t.columns}
+    row: dict[str, Any] = {c: np.nan for c in t.columns}
     row.update(totals)
     row[label_col] = ctx.t("total")
     return pd.concat([t, pd.DataFrame([row])], ignore_index=True)

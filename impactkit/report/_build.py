@@ -220,7 +220,7 @@ def build_report(
 
         sections, cover = business_sections(ctx)
     when = _generated(generated_at)
-    parts = dict(cover.pop("subtitle_parts"))  # type: ignore[arg-type]
+    parts = dict(cover.pop("subtitle_parts"))
     parts["generated"] = fmt.date(when)
     subtitle = fmt.text("subtitle" if kind == "annual" else "bc_subtitle", **parts)
     files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(ds, "files", {}).items())]

@@ -8,6 +8,8 @@ whole cohort.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -140,7 +142,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
 
 
 # ---------------------------------------------------------------------------- business case
-def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, object]]:
+def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
     ev, f, h = ctx.costs, ctx.fmt, ctx.costs.headline
     summary = Section("bc-summary", ctx.t("sec_bc_summary"))
     lo, hi = _interval(ctx, "benefit_cost_ratio")
@@ -188,7 +190,7 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, object]]:
     programmes = []
     if ctx.families is not None and "programme" in ctx.families:
         programmes = sorted(ctx.families["programme"].dropna().astype(str).unique())
-    cover = {
+    cover: dict[str, Any] = {
         "kicker": ctx.t("bc_kicker"),
         "title": ctx.t("bc_title", programme=" / ".join(programmes) or "the programme"),
         "subtitle_parts": {

@@ -151,7 +151,7 @@ class Table:
             labels = [col.label] if len(keys) == 1 else [f"{col.label} (low)", f"{col.label} (high)"]
             kind = col.kind.removeprefix("ci:")
             for key, label in zip(keys, labels, strict=True):
-                values = []
+                values: list[Any] = []
                 for i in range(len(self.frame)):
                     st = self.status.at[i, key] if self.status is not None else ""
                     v = self.frame.at[i, key]
