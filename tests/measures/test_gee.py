@@ -111,3 +111,10 @@ def test_too_few_raises() -> None:
     )
     with pytest.raises(ik.DesignError, match="gee: no domain"):
         gee(one)
+
+
+def test_implicit_and_explicit_missing_agree() -> None:
+    data = ik.canonical(pd.read_csv(RES / "synthetic_cohort.csv"))
+    assert data.score.isna().any()
+    a, b = gee(data), gee(ik.canonical(data[data.score.notna()]))
+    pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))

@@ -101,3 +101,11 @@ def test_separation_gives_a_status_not_warnings() -> None:
     assert (res.status == "not_converged").all()
     assert res.se.isna().any()
     assert res.omnibus.chi2.isna().all()
+
+
+def test_implicit_and_explicit_missing_agree() -> None:
+    data = ik.canonical(pd.read_csv(RES / "synthetic_cohort.csv"))
+    data = ik.canonical(data[data.domain == "housing"])
+    assert data.score.isna().any()
+    a, b = clmm(data), clmm(ik.canonical(data[data.score.notna()]))
+    pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
