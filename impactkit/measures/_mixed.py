@@ -10,7 +10,7 @@ profiled criterion costs microseconds however many families there are.  λ is fo
 grid plus bounded Brent search on log λ, polished by Newton steps with analytic derivatives; the
 boundary λ = 0 is checked explicitly (status ``singular``).
 
-Standard errors are lme4's ``σ² (X'H⁻¹X)⁻¹``; denominator df are Satterthwaite's as lmerTest
+Standard errors are lme4's ``(X'V⁻¹X)⁻¹ = σ² (X'H⁻¹X)⁻¹`` (H = V/σ²); denominator df are Satterthwaite's as lmerTest
 computes them, from the exact (analytic) Hessian of the REML deviance in lme4's parameters
 (θ = τ/σ, σ) and the exact derivatives of cov(β̂) (see :mod:`._satterthwaite`).
 """

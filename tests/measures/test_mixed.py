@@ -325,3 +325,13 @@ def test_reads_the_sample_through_io() -> None:
     assert set(res.status) <= {"ok", "singular"}
     assert set(res.group.dropna()) == set(fam.household_type.dropna())
     assert "<strong>Linear mixed model" in res._repr_html_()
+
+
+def test_no_within_family_noise_is_not_converged_without_warnings() -> None:
+    """Every family moves exactly +3: the residual variance goes to 0 and λ = τ²/σ² to infinity.
+    The fit reports not_converged (the estimate 3 is still the obvious one), never a warning."""
+    rows = [(f"f{i}", w, s) for i in range(8) for w, s in (("intake", 1 + i % 2), ("year1", 4 + i % 2))]
+    data = ik.canonical(pd.DataFrame(rows, columns=["family_id", "wave", "score"]).assign(domain="finances"))
+    res = mixed_model(data).set_index("term")
+    assert (res.status == "not_converged").all()
+    assert res.loc["year1", "estimate"] == pytest.approx(3.0, abs=1e-6)
