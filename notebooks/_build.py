@@ -35,7 +35,7 @@ SETUP = code(
 
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_columns", 40)
-    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.max_colwidth", 200)
     """
 )
 
@@ -231,11 +231,11 @@ RESEARCH = [
                 error_x={"type": "data", "symmetric": False,
                          "array": rows["ci_high"] - rows["estimate"],
                          "arrayminus": rows["estimate"] - rows["ci_low"]},
-                mode="markers", name=method,
+                mode="markers", name=method, orientation="h",
                 marker={"color": ik.figures.PALETTE[i], "symbol": symbols[i], "size": 9},
             ))
         fig.update_layout(xaxis_title="change intake → year 2 (scale points, 95% CI)",
-                          scattermode="group", height=520)
+                          yaxis={"autorange": "reversed"}, scattermode="group", height=560)
         ik.figures.apply_theme(fig, title="One question, three answers")
         """
     ),
@@ -453,7 +453,18 @@ RESEARCH = [
                       "p_adjusted", "status"]].head(9)
         """
     ),
-    code('ik.figures.distance_travelled(by_household, group="newcomer")'),
+    md(
+        """
+        One group drawn as a distance-travelled chart (any table from `change` with `by=` works;
+        pick the group with `group=`):
+        """
+    ),
+    code(
+        """
+        fig = ik.figures.distance_travelled(by_household, group="newcomer")
+        ik.figures.apply_theme(fig, title="Newcomer families: mean change intake → year 2 with 95% CI")
+        """
+    ),
     md(
         """
         Separate tests per group do not answer "did the change *differ* between household
