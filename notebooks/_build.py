@@ -630,17 +630,19 @@ BUSINESS = [
     ),
     code(
         """
+        def show(families_per_year: int = 40, coordinator_hours_per_week: int = 58) -> pd.DataFrame:
+            return pd.DataFrame([what_if(families_per_year, coordinator_hours_per_week)])
+
+
         try:
             import ipywidgets as widgets
         except ImportError:
             widgets = None
 
         if widgets is None:
-            print("ipywidgets is not installed: use what_if(families_per_year, coordinator_hours_per_week)")
+            print("ipywidgets is not installed; the what-if at its default values:")
+            display(show())
         else:
-            def show(families_per_year=40, coordinator_hours_per_week=58):
-                return pd.DataFrame([what_if(families_per_year, coordinator_hours_per_week)])
-
             widgets.interact(
                 show,
                 families_per_year=widgets.IntSlider(value=40, min=10, max=120, step=5,
