@@ -109,3 +109,16 @@ def test_implicit_and_explicit_missing_agree() -> None:
     assert data.score.isna().any()
     a, b = clmm(data), clmm(ik.canonical(data[data.score.notna()]))
     pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+
+
+def test_duplicated_cohort_same_estimates_half_variance() -> None:
+    """Each family twice (renamed): the log-likelihood doubles, so the MLE is unchanged and every
+    SE shrinks by √2 (exercises the exact pattern-collapsing of identical families)."""
+    syn = pd.read_csv(RES / "synthetic_cohort.csv")
+    syn = syn[syn.domain == "finances"]
+    twice = pd.concat([syn, syn.assign(family_id=syn.family_id + "b")], ignore_index=True)
+    one, two = clmm(ik.canonical(syn)), clmm(ik.canonical(twice))
+    np.testing.assert_allclose(two.estimate, one.estimate, atol=1e-4)
+    np.testing.assert_allclose(two.se * np.sqrt(2), one.se, rtol=1e-3)
+    assert two.loglik.iloc[0] == pytest.approx(2 * one.loglik.iloc[0], rel=1e-9)
+    assert two.n_families.iloc[0] == 2 * one.n_families.iloc[0]
