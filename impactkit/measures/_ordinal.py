@@ -130,7 +130,9 @@ def _hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     return out
 
 
-def _collapse(y: np.ndarray, x: np.ndarray, fam: np.ndarray) -> tuple[np.ndarray, ...]:
+def _collapse(
+    y: np.ndarray, x: np.ndarray, fam: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Keep one family per distinct response pattern (its rows' x and y), weighted by its count.
 
     Families with the same pattern contribute identical likelihood terms, so this is exact; with
