@@ -84,6 +84,9 @@ CARE_PATHS = [
     "supervision_order",
     "out_of_home_placement",
 ]
+# Local tariffs as a municipality would list them. Since the Jeugdwet (2015) municipalities pay for
+# supervision orders; the societal cost of problematic debt is not a tariff and stays in the scenario,
+# with its Regioplan (2011) split over payers.
 PRICES = [
     (
         "social_work",
@@ -106,7 +109,7 @@ PRICES = [
         "hour",
         18.80,
         2022,
-        "families",
+        "volunteers",
         "Kostenhandleiding 2024, informele zorg, vervangingskosten per uur",
     ),
     (
@@ -114,16 +117,16 @@ PRICES = [
         "year",
         8758.00,
         2014,
-        "state",
-        "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden)",
+        "municipality_youth",
+        "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden); paid by municipalities since the Jeugdwet (2015)",
     ),
     (
         "supervision_order_later_year",
         "year",
         7323.00,
         2014,
-        "state",
-        "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden)",
+        "municipality_youth",
+        "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden); paid by municipalities since the Jeugdwet (2015)",
     ),
     (
         "foster_care_allowance",
@@ -156,14 +159,6 @@ PRICES = [
         2015,
         "municipality_income",
         "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustrative",
-    ),
-    (
-        "problematic_debt_societal",
-        "year",
-        11600.00,
-        2024,
-        "state",
-        "IBO Problematische schulden 2024: >= EUR 8.5 bn / 730,000 households",
     ),
 ]
 EXPORT_DATE = pd.Timestamp("2026-09-30")
@@ -335,22 +330,27 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     for col in ("start", "end"):
         care_used[col] = pd.DatetimeIndex(care_used[col]).strftime("%Y-%m-%d")
 
-    # programme costs per municipality and year, scaled to the active caseload
+    # programme costs per municipality and year, scaled to the caseload in family-years: a family active
+    # for half a year counts 0.5; training is paid once per new family (its volunteer's training)
     years = range(2021, 2027)
     pc_rows = []
+    start_ns, end_ns = start.to_numpy(), end.to_numpy()
     for m in MUNICIPALITIES:
         sel = municipality == m
         for y in years:
-            y0, y1 = pd.Timestamp(f"{y}-01-01"), pd.Timestamp(f"{y}-12-31")
-            active = int(((start[sel] <= y1) & (end[sel] >= y0)).sum())
-            if active == 0:
+            y0, y1 = np.datetime64(f"{y}-01-01", "ns"), np.datetime64(f"{y + 1}-01-01", "ns")
+            overlap = np.minimum(end_ns[sel], y1) - np.maximum(start_ns[sel], y0)
+            family_years = float(np.clip(overlap / np.timedelta64(365, "D"), 0, None).sum())
+            new = int(((start_ns[sel] >= y0) & (start_ns[sel] < y1)).sum())
+            if family_years == 0:
                 continue
-            fte = active / 28  # one coordinator FTE guides about 28 families at a time
+            fte = family_years / 30  # one coordinator FTE guides about 30 families at a time
+            salary = 78_000 * (1.025 ** (y - 2021))  # incl. employer costs, +2.5% a year
             pc_rows += [
-                (y, m, "coordinator", round(fte * 78_000 * (1.025 ** (y - 2021)), 2)),
-                (y, m, "training", round(active * 180.0, 2)),
-                (y, m, "volunteer_expenses", round(active * 260.0, 2)),
-                (y, m, "overhead", round(fte * 78_000 * 0.15, 2)),
+                (y, m, "coordinator", round(fte * salary, 2)),
+                (y, m, "training", round(new * 180.0, 2)),
+                (y, m, "volunteer_expenses", round(family_years * 260.0, 2)),
+                (y, m, "overhead", round(fte * salary * 0.15, 2)),
                 (y, m, "licence", 1_500.0),
             ]
     programme_costs = pd.DataFrame(pc_rows, columns=["year", "municipality", "item", "amount"])
