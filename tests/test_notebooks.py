@@ -88,7 +88,10 @@ def test_notebook_is_a_document(path: Path) -> None:
 @pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_clean(path: Path, kernel_name: str) -> None:
+def test_notebook_runs_clean(
+    path: Path, kernel_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the kernel's temporary files (reports, workbooks)
     nb = _execute(path, kernel_name)
     n_figures = 0
     for cell, outputs in _outputs(nb):
