@@ -451,13 +451,19 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
         return sec
     best = str(ok.loc[ok["mean_diff"].idxmax(), "domain"])
     tr = measures.transitions(ctx.dataset.assessments, baseline=first, followup=last, domains=[best])
-    bands = _bands(ctx)
-    band_of = {v: i for i, (vals, _) in enumerate(bands) for v in vals}
-    tr = tr.assign(src=tr["from_level"].map(band_of), dst=tr["to_level"].map(band_of))
-    mat = tr.pivot_table(index="src", columns="dst", values="n", aggfunc="sum", fill_value=0)
+    # every level, or levels grouped: whichever lets more families' flows be drawn
+    options: list[tuple[float, int, Any, pd.DataFrame, Any]] = []
+    for bands in ([([v], ctx.level(v)) for v in ctx.instrument.scale.values], _bands(ctx)):
+        band_of = {v: i for i, (vals, _) in enumerate(bands) for v in vals}
+        t_ = tr.assign(src=tr["from_level"].map(band_of), dst=tr["to_level"].map(band_of))
+        m_ = t_.pivot_table(index="src", columns="dst", values="n", aggfunc="sum", fill_value=0)
+        ix = list(range(len(bands)))
+        m_ = m_.reindex(index=ix, columns=ix, fill_value=0)
+        p_ = suppress_counts(m_, k=ctx.k, totals="both", total_label="total")
+        drawn = float(m_.to_numpy()[(p_.status.loc[ix, ix] == PUBLISHED).to_numpy()].sum())
+        options.append((drawn, -len(options), bands, m_, p_))
+    _, _, bands, mat, prot = max(options, key=lambda o: (o[0], o[1]))
     idx = list(range(len(bands)))
-    mat = mat.reindex(index=idx, columns=idx, fill_value=0)
-    prot = suppress_counts(mat, k=ctx.k, totals="both", total_label="total")
     names = [label for _, label in bands]
     nodes = [f"{ctx.wave(first)}: {n_}" for n_ in names] + [f"{ctx.wave(last)}: {n_}" for n_ in names]
     colors = [PALETTE[i % len(PALETTE)] for i in idx] * 2
@@ -479,7 +485,12 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
             if v > 0:
                 links.append((i, len(nodes) - 1, v, f"{nodes[i]} → {nodes[-1]}: {f.integer(v)}"))
     grey = len(nodes) - 1 if len(nodes) > 2 * len(idx) else None
-    fig = _charts.sankey(nodes, colors, links, lang=ctx.lang, grey_target=grey)
+    # fixed positions: baseline left, follow-up right, the best level on top, "not shown" at the bottom
+    n_b = len(idx)
+    ys = [0.02 + 0.5 * (n_b - 1 - i) / max(n_b - 1, 1) for i in idx]
+    xs = [0.001] * n_b + [0.999] * n_b + ([0.999] if grey is not None else [])
+    ys = ys + ys + ([0.62] if grey is not None else [])
+    fig = _charts.sankey(nodes, colors, links, lang=ctx.lang, grey_target=grey, x=xs, y=ys)
     row = ok.set_index("domain").loc[best]
     cap = ctx.t(
         "sankey_caption",

@@ -171,18 +171,30 @@ def sankey(
     *,
     lang: str,
     grey_target: int | None = None,
+    x: Sequence[float] | None = None,
+    y: Sequence[float] | None = None,
 ) -> go.Figure:
     """Flows between levels; ``links`` = (source index, target index, families, hover); links into
-    ``grey_target`` (the "not shown" node) are grey."""
+    ``grey_target`` (the "not shown" node) are grey.  Nodes without a link are dropped (plotly
+    would misplace fixed positions otherwise)."""
+    used = sorted({s for s, _, _, _ in links} | {t for _, t, _, _ in links})
+    new = {old: i for i, old in enumerate(used)}
+    nodes = [nodes[i] for i in used]
+    node_colors = [node_colors[i] for i in used]
+    if x is not None and y is not None:
+        x, y = [x[i] for i in used], [y[i] for i in used]
+    grey_target = new.get(grey_target) if grey_target is not None else None
+    links = [(new[s], new[t], v, h) for s, t, v, h in links]
     fig = go.Figure(
         go.Sankey(
-            arrangement="fixed",
+            arrangement="snap",
             node={
                 "label": list(nodes),
                 "color": list(node_colors),
                 "pad": 18,
                 "thickness": 18,
                 "hoverinfo": "none",
+                **({"x": list(x), "y": list(y)} if x is not None and y is not None else {}),
             },
             link={
                 "source": [s for s, _, _, _ in links],
@@ -197,7 +209,7 @@ def sankey(
             },
         )
     )
-    return _finish(fig, lang, height=460, legend=False)
+    return _finish(fig, lang, height=520, legend=False)
 
 
 def flow_bars(

@@ -158,13 +158,7 @@ def protect(
     status[~shown] = 3
     member = a_eq != 0
     while True:
-        # hidden totals are unknowns without bounds: protection is audited against the published
-        # figures and the cell markers (the documented scope; a reader who also uses the marker of
-        # a hidden total knows slightly more).  Cells and totals under k must keep a range.
-        free = (status == 3) | ((status != 0) & (np.arange(n_var) >= r * c))
-        check = ((status == 1) | (status == 2)) & ((np.arange(n_var) < r * c) | (status == 1))
-        widths = _ranges(a_eq, values, np.where(status == 3, 2, status), free, check, k)
-        exposed = [j for j, w in widths.items() if w < 1 - 1e-9]
+        exposed = _exposed(a_eq, values, status, r * c, n_var, k)
         if not exposed:
             break
         exp_eq = member[:, exposed].any(axis=1)  # totals through which a hidden cell is exposed
@@ -181,10 +175,43 @@ def protect(
         on_hidden = member[hidden_eq][:, candidates].sum(axis=0)
         inner = candidates >= r * c
         order = np.lexsort((candidates, values[candidates], -on_hidden, -on_exposed, inner))
-        status[candidates[order[0]]] = 2
+        ranked = candidates[order]
+        if (ranked < r * c).any():  # totals are hidden only when no cell can do the job
+            ranked = ranked[ranked < r * c]
+        ranked = ranked[:LOOKAHEAD]
+        if len(ranked) > 1:  # one step of look-ahead: the pick that leaves the fewest exposed cells
+            left = [len(_exposed(a_eq, values, _with(status, j), r * c, n_var, k)) for j in ranked]
+            status[ranked[int(np.argmin(left))]] = 2
+        else:
+            status[ranked[0]] = 2
     names = np.array([PUBLISHED, PRIMARY, SECONDARY, PUBLISHED])
     lab = names[status]
     return lab[: r * c].reshape(r, c), lab[rows_idx], lab[cols_idx], str(lab[g_idx])
+
+
+LOOKAHEAD = 4  # candidates tried per round of secondary suppression
+
+
+def _with(status: np.ndarray, j: int) -> np.ndarray:
+    out = status.copy()
+    out[j] = 2
+    return out
+
+
+def _exposed(
+    a_eq: np.ndarray, values: np.ndarray, status: np.ndarray, n_cells: int, n_var: int, k: int
+) -> list[int]:
+    """Hidden cells (and totals under k) whose feasible range is narrower than one family.
+
+    Hidden totals are unknowns without bounds: protection is audited against the published figures
+    and the cell markers (the documented scope; a reader who also uses the marker of a hidden total
+    knows slightly more).
+    """
+    pos = np.arange(n_var)
+    free = (status == 3) | ((status != 0) & (pos >= n_cells))
+    check = ((status == 1) | (status == 2)) & ((pos < n_cells) | (status == 1))
+    widths = _ranges(a_eq, values, np.where(status == 3, 2, status), free, check, k)
+    return [j for j, w in widths.items() if w < 1 - 1e-9]
 
 
 def _ranges(

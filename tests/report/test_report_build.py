@@ -186,3 +186,17 @@ def test_repr_html_is_an_iframe(business_nl):
     out = business_nl._repr_html_()
     assert out.startswith("<iframe srcdoc=")
     assert "<script" not in out.split("srcdoc=", 1)[1][:200]
+
+
+def test_templates_found_inside_the_package_first(tmp_path, monkeypatch):
+    """A wheel ships the templates as impactkit/report/templates; that copy wins over the repo's."""
+    from importlib import resources
+
+    from impactkit.report import _html
+
+    pkg = tmp_path / "impactkit_report"
+    (pkg / "templates").mkdir(parents=True)
+    monkeypatch.setattr(resources, "files", lambda name: pkg)
+    assert _html.shipped_templates() == pkg / "templates"
+    (pkg / "templates").rmdir()
+    assert _html.shipped_templates() == _html.Path(__file__).resolve().parents[2] / "reports" / "templates"
