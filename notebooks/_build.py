@@ -786,8 +786,9 @@ BUSINESS = [
         """
         ## Making it local
 
-        The scenario is a TOML file: copy impactkit's default
-        (`impactkit/costs/data/default.toml`), change the prices to your own tariffs and the prevalences to what your district teams
+        The scenario is a TOML file: copy impactkit's default (`impactkit/costs/data/default.toml`;
+        the sample export carries a copy as `data/sample/scenario.toml`, and a `scenario.toml`
+        next to an export is picked up by `ik.read_dataset` and the report), change the prices to your own tariffs and the prevalences to what your district teams
         see, keep a source next to every number, and load it with
         `ik.costs.Scenario.from_file("my_scenario.toml")`. Once the programme runs and records
         data, `ik.costs.evaluate(...)` replaces the scenario's prevalences by the families'
