@@ -398,7 +398,8 @@ def _tabulate(
     notes += [f"{n} domain(s) with status {st!r}." for st, n in n_bad.items() if n]
     meta = {"method": method, "adjust": adjust, "conf_level": conf_level, "waves": design.waves, "by": design.by,
             "covariates": design.covariate_columns, "omnibus": omnibus, "notes": notes,
-            "instrument": design.instrument, "model": "lmm"}  # fmt: skip
+            "instrument": design.instrument, "model": "lmm",
+            "criterion": {design.domains[d]: f.deviance for d, f in fits.items()}}  # fmt: skip
     return MixedModelResult(table, meta=meta)
 
 

@@ -1,7 +1,8 @@
 """mixed_model against lme4 + lmerTest.
 
 R: tests/results/mixed/reference.R (lme4::lmer(score ~ wave + (1 | family_id), REML = TRUE) with
-lmerTest's summary(), contest1D(), contestMD() and anova(type = 3, ddf = "Satterthwaite")).
+lmerTest's summary(), contest1D(confint = TRUE), contestMD() and anova(type = 3, ddf =
+"Satterthwaite"); REMLcrit()).
 Tolerances (issue 3): estimates 1e-6, SEs and variance components 1e-4 (relative), df 0.01 absolute.
 """
 
@@ -64,12 +65,16 @@ def _check(res: pd.DataFrame, dataset: str, model: str, domain: str, group: str 
         assert got.df == pytest.approx(row.df, abs=0.01), row.term
         assert got.t == pytest.approx(row.t, rel=1e-4), row.term
         assert got.p_value == pytest.approx(row.p_value, rel=1e-3, abs=1e-12), row.term
+        assert got.ci_low == pytest.approx(row.ci_low, abs=1e-4 * max(1.0, abs(row.ci_low))), row.term
+        assert got.ci_high == pytest.approx(row.ci_high, abs=1e-4 * max(1.0, abs(row.ci_high))), row.term
     var = VAR[(VAR.dataset == dataset) & (VAR.model == model) & (VAR.domain == domain)].iloc[0]
     assert mine.var_family.iloc[0] == pytest.approx(var.var_family, rel=1e-4, abs=1e-10)
     assert mine.var_residual.iloc[0] == pytest.approx(var.var_residual, rel=1e-4)
     assert mine.n_obs.iloc[0] == var.n_obs
     assert mine.n_families.iloc[0] == var.n_families
     assert (mine.status.iloc[0] == "singular") == bool(var.singular)
+    if isinstance(res, MixedModelResult):  # REMLcrit(m) / deviance(m): the criterion itself
+        assert res.meta["criterion"][domain] == pytest.approx(var.criterion, abs=1e-6)
 
 
 def _check_anova(res: MixedModelResult, dataset: str, model: str, domain: str) -> None:

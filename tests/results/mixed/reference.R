@@ -19,18 +19,21 @@ lmm <- list(); vars <- list(); aov <- list(); clm <- list(); gee <- list()
 fit_lmm <- function(d, formula, dataset, domain, model, reml = TRUE, groups = NULL, by = NULL) {
   m <- suppressMessages(lmer(formula, data = d, REML = reml, control = ctrl))
   co <- summary(m)$coefficients
+  ci <- do.call(rbind, lapply(seq_len(nrow(co)), function(i) {  # lmerTest's 95% CI per coefficient
+    L <- rep(0, nrow(co)); L[i] <- 1; contest1D(m, L, confint = TRUE)[, c("lower", "upper")] }))
   out <- data.frame(dataset, domain, model, group = NA, term = rownames(co), estimate = co[, 1],
-                    se = co[, 2], df = co[, 3], t = co[, 4], p_value = co[, 5])
+                    se = co[, 2], df = co[, 3], t = co[, 4], p_value = co[, 5],
+                    ci_low = ci$lower, ci_high = ci$upper)
   if (!is.null(by)) {  # contrasts within every non-reference group
     b <- names(fixef(m))
     for (g in groups[-1]) {
       for (tm in b[grepl("^(\\(Intercept\\)|wave[^:]*)$", b)]) {
         L <- setNames(rep(0, length(b)), b); L[tm] <- 1
         L[if (tm == "(Intercept)") paste0(by, g) else paste0(tm, ":", by, g)] <- 1
-        r <- contest1D(m, L)
+        r <- contest1D(m, L, confint = TRUE)
         out <- rbind(out, data.frame(dataset, domain, model, group = g, term = tm, estimate = r$Estimate,
                                      se = r[["Std. Error"]], df = r$df, t = r[["t value"]],
-                                     p_value = r[["Pr(>|t|)"]]))
+                                     p_value = r[["Pr(>|t|)"]], ci_low = r$lower, ci_high = r$upper))
       }
       Lw <- t(sapply(b[grepl("^wave[^:]*$", b)], function(tm) {
         L <- setNames(rep(0, length(b)), b); L[tm] <- 1; L[paste0(tm, ":", by, g)] <- 1; L }))
