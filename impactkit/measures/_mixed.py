@@ -291,7 +291,8 @@ def mixed_model(
         families, no family with two scores, a wave without scores, or a constant domain; the
         numbers are then missing).  ``.omnibus`` holds the F tests of wave (and ``wave:by``)
         with columns ``domain, [by, group,] term, f_value, df1, df2, p_value, p_adjusted,
-        adjust_method, status``.
+        adjust_method, status``; ``meta["criterion"]`` the REML (or ML) deviance per domain, as
+        lme4's ``REMLcrit()`` / ``deviance()``.
 
     Notes
     -----
