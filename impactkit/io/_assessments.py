@@ -202,7 +202,12 @@ def stage_assessments(
         targets[d.id] = (d.label_nl, d.label_en, *d.aliases)
     for it in inst.items:
         targets.setdefault(it.id, ())
-    expected = "family_id, wave, assessed_on and domain columns (" + ", ".join(inst.domain_ids) + ")"
+    expected = (
+        "family_id, wave, assessed_on "
+        + ("en domeinkolommen (" if lang == "nl" else "and domain columns (")
+        + ", ".join(inst.domain_ids)
+        + ")"
+    )
     mapping = check_headers(
         raw,
         targets,

@@ -59,6 +59,7 @@ def test_messages_in_dutch_and_english(messy):
     assert nl["out_of_range"] == "buiten het toegestane bereik; verwacht een geheel getal van 1 tot en met 5"
     assert en["out_of_range"] == "outside the allowed range; expected an integer from 1 to 5"
     assert en["duplicate"] == "duplicate family_id × wave: same as row 5"
+    assert nl["personal_data"].startswith("kolom lijkt persoonsgegevens te bevatten (name)")
     assert "vóór Intake" in nl["wave_order"]
     assert "(2023-05-01, rij 8)" in nl["wave_order"]
 
@@ -104,6 +105,10 @@ def test_long_layout_problems(sample_wide):
 
 def test_unknown_and_personal_columns(sample_wide):
     df = sample_wide.head(3).assign(Opmerkingen="x", BSN="123456782", Geboortedatum="01-01-1990")
+    nl = ik.validate(df, today=TODAY, lang="nl").problems.set_index("column")["message"]
+    assert nl["Opmerkingen"].startswith(
+        "onbekende kolom; verwacht family_id, wave, assessed_on en domeinkolommen"
+    )
     p = ik.validate(df, today=TODAY).problems
     assert p[["row", "column", "code"]].to_dict("records") == [
         {"row": 1, "column": "BSN", "code": "personal_data"},
