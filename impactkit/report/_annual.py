@@ -728,6 +728,8 @@ def _methods(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             sheet="methods",
         )
     )
+    if ctx.families is not None and ctx.families["municipality"].notna().any():
+        sec.blocks.append(_by_municipality(ctx))
     om = measures.omnibus(ctx.dataset.assessments)
     om["label"] = [ctx.domain(x) for x in om["domain"]]
     st = suppress_rows(om, n="n_complete", k=ctx.k, total=False, keep=["label", "domain"]).status
@@ -805,3 +807,37 @@ def _methods(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             )
         )
     return sec
+
+
+def _by_municipality(ctx: Ctx) -> Table:
+    """Paired change per municipality and domain: subgroup rows, suppressed per domain against the
+    published overall n (a municipality under k families takes a second one with it)."""
+    f, inst = ctx.fmt, ctx.instrument
+    c = measures.change(ctx.dataset.assessments, by="municipality", families=ctx.families, min_n=1)
+    c = c.copy()
+    c["municipality"] = c["municipality"].astype(str)
+    c["n"] = c["n"].fillna(0)
+    c["label"] = [ctx.domain(x) for x in c["domain"]]
+    c = c.sort_values(
+        ["domain", "municipality"],
+        key=lambda s: s.map({d: i for i, d in enumerate(inst.domain_ids)}) if s.name == "domain" else s,
+    ).reset_index(drop=True)
+    st = suppress_rows(c, n="n", k=ctx.k, by="domain", keep=["label", "municipality", "domain"]).status
+    base, fup = ctx.wave(inst.wave_ids[0]), ctx.wave(inst.wave_ids[-1])
+    return Table.build(
+        "tbl-change-municipality",
+        ctx.t("tbl_change_by", by=ctx.t("municipality").lower(), baseline=base, followup=fup),
+        c,
+        [
+            Column("label", ctx.t("domain")),
+            Column("municipality", ctx.t("municipality")),
+            Column("n", ctx.t("n"), "count"),
+            Column("mean_diff", ctx.t("mean_diff"), "signed2"),
+            Column(("ci_low", "ci_high"), ctx.t("ci95"), "ci:number2"),
+            Column("p_adjusted", ctx.t("p_adjusted"), "p"),
+        ],
+        f,
+        status=st,
+        k=ctx.k,
+        sheet="methods",
+    )

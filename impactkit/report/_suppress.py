@@ -371,7 +371,8 @@ def suppress_rows(
     keep_set = set(keep) | set(by_cols)
     frame = frame.reset_index(drop=True)
     row_status = pd.Series(PUBLISHED, index=frame.index, dtype=object)
-    blocks = frame.groupby(by_cols, sort=False, observed=True).groups.values() if by_cols else [frame.index]
+    key = by_cols[0] if len(by_cols) == 1 else by_cols
+    blocks = frame.groupby(key, sort=False, observed=True).groups.values() if by_cols else [frame.index]
     totals: list[str] = []
     for idx in blocks:
         counts = frame.loc[idx, n].fillna(0).to_numpy(dtype=float)[None, :]

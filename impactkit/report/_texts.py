@@ -348,6 +348,10 @@ TEXTS: dict[str, T] = {
         "en": "Paired change from {baseline} to {followup}",
         "nl": "Gepaarde verandering van {baseline} tot {followup}",
     },
+    "tbl_change_by": {
+        "en": "Paired change from {baseline} to {followup} per {by}",
+        "nl": "Gepaarde verandering van {baseline} tot {followup} per {by}",
+    },
     "tbl_omnibus": {
         "en": "Change across all measurements (families with every measurement)",
         "nl": "Verandering over alle metingen (gezinnen met elke meting)",

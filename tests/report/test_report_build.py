@@ -200,3 +200,15 @@ def test_templates_found_inside_the_package_first(tmp_path, monkeypatch):
     assert _html.shipped_templates() == pkg / "templates"
     (pkg / "templates").rmdir()
     assert _html.shipped_templates() == _html.Path(__file__).resolve().parents[2] / "reports" / "templates"
+
+
+def test_subgroup_rows_are_suppressed_with_a_partner(annual_en):
+    """The 6-family municipality is hidden in every domain, and with it one more municipality
+    (otherwise overall n minus the others would reveal its n and, with the means, its change)."""
+    t = annual_en.tables["change-municipality"]
+    for _, block in t.groupby("Life domain", sort=False):
+        hidden = block[block["n"].isin(["<10", "x"])]
+        assert HOSTILE in set(hidden["Municipality"])
+        assert len(hidden) >= 2
+        shown = block[~block["n"].isin(["<10", "x"])]
+        assert (shown["n"].astype(float) >= 10).all()
