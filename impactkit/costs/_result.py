@@ -151,6 +151,10 @@ class CostEvaluation:
             if self.psa_draws is None:
                 raise NotImplementedError("no PSA was run (draws=0)")
             return _costs.costs_psa_histogram(self.psa_draws, **kwargs)
+        if kind == "by_year" and "label" in self.by_payer.columns:
+            kwargs.setdefault(
+                "labels", dict(zip(self.by_payer["payer"], self.by_payer["label"], strict=True))
+            )
         table = getattr(self, kind)
         if table is None:
             raise NotImplementedError(f"no {kind} table (draws=0)")

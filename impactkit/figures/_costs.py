@@ -6,6 +6,8 @@ its value as text, so no meaning depends on colour.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -99,11 +101,15 @@ def costs_by_payer(by_payer: pd.DataFrame, *, title: str | None = None) -> go.Fi
     return apply_theme(fig, title=title or "Who invests and who saves")
 
 
-def costs_by_year(by_year: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def costs_by_year(
+    by_year: pd.DataFrame, *, title: str | None = None, labels: Mapping[str, str] | None = None
+) -> go.Figure:
     """Net budget effect per payer and year (undiscounted), with the cumulative total as a line.
 
     ``by_year`` needs ``year``, ``payer``, ``net``; ``calendar_year`` labels the axis when known.
+    ``labels`` maps payer ids to the names shown in the legend (e.g. from ``by_payer``).
     """
+    labels = dict(labels or {})
     x_col = (
         "calendar_year" if "calendar_year" in by_year and by_year["calendar_year"].notna().all() else "year"
     )
@@ -111,7 +117,10 @@ def costs_by_year(by_year: pd.DataFrame, *, title: str | None = None) -> go.Figu
     for i, (payer, g) in enumerate(by_year.groupby("payer", sort=False)):
         if not g["net"].abs().sum():
             continue
-        fig.add_bar(x=g[x_col], y=g["net"], name=str(payer), marker={"color": PALETTE[i % len(PALETTE)]})
+        fig.add_bar(
+            x=g[x_col], y=g["net"], name=labels.get(str(payer), str(payer)),
+            marker={"color": PALETTE[i % len(PALETTE)]},
+        )  # fmt: skip
     total = by_year.groupby(x_col, sort=True)["net"].sum().cumsum()
     fig.add_scatter(
         x=total.index, y=total.to_numpy(), name="cumulative net (all payers)", mode="lines+markers",
