@@ -227,6 +227,8 @@ def build_report(
     scen_path = getattr(ds, "scenario_path", None) if scenario is None else scenario
     if isinstance(scen_path, str | Path):
         files.append(("scenario", _sha256(Path(scen_path))))
+    if Path(ds.instrument.source).is_file():
+        files.append(("instrument", _sha256(Path(ds.instrument.source))))
     footer = {
         "version": __version__,
         "generated_at": when.isoformat(),
