@@ -478,12 +478,13 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     # per source, the hidden flows together (row total minus drawn flows: known from the totals
     # anyway) go to one grey "not shown" node, so node sizes stay true
     hidden = {i: float(mat.loc[i].sum()) - sum(v for s_, _, v, _ in links if s_ == i) for i in idx}
-    if any(v > 0 for v in hidden.values()):
+    # (a hidden sum under k is not drawn either: it would read as a small published count)
+    hidden = {i: v for i, v in hidden.items() if v >= ctx.k}
+    if hidden:
         nodes.append(ctx.t("not_shown_flows", k=ctx.k))
         colors.append("#BBBBBB")
         for i, v in hidden.items():
-            if v > 0:
-                links.append((i, len(nodes) - 1, v, f"{nodes[i]} → {nodes[-1]}: {f.integer(v)}"))
+            links.append((i, len(nodes) - 1, v, f"{nodes[i]} → {nodes[-1]}: {f.integer(v)}"))
     grey = len(nodes) - 1 if len(nodes) > 2 * len(idx) else None
     # fixed positions: baseline left, follow-up right, the best level on top, "not shown" at the bottom
     n_b = len(idx)

@@ -117,3 +117,13 @@ def test_suppressed_cells_and_the_hostile_name(rendered, lang):
     assert "<10" in texts
     assert set(texts) <= {"<10", "x"}
     assert r["hostile_text"] >= 1  # the <script> name is visible text, not a script
+
+
+def test_pdf_through_chromium(tmp_path):
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        pytest.skip("Debian's chromium is not installed")
+    rep = build_report(hostile(), kind="business-case", lang="nl", draws=200, generated_at=GENERATED)
+    pdf = rep.to_pdf(tmp_path / "bc.pdf", chromium=CHROMIUM)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert data.count(b"/Type /Page") >= 3 or data.count(b"/Type/Page") >= 3

@@ -212,3 +212,19 @@ def test_subgroup_rows_are_suppressed_with_a_partner(annual_en):
         assert len(hidden) >= 2
         shown = block[~block["n"].isin(["<10", "x"])]
         assert (shown["n"].astype(float) >= 10).all()
+
+
+@pytest.mark.parametrize("fixture", ["annual_en", "business_nl"])
+def test_charts_hold_aggregates_only(fixture, request):
+    """No chart carries one point per family: every trace has at most a few dozen points
+    (domains, waves, levels, payers, years, histogram bins), far fewer than the 350 families."""
+    rep = request.getfixturevalue(fixture)
+    for sec in rep.sections:
+        for chart in sec.charts:
+            for trace in chart.figure.data:
+                for attr in ("x", "y", "r", "theta", "value"):
+                    values = getattr(trace, attr, None)
+                    if values is not None:
+                        assert len(values) <= 60, (chart.id, attr, len(values))
+                if trace.type == "sankey":
+                    assert min(trace.link.value) >= 10  # every drawn flow rests on >= k families
