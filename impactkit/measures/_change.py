@@ -7,16 +7,16 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from statsmodels.stats.multitest import multipletests
 
 from impactkit.errors import DesignError, ParameterError, check_choice
 from impactkit.instruments import Instrument
+from impactkit.measures._adjust import adjust_pvalues
 from impactkit.measures._cube import cube, group_codes, resolve_wave
 from impactkit.measures._results import ChangeResult
 from impactkit.measures._signrank import signed_rank
 from impactkit.measures._smallcells import check_min_n, suppress
 
-__all__ = ["adjust_pvalues", "change"]
+__all__ = ["change"]
 
 ADJUST = {"holm": "holm", "bh": "fdr_bh", "none": None}
 COLUMNS = [
@@ -25,20 +25,6 @@ COLUMNS = [
     "rank_biserial", "share_improved", "share_unchanged", "share_worse", "p_adjusted", "adjust_method",
     "dz_ci_low", "dz_ci_high", "wilcoxon_method", "status",
 ]  # fmt: skip
-
-
-def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
-    """Holm (``"holm"``), Benjamini-Hochberg (``"bh"``) or no (``"none"``) adjustment; NaN kept.
-
-    Uses ``statsmodels.stats.multitest.multipletests`` with ``method="holm"`` or ``"fdr_bh"``
-    explicitly (its default, Holm-Šidák, is a different procedure), as R's ``p.adjust``.
-    """
-    p = np.asarray(p, dtype=float)
-    out = p.copy()
-    ok = ~np.isnan(p)
-    if ADJUST[method] is not None and ok.any():
-        out[ok] = multipletests(p[ok], method=ADJUST[method])[1]
-    return out
 
 
 def _dz_ci(t: float, df: float, n: int, level: float) -> tuple[float, float]:

@@ -62,7 +62,7 @@ def test_bh_matches_r_p_adjust(name: str) -> None:
 
 def test_holm_is_not_holm_sidak() -> None:
     """Hand calculation: Holm on (0.01, 0.02, 0.03) is (0.03, 0.04, 0.04); Holm-Šidák gives 0.0297..."""
-    from impactkit.measures._change import adjust_pvalues
+    from impactkit.measures._adjust import adjust_pvalues
 
     np.testing.assert_allclose(adjust_pvalues(np.array([0.01, 0.02, 0.03]), "holm"), [0.03, 0.04, 0.04])
     np.testing.assert_allclose(adjust_pvalues(np.array([0.01, 0.02, 0.03]), "none"), [0.01, 0.02, 0.03])

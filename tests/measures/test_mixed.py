@@ -308,7 +308,7 @@ def test_holm_across_domains_per_wave_contrast() -> None:
 
 def test_p_adjust_matches_r() -> None:
     """R: p.adjust(c(0.01, 0.04, 0.03, 0.2, 0.001), "holm") and "BH"; NaN stays out of the family."""
-    from impactkit.measures._mixed_design import _p_adjust
+    from impactkit.measures._adjust import adjust_pvalues as _p_adjust
 
     p = np.array([0.01, 0.04, 0.03, np.nan, 0.2, 0.001])
     holm = _p_adjust(p, "holm")

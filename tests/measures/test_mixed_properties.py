@@ -59,6 +59,9 @@ def test_affine_equivariance(frame: pd.DataFrame, shift: float, k: float) -> Non
     a = _fit(frame)
     b = _fit(frame.assign(score=shift + k * frame.score))
     assume((a.status == "ok").all())
+    # next to the boundary (family variance ~0) the REML criterion is flat in the variance ratio, so
+    # the optimum is only defined to the optimiser's tolerance; equivariance is checked away from it
+    assume(a["icc"].iloc[0] > 1e-3)
     assert (b.status == "ok").all()
     assert b.loc["intercept", "estimate"] == pytest.approx(
         shift + k * a.loc["intercept", "estimate"], abs=1e-6
