@@ -38,6 +38,7 @@ from impactkit.io import (
 from impactkit.measures import (
     attrition,
     change,
+    clmm,
     cronbach_alpha,
     describe,
     gee,
@@ -64,6 +65,7 @@ __all__ = [
     "builtin",
     "canonical",
     "change",
+    "clmm",
     "costs",
     "cronbach_alpha",
     "describe",
