@@ -263,7 +263,10 @@ def _years(ctx: Ctx) -> Section:
         ),
         lang=ctx.lang,
     )
-    pos = y[y["cumulative"] > 0]
+    # the year from which the cumulative balance stays positive (not a first, passing crossing)
+    neg = np.flatnonzero(y["cumulative"].to_numpy() <= 0)
+    first_pos = 0 if len(neg) == 0 else int(neg[-1]) + 1
+    pos = y.iloc[first_pos:]
     cap = (
         ctx.t("years_caption", year=str(pos["label"].iloc[0]))
         if len(pos)

@@ -486,12 +486,12 @@ TEXTS: dict[str, T] = {
         "nl": "Investering en vermeden kosten per jaar",
     },
     "years_caption": {
-        "en": "Cumulative net benefit turns positive in year {year}.",
-        "nl": "Het cumulatieve netto resultaat wordt positief in jaar {year}.",
+        "en": "From {year} on, the cumulative net benefit stays positive.",
+        "nl": "Vanaf {year} blijft het cumulatieve netto resultaat positief.",
     },
     "years_caption_never": {
-        "en": "Cumulative net benefit stays negative within the {horizon}-year horizon.",
-        "nl": "Het cumulatieve netto resultaat blijft negatief binnen de horizon van {horizon} jaar.",
+        "en": "At the end of the {horizon}-year horizon the cumulative net benefit is negative.",
+        "nl": "Aan het eind van de horizon van {horizon} jaar is het cumulatieve netto resultaat negatief.",
     },
     "cumulative": {"en": "Cumulative net", "nl": "Cumulatief netto"},
     "breakeven_intro": {

@@ -112,6 +112,11 @@ def test_dutch_formats_in_the_business_case(business_nl):
     assert re.search(r"€ \d{1,3}(\.\d{3})+", html)  # € 3.665.037
     assert "Wie investeert en wie bespaart" in html
     assert "verkeerde zak" in html
+    # the sample's cumulative balance is positive in year 1 only, so no "turns positive" claim
+    cum = business_nl.tables["years"]["Cumulatief netto"]
+    assert cum.iloc[0] > 0
+    assert cum.iloc[-1] < 0
+    assert "Aan het eind van de horizon van 5 jaar is het cumulatieve netto resultaat negatief." in html
 
 
 def test_sections_of_both_reports(annual_en, business_nl):
