@@ -16,7 +16,7 @@ from impactkit.instruments import Instrument
 from impactkit.report._format import Formatter
 from impactkit.report._model import Column, Section, Table
 from impactkit.report._suppress import protect
-from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS, TEXTS
+from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS, PROGRAMME_LABELS, TEXTS
 
 __all__ = ["Ctx", "assumptions_section", "cost_notes", "design_section", "hide_small_parts"]
 
@@ -77,6 +77,12 @@ class Ctx:
         if head == "paths" and len(parts) >= 3 and parts[1] in sc.paths:
             what = self.path(parts[1], sc.paths[parts[1]].label)
             if parts[-1] == "units_per_year":
+                comps = sc.paths[parts[1]].components
+                i = int(parts[2].split("[")[1].rstrip("]")) if "[" in parts[2] else 0
+                if len(comps) > 1 and i < len(comps):
+                    care = comps[i].care_type
+                    label = sc.prices[care].label if care in sc.prices else care
+                    what = f"{what} – {self.path(care, label)}"
                 return self.t("param_units", what=what)
             if parts[-1] == "prevalence":
                 return self.t("param_prevalence", what=what)
@@ -93,7 +99,9 @@ class Ctx:
                 "param_discount", what=self.t("costs_word" if parts[1] == "costs" else "effects_word")
             )
         if head == "programme":
-            return self.t("param_programme", what=" ".join(parts[1:]).replace("_", " "))
+            rest = ".".join(parts[1:])
+            entry = PROGRAMME_LABELS.get(rest)
+            return self.t("param_programme", what=entry[self.lang] if entry else rest.replace("_", " "))
         return str(name)
 
     @property

@@ -8,7 +8,7 @@ are, in both languages).
 
 from __future__ import annotations
 
-__all__ = ["HOUSEHOLD_LABELS", "PATH_LABELS", "PAYER_LABELS", "TEXTS"]
+__all__ = ["HOUSEHOLD_LABELS", "PATH_LABELS", "PAYER_LABELS", "PROGRAMME_LABELS", "TEXTS"]
 
 T = dict[str, str]
 
@@ -574,6 +574,20 @@ PAYER_LABELS: dict[str, T] = {
     "volunteers": {"en": "Volunteers' time (societal)", "nl": "Tijd van vrijwilligers (maatschappelijk)"},
 }
 
+PROGRAMME_LABELS: dict[str, T] = {
+    "caseload_per_fte": {"en": "families per coordinator FTE", "nl": "gezinnen per fte coördinator"},
+    "costs.coordinator.amount": {"en": "coordinator, per FTE-year", "nl": "coördinator, per fte-jaar"},
+    "costs.training.amount": {"en": "training", "nl": "training"},
+    "costs.volunteer_expenses.amount": {"en": "volunteer expenses", "nl": "onkosten vrijwilligers"},
+    "costs.licence.amount": {"en": "licence", "nl": "licentie"},
+    "costs.overhead.amount": {"en": "overhead", "nl": "overhead"},
+    "volunteer_time.hours_per_family": {
+        "en": "volunteer hours per family",
+        "nl": "vrijwilligersuren per gezin",
+    },
+    "volunteer_time.hour_value": {"en": "value of a volunteer hour", "nl": "waarde van een vrijwilligersuur"},
+}
+
 HOUSEHOLD_LABELS: dict[str, T] = {
     "newcomer": {"en": "Newcomers (residence permit)", "nl": "Nieuwkomers (statushouders)"},
     "single_parent": {"en": "Single parents", "nl": "Eenoudergezinnen"},
@@ -598,6 +612,7 @@ PATH_LABELS: dict[str, T] = {
     "out_of_home_placement": {"en": "Out-of-home placement", "nl": "Uithuisplaatsing"},
     # care types of the default price list (prices.<id>)
     "home_guidance": {"en": "Home-based guidance", "nl": "Ambulante begeleiding thuis"},
+    "volunteer_time": {"en": "Volunteer time", "nl": "Tijd van vrijwilligers"},
     "supervision_order_first_year": {"en": "OTS, first year", "nl": "OTS, eerste jaar"},
     "supervision_order_later_year": {"en": "OTS, later years", "nl": "OTS, volgende jaren"},
     "foster_care_allowance": {"en": "Foster-care allowance", "nl": "Pleegvergoeding"},

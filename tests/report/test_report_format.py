@@ -9,7 +9,7 @@ import pytest
 
 from impactkit.errors import ParameterError
 from impactkit.report._format import Formatter
-from impactkit.report._texts import PATH_LABELS, PAYER_LABELS, TEXTS
+from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS, PROGRAMME_LABELS, TEXTS
 
 NL, EN = Formatter("nl"), Formatter("en")
 
@@ -54,7 +54,11 @@ def test_language_is_checked():
         NL.text("no_such_text")
 
 
-@pytest.mark.parametrize("table", [TEXTS, PAYER_LABELS, PATH_LABELS], ids=["texts", "payers", "paths"])
+@pytest.mark.parametrize(
+    "table",
+    [TEXTS, PAYER_LABELS, PATH_LABELS, HOUSEHOLD_LABELS, PROGRAMME_LABELS],
+    ids=["texts", "payers", "paths", "households", "programme"],
+)
 def test_every_text_in_both_languages_with_the_same_placeholders(table):
     fields = string.Formatter()
     for key, entry in table.items():
