@@ -32,11 +32,12 @@ _TITLES = {
     },
 }
 _SHOW = {
+    # the terminal shows the columns a reader needs first; --json and --xlsx carry every column
     "describe": ["domain", "wave", "n", "n_missing", "mean", "sd", "median", "share_sufficient"],
-    "change": ["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high", "p_value",
-               "p_adjusted", "wilcoxon_p", "cohen_dz", "hedges_gav", "share_improved", "share_worse"],
-    "omnibus": ["domain", "n_complete", "friedman_chi2", "friedman_p", "kendall_w", "anova_f", "p_gg",
-                "gg_epsilon", "hf_epsilon", "mauchly_p", "eta2_generalized"],
+    "change": ["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high",
+               "p_adjusted", "cohen_dz", "share_improved", "share_worse"],
+    "omnibus": ["domain", "n_complete", "friedman_p", "kendall_w", "anova_f", "p_gg", "gg_epsilon",
+                "eta2_generalized"],
     "reliable_change": ["domain", "category", "n", "share"],
     "attrition": ["group", "wave", "n_families", "share_of_baseline", "n_lost", "status"],
 }  # fmt: skip
@@ -57,9 +58,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, column: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
+    if isinstance(value, float) and (column.startswith("p_") or column.endswith("_p")):
+        return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
     if isinstance(value, float):
         if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
             return f"{value:.2e}"
@@ -71,12 +74,16 @@ def _print(frame: pd.DataFrame, columns: list[str], title: str, labels: dict[str
     table = Table(title=title, header_style="bold", title_justify="left")
     cols = [c for c in columns if c in frame.columns]
     for col in cols:
+        text = col in ("domain", "wave", "category", "group", "status")
         table.add_column(
-            col, justify="left" if col in ("domain", "wave", "category", "group", "status") else "right"
+            col,
+            justify="left" if text else "right",
+            no_wrap=not text,
+            min_width=16 if col == "domain" else None,
         )
     for rec in pd.DataFrame(frame)[cols].itertuples(index=False):
         row = [labels.get(v, v) if c == "domain" else v for c, v in zip(cols, rec, strict=True)]
-        table.add_row(*[_fmt(v) for v in row])
+        table.add_row(*[_fmt(v, c) for c, v in zip(cols, row, strict=True)])
     console.print(table)
 
 
@@ -157,5 +164,7 @@ def analyse(
         _print(frame, _SHOW[name], title, labels)
         for note in getattr(frame, "notes", []):
             console.print(f"  [dim]- {note}[/]", highlight=False)
+    if not as_json and xlsx is None:
+        console.print("[dim]Every column of every table: --json or --xlsx FILE.[/]", highlight=False)
     if xlsx is not None:
         console.print(f"tables written to {xlsx}")
