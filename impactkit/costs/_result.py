@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,6 +176,57 @@ class CostEvaluation:
             "meta": {k: _clean(v) for k, v in self.meta.items()},
             "notes": list(self.notes),
         }
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the tables a municipality works with to an Excel workbook, one sheet per table.
+
+        Sheets: ``headline``, ``by_payer``, ``by_year``, ``by_path``, ``psa``, ``acceptability``,
+        ``tornado``, ``scenarios``, ``assumptions`` (every parameter with its source) and ``notes``.
+        Numbers stay numbers (euro amounts formatted ``#,##0``); the per-family table is never written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, openpyxl
+        >>> import impactkit as ik
+        >>> bc = ik.costs.business_case(families_per_year=40, years=2, draws=200, seed=1)
+        >>> out = bc.to_excel(pathlib.Path(tempfile.mkdtemp()) / "business_case.xlsx")
+        >>> openpyxl.load_workbook(out).sheetnames[:3]
+        ['headline', 'by_payer', 'by_year']
+        """
+        from openpyxl.utils import get_column_letter
+
+        path = Path(path)
+        headline = pd.DataFrame(
+            {"measure": list(HEADLINE_KEYS), "value": [_clean(self.headline[k]) for k in HEADLINE_KEYS]}
+        )
+        sheets: dict[str, pd.DataFrame | None] = {
+            "headline": headline,
+            "by_payer": self.by_payer,
+            "by_year": self.by_year,
+            "by_path": self.by_path,
+            "psa": self.psa,
+            "acceptability": self.acceptability,
+            "tornado": self.tornado,
+            "scenarios": self.scenarios,
+            "assumptions": self.scenario.assumptions(),
+            "notes": pd.DataFrame({"note": list(self.notes)}),
+        }
+        money = ("invests", "saves", "net", "cost", "avoided", "benefit", "value", "low", "high", "amount")
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                if frame is None:
+                    continue
+                plain = pd.DataFrame(frame)
+                plain.to_excel(xl, sheet_name=name, index=False)
+                ws = xl.sheets[name]
+                for j, col in enumerate(plain.columns, start=1):
+                    letter = get_column_letter(j)
+                    ws.column_dimensions[letter].width = max(12, min(60, len(str(col)) + 4))
+                    if pd.api.types.is_float_dtype(plain[col]) and any(m in str(col) for m in money):
+                        for cell in ws[letter][1:]:
+                            cell.number_format = "#,##0"
+                ws.freeze_panes = "A2"
+        return path
 
     def summary(self) -> str:
         """Plain-text headline, per-payer table and notes."""
