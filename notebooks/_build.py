@@ -757,9 +757,10 @@ BUSINESS = [
         """
         ## 7. Export to Excel
 
-        Controllers want the tables in a workbook. Every table of the evaluation is a DataFrame,
-        so pandas writes one sheet per table; the headline and the assumptions with their sources
-        go along. This notebook writes to a temporary folder; pass your own path instead.
+        Controllers want the tables in a workbook. `to_excel` writes one sheet per table (numbers
+        stay numbers, euro amounts formatted), the headline, and every assumption with its source;
+        the what-if grid and the budget view of this notebook are added as extra sheets with pandas.
+        This notebook writes to a temporary folder; pass your own path instead.
         """
     ),
     code(
@@ -769,14 +770,9 @@ BUSINESS = [
 
         from openpyxl import load_workbook
 
-        workbook = Path(tempfile.mkdtemp(prefix="impactkit-")) / "business_case.xlsx"
-        headline = pd.Series(base.headline).rename_axis("quantity").reset_index(name="value")
-        with pd.ExcelWriter(workbook) as xl:
-            headline.to_excel(xl, sheet_name="headline", index=False)
-            for name in ("by_payer", "by_year", "by_path", "psa", "tornado", "scenarios"):
-                getattr(base, name).to_frame().to_excel(xl, sheet_name=name, index=False)
-            budget.to_excel(xl, sheet_name="budget_by_year")
-            assumptions.to_excel(xl, sheet_name="assumptions", index=False)
+        workbook = base.to_excel(Path(tempfile.mkdtemp(prefix="impactkit-")) / "business_case.xlsx")
+        with pd.ExcelWriter(workbook, mode="a", engine="openpyxl") as xl:
+            budget.to_excel(xl, sheet_name="budget_by_year_table")
             grid.to_excel(xl, sheet_name="what_if", index=False)
         print(workbook)
         load_workbook(workbook, read_only=True).sheetnames
