@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import measures
+from impactkit.errors import DesignError
 from impactkit.figures import NEGATIVE, NEUTRAL, PALETTE, POSITIVE
 from impactkit.report import _charts
 from impactkit.report._context import Ctx, assumptions_section, design_section, hide_small_parts
@@ -298,7 +299,10 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             for lab, v in zip(labels, vals, strict=True)
         ]
         series.append((ctx.wave(w), vals, hover))
-    radar_fig = _charts.radar(labels, series, lo=inst.scale.min, hi=inst.scale.max, lang=ctx.lang)
+    if len(labels) >= 3:
+        radar_fig = _charts.radar(labels, series, lo=inst.scale.min, hi=inst.scale.max, lang=ctx.lang)
+    else:  # a radar needs three axes; two domains are bars
+        radar_fig = _charts.mean_bars(labels, series, lo=inst.scale.min, hi=inst.scale.max, lang=ctx.lang)
     wide = pd.DataFrame({"label": labels})
     st_wide = pd.DataFrame({"label": [PUBLISHED] * len(labels)})
     cols = [Column("label", ctx.t("domain"))]
@@ -560,7 +564,11 @@ def _reliable(ctx: Ctx, summary: Section) -> Section:
     f = ctx.fmt
     sec = Section("reliable", ctx.t("sec_reliable"), [ctx.t("rci_intro")])
     a = ctx.dataset.assessments
-    rc = measures.reliable_change(a)
+    try:
+        rc = measures.reliable_change(a)
+    except DesignError as err:  # e.g. an instrument without reliabilities: say so, show nothing
+        sec.paragraphs = [ctx.t("rci_unavailable", reason=str(err))]
+        return sec
     counts = (
         rc.groupby(["domain", "category"], observed=True)
         .size()

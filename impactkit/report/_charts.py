@@ -20,6 +20,7 @@ __all__ = [
     "flow_bars",
     "grouped_bars",
     "histogram",
+    "mean_bars",
     "radar",
     "sankey",
     "stacked_shares",
@@ -91,6 +92,36 @@ def radar(
     fig = _finish(fig, lang, height=560)
     fig.update_layout(margin={"l": 90, "r": 90, "t": 40, "b": 40})
     return fig
+
+
+def mean_bars(
+    domains: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None], Sequence[str]]],
+    *,
+    lo: float,
+    hi: float,
+    lang: str,
+) -> go.Figure:
+    """Mean score per domain as grouped bars, one bar per wave (for fewer than three domains)."""
+    fig = go.Figure()
+    for i, (name, values, hover) in enumerate(series):
+        fig.add_trace(
+            go.Bar(
+                x=list(domains),
+                y=list(values),
+                name=name,
+                marker={
+                    "color": PALETTE[i % len(PALETTE)],
+                    "pattern": {"shape": _PATTERNS[i % len(_PATTERNS)]},
+                },
+                text=list(hover),
+                textposition="none",
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[lo, hi], dtick=1)
+    return _finish(fig, lang, height=380)
 
 
 def dots_ci(

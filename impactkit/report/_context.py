@@ -41,6 +41,8 @@ class Ctx:
         return self.fmt.text(key, **values)
 
     def domain(self, domain_id: str) -> str:
+        if str(domain_id) not in self.instrument.domain_ids:  # e.g. a scenario rule on another instrument
+            return str(domain_id)
         return self.instrument.domain_label(str(domain_id), self.lang)
 
     def wave(self, wave_id: str) -> str:

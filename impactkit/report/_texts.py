@@ -231,6 +231,11 @@ TEXTS: dict[str, T] = {
         "nl": "Een verandering telt als betrouwbaar wanneer ze groter is dan de meetfout van het instrument kan "
         "verklaren (|RCI| > 1,96). Hersteld: betrouwbaar vooruit en nu op of boven het niveau voldoende.",
     },
+    "rci_unavailable": {
+        "en": "Reliable change cannot be computed for these data, so this section shows no figures: {reason}",
+        "nl": "Betrouwbare verandering kan voor deze gegevens niet worden berekend; dit deel toont daarom geen "
+        "cijfers: {reason}",
+    },
     "cat_recovered": {"en": "Recovered", "nl": "Hersteld"},
     "cat_improved": {"en": "Reliably improved", "nl": "Betrouwbaar vooruit"},
     "cat_unchanged": {"en": "No reliable change", "nl": "Geen betrouwbare verandering"},

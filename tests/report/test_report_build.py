@@ -233,3 +233,44 @@ def test_charts_hold_aggregates_only(fixture, request):
                         assert len(values) <= 60, (chart.id, attr, len(values))
                 if trace.type == "sankey":
                     assert min(trace.link.value) >= 10  # every drawn flow rests on >= k families
+
+
+def test_any_instrument_two_waves_no_families_no_reliability(rng):
+    """Instruments are configuration: a two-wave, two-domain instrument without reliabilities and
+    an export without a families table still give a full report; reliable change says why not."""
+    import numpy as np
+    import pandas as pd
+
+    import impactkit as ik
+    from impactkit.io import read_dataset
+
+    inst = ik.Instrument.from_dict(
+        {
+            "id": "homestart",
+            "domains": [
+                {"id": "parenting", "label_nl": "Opvoeding"},
+                {"id": "network", "label_nl": "Netwerk"},
+            ],
+            "scale": {"min": 1, "max": 5},
+            "waves": [{"id": "intake"}, {"id": "end", "label_nl": "Einde"}],
+            "sufficient": 4,
+        }
+    )
+    rows = [
+        {
+            "family_id": f"H{i:03d}",
+            "wave": w,
+            "domain": d,
+            "score": int(np.clip(rng.integers(1, 5) + (w == "end"), 1, 5)),
+        }
+        for i in range(60)
+        for w in ("intake", "end")
+        if not (w == "end" and i % 5 == 0)
+        for d in ("parenting", "network")
+    ]
+    ds = read_dataset(pd.DataFrame(rows), instrument=inst)
+    rep = build_report(ds, lang="nl", draws=100, generated_at=GENERATED)
+    assert rep.n_charts == 6  # no reliable-change chart
+    assert "Betrouwbare verandering kan voor deze gegevens niet worden berekend" in rep.html
+    assert "Einde" in rep.html
+    assert rep.tables["flow"]["Gezinnen"].tolist() == [60, 48]  # 60 at intake, every 5th left
