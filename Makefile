@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 ## report: create .venv, install, render the annual report from data/sample/ and print its path
 report: $(STAMP)
 	@mkdir -p $(OUT)
-	@$(BIN)/impactkit validate data/sample --json > $(OUT)/validation.json || (cat $(OUT)/validation.json; exit 1)
-	@echo "$(abspath $(OUT)/validation.json)"
+	@$(BIN)/impactkit report data/sample --kind annual --lang en --out $(OUT)/annual_report.html \
+		--xlsx $(OUT)/annual_report.xlsx > /dev/null
+	@echo "$(abspath $(OUT)/annual_report.html)"
 
 ## test: ruff + the whole test suite (browser and notebook tests included)
 test: $(STAMP) lint
