@@ -6,7 +6,7 @@ the suppressed table (never from family-level rows).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
     h, psa = ctx.costs.headline, ctx.costs.psa
     ok = ch[ch["status"] == "ok"]
     if len(ok):
-        best = ok.loc[ok["mean_diff"].idxmax()]
+        best = ok.iloc[int(ok["mean_diff"].to_numpy().argmax())]
         sec.paragraphs.append(
             ctx.t(
                 "summary_change",
@@ -145,8 +145,8 @@ def _reach(ctx: Ctx) -> Section:
         )
     if "start_date" in fam:
         years = pd.to_datetime(fam["start_date"]).dt.year
-        g = years.value_counts().sort_index()
-        t = pd.DataFrame({"year": g.index.astype(str), "n": g.to_numpy()})
+        counts = years.value_counts().sort_index()
+        t = pd.DataFrame({"year": counts.index.astype(str), "n": counts.to_numpy()})
         t = _with_total(ctx, t, "year", {"n": t["n"].sum()})
         prot = _protect_with_total(t, ctx.k, keep=["year"])
         sec.blocks.append(
@@ -291,7 +291,9 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
     series = []
     for w in inst.wave_ids:
         vals = [
-            None if hidden.at[dm, w] or pd.isna(means.at[dm, w]) else float(means.at[dm, w])
+            None
+            if hidden.at[dm, w] or pd.isna(cast(float, means.at[dm, w]))
+            else float(cast(float, means.at[dm, w]))
             for dm in inst.domain_ids
         ]
         hover = [
@@ -313,7 +315,7 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
     intake = means[inst.wave_ids[0]].sort_values()
     gains = (means[inst.wave_ids[-1]] - means[inst.wave_ids[0]]).dropna()
     key = "radar_caption" if len(gains) and (gains > 0).all() else "radar_caption_mixed"
-    cap = ctx.t(key, low1=ctx.domain(intake.index[0]), low2=ctx.domain(intake.index[1]))
+    cap = ctx.t(key, low1=ctx.domain(intake.index[0]), low2=ctx.domain(intake.index[min(1, len(intake) - 1)]))
     sec.blocks.append(
         Chart(
             "radar",
@@ -417,7 +419,7 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
         else ctx.t(
             "shares_caption",
             best=shares.at[best_i, "label"],
-            share=f.percent(imp[best_i]),
+            share=f.percent(imp.loc[cast(int, best_i)]),
             baseline=base_w,
             followup=fup_w,
         )
@@ -453,7 +455,7 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     ok = ch[(ch["status"] == "ok") & (ch["n"] >= ctx.k)]
     if not inst.scale.integer or ok.empty:
         return sec
-    best = str(ok.loc[ok["mean_diff"].idxmax(), "domain"])
+    best = str(ok["domain"].iloc[int(ok["mean_diff"].to_numpy().argmax())])
     tr = measures.transitions(ctx.dataset.assessments, baseline=first, followup=last, domains=[best])
     # every level, or levels grouped: whichever lets more families' flows be drawn
     options: list[tuple[float, int, Any, pd.DataFrame, Any]] = []
@@ -474,14 +476,15 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     links = []
     for i in idx:
         for j in idx:
-            if prot.status.at[i, j] == PUBLISHED and mat.at[i, j] > 0:
-                n = int(mat.at[i, j])
+            cell = int(cast(int, mat.at[i, j]))
+            if prot.status.at[i, j] == PUBLISHED and cell > 0:
+                n = cell
                 links.append(
                     (i, len(idx) + j, float(n), f"{nodes[i]} → {nodes[len(idx) + j]}: {f.integer(n)}")
                 )
     # per source, the hidden flows together (row total minus drawn flows: known from the totals
     # anyway) go to one grey "not shown" node, so node sizes stay true
-    hidden = {i: float(mat.loc[i].sum()) - sum(v for s_, _, v, _ in links if s_ == i) for i in idx}
+    hidden = {i: float(mat.loc[i].to_numpy().sum()) - sum(v for s_, _, v, _ in links if s_ == i) for i in idx}
     # (a hidden sum under k is not drawn either: it would read as a small published count)
     hidden = {i: v for i, v in hidden.items() if v >= ctx.k}
     if hidden:
@@ -496,7 +499,7 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     xs = [0.001] * n_b + [0.999] * n_b + ([0.999] if grey is not None else [])
     ys = ys + ys + ([0.62] if grey is not None else [])
     fig = _charts.sankey(nodes, colors, links, lang=ctx.lang, grey_target=grey, x=xs, y=ys)
-    row = ok.set_index("domain").loc[best]
+    row = cast(pd.Series, ok.set_index("domain").loc[best])
     cap = ctx.t(
         "sankey_caption",
         domain=ctx.domain(best),
@@ -603,7 +606,7 @@ def _reliable(ctx: Ctx, summary: Section) -> Section:
     better = shares["recovered"].where(st["recovered"] == PUBLISHED).fillna(0) + shares["improved"].where(
         st["improved"] == PUBLISHED
     ).fillna(0)
-    i = int(better.idxmax())
+    i = int(better.to_numpy().argmax())
     cap = ctx.t("rci_caption", best=shares.at[i, "label"], share=f.percent(better[i]))
     table = Table.build(
         "tbl-reliable",

@@ -60,7 +60,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     measures = ["relative"] * (len(values) - 1) + ["total"]
     hover = [f.currency(v) for v in values]
     fig = _charts.waterfall(labels, values, measures, hover, lang=ctx.lang)
-    top = shown.loc[shown["avoided_cost"].idxmax(), "label_t"] if len(shown) else "–"
+    top = str(shown.at[int(shown["avoided_cost"].to_numpy().argmax()), "label_t"]) if len(shown) else "–"
     cap = ctx.t(
         "waterfall_caption",
         cost=f.currency(h["programme_cost"]),
@@ -216,8 +216,8 @@ def _payers(ctx: Ctx) -> Section:
         ],
         lang=ctx.lang,
     )
-    inv = bp.loc[bp["invests"].idxmax()]
-    sav = bp.loc[bp["saves"].idxmax()]
+    inv = bp.iloc[int(bp["invests"].to_numpy().argmax())]
+    sav = bp.iloc[int(bp["saves"].to_numpy().argmax())]
     cap = ctx.t(
         "payers_caption",
         investor=inv["label_t"],

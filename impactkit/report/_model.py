@@ -83,6 +83,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     sheet: str = ""
     kind: str = "table"
+    bounds: tuple[str, str] = ("low", "high")  # words for an interval's two spreadsheet columns
 
     @classmethod
     def build(
@@ -109,7 +110,7 @@ class Table:
                 st = next((status.at[i, k_] for k_ in keys if status is not None and status.at[i, k_]), "")
                 numeric = col.kind != "text"
                 if st:
-                    row.append(Cell(marker(st, k), numeric, st))
+                    row.append(Cell(marker(str(st), k), numeric, str(st)))
                     continue
                 kind = col.kind.removeprefix("ci:")
                 f = KINDS[kind][0]
@@ -135,6 +136,7 @@ class Table:
             k=k,
             notes=notes,
             sheet=sheet,
+            bounds=(fmt.text("low").lower(), fmt.text("high").lower()),
         )
 
     @property
@@ -148,17 +150,17 @@ class Table:
         formats: dict[str, str] = {}
         for col in self.columns:
             keys = col.key if isinstance(col.key, tuple) else (col.key,)
-            labels = [col.label] if len(keys) == 1 else [f"{col.label} (low)", f"{col.label} (high)"]
+            labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in self.bounds]
             kind = col.kind.removeprefix("ci:")
             for key, label in zip(keys, labels, strict=True):
                 values: list[Any] = []
                 for i in range(len(self.frame)):
-                    st = self.status.at[i, key] if self.status is not None else ""
-                    v = self.frame.at[i, key]
+                    st = str(self.status.at[i, key]) if self.status is not None else ""
+                    v: Any = self.frame.at[i, key]
                     if st:
                         values.append(marker(st, self.k))
                     elif kind == "text":
-                        values.append(None if v is None or v != v else str(v))
+                        values.append(None if v is None or pd.isna(v) else str(v))
                     else:
                         values.append(None if v is None or pd.isna(v) else float(v))
                 out[label] = values

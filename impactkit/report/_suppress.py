@@ -271,7 +271,7 @@ class Protected:
             f = fmt.get(col, _default_text)
             for idx in self.values.index:
                 s = self.status.at[idx, col]
-                out.at[idx, col] = marker(s, self.k) if s else f(self.values.at[idx, col])  # type: ignore[operator]
+                out.at[idx, col] = marker(str(s), self.k) if s else f(self.values.at[idx, col])  # type: ignore[operator]
         return out
 
     @property
@@ -424,7 +424,7 @@ def suppress_links(
     cells, _, _, _ = protect(table.to_numpy(dtype=float), k=k, row_totals=True, col_totals=True)
     status = pd.DataFrame(cells, index=table.index, columns=table.columns).stack()
     status.index = status.index.set_names([source, target])
-    st = status.rename("status").reset_index()
+    st = pd.Series(status, name="status").reset_index()
     out = links.merge(st, on=[source, target], how="left")
     out["status"] = out["status"].fillna(PUBLISHED)
     return out
