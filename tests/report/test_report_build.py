@@ -274,3 +274,18 @@ def test_any_instrument_two_waves_no_families_no_reliability(rng):
     assert "Betrouwbare verandering kan voor deze gegevens niet worden berekend" in rep.html
     assert "Einde" in rep.html
     assert rep.tables["flow"]["Gezinnen"].tolist() == [60, 48]  # 60 at intake, every 5th left
+
+
+def test_distance_travelled_matches_a_hand_computation(annual_en):
+    """Reference: the mean of year2 - intake finances scores over families with both, computed
+    from assessments.csv with the csv module (0.812 over 250 pairs)."""
+    with open(SAMPLE / "assessments.csv", encoding="utf-8-sig", newline="") as fh:
+        scores: dict[str, dict[str, float]] = {}
+        for r in csv.DictReader(fh):
+            if r["finances"] != "":
+                scores.setdefault(r["family_id"], {})[r["wave"]] = float(r["finances"])
+    diffs = [s["year2"] - s["intake"] for s in scores.values() if "intake" in s and "year2" in s]
+    t = annual_en.tables["distance"].set_index("Life domain")
+    assert t.loc["Finances", "n"] == len(diffs) == 250
+    assert t.loc["Finances", "Mean change"] == pytest.approx(sum(diffs) / len(diffs), rel=1e-12)
+    assert sum(diffs) / len(diffs) == pytest.approx(0.812)
