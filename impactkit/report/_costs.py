@@ -74,7 +74,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
         bp,
         [
             Column("label_t", ctx.t("care_path")),
-            Column("n", ctx.t("families"), "count"),
+            Column("n", ctx.t("families_at_risk"), "count"),
             Column("avoided_cost", ctx.t("gross_avoided"), "money"),
         ],
         f,

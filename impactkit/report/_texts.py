@@ -268,6 +268,10 @@ TEXTS: dict[str, T] = {
     "payback": {"en": "Payback period", "nl": "Terugverdientijd"},
     "p_saving": {"en": "P(net saving)", "nl": "P(netto besparing)"},
     "care_path": {"en": "Care path", "nl": "Zorgpad"},
+    "families_at_risk": {
+        "en": "Families who might have needed it",
+        "nl": "Gezinnen die het mogelijk nodig hadden",
+    },
     "amount": {"en": "Amount", "nl": "Bedrag"},
     "item": {"en": "Item", "nl": "Post"},
     "tbl_costs_summary": {"en": "Cost summary", "nl": "Kostenoverzicht"},
