@@ -74,6 +74,10 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
         kfs.append(KeyFigure(f.integer(fam["municipality"].nunique()), ctx.t("kf_municipalities")))
     if fam is not None and "n_volunteers" in fam and fam["n_volunteers"].notna().any():
         kfs.append(KeyFigure(f.integer(fam["n_volunteers"].sum()), ctx.t("kf_volunteers")))
+    if fam is not None and "start_date" in fam and fam["start_date"].notna().any():
+        kfs.append(
+            KeyFigure(f.integer(pd.to_datetime(fam["start_date"]).dt.year.nunique()), ctx.t("kf_years"))
+        )
     sec.key_figures = kfs + sec.key_figures
     h, psa = ctx.costs.headline, ctx.costs.psa
     ok = ch[ch["status"] == "ok"]
@@ -113,6 +117,8 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
                 p=f.percent(h["p_net_benefit_positive"]),
             )
         )
+        if h["benefit_cost_ratio"] < 1:
+            sec.paragraphs.append(ctx.t("summary_costs_below"))
     sec.paragraphs.append(ctx.t("summary_caveat"))
 
 

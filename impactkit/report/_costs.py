@@ -168,6 +168,8 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
                 p=f.percent(h["p_net_benefit_positive"]),
             )
         )
+    if h["benefit_cost_ratio"] < 1:
+        summary.paragraphs.append(ctx.t("summary_costs_below"))
     summary.paragraphs.append(
         ctx.t(
             "costs_intro",

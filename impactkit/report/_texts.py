@@ -120,6 +120,12 @@ TEXTS: dict[str, T] = {
         "nl": "Elke euro voor het programma voorkomt naar schatting {bcr} euro aan andere zorg "
         "(95%-interval {low} tot {high}); de kans dat de vermeden kosten hoger zijn dan de programmakosten is {p}.",
     },
+    "summary_costs_below": {
+        "en": "On these assumptions the avoided care does not cover the programme's cost within the horizon: "
+        "the case for the programme then rests on what it achieves for families, not on savings.",
+        "nl": "Met deze aannames dekken de vermeden zorgkosten de programmakosten niet binnen de horizon: het "
+        "belang van het programma ligt dan in wat het voor gezinnen bereikt, niet in besparingen.",
+    },
     "summary_caveat": {
         "en": "These are changes in families who took part, not proof that the programme caused them; "
         "see “What this design can and cannot show”.",
