@@ -64,3 +64,40 @@ def test_bad_input_exits_1_without_traceback(tmp_path):
     res = runner.invoke(app, ["report", str(SAMPLE), "--out", str(tmp_path / "r.html"), "--k", "2"])
     assert res.exit_code == 1
     assert "'k' parameter" in res.output
+
+
+def test_byte_identical_across_processes(tmp_path):
+    """Two processes with different hash seeds write the same bytes (no set or dict order leaks)."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"r{hash_seed}.html"
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from impactkit.cli import main; sys.argv[0] = 'impactkit'; main()",
+                "report",
+                str(SAMPLE),
+                "--kind",
+                "business-case",
+                "--lang",
+                "nl",
+                "--out",
+                str(out),
+                "--draws",
+                "300",
+                "--generated-at",
+                GENERATED,
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
