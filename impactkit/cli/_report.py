@@ -47,6 +47,9 @@ def report(
     templates: Annotated[
         Path | None, typer.Option(help="Folder of templates that replace the shipped ones.")
     ] = None,
+    municipality: Annotated[
+        str | None, typer.Option(help="Only the families (and programme costs) of this municipality.")
+    ] = None,
     k: Annotated[
         int, typer.Option("--k", help="Smallest number of families a published figure may rest on.")
     ] = 10,
@@ -74,6 +77,7 @@ def report(
             generated_at=generated_at,
             templates=templates,
             families=families,
+            municipality=municipality,
         )
         written = {"html": str(rep.save(out))}
         if xlsx is not None:

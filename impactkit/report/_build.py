@@ -141,6 +141,7 @@ def build_report(
     generated_at: str | dt.date | dt.datetime | None = None,
     templates: str | Path | None = None,
     families: str | Path | pd.DataFrame | None = None,
+    municipality: str | None = None,
 ) -> Report:
     """Build the annual impact report or the municipal business case as self-contained HTML.
 
@@ -163,6 +164,9 @@ def build_report(
         Templates that take precedence over the shipped ones (branding).
     families : path or DataFrame, optional
         The families table, when ``dataset_or_path`` is a single assessments file.
+    municipality : str, optional
+        Report on the families of one municipality only (its programme costs too): the municipal
+        business case of that municipality.  Needs the families table.
 
     Returns
     -------
@@ -190,6 +194,8 @@ def build_report(
     ds = dataset_or_path
     if isinstance(ds, str | Path):
         ds = read_dataset(ds, families=families)
+    if municipality is not None:
+        ds = _one_municipality(ds, municipality)
     if ds.assessments["family_id"].nunique() < k:
         raise DesignError(
             f"build_report: only {ds.assessments['family_id'].nunique()} families; nothing can be published "
@@ -234,11 +240,13 @@ def build_report(
         "generated_at": when.isoformat(),
         "instrument": f"{ds.instrument.id} ({ds.instrument.source})",
         "scenario": f"{ev.scenario.id} ({ev.scenario.source})",
-        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws),
+        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
+        + (f" · {municipality}" if municipality else ""),
         "files": files,
         "command": fmt.text(
             "footer_command",
-            command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}",
+            command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}"
+            + (f" --municipality {municipality!r}" if municipality else ""),
         ),
     }
     charts: dict[str, Any] = {}
@@ -264,7 +272,7 @@ def build_report(
     context = {
         "lang": lang,
         "title": cover["title"],
-        "kicker": cover["kicker"],
+        "kicker": cover["kicker"] + (f" · {municipality}" if municipality else ""),
         "subtitle": subtitle,
         "sections": sections,
         "charts": charts,
@@ -274,6 +282,42 @@ def build_report(
     }
     page = render(_TEMPLATE[kind], context, templates=templates)
     return Report(html=page, sections=sections, kind=kind, lang=lang, footer=footer)
+
+
+def _one_municipality(ds: Any, municipality: str) -> Any:
+    """The dataset restricted to the families (and programme costs) of one municipality."""
+    import dataclasses
+
+    fam = ds.families
+    if fam is None or "municipality" not in fam:
+        raise ParameterError(
+            "The 'municipality' parameter of build_report needs a families table with municipalities."
+        )
+    known = sorted(fam["municipality"].dropna().astype(str).unique())
+    if municipality not in known:
+        raise ParameterError(
+            f"The 'municipality' parameter of build_report must be one of {known}. Got {municipality!r} instead."
+        )
+    ids = set(fam.loc[fam["municipality"].astype(str) == municipality, "family_id"].astype(str))
+
+    def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None or "family_id" not in frame:
+            return frame
+        out = frame[frame["family_id"].astype(str).isin(ids)].reset_index(drop=True)
+        out.attrs = dict(frame.attrs)
+        return out
+
+    costs = ds.programme_costs
+    if costs is not None and "municipality" in costs:
+        costs = costs[costs["municipality"].astype(str) == municipality].reset_index(drop=True)
+    return dataclasses.replace(
+        ds,
+        assessments=keep(ds.assessments),
+        families=keep(fam),
+        counterfactuals=keep(ds.counterfactuals),
+        care_used=keep(ds.care_used),
+        programme_costs=costs,
+    )
 
 
 def _generated(value: str | dt.date | dt.datetime | None) -> dt.date:

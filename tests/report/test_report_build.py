@@ -289,3 +289,17 @@ def test_distance_travelled_matches_a_hand_computation(annual_en):
     assert t.loc["Finances", "n"] == len(diffs) == 250
     assert t.loc["Finances", "Mean change"] == pytest.approx(sum(diffs) / len(diffs), rel=1e-12)
     assert sum(diffs) / len(diffs) == pytest.approx(0.812)
+
+
+def test_business_case_for_one_municipality():
+    """Only Arnhem's 100 families (counted from families.csv) and Arnhem's programme costs."""
+    rows = [r for r in _families_csv() if r["municipality"] == "Arnhem"]
+    rep = build_report(sample(), kind="business-case", municipality="Arnhem", draws=0, generated_at=GENERATED)
+    assert len(rows) == 100
+    assert "100 families" in rep.html
+    assert "Municipal business case · Arnhem" in rep.html
+    whole = build_report(sample(), kind="business-case", draws=0, generated_at=GENERATED)
+    cost = rep.tables["costs-summary"].set_index("Item").loc["Programme cost", "Estimate"]
+    assert cost != whole.tables["costs-summary"].set_index("Item").loc["Programme cost", "Estimate"]
+    with pytest.raises(ParameterError, match="'municipality' parameter of build_report must be one of"):
+        build_report(sample(), municipality="Atlantis", draws=0)
