@@ -285,7 +285,6 @@ def waterfall(
         )
     )
     fig.update_yaxes(tickprefix="€", separatethousands=True)
-    fig.update_xaxes(tickangle=0)
     return _finish(fig, lang, height=480, legend=False)
 
 

@@ -301,5 +301,13 @@ def test_business_case_for_one_municipality():
     whole = build_report(sample(), kind="business-case", draws=0, generated_at=GENERATED)
     cost = rep.tables["costs-summary"].set_index("Item").loc["Programme cost", "Estimate"]
     assert cost != whole.tables["costs-summary"].set_index("Item").loc["Programme cost", "Estimate"]
+    # Arnhem's balance is positive in 2021 only (see the years table): no payback is claimed
+    years = rep.tables["years"]["Cumulative net"]
+    assert years.iloc[0] > 0
+    assert years.iloc[-1] < 0
+    assert (
+        rep.tables["costs-summary"].set_index("Item").loc["Payback period", "Estimate"]
+        == "not within the horizon"
+    )
     with pytest.raises(ParameterError, match="'municipality' parameter of build_report must be one of"):
         build_report(sample(), municipality="Atlantis", draws=0)
