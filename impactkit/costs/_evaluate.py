@@ -306,24 +306,33 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
 
 
 def payback_months(invests: np.ndarray, avoided: np.ndarray) -> float:
-    """Months until cumulative avoided cost covers cumulative programme cost (NaN if never).
+    """Months until cumulative avoided cost covers cumulative programme cost for good (NaN if never).
 
-    Programme cost of year *t* is paid at its start, avoided cost accrues evenly over the year:
-    payback falls in the first year *t* with Σ_{s≤t} avoided ≥ Σ_{s≤t} invests, at
-    12 (t - 1) + 12 × (Σ_{s≤t} invests − Σ_{s<t} avoided) / avoided_t months.
+    Programme cost of year *t* is paid at its start, avoided cost accrues evenly over the year, so
+    within a year the running balance rises linearly from S_t = Σ_{s<t} avoided − Σ_{s≤t} invests
+    to B_t = S_t + avoided_t. Payback is the last moment the balance crosses zero upwards and stays
+    at or above zero to the end of the horizon: in the last year with S_t < 0, at
+    12 t + 12 × (−S_t) / avoided_t months. A balance that turns positive and later negative again
+    does not count; NaN when the balance ends negative.
 
     >>> payback_months(np.array([100.0, 0, 0]), np.array([40.0, 80.0, 0]))
     21.0
+    >>> payback_months(np.array([100.0, 100, 0]), np.array([150.0, 20, 0]))  # positive, then not
+    nan
     """
+    invests = np.asarray(invests, dtype=float)
+    avoided = np.asarray(avoided, dtype=float)
+    if len(invests) == 0:
+        return math.nan
     cum_cost, cum_av = np.cumsum(invests), np.cumsum(avoided)
-    for t in range(len(invests)):
-        if cum_av[t] >= cum_cost[t] and avoided[t] > 0:
-            before = cum_av[t] - avoided[t]
-            frac = max(cum_cost[t] - before, 0.0) / avoided[t]
-            return float(12 * t + 12 * frac)
-        if cum_av[t] >= cum_cost[t] and cum_cost[t] == 0:
-            return 0.0
-    return math.nan
+    if cum_av[-1] < cum_cost[-1]:
+        return math.nan
+    start = cum_av - avoided - cum_cost  # balance just after year t's programme cost is paid
+    negative = np.flatnonzero(start < 0)
+    if negative.size == 0:
+        return 0.0
+    t = int(negative[-1])
+    return float(12 * t + 12 * (-start[t]) / avoided[t])
 
 
 def _by_payer(s: Scenario, det: Outcome) -> pd.DataFrame:
