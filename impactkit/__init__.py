@@ -48,6 +48,7 @@ from impactkit.measures import (
     transitions,
 )
 from impactkit.pseudonym import pseudonymise
+from impactkit.report import Report, build_report
 
 __all__ = [
     "Dataset",
@@ -57,11 +58,13 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "ParameterError",
+    "Report",
     "ScenarioError",
     "ValidationError",
     "ValidationReport",
     "__version__",
     "attrition",
+    "build_report",
     "builtin",
     "canonical",
     "change",

@@ -61,8 +61,9 @@ class Report:
         return sum(len(s.charts) for s in self.sections)
 
     def save(self, path: str | Path) -> Path:
-        """Write the HTML (UTF-8) and return the path."""
+        """Write the HTML (UTF-8), creating missing parent folders, and return the path."""
         p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(self.html, encoding="utf-8")
         return p
 
@@ -77,6 +78,7 @@ class Report:
         """One sheet per section (numbers as numbers, with formats) and a sheet of assumptions and method."""
         from impactkit.report._excel import write_excel
 
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return write_excel(self, Path(path))
 
     def to_pdf(self, path: str | Path, *, chromium: str | None = None) -> Path:
@@ -98,6 +100,7 @@ class Report:
                 "to_pdf needs chromium: install it (apt-get install chromium) or set IMPACTKIT_CHROMIUM."
             )
         out = Path(path).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "report.html"
             src.write_text(self.html, encoding="utf-8")
