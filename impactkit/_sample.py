@@ -131,10 +131,10 @@ PRICES = [
     (
         "foster_care_allowance",
         "day",
-        19.50,
+        17.50,
         2014,
         "municipality_youth",
-        "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day)",
+        "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day; lower end, conservative)",
     ),
     (
         "family_home",
@@ -147,10 +147,10 @@ PRICES = [
     (
         "residential_youth_care",
         "year",
-        125000.00,
+        100000.00,
         2017,
         "municipality_youth",
-        "NRC 2017, nine municipalities (range 100,000-150,000 per child-year)",
+        "NRC 2017, nine municipalities (range 100,000-150,000 per child-year; lower end, conservative)",
     ),
     (
         "debt_assistance",

@@ -107,14 +107,14 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
                 ctx.t("kf_interval", low=f.number(bcr["q025"], 2), high=f.number(bcr["q975"], 2)),
             )
         )
-        sec.key_figures.append(KeyFigure(f.percent(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
+        sec.key_figures.append(KeyFigure(f.probability(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
         sec.paragraphs.append(
             ctx.t(
                 "summary_costs",
                 bcr=f.number(h["benefit_cost_ratio"], 2),
                 low=f.number(bcr["q025"], 2),
                 high=f.number(bcr["q975"], 2),
-                p=f.percent(h["p_net_benefit_positive"]),
+                p=f.probability(h["p_net_benefit_positive"]),
             )
         )
         if h["benefit_cost_ratio"] < 1:

@@ -285,7 +285,10 @@ def waterfall(
         )
     )
     fig.update_yaxes(tickprefix="€", separatethousands=True)
-    return _finish(fig, lang, height=480, legend=False)
+    out = _finish(fig, lang, height=500, legend=False)
+    # horizontal, wrapped category labels read better than rotated ones (long Dutch care-path names)
+    out.update_xaxes(tickangle=0, tickfont={"size": 11}, automargin=True)
+    return out
 
 
 def grouped_bars(

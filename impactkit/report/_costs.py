@@ -59,7 +59,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     bp, st = _paths(ctx)
     shown = bp[st["avoided_cost"] == PUBLISHED]
     other = float(bp.loc[st["avoided_cost"] != PUBLISHED, "avoided_cost"].sum())
-    labels = [ctx.t("programme_cost"), *(_charts.wrap(x) for x in shown["label_t"])]
+    labels = [_charts.wrap(ctx.t("programme_cost"), 12), *(_charts.wrap(x, 12) for x in shown["label_t"])]
     values = [-h["programme_cost"], *shown["avoided_cost"]]
     if (st["avoided_cost"] != PUBLISHED).any():
         labels.append(f"{ctx.t('care_path')}: <{ctx.k}")
@@ -99,7 +99,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
         ("benefit_cost_ratio", "number2", "benefit_cost_ratio"),
         ("roi", "share", None),
         ("payback_months", "months", None),
-        ("p_net_benefit_positive", "share", None),
+        ("p_net_benefit_positive", "probability", None),
     ]
     names = {
         "programme_cost": "programme_cost",
@@ -118,6 +118,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
             "money": f.currency,
             "number2": lambda v: f.number(v, 2),
             "share": f.percent,
+            "probability": f.probability,
             "months": f.months,
         }[kind](value)
         out.append(
@@ -167,14 +168,14 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
         KeyFigure(f.months(payback(ctx)), ctx.t("kf_payback")),
     ]
     if not np.isnan(h["p_net_benefit_positive"]):
-        summary.key_figures.append(KeyFigure(f.percent(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
+        summary.key_figures.append(KeyFigure(f.probability(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
         summary.paragraphs.append(
             ctx.t(
                 "summary_costs",
                 bcr=f.number(h["benefit_cost_ratio"], 2),
                 low=f.number(lo, 2),
                 high=f.number(hi, 2),
-                p=f.percent(h["p_net_benefit_positive"]),
+                p=f.probability(h["p_net_benefit_positive"]),
             )
         )
     if h["benefit_cost_ratio"] < 1:
@@ -356,7 +357,7 @@ def _uncertainty(ctx: Ctx) -> Section:
     lo, hi = _interval(ctx, "net_benefit")
     cap = ctx.t(
         "psa_caption",
-        p=f.percent(ev.headline["p_net_benefit_positive"]),
+        p=f.probability(ev.headline["p_net_benefit_positive"]),
         low=f.currency(lo),
         high=f.currency(hi),
     )

@@ -104,6 +104,18 @@ class Formatter:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         return format_percent(float(share), format=pattern, locale=self.locale, decimal_quantization=True)
 
+    def probability(self, p: Any) -> str:
+        """A probability from simulation draws: ``< 1%`` / ``> 99%`` rather than a rounded 0% or 100%
+        unless no draw at all fell on the other side."""
+        if _missing(p):
+            return MISSING
+        p = float(p)
+        if 0 < p < 0.005:
+            return "< " + self.percent(0.01)
+        if 0.995 < p < 1:
+            return "> " + self.percent(0.99)
+        return self.percent(p)
+
     def p_value(self, p: Any) -> str:
         """A p-value: three decimals, ``< 0,001`` below that."""
         if _missing(p):
