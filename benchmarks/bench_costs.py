@@ -46,16 +46,7 @@ def main(draws: int = 10_000, repeats: int = 5) -> None:
     whole = []
     for seed in range(repeats):
         t = time.perf_counter()
-        evaluate(
-            ds.assessments,
-            families=ds.families,
-            counterfactuals=ds.counterfactuals,
-            care_used=ds.care_used,
-            programme_costs=ds.programme_costs,
-            prices=ds.prices,
-            draws=draws,
-            seed=seed,
-        )
+        evaluate(ds, draws=draws, seed=seed)
         whole.append(time.perf_counter() - t)
     n = len(need.likelihoods["family_id"].unique())
     print(

@@ -39,17 +39,7 @@ def costs(
         err_console.print(f"[bold red]error:[/] {err}")
         raise typer.Exit(EXIT_USAGE) from err
     try:
-        result = evaluate(
-            ds.assessments,
-            scenario if scenario is not None else ds.scenario_path,
-            families=ds.families,
-            counterfactuals=ds.counterfactuals,
-            care_used=ds.care_used,
-            programme_costs=ds.programme_costs,
-            prices=ds.prices,
-            draws=draws,
-            seed=seed,
-        )
+        result = evaluate(ds, scenario, draws=draws, seed=seed)
     except ValidationError as err:
         print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
         raise typer.Exit(EXIT_INVALID) from err

@@ -45,7 +45,7 @@ def _check_int(name: str, func: str, value: Any, low: int) -> int:
 
 
 def evaluate(
-    data: pd.DataFrame,
+    data: Any,
     scenario: Scenario | str | Path | None = None,
     *,
     families: pd.DataFrame | None = None,
@@ -63,8 +63,9 @@ def evaluate(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Canonical long assessment frame (intake scores feed the scenario's rules).
+    data : Dataset or pandas.DataFrame
+        A :class:`~impactkit.Dataset` (its tables and scenario file fill every option not given) or
+        the canonical long assessment frame (intake scores feed the scenario's rules).
     scenario : Scenario, path or None
         Cost assumptions; None uses :meth:`Scenario.default` (illustrative Dutch figures).
     families : DataFrame, optional
@@ -96,9 +97,7 @@ def evaluate(
     --------
     >>> import impactkit as ik
     >>> ds = ik.read_dataset("data/sample", today="2026-11-01")
-    >>> res = evaluate(ds.assessments, families=ds.families, counterfactuals=ds.counterfactuals,
-    ...                care_used=ds.care_used, programme_costs=ds.programme_costs, prices=ds.prices,
-    ...                draws=1000)
+    >>> res = evaluate(ds, draws=1000)  # a Dataset brings its families, judgements, prices...
     >>> res.meta["families"], list(res.by_payer.columns)
     (350.0, ['payer', 'label', 'fiscal', 'invests', 'saves', 'net'])
 
@@ -109,9 +108,20 @@ def evaluate(
     first cohort and its used care in its first year.  Money is in report-year prices; PV is
     discounted to year 1 (year *t* by (1 + r)^-(t - 1)).
     """
+    from impactkit.io import Dataset
+
+    if isinstance(data, Dataset):  # a whole export: its tables, unless given explicitly
+        ds = data
+        scenario = scenario if scenario is not None else ds.scenario_path
+        families = families if families is not None else ds.families
+        counterfactuals = counterfactuals if counterfactuals is not None else ds.counterfactuals
+        care_used = care_used if care_used is not None else ds.care_used
+        programme_costs = programme_costs if programme_costs is not None else ds.programme_costs
+        prices = prices if prices is not None else ds.prices
+        data = ds.assessments
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(
-            f"The 'data' parameter of evaluate must be the canonical long assessment frame (a DataFrame). "
+            f"The 'data' parameter of evaluate must be a Dataset or the canonical long assessment frame. "
             f"Got {type(data).__name__} instead."
         )
     missing = [c for c in ("family_id", "wave", "assessed_on", "domain", "score") if c not in data.columns]

@@ -207,17 +207,7 @@ def build_report(
     scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
     if isinstance(scen, str | Path):
         scen = ik_costs.Scenario.from_file(scen)
-    ev = ik_costs.evaluate(
-        ds.assessments,
-        scen,
-        families=ds.families,
-        counterfactuals=ds.counterfactuals,
-        care_used=ds.care_used,
-        programme_costs=ds.programme_costs,
-        prices=ds.prices,
-        draws=draws,
-        seed=seed,
-    )
+    ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
     fmt = Formatter(lang)
     ctx = Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=fmt, k=k, seed=seed, draws=draws)
     if kind == "annual":
