@@ -1,18 +1,14 @@
 """``impactkit`` command line: a client of the public API like a notebook, adding nothing of its own.
 
-Each command lives in its own module and registers itself on :data:`app`.
+Each command lives in its own module and registers itself on :data:`app` when imported.
 """
 
 from __future__ import annotations
 
+from impactkit.cli import _analyse, _costs, _report, _validate
 from impactkit.cli._app import app
 
-# command modules (importing registers the command)
-# (one import per line; keep sorted)
-from impactkit.cli import _analyse  # noqa: F401, E402
-from impactkit.cli import _costs  # noqa: F401, E402
-from impactkit.cli import _report  # noqa: F401, E402
-from impactkit.cli import _validate  # noqa: F401, E402
+COMMAND_MODULES = (_analyse, _costs, _report, _validate)  # imported for their @app.command() side effect
 
 __all__ = ["app", "main"]
 

@@ -1,5 +1,3 @@
-
-
 def test_probability_never_rounds_a_possible_event_to_zero():
     """Hand examples: 0.0018 of draws is not 'no chance'; exactly 0 draws is 0%."""
     from impactkit.report._format import Formatter
