@@ -27,6 +27,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check impactkit tests benchmarks
 	$(BIN)/ruff format --check impactkit tests benchmarks
+	$(BIN)/mypy impactkit
 
 typecheck: $(STAMP)
 	$(BIN)/mypy impactkit

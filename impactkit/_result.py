@@ -29,7 +29,8 @@ class ResultFrame(pd.DataFrame):
     def __init__(
         self, data: Any = None, *args: Any, meta: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(data, *args, **kwargs)
+        # pandas-stubs declares DataFrame's constructor as __new__, so __init__ looks like object's
+        super().__init__(data, *args, **kwargs)  # type: ignore[call-arg]
         object.__setattr__(self, "_ik_meta", dict(meta or {}))
 
     @property

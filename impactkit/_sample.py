@@ -264,16 +264,17 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     reason = np.where(has_y2, "completed", "").astype(object)
     early = ~has_y2
     reason[early] = _choice(rng, {"dropped_out": 0.6, "moved": 0.2, "referred_on": 0.2}, int(early.sum()))
-    end = np.where(
-        has_y2,
-        dates["year2"] + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+    end = pd.DatetimeIndex(
         np.where(
-            drop1,
-            start + pd.to_timedelta(rng.integers(60, 330, n), unit="D"),
-            dates["year1"] + pd.to_timedelta(rng.integers(30, 330, n), unit="D"),
-        ),
+            has_y2,
+            dates["year2"] + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+            np.where(
+                drop1,
+                start + pd.to_timedelta(rng.integers(60, 330, n), unit="D"),
+                dates["year1"] + pd.to_timedelta(rng.integers(30, 330, n), unit="D"),
+            ),
+        )
     )
-    end = pd.DatetimeIndex(end)
     families = pd.DataFrame(
         {
             "family_id": ids,

@@ -55,7 +55,7 @@ def _jsonable(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-safe records with the table's own columns, full float precision (NaN and NA as null)."""
-    return [{k: _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
+    return [{str(k): _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
 
 
 def _fmt(value: Any, column: str = "") -> str:

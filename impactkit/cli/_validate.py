@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from impactkit.cli._app import EXIT_INVALID, EXIT_OK, EXIT_USAGE, app, console, err_console
 from impactkit.errors import ImpactkitError, ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from impactkit.io import Dataset, ValidationReport
 
 
 def usage_error(err: Exception) -> typer.Exit:
@@ -19,7 +24,7 @@ def usage_error(err: Exception) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def print_problems(problems, *, title: str) -> None:  # type: ignore[no-untyped-def]
+def print_problems(problems: pd.DataFrame, *, title: str) -> None:
     """Print every problem as a table row: (file,) row, column, value, message."""
     files = problems["file"].astype(str).unique()
     cols = (
@@ -76,7 +81,6 @@ def validate(
     try:
         report = ik.validate(path, families=families, instrument=instrument, lang=lang, today=today)
     except ValidationError as err:  # pragma: no cover - validate collects instead of raising
-        report = None
         print_problems(err.problems, title="Problems")
         raise typer.Exit(EXIT_INVALID) from err
     except ImpactkitError as err:
@@ -84,8 +88,7 @@ def validate(
     if as_json:
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     elif report.valid:
-        ds = report.dataset
-        assert ds is not None
+        ds = _valid_dataset(report)
         console.print(
             f"[bold]valid[/]: {report.n_rows} rows, {ds.n_families} families, instrument {ds.instrument.id}, "
             f"{report.missing_scores} missing scores (kept as missing, never imputed)"
@@ -98,8 +101,9 @@ def validate(
             f"Also {report.missing_scores} missing score(s): allowed, kept as missing, never imputed."
         )
     if pseudonymise is not None and report.valid:
+        ds = _valid_dataset(report)
         try:
-            written = _write_pseudonymised(report.dataset, pseudonymise, key_file)
+            written = _write_pseudonymised(ds, pseudonymise, key_file)
         except ImpactkitError as err:
             raise usage_error(err) from err
         if not as_json:
@@ -107,7 +111,14 @@ def validate(
     raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
 
 
-def _write_pseudonymised(ds, out: Path, key_file: Path | None) -> list[Path]:  # type: ignore[no-untyped-def]
+def _valid_dataset(report: ValidationReport) -> Dataset:
+    """The dataset of a valid report (validate attaches it whenever there are no problems)."""
+    if report.dataset is None:
+        raise ImpactkitError("validate returned a valid report without its dataset (a bug in impactkit).")
+    return report.dataset
+
+
+def _write_pseudonymised(ds: Dataset, out: Path, key_file: Path | None) -> list[Path]:
     from impactkit.pseudonym import load_key, pseudonymise
 
     key = load_key(key_file=key_file)

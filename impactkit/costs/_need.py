@@ -24,13 +24,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import SupportsInt
 
 import numpy as np
 import pandas as pd
 
 from impactkit.costs._engine import Model
 from impactkit.costs._scenario import Scenario
-from impactkit.errors import PROBLEM_COLUMNS, ImpactkitWarning, ScenarioError, ValidationError
+from impactkit.errors import PROBLEM_COLUMNS, ImpactkitError, ImpactkitWarning, ScenarioError, ValidationError
 from impactkit.instruments import Instrument
 
 __all__ = ["Need", "cohort_need", "data_need"]
@@ -150,6 +151,8 @@ def _compile(scenario: Scenario, rows: pd.DataFrame, n_cohorts: int, families: n
     groups: list[tuple[int, int, float, tuple[str, ...]]] = []
     var = rows.loc[~rec].assign(w=weight[~rec])
     for (c, p, names), g in var.groupby(["cohort", "path", "params"], sort=True):
+        if not isinstance(c, SupportsInt) or not isinstance(names, tuple):  # built above: a bug otherwise
+            raise ImpactkitError(f"cost model: unexpected group ({c!r}, {p!r}, {names!r}).")
         groups.append((int(c), paths.index(str(p)), float(g["w"].sum()), tuple(names)))
     return Model(
         scenario=scenario,

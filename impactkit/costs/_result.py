@@ -7,6 +7,7 @@ Presentation only: every number here was computed in ``_evaluate``; figures are 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -45,13 +46,14 @@ class CostTable(ResultFrame):
         from impactkit.figures import _costs
 
         kind = self.meta.get("table")
-        draw = {
+        draws: dict[str, Callable[..., Any]] = {
             "by_payer": _costs.costs_by_payer,
             "by_year": _costs.costs_by_year,
             "tornado": _costs.costs_tornado,
             "acceptability": _costs.costs_acceptability,
             "psa_draws": _costs.costs_psa_histogram,
-        }.get(str(kind))
+        }
+        draw = draws.get(str(kind))
         if draw is None:
             raise NotImplementedError(f"the {kind} table has no figure")
         return draw(self, **kwargs)
@@ -81,7 +83,7 @@ def _clean(value: Any) -> Any:
 def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
     if frame is None:
         return None
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 class CostEvaluation:

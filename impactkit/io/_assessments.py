@@ -549,10 +549,12 @@ def _melt_wide(
         {
             "family_id": pd.Series(ids),
             "wave": pd.Categorical.from_codes(
-                np.repeat(wave_codes, k), categories=inst.wave_ids, ordered=True
+                np.repeat(wave_codes, k), categories=pd.Index(inst.wave_ids), ordered=True
             ),
             "assessed_on": np.repeat(dates[sel], k),
-            "domain": pd.Categorical.from_codes(np.tile(domain_codes, m), categories=inst.domain_ids),
+            "domain": pd.Categorical.from_codes(
+                np.tile(domain_codes, m), categories=pd.Index(inst.domain_ids)
+            ),
             "score": scores.reshape(-1),
         }
     )

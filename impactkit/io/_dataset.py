@@ -118,8 +118,8 @@ def _resolve(
     path: str | Path | pd.DataFrame,
     families: str | Path | pd.DataFrame | None,
     instrument: Instrument | str | None,
-) -> tuple[dict[str, object], Instrument, Path | None]:
-    sources: dict[str, object] = {}
+) -> tuple[dict[str, str | Path | pd.DataFrame], Instrument, Path | None]:
+    sources: dict[str, str | Path | pd.DataFrame] = {}
     scenario = None
     inst_file = None
     if isinstance(path, pd.DataFrame):

@@ -365,8 +365,10 @@ def _parse(
         return parsed
     text = values
     if col.kind == "share":
-        pct = values.astype(object).where(values.isna(), values.astype(str)).str.endswith("%").fillna(False)
-        pct = pct.to_numpy(dtype=bool)
+        ends_pct = (
+            values.astype(object).where(values.isna(), values.astype(str)).str.endswith("%").fillna(False)
+        )
+        pct = ends_pct.to_numpy(dtype=bool)
         text = values.astype(object).where(~pct, values.astype(str).str.rstrip("%").str.strip())
     parsed, fails = parse_number(
         text, integer=col.kind == "int", low=col.low, high=col.high, check_range=col.kind != "share"

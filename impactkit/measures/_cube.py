@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ import pandas as pd
 from impactkit._canonical import instrument_of
 from impactkit.errors import DesignError, ParameterError
 from impactkit.instruments import Instrument
+
+if TYPE_CHECKING:
+    from pandas._typing import Scalar
 
 __all__ = ["Cube", "cube", "group_codes", "resolve_wave"]
 
@@ -109,7 +113,7 @@ def group_codes(
     data: pd.DataFrame,
     families: pd.DataFrame | None,
     func: str,
-) -> tuple[str | None, np.ndarray, list[object]]:
+) -> tuple[str | None, np.ndarray, list[Scalar | None]]:
     """Subgroup of each family in ``c.families``: ``(name, codes, labels)``.
 
     ``by`` is a column of ``data`` (constant within family), a column of ``families``, or a

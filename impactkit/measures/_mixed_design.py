@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._canonical import canonical, instrument_of
-from impactkit.errors import DesignError, ParameterError
+from impactkit.errors import DesignError, ImpactkitError, ParameterError
 from impactkit.instruments import Instrument
 from impactkit.measures._adjust import adjust_pvalues
 
@@ -257,14 +257,18 @@ def adjust_across_domains(
             frame["term"].astype(str) + "|" + frame["group"].astype(str)
             if "group" in frame
             else frame["term"]
-        )
-        key = key.to_numpy(dtype=object)
+        ).to_numpy(dtype=object)
         test = is_test.to_numpy()
         p_value = frame["p_value"].to_numpy(dtype=float)
         for k in pd.unique(key[test]):
             idx = test & (key == k)
             adj[idx] = adjust_pvalues(p_value[idx], adjust)
-        pos = frame.columns.get_loc("p_value") + 1
+        loc = frame.columns.get_loc("p_value")
+        if not isinstance(loc, int):  # a slice or mask means a duplicated column: a bug upstream
+            raise ImpactkitError(
+                f"adjust_across_domains: the table has more than one 'p_value' column ({loc!r})."
+            )
+        pos = loc + 1
         frame.insert(pos, "p_adjusted", adj)
         frame.insert(pos + 1, "adjust_method", adjust)
     return table, omnibus

@@ -26,7 +26,7 @@ import pandas as pd
 
 from impactkit._canonical import instrument_of
 from impactkit._result import ResultFrame
-from impactkit.errors import DesignError, ParameterError
+from impactkit.errors import DesignError, ImpactkitError, ParameterError
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index
 from impactkit.measures._cube import cube, group_codes, resolve_wave
@@ -207,11 +207,11 @@ def reliable_change(
     table = pd.DataFrame(
         {
             "family_id": c.families.to_numpy()[fam],
-            "domain": pd.Categorical.from_codes(np.concatenate(dom_col), categories=doms),
+            "domain": pd.Categorical.from_codes(np.concatenate(dom_col), categories=pd.Index(doms)),
             "baseline_score": np.concatenate(x1s),
             "followup_score": np.concatenate(x2s),
             "rci": np.concatenate(rcis),
-            "category": pd.Categorical.from_codes(cat, categories=CATEGORIES, ordered=True),
+            "category": pd.Categorical.from_codes(cat, categories=pd.Index(CATEGORIES), ordered=True),
         }
     )
     if level == "family":
@@ -450,7 +450,10 @@ def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
     counts = pd.crosstab(dom, table["category"].astype(str)).reindex(columns=cats, fill_value=0)
     if "domain" in table.columns and isinstance(table["domain"].dtype, pd.CategoricalDtype):
         counts = counts.reindex([str(d) for d in table["domain"].cat.categories], fill_value=0)
-    long = counts.stack().rename("n").reset_index()
+    stacked = counts.stack()
+    if not isinstance(stacked, pd.Series):  # one level of columns stacks to a Series: a bug otherwise
+        raise ImpactkitError("reliable_change_shares: the category counts did not stack to one column.")
+    long = stacked.rename("n").reset_index()
     long.columns = ["domain", "category", "n"]
     totals = long.groupby("domain", sort=False)["n"].transform("sum")
     long["share"] = long["n"] / totals.where(totals > 0)
