@@ -44,15 +44,6 @@ def _interval(ctx: Ctx, quantity: str) -> tuple[float, float]:
     return float(row["q025"]), float(row["q975"])
 
 
-def payback(ctx: Ctx) -> float:
-    """The payback period to print: the costs module's months, unless the cumulative balance is
-    negative again at the end (a first crossing that does not last is no payback)."""
-    by = pd.DataFrame(ctx.costs.by_year)
-    if len(by) and float(by["net"].sum()) < 0:
-        return float("nan")
-    return float(ctx.costs.headline["payback_months"])
-
-
 def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     """Waterfall (programme cost → avoided cost per path → net) and the headline table."""
     f, h = ctx.fmt, ctx.costs.headline
@@ -113,7 +104,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     out = []
     for key, kind, q in rows:
         lo, hi = _interval(ctx, q) if q else (np.nan, np.nan)
-        value = payback(ctx) if key == "payback_months" else h[key]
+        value = h[key]
         text = {
             "money": f.currency,
             "number2": lambda v: f.number(v, 2),
@@ -165,7 +156,7 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
             ctx.t("kf_bcr"),
             ctx.t("kf_interval", low=f.number(lo, 2), high=f.number(hi, 2)) if not np.isnan(lo) else "",
         ),
-        KeyFigure(f.months(payback(ctx)), ctx.t("kf_payback")),
+        KeyFigure(f.months(h["payback_months"]), ctx.t("kf_payback")),
     ]
     if not np.isnan(h["p_net_benefit_positive"]):
         summary.key_figures.append(KeyFigure(f.probability(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
