@@ -16,10 +16,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from impactkit._canonical import COLUMNS
-from impactkit.errors import ParameterError, ValidationError, check_choice
+from impactkit.errors import ParameterError, check_choice
 from impactkit.instruments import Instrument, builtin
-from impactkit.io._cells import CellFailures, parse_date, parse_number
+from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ALIASES
+from impactkit.io._messages import message
 from impactkit.io._problems import Problems
 from impactkit.io._source import RawTable, read_raw
 from impactkit.io._staging import check_headers, report_cells, run_pandera
@@ -442,15 +443,12 @@ def _report_pandera(
         pos = pos[first.to_numpy()[pos] > 0]
         values = [" / ".join(map(str, r)) for r in keyed.to_numpy()[pos]]
         msgs = [
-            problems_msg(problems.lang, " × ".join(unique_keys), int(raw.rows[first_pos[p]])) for p in pos
+            message(
+                "duplicate", problems.lang, keys=" × ".join(unique_keys), first=int(raw.rows[first_pos[p]])
+            )
+            for p in pos
         ]
         problems.add_many(raw.file, raw.rows[pos], by_target["family_id"], values, "duplicate", messages=msgs)
-
-
-def problems_msg(lang: str, keys: str, first: int) -> str:
-    from impactkit.io._messages import message
-
-    return message("duplicate", lang, keys=keys, first=first)
 
 
 def _check_wave_dates(
@@ -462,8 +460,6 @@ def _check_wave_dates(
     date_col: str,
     inst: Instrument,
 ) -> None:
-    from impactkit.io._messages import message
-
     order = {w: i for i, w in enumerate(inst.wave_ids)}
     frame = pd.DataFrame(
         {
@@ -641,6 +637,3 @@ def _finish(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     out = out[out["domain"].notna()].reset_index(drop=True)
     out.attrs["instrument"] = inst
     return out
-
-
-_ = (ValidationError, CellFailures)

@@ -120,7 +120,3 @@ def parse_date(
             fails.add(future, "future_date")
             out[future] = np.datetime64("NaT")
     return out, fails
-
-
-def present_mask(raw: pd.Series) -> np.ndarray:
-    return raw.notna().to_numpy()

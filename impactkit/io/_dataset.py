@@ -19,7 +19,7 @@ from impactkit.errors import ParameterError, check_choice
 from impactkit.instruments import Instrument, builtin
 from impactkit.io._assessments import AssessmentRead, stage_assessments
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
-from impactkit.io._tables import SPECS, stage_table
+from impactkit.io._tables import stage_table
 
 __all__ = ["Dataset", "ValidationReport", "read_dataset", "read_families", "validate"]
 
@@ -350,6 +350,3 @@ def read_families(
     )
     problems.raise_if_any(n)
     return frame
-
-
-_ = SPECS
