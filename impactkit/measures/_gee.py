@@ -20,8 +20,8 @@ from statsmodels.genmod.cov_struct import Exchangeable
 from statsmodels.genmod.generalized_estimating_equations import GEE
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
-from impactkit.errors import DesignError, check_choice
-from impactkit.measures._mixed_design import adjust_across_domains, build_design
+from impactkit.errors import check_choice
+from impactkit.measures._mixed_design import build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["gee"]
@@ -134,15 +134,9 @@ def gee(
                 chi2 = np.nan
             omni.append({"domain": domain, "group": grp, "term": term, "chi2": chi2, "df1": ell.shape[0],
                          "p_value": stats.chi2.sf(chi2, ell.shape[0]), "status": fit["status"]})  # fmt: skip
-    table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
-    if (table["status"] == "too_few").all():
-        raise DesignError("gee: no domain can be fitted (two families and some variation needed).")
-    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
-    if design.by is None:
-        table, omnibus = table.drop(columns="group"), omnibus.drop(columns="group")
-    else:
-        table.insert(1, "by", design.by)
-        omnibus.insert(1, "by", design.by)
+    table, omnibus = finish_tables(
+        rows, omni, design, adjust, func="gee", needs="two families and some variation needed"
+    )
     notes = [
         "GEE (Gaussian, identity, exchangeable working correlation), robust sandwich SEs, Wald z; "
         "a check on the mixed model, valid under MCAR.",

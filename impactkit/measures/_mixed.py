@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from impactkit.errors import DesignError, check_choice
-from impactkit.measures._mixed_design import Design, adjust_across_domains, build_design
+from impactkit.measures._mixed_design import Design, build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 from impactkit.measures._satterthwaite import contest1d, contest_md, vcov_varpar
 
@@ -376,19 +376,12 @@ def _tabulate(
                 f_value, df1, df2, p_value = contest_md(ell, fit.beta, fit.vcov, fit.jac, fit.a_varpar)
             omni.append({"domain": design.domains[d], "group": grp, "term": term, "f_value": f_value,
                          "df1": df1, "df2": df2, "p_value": p_value, "status": fit.status})  # fmt: skip
-    table = pd.DataFrame(rows)
-    omnibus = pd.DataFrame(omni)
-    if design.by is None:
-        table = table.drop(columns="group")
-        omnibus = omnibus.drop(columns="group")
-    else:
-        table.insert(1, "by", design.by)
-        omnibus.insert(1, "by", design.by)
+    needs = "two families with more than one row, or scores that vary"
+    table, omnibus = finish_tables(rows, omni, design, adjust, func="mixed_model", needs=needs)
     for frame in (table, omnibus):
         frame["domain"] = pd.Categorical(frame["domain"], categories=design.domains)
     for col in ("n_families", "n_obs"):
         table[col] = table[col].astype("int64")
-    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
     notes = [
         f"score ~ {' + '.join(_formula_terms(design))} + (1 | family), {method.upper()}, per domain; "
         "SEs as lme4, df Satterthwaite as lmerTest.",

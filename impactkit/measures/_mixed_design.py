@@ -242,6 +242,28 @@ def build_design(
     )
 
 
+def finish_tables(
+    rows: list[dict[str, object]],
+    omni: list[dict[str, object]],
+    design: Design,
+    adjust: str,
+    *,
+    func: str,
+    needs: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shared tail of mixed_model, clmm and gee: build the coefficient and omnibus tables, refuse
+    when no domain could be fitted, adjust across domains, and name the grouping column."""
+    table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
+    if (table["status"] == "too_few").all():
+        raise DesignError(f"{func}: no domain can be fitted ({needs}).")
+    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
+    if design.by is None:
+        return table.drop(columns="group"), omnibus.drop(columns="group")
+    table.insert(1, "by", design.by)
+    omnibus.insert(1, "by", design.by)
+    return table, omnibus
+
+
 def adjust_across_domains(
     table: pd.DataFrame, omnibus: pd.DataFrame, waves: list[str], adjust: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -254,7 +276,7 @@ def adjust_across_domains(
     for frame, is_test in ((table, table["term"].isin(waves[1:])), (omnibus, pd.Series(True, omnibus.index))):
         adj = np.full(len(frame), np.nan)
         key = (
-            frame["term"].astype(str) + "|" + frame["group"].astype(str)
+            frame["term"].map(str) + "|" + frame["group"].map(str)  # map(str): None -> "None", never NaN
             if "group" in frame
             else frame["term"]
         ).to_numpy(dtype=object)

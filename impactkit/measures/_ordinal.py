@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from impactkit.errors import DesignError, ParameterError, check_choice
-from impactkit.measures._mixed_design import Design, adjust_across_domains, build_design
+from impactkit.errors import ParameterError, check_choice
+from impactkit.measures._mixed_design import Design, build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["clmm"]
@@ -314,15 +314,9 @@ def clmm(
         fit = _fit_domain(design.y[sel], design.x[sel][:, 1:], design.family[sel], n_agq)
         rows += _rows(design, domain, fit, sel, crit)
         omni += _wald(design, domain, fit)
-    table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
-    if (table["status"] == "too_few").all():
-        raise DesignError("clmm: no domain can be fitted (two families, two levels and variation needed).")
-    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
-    if design.by is None:
-        table, omnibus = table.drop(columns="group"), omnibus.drop(columns="group")
-    else:
-        table.insert(1, "by", design.by)
-        omnibus.insert(1, "by", design.by)
+    table, omnibus = finish_tables(
+        rows, omni, design, adjust, func="clmm", needs="two families, two levels and variation needed"
+    )
     notes = [
         f"Cumulative-logit mixed model, logit P(score ≤ j) = θ_j − η − b_family, adaptive "
         f"Gauss-Hermite quadrature with {n_agq} nodes (as ordinal::clmm(nAGQ = {n_agq})).",
