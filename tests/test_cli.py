@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from impactkit.cli import app
@@ -51,12 +52,33 @@ def test_validate_invalid_file_exits_1_with_every_problem(tmp_path, sample_wide)
 def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(app, ["validate", str(tmp_path / "missing.csv")]).exit_code == 2
     assert runner.invoke(app, ["validate", ".", "--lang", "fr"]).exit_code == 2
+
+
+def test_a_broken_instrument_file_is_invalid_input_exit_1(tmp_path):
     bad = tmp_path / "inst.toml"
     bad.write_text('id = "x"\n')
     result = runner.invoke(app, ["validate", "data/sample", "--instrument", str(bad)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "inst.toml" in result.output
     assert "domains" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["analyse"],
+        ["costs", "--draws", "10"],
+        ["report", "--out", "r.html"],
+    ],
+)
+def test_every_command_treats_a_missing_path_as_a_usage_error(tmp_path, command):
+    """One policy (impactkit/cli/_errors.py): a path that does not exist is a usage error, exit 2."""
+    name, *options = command
+    result = runner.invoke(app, [name, str(tmp_path / "missing"), *options])
+    assert result.exit_code == 2
+    assert "existing file or folder" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_sample_command_writes_a_cohort(tmp_path):

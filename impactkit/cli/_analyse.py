@@ -12,8 +12,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from impactkit.cli._app import EXIT_INVALID, EXIT_USAGE, app, console, err_console
-from impactkit.errors import ImpactkitError, ValidationError
+from impactkit.cli._app import app, console
+from impactkit.cli._errors import reported, usage_error
 
 _TITLES = {
     "en": {
@@ -103,7 +103,7 @@ def analyse(
     ] = None,
 ) -> None:
     """Describe, paired change, omnibus tests, reliable change and attrition for one export."""
-    from impactkit.cli._validate import print_problems
+
     from impactkit.io import read_dataset
     from impactkit.measures import (
         attrition,
@@ -115,18 +115,11 @@ def analyse(
     )
 
     if lang not in ("en", "nl"):
-        err_console.print(f"[bold red]error:[/] --lang must be en or nl. Got {lang!r} instead.")
-        raise typer.Exit(EXIT_USAGE)
-    try:
+        raise usage_error(ValueError(f"--lang must be en or nl. Got {lang!r} instead."))
+    with reported():
         ds = read_dataset(path, today=today)
-    except ValidationError as err:
-        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
-        raise typer.Exit(EXIT_INVALID) from err
-    except ImpactkitError as err:
-        err_console.print(f"[bold red]error:[/] {err}")
-        raise typer.Exit(EXIT_INVALID) from err
     data, inst = ds.assessments, ds.instrument
-    try:
+    with reported():
         ch = change(data, baseline=baseline, followup=followup, adjust=adjust, instrument=inst)
         b, f = ch.meta["baseline"], ch.meta["followup"]
         tables = {
@@ -138,9 +131,6 @@ def analyse(
             ),
             "attrition": attrition(data, ds.families, instrument=inst).flow,
         }
-    except ImpactkitError as err:
-        err_console.print(f"[bold red]error:[/] {err}")
-        raise typer.Exit(EXIT_INVALID) from err
     if xlsx is not None:
         with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
             for name, frame in tables.items():

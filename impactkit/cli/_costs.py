@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from impactkit.cli._app import EXIT_INVALID, EXIT_USAGE, app, console, err_console
-from impactkit.errors import ImpactkitError, ValidationError
+from impactkit.cli._app import app, console
+from impactkit.cli._errors import reported
 
 
 @app.command()
@@ -26,26 +26,13 @@ def costs(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Gross avoided cost, programme cost, net benefit, payback and P(saving), per payer and per year."""
-    from impactkit.cli._validate import print_problems
+
     from impactkit.costs import evaluate
     from impactkit.io import read_dataset
 
-    try:
+    with reported():
         ds = read_dataset(path)
-    except ValidationError as err:
-        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
-        raise typer.Exit(EXIT_INVALID) from err
-    except ImpactkitError as err:
-        err_console.print(f"[bold red]error:[/] {err}")
-        raise typer.Exit(EXIT_USAGE) from err
-    try:
         result = evaluate(ds, scenario, draws=draws, seed=seed)
-    except ValidationError as err:
-        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
-        raise typer.Exit(EXIT_INVALID) from err
-    except ImpactkitError as err:
-        err_console.print(f"[bold red]error:[/] {err}")
-        raise typer.Exit(EXIT_INVALID) from err
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from impactkit.cli._app import EXIT_INVALID, app, console, err_console
-from impactkit.errors import ImpactkitError, ValidationError
+from impactkit.cli._app import app, console
+from impactkit.cli._errors import reported
 
 
 class Kind(StrEnum):
@@ -61,11 +61,11 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Write a self-contained HTML report (offline, Dutch or English, small cells suppressed)."""
-    from impactkit.cli._validate import print_problems
+
     from impactkit.report import build_report
 
     started = time.perf_counter()
-    try:
+    with reported():
         rep = build_report(
             path,
             kind=kind.value,
@@ -84,12 +84,6 @@ def report(
             written["xlsx"] = str(rep.to_excel(xlsx))
         if pdf:
             written["pdf"] = str(rep.to_pdf(out.with_suffix(".pdf")))
-    except ValidationError as err:
-        print_problems(err.problems, title=f"{len(err.problems)} problem(s) in {path}")
-        raise typer.Exit(EXIT_INVALID) from err
-    except (ImpactkitError, OSError) as err:
-        err_console.print(f"[bold red]error:[/] {err}")
-        raise typer.Exit(EXIT_INVALID) from err
     if as_json:
         info = {
             **written,

@@ -7,46 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from impactkit.cli._app import EXIT_INVALID, EXIT_OK, EXIT_USAGE, app, console, err_console
-from impactkit.errors import ImpactkitError, ValidationError
+from impactkit.cli._app import EXIT_INVALID, EXIT_OK, app, console
+from impactkit.cli._errors import print_problems, reported, usage_error
+from impactkit.errors import ImpactkitError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from impactkit.io import Dataset, ValidationReport
-
-
-def usage_error(err: Exception) -> typer.Exit:
-    """Print a usage/definition error in one line and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {err}")
-    return typer.Exit(EXIT_USAGE)
-
-
-def print_problems(problems: pd.DataFrame, *, title: str) -> None:
-    """Print every problem as a table row: (file,) row, column, value, message."""
-    files = problems["file"].astype(str).unique()
-    cols = (
-        ["file", "row", "column", "value", "message"]
-        if len(files) > 1
-        else ["row", "column", "value", "message"]
-    )
-    if len(files) == 1:
-        title = f"{title}: {files[0]}"
-    table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
-    for col in cols:
-        table.add_column(col, overflow="fold", justify="right" if col == "row" else "left")
-    for rec in problems.itertuples(index=False):
-        values = {
-            "file": Path(str(rec.file)).name,
-            "row": str(rec.row),
-            "column": str(rec.column),
-            "value": str(rec.value),
-            "message": str(rec.message),
-        }
-        table.add_row(*(values[c] for c in cols))
-    console.print(table)
 
 
 @app.command()
@@ -78,13 +45,8 @@ def validate(
 
     if lang not in ("nl", "en"):
         raise usage_error(ValueError(f"--lang must be nl or en. Got {lang!r} instead."))
-    try:
+    with reported():
         report = ik.validate(path, families=families, instrument=instrument, lang=lang, today=today)
-    except ValidationError as err:  # pragma: no cover - validate collects instead of raising
-        print_problems(err.problems, title="Problems")
-        raise typer.Exit(EXIT_INVALID) from err
-    except ImpactkitError as err:
-        raise usage_error(err) from err
     if as_json:
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     elif report.valid:
@@ -102,10 +64,8 @@ def validate(
         )
     if pseudonymise is not None and report.valid:
         ds = _valid_dataset(report)
-        try:
+        with reported():
             written = _write_pseudonymised(ds, pseudonymise, key_file)
-        except ImpactkitError as err:
-            raise usage_error(err) from err
         if not as_json:
             console.print(f"pseudonymised copy: {', '.join(str(p) for p in written)}")
     raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
@@ -149,9 +109,7 @@ def sample(
     """Write a realistic synthetic cohort (seeded; reruns reproduce the files byte for byte)."""
     from impactkit._sample import write_sample
 
-    try:
+    with reported():
         written = write_sample(out, families, seed=seed)
-    except ImpactkitError as err:
-        raise usage_error(err) from err
     for p in written:
         console.print(str(p))

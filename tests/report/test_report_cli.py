@@ -52,9 +52,9 @@ def test_report_json(tmp_path):
     assert info["charts"] == 7
 
 
-def test_bad_input_exits_1_without_traceback(tmp_path):
+def test_bad_input_and_bad_options_exit_non_zero_without_traceback(tmp_path):
     res = runner.invoke(app, ["report", str(tmp_path / "missing"), "--out", str(tmp_path / "r.html")])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # a path that does not exist is a usage error (impactkit/cli/_errors.py)
     assert "Traceback" not in res.output
     bad = tmp_path / "assessments.csv"
     bad.write_text("family_id,wave,finances\nF1,intake,9\n", encoding="utf-8")
@@ -62,7 +62,7 @@ def test_bad_input_exits_1_without_traceback(tmp_path):
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     res = runner.invoke(app, ["report", str(SAMPLE), "--out", str(tmp_path / "r.html"), "--k", "2"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # an option outside its allowed values is a usage error
     assert "'k' parameter" in res.output
 
 
