@@ -38,14 +38,6 @@ def test_default_scenario_uses_the_brief_factors() -> None:
     assert s.prices["social_work"].index == 1.073
 
 
-def test_derived_factors_follow_the_cbs_yearly_changes() -> None:
-    """2016 and 2017 from the CBS annual CPI changes (+0.3% in 2016, +1.4% in 2017)."""
-    s = Scenario.default()
-    assert s.index[2016] == pytest.approx(1.303 / 1.003, abs=5e-4)
-    assert s.index[2017] == pytest.approx(1.303 / 1.003 / 1.014, abs=5e-4)
-    assert s.index[2021] == pytest.approx(1.073 * 1.10, abs=5e-4)  # 2022: +10.0%
-
-
 def test_missing_index_year_names_the_year() -> None:
     with pytest.raises(ParameterError, match=r"price_year.*2019.*\[index.factors\]"):
         index_factor(2019, BRIEF_FACTORS)
