@@ -157,12 +157,23 @@ def test_wide_items_by_item_id():
     assert out.set_index("domain").loc["paperwork", "score"] == pytest.approx(3.0)  # 3 items, none reversed
 
 
-def test_implicit_and_explicit_missing_give_the_same_frame(small):
-    explicit = small.copy()
-    explicit.loc[explicit.index[0], "housing"] = ""
-    out = ik.read_assessments(explicit, today=TODAY)
-    assert np.isnan(
-        out.set_index(["family_id", "wave", "domain"]).loc[
-            (small.iloc[0]["family_id"], "intake", "housing"), "score"
-        ]
-    )
+def test_explicit_missing_is_kept_and_counted_implicit_is_absent(reference):
+    """An empty score cell stays as a NaN row and is counted; a missing row is simply absent.
+
+    Both describe the same information: the analyses give identical results for the two.
+    """
+    long = reference.assign(
+        wave=reference["wave"].astype(str), domain=reference["domain"].astype(str),
+        assessed_on=reference["assessed_on"].dt.strftime("%Y-%m-%d"),
+        score=reference["score"].map(lambda v: "" if np.isnan(v) else f"{v:g}"),
+    ).dropna(subset=["family_id"])  # fmt: skip
+    target = long.index[(long["score"] != "")][0]
+    explicit = long.copy()
+    explicit.loc[target, "score"] = ""
+    implicit = long.drop(index=target)
+    a = ik.read_assessments(explicit, today=TODAY)
+    b = ik.read_assessments(implicit, today=TODAY)
+    assert len(a) == len(b) + 1
+    assert a.attrs["n_missing_scores"] == b.attrs["n_missing_scores"] + 1
+    _canonical_equal(a.dropna(subset=["score"]), b.dropna(subset=["score"]))
+    pdt.assert_frame_equal(pd.DataFrame(ik.change(a)), pd.DataFrame(ik.change(b)))
