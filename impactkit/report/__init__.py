@@ -6,8 +6,8 @@
 (True, True)
 """
 
+from impactkit.i18n import Formatter
 from impactkit.report._build import KINDS, Report, build_report
-from impactkit.report._format import Formatter
 from impactkit.report._suppress import Protected, protect, suppress_counts, suppress_links, suppress_rows
 
 __all__ = [

@@ -803,6 +803,11 @@ def _methods(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
     att = measures.attrition(ctx.dataset.assessments, families=ctx.families)
     if att.model is not None and len(att.model):
         m = att.model.copy()
+        notes = []
+        status = str(m["status"].iloc[0]) if "status" in m else "ok"
+        if status != "ok":  # separated, not converged or not estimable: a status, never estimates
+            m[["estimate", "se", "odds_ratio", "p_value"]] = float("nan")
+            notes.append(ctx.t("attrition_model_status", reason=ctx.t(_model_reason(status))))
         m["label"] = [
             ctx.domain(x) if x in inst.domain_ids else ctx.t("intercept") if x == "intercept" else x
             for x in m["term"]
@@ -821,10 +826,21 @@ def _methods(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
                 ],
                 f,
                 k=ctx.k,
+                notes=notes,
                 sheet="methods",
             )
         )
     return sec
+
+
+def _model_reason(status: str) -> str:
+    """The catalogue key for why a logistic model has no estimates (from the measures' status)."""
+    s = status.lower()
+    if "separation" in s or "overflow" in s:
+        return "model_separated"
+    if "not estimable" in s:
+        return "model_not_estimable"
+    return "model_not_converged"
 
 
 def _by_municipality(ctx: Ctx) -> Table:

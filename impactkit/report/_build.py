@@ -16,8 +16,8 @@ import pandas as pd
 
 from impactkit._version import __version__
 from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.i18n import Formatter, check_lang
 from impactkit.report._context import Ctx
-from impactkit.report._format import LANGS, Formatter
 from impactkit.report._html import figure_div, plotly_js, render
 from impactkit.report._model import Chart, Section, Table
 
@@ -188,7 +188,7 @@ def build_report(
     from impactkit.io import read_dataset
 
     check_choice("kind", "build_report", kind, KINDS)
-    check_choice("lang", "build_report", lang, LANGS)
+    check_lang(lang, "build_report")
     for name, value, low in (("seed", seed, 0), ("draws", draws, 0), ("k", k, 3)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ParameterError(

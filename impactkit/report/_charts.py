@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from impactkit.figures import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
+from impactkit.i18n import Formatter
 
 __all__ = [
     "acceptability",
@@ -30,7 +31,6 @@ __all__ = [
     "year_bars",
 ]
 
-_SEPARATORS = {"nl": ",.", "en": ".,"}
 # hatch patterns pair with colours so that no category rests on colour alone
 _PATTERNS = ["", "/", ".", "x", "-", "+", "\\", "|"]
 
@@ -49,7 +49,7 @@ def wrap(text: str, width: int = 14) -> str:
 def _finish(fig: go.Figure, lang: str, *, height: int = 420, legend: bool = True) -> go.Figure:
     apply_theme(fig)
     fig.update_layout(
-        separators=_SEPARATORS[lang],
+        separators=Formatter(lang).separators,
         height=height,
         showlegend=legend,
         hoverlabel={"namelength": -1},

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit.i18n import Formatter
+from impactkit.i18n._catalog import has
 from impactkit.instruments import Instrument
-from impactkit.report._format import Formatter
 from impactkit.report._model import Column, Section, Table
 from impactkit.report._suppress import protect
-from impactkit.report._texts import HOUSEHOLD_LABELS, PATH_LABELS, PAYER_LABELS, PROGRAMME_LABELS, TEXTS
 
 __all__ = ["Ctx", "assumptions_section", "cost_notes", "design_section", "hide_small_parts"]
 
@@ -51,17 +51,24 @@ class Ctx:
     def level(self, value: int) -> str:
         return f"{value} {self.instrument.scale.level_label(int(value), self.lang)}"
 
+    def known(self, key: str) -> bool:
+        """Whether the report catalogue has a text ``key``."""
+        return has("report", key)
+
+    def label(self, kind: str, value: str, fallback: str = "") -> str:
+        """The catalogue's word for an id of the default scenario or sample (``payer.state``);
+        a user's own id keeps its own label (``fallback``) or the id itself."""
+        key = f"{kind}.{value}"
+        return self.t(key) if has("report", key) else (fallback or str(value))
+
     def payer(self, payer_id: str, label: str = "") -> str:
-        entry = PAYER_LABELS.get(payer_id)
-        return entry[self.lang] if entry else (label or payer_id)
+        return self.label("payer", payer_id, label)
 
     def household(self, value: str) -> str:
-        entry = HOUSEHOLD_LABELS.get(value)
-        return entry[self.lang] if entry else value
+        return self.label("household", value)
 
     def path(self, path_id: str, label: str = "") -> str:
-        entry = PATH_LABELS.get(path_id)
-        return entry[self.lang] if entry else (label or path_id)
+        return self.label("path", path_id, label)
 
     def param(self, name: str) -> str:
         """A scenario parameter id in words (``adjustments.deadweight`` → "Deadweight")."""
@@ -102,8 +109,7 @@ class Ctx:
             )
         if head == "programme":
             rest = ".".join(parts[1:])
-            entry = PROGRAMME_LABELS.get(rest)
-            return self.t("param_programme", what=entry[self.lang] if entry else rest.replace("_", " "))
+            return self.t("param_programme", what=self.label("programme", rest, rest.replace("_", " ")))
         return str(name)
 
     @property
@@ -130,7 +136,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         ctx.t("assumptions_intro", illustrative=ctx.t("illustrative") if s.illustrative else "")
     )
     a = s.assumptions()
-    a["dist"] = [ctx.t(f"dist_{d}") if f"dist_{d}" in TEXTS else str(d) for d in a["dist"]]
+    a["dist"] = [ctx.t(f"dist_{d}") if ctx.known(f"dist_{d}") else str(d) for d in a["dist"]]
     a["name"] = [ctx.param(p) for p in a["parameter"]]
     sec.blocks.append(
         Table.build(

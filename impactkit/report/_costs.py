@@ -60,7 +60,7 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
     measures = ["relative"] * (len(values) - 1) + ["total"]
     hover = [f.currency(v) for v in values]
     fig = _charts.waterfall(labels, values, measures, hover, lang=ctx.lang)
-    top = str(shown.at[int(shown["avoided_cost"].to_numpy().argmax()), "label_t"]) if len(shown) else "–"
+    top = str(shown.at[shown["avoided_cost"].idxmax(), "label_t"]) if len(shown) else "–"  # by label
     cap = ctx.t(
         "waterfall_caption",
         cost=f.currency(h["programme_cost"]),
@@ -452,7 +452,7 @@ def _scenarios(ctx: Ctx) -> Section:
     f = ctx.fmt
     sec = Section("scenarios", ctx.t("sec_scenarios"), [ctx.t("scenarios_intro")])
     sc = pd.DataFrame(ctx.costs.scenarios).reset_index(drop=True)
-    sc["label"] = [ctx.t(f"sc_{s}") if f"sc_{s}" in _known() else str(s) for s in sc["scenario"]]
+    sc["label"] = [ctx.t(f"sc_{s}") if ctx.known(f"sc_{s}") else str(s) for s in sc["scenario"]]
     sec.blocks.append(
         Table.build(
             "tbl-scenarios",
@@ -471,9 +471,3 @@ def _scenarios(ctx: Ctx) -> Section:
         )
     )
     return sec
-
-
-def _known() -> set[str]:
-    from impactkit.report._texts import TEXTS
-
-    return set(TEXTS)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from impactkit.errors import ParameterError
-from impactkit.report._format import MISSING, Formatter
+from impactkit.i18n import MISSING, Formatter
 from impactkit.report._suppress import PUBLISHED, marker
 
 __all__ = ["KINDS", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
