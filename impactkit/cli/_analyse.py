@@ -14,23 +14,8 @@ from rich.table import Table
 
 from impactkit.cli._app import app, console
 from impactkit.cli._errors import reported, usage_error
+from impactkit.i18n import catalogue, languages, text
 
-_TITLES = {
-    "en": {
-        "describe": "Scores per domain and wave",
-        "change": "Change {b} → {f} (paired, complete pairs)",
-        "omnibus": "Change across all waves (complete cases)",
-        "reliable_change": "Reliable change {b} → {f} (share of families)",
-        "attrition": "Families measured per wave",
-    },
-    "nl": {
-        "describe": "Scores per leefgebied en meetmoment",
-        "change": "Verandering {b} → {f} (gepaard, complete paren)",
-        "omnibus": "Verandering over alle meetmomenten (complete gevallen)",
-        "reliable_change": "Betrouwbare verandering {b} → {f} (aandeel gezinnen)",
-        "attrition": "Gemeten gezinnen per meetmoment",
-    },
-}
 _SHOW = {
     # the terminal shows the columns a reader needs first; --json and --xlsx carry every column
     "describe": ["domain", "wave", "n", "n_missing", "mean", "sd", "median", "share_sufficient"],
@@ -114,8 +99,10 @@ def analyse(
         reliable_change_shares,
     )
 
-    if lang not in ("en", "nl"):
-        raise usage_error(ValueError(f"--lang must be en or nl. Got {lang!r} instead."))
+    if lang not in languages():
+        raise usage_error(
+            ValueError(f"--lang must be one of {', '.join(languages())}. Got {lang!r} instead.")
+        )
     with reported():
         ds = read_dataset(path, today=today)
     data, inst = ds.assessments, ds.instrument
@@ -146,7 +133,9 @@ def analyse(
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
         return
-    titles = _TITLES[lang]
+    titles = {
+        k.removeprefix("title."): t for k, t in catalogue(lang, "cli").items() if k.startswith("title.")
+    }
     labels = {d.id: d.label(lang) for d in inst.domains}
     waves = {w.id: w.label(lang) for w in inst.waves}
     for name, frame in tables.items():
@@ -155,6 +144,6 @@ def analyse(
         for note in getattr(frame, "notes", []):
             console.print(f"  [dim]- {note}[/]", highlight=False)
     if not as_json and xlsx is None:
-        console.print("[dim]Every column of every table: --json or --xlsx FILE.[/]", highlight=False)
+        console.print(f"[dim]{text('cli', 'hint_all_columns', lang)}[/]", highlight=False)
     if xlsx is not None:
-        console.print(f"tables written to {xlsx}")
+        console.print(text("cli", "written", lang, path=str(xlsx)), highlight=False)

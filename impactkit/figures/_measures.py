@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impactkit.errors import ParameterError, check_choice
+from impactkit.errors import ParameterError
 from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
+from impactkit.i18n import catalogue, check_lang
 from impactkit.instruments import Instrument
 
 __all__ = [
@@ -24,44 +25,6 @@ __all__ = [
     "transitions_sankey",
 ]
 
-_TEXT = {
-    "en": {
-        "radar": "Mean score per domain and wave",
-        "distance": "Distance travelled: mean change {b} → {f} with {level:.0%} CI",
-        "mean_change": "Mean change (points)",
-        "sankey": "Level transitions {b} → {f}: {domain}",
-        "rci": "Reliable change {b} → {f} (Jacobson & Truax)",
-        "rci_family": "Reliable change per family {b} → {f}",
-        "share": "Share of families",
-        "families": "Families",
-        "omnibus": "Change across waves: generalised eta²",
-        "flow": "Families measured per wave",
-        "overall": "All domains",
-        "recovered": "recovered",
-        "improved": "improved",
-        "unchanged": "unchanged",
-        "mixed": "mixed",
-        "deteriorated": "deteriorated",
-    },
-    "nl": {
-        "radar": "Gemiddelde score per leefgebied en meetmoment",
-        "distance": "Afgelegde afstand: gemiddelde verandering {b} → {f} met {level:.0%}-BI",
-        "mean_change": "Gemiddelde verandering (punten)",
-        "sankey": "Overgangen tussen niveaus {b} → {f}: {domain}",
-        "rci": "Betrouwbare verandering {b} → {f} (Jacobson & Truax)",
-        "rci_family": "Betrouwbare verandering per gezin {b} → {f}",
-        "share": "Aandeel gezinnen",
-        "families": "Gezinnen",
-        "omnibus": "Verandering over de meetmomenten: gegeneraliseerde eta²",
-        "flow": "Gemeten gezinnen per meetmoment",
-        "overall": "Alle leefgebieden",
-        "recovered": "hersteld",
-        "improved": "verbeterd",
-        "unchanged": "onveranderd",
-        "mixed": "gemengd",
-        "deteriorated": "verslechterd",
-    },
-}
 CATEGORY_COLOURS = {
     "recovered": POSITIVE,
     "improved": "#56B4E9",
@@ -73,8 +36,7 @@ CATEGORY_PATTERNS = {"recovered": "", "improved": "/", "unchanged": "", "mixed":
 
 
 def _lang(lang: str, func: str) -> dict[str, str]:
-    check_choice("lang", func, lang, ["en", "nl"])
-    return _TEXT[lang]
+    return catalogue(check_lang(lang, func), "figures")
 
 
 def _inst(table: pd.DataFrame, instrument: Instrument | None) -> Instrument | None:
