@@ -119,9 +119,12 @@ def analyse(
             "attrition": attrition(data, ds.families, instrument=inst).flow,
         }
     if xlsx is not None:
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-            for name, frame in tables.items():
-                pd.DataFrame(frame).to_excel(writer, sheet_name=name, index=False)
+        from impactkit.excel import Sheet, SheetTable, write_workbook
+
+        with reported():
+            write_workbook(
+                [Sheet(name, [SheetTable(pd.DataFrame(frame))]) for name, frame in tables.items()], xlsx
+            )
     if as_json:
         payload = {
             "instrument": inst.id,

@@ -195,13 +195,13 @@ class CostEvaluation:
         >>> openpyxl.load_workbook(out).sheetnames[:3]
         ['headline', 'by_payer', 'by_year']
         """
-        from openpyxl.utils import get_column_letter
+        from impactkit.excel import COLUMN_TYPES, Sheet, SheetTable, write_workbook
 
         path = Path(path)
         headline = pd.DataFrame(
             {"measure": list(HEADLINE_KEYS), "value": [_clean(self.headline[k]) for k in HEADLINE_KEYS]}
         )
-        sheets: dict[str, pd.DataFrame | None] = {
+        tables: dict[str, pd.DataFrame | None] = {
             "headline": headline,
             "by_payer": self.by_payer,
             "by_year": self.by_year,
@@ -213,21 +213,19 @@ class CostEvaluation:
             "assumptions": self.scenario.assumptions(),
             "notes": pd.DataFrame({"note": list(self.notes)}),
         }
-        money = ("invests", "saves", "net", "cost", "avoided", "benefit", "value", "low", "high", "amount")
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            for name, frame in sheets.items():
-                if frame is None:
-                    continue
-                plain = pd.DataFrame(frame)
-                plain.to_excel(xl, sheet_name=name, index=False)
-                ws = xl.sheets[name]
-                for j, col in enumerate(plain.columns, start=1):
-                    letter = get_column_letter(j)
-                    ws.column_dimensions[letter].width = max(12, min(60, len(str(col)) + 4))
-                    if pd.api.types.is_float_dtype(plain[col]) and any(m in str(col) for m in money):
-                        for cell in ws[letter][1:]:
-                            cell.number_format = "#,##0"
-                ws.freeze_panes = "A2"
+        sheets = []
+        for name, frame in tables.items():
+            if frame is None:
+                continue
+            plain = pd.DataFrame(frame)
+            types: dict[str, str | list[str]] = {}
+            if name == "headline":  # one quantity per row: each row its own type
+                types["value"] = [COLUMN_TYPES.get(k, "number") for k in HEADLINE_KEYS]
+            if name == "psa":  # money quantities and the benefit-cost ratio share the columns
+                row_types = [COLUMN_TYPES.get(str(q), "number") for q in plain["quantity"]]
+                types |= {c: row_types for c in plain.columns if c not in ("quantity", "p_favourable")}
+            sheets.append(Sheet(name, [SheetTable(plain, types=types)]))
+        write_workbook(sheets, path, title=f"impactkit cost evaluation ({self.scenario.id})")
         return path
 
     def summary(self) -> str:

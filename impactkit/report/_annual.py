@@ -67,16 +67,16 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
     a = ctx.dataset.assessments
     fam = ctx.families
     f = ctx.fmt
-    kfs = [KeyFigure(f.integer(a["family_id"].nunique()), ctx.t("kf_families"))]
+    kfs = [KeyFigure.of(f, a["family_id"].nunique(), "count", ctx.t("kf_families"))]
     if fam is not None and fam["n_children"].notna().any():
-        kfs.append(KeyFigure(f.integer(fam["n_children"].sum()), ctx.t("kf_children")))
+        kfs.append(KeyFigure.of(f, fam["n_children"].sum(), "count", ctx.t("kf_children")))
     if fam is not None and fam["municipality"].notna().any():
-        kfs.append(KeyFigure(f.integer(fam["municipality"].nunique()), ctx.t("kf_municipalities")))
+        kfs.append(KeyFigure.of(f, fam["municipality"].nunique(), "count", ctx.t("kf_municipalities")))
     if fam is not None and "n_volunteers" in fam and fam["n_volunteers"].notna().any():
-        kfs.append(KeyFigure(f.integer(fam["n_volunteers"].sum()), ctx.t("kf_volunteers")))
+        kfs.append(KeyFigure.of(f, fam["n_volunteers"].sum(), "count", ctx.t("kf_volunteers")))
     if fam is not None and "start_date" in fam and fam["start_date"].notna().any():
         kfs.append(
-            KeyFigure(f.integer(pd.to_datetime(fam["start_date"]).dt.year.nunique()), ctx.t("kf_years"))
+            KeyFigure.of(f, pd.to_datetime(fam["start_date"]).dt.year.nunique(), "count", ctx.t("kf_years"))
         )
     sec.key_figures = kfs + sec.key_figures
     h, psa = ctx.costs.headline, ctx.costs.psa
@@ -101,13 +101,17 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
     if psa is not None:
         bcr = psa.set_index("quantity").loc["benefit_cost_ratio"]
         sec.key_figures.append(
-            KeyFigure(
-                f.number(h["benefit_cost_ratio"], 2),
+            KeyFigure.of(
+                f,
+                h["benefit_cost_ratio"],
+                "number2",
                 ctx.t("kf_bcr"),
                 ctx.t("kf_interval", low=f.number(bcr["q025"], 2), high=f.number(bcr["q975"], 2)),
             )
         )
-        sec.key_figures.append(KeyFigure(f.probability(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
+        sec.key_figures.append(
+            KeyFigure.of(f, h["p_net_benefit_positive"], "probability", ctx.t("kf_psaving"))
+        )
         sec.paragraphs.append(
             ctx.t(
                 "summary_costs",
@@ -128,7 +132,7 @@ def _reach(ctx: Ctx) -> Section:
     fam = ctx.families
     if fam is None:
         a = ctx.dataset.assessments
-        sec.key_figures.append(KeyFigure(ctx.fmt.integer(a["family_id"].nunique()), ctx.t("kf_families")))
+        sec.key_figures.append(KeyFigure.of(ctx.fmt, a["family_id"].nunique(), "count", ctx.t("kf_families")))
         return sec
     by = [("municipality", "tbl_reach_municipality", True), ("household_type", "tbl_reach_household", False)]
     for col, caption, children in by:
@@ -630,7 +634,7 @@ def _reliable(ctx: Ctx, summary: Section) -> Section:
     up = int(((fam["n_recovered"] + fam["n_improved"]) > 0).sum())
     st1 = hide_small_parts(pd.DataFrame([[up, len(fam) - up]]), ctx.k)
     if st1.iat[0, 0] == PUBLISHED and len(fam):
-        summary.key_figures.append(KeyFigure(f.percent(up / len(fam)), ctx.t("kf_improved")))
+        summary.key_figures.append(KeyFigure.of(f, up / len(fam), "share", ctx.t("kf_improved")))
     return sec
 
 

@@ -39,13 +39,30 @@ class Report:
     """
 
     def __init__(
-        self, *, html: str, sections: list[Section], kind: str, lang: str, footer: dict[str, Any]
+        self,
+        *,
+        html: str,
+        sections: list[Section],
+        kind: str,
+        lang: str,
+        footer: dict[str, Any],
+        title: str = "",
+        subtitle: str = "",
     ) -> None:
         self.html = html
         self.sections = sections
         self.kind = kind
         self.lang = lang
         self.footer = footer
+        self.title = title
+        self.subtitle = subtitle
+
+    def __repr__(self) -> str:
+        n_tables = sum(len(s.tables) for s in self.sections)
+        return (
+            f"<Report {self.kind} ({self.lang}) {self.title!r}: {len(self.sections)} sections, "
+            f"{self.n_charts} charts, {n_tables} tables, {len(self.html) / 1e6:.1f} MB HTML>"
+        )
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -274,7 +291,15 @@ def build_report(
         "plotly_js": plotly_js(),
     }
     page = render(_TEMPLATE[kind], context, templates=templates)
-    return Report(html=page, sections=sections, kind=kind, lang=lang, footer=footer)
+    return Report(
+        html=page,
+        sections=sections,
+        kind=kind,
+        lang=lang,
+        footer=footer,
+        title=cover["title"],
+        subtitle=subtitle,
+    )
 
 
 def _one_municipality(ds: Any, municipality: str) -> Any:

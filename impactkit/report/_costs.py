@@ -16,7 +16,7 @@ import pandas as pd
 from impactkit.figures import NEGATIVE, POSITIVE
 from impactkit.report import _charts
 from impactkit.report._context import Ctx, assumptions_section, cost_notes, design_section
-from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
+from impactkit.report._model import KINDS, Chart, Column, KeyFigure, Section, Table
 from impactkit.report._suppress import PUBLISHED, suppress_rows
 
 __all__ = ["business_sections", "cost_summary_blocks"]
@@ -123,22 +123,35 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
             }
         )
     tab = pd.DataFrame(out)
-    blocks.append(
-        Table.build(
-            "tbl-costs-summary",
-            ctx.t("tbl_costs_summary"),
-            tab,
-            [
-                Column("item", ctx.t("item")),
-                Column("estimate", ctx.t("estimate")),
-                Column("interval", ctx.t("interval95")),
-            ],
-            f,
-            k=ctx.k,
-            notes=cost_notes(ctx),
-            sheet="costs",
-        )
+    summary = Table.build(
+        "tbl-costs-summary",
+        ctx.t("tbl_costs_summary"),
+        tab,
+        [
+            Column("item", ctx.t("item")),
+            Column("estimate", ctx.t("estimate")),
+            Column("interval", ctx.t("interval95")),
+        ],
+        f,
+        k=ctx.k,
+        notes=cost_notes(ctx),
+        sheet="costs",
     )
+    # the spreadsheet gets the numbers, each row with its own type (money, ratio, share, months)
+    types = [KINDS[kind][1] for _, kind, _ in rows]
+    sheet = pd.DataFrame(
+        {
+            ctx.t("item"): tab["item"],
+            # a value without a number (payback not within the horizon) keeps its words
+            ctx.t("estimate"): [
+                v if np.isfinite(v) else t_ for v, t_ in zip(tab["value"], tab["estimate"], strict=True)
+            ],
+            f"{ctx.t('interval95')} ({ctx.t('low').lower()})": tab["low"],
+            f"{ctx.t('interval95')} ({ctx.t('high').lower()})": tab["high"],
+        }
+    )
+    summary.excel = (sheet, {c: ("text" if i == 0 else types) for i, c in enumerate(sheet.columns)})
+    blocks.append(summary)
     return blocks
 
 
@@ -148,18 +161,22 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
     summary = Section("bc-summary", ctx.t("sec_bc_summary"))
     lo, hi = _interval(ctx, "benefit_cost_ratio")
     summary.key_figures = [
-        KeyFigure(f.currency(h["programme_cost"]), ctx.t("kf_investment")),
-        KeyFigure(f.currency(h["gross_avoided_cost"]), ctx.t("kf_avoided")),
-        KeyFigure(f.currency(h["net_benefit"]), ctx.t("kf_net")),
-        KeyFigure(
-            f.number(h["benefit_cost_ratio"], 2),
+        KeyFigure.of(f, h["programme_cost"], "money", ctx.t("kf_investment")),
+        KeyFigure.of(f, h["gross_avoided_cost"], "money", ctx.t("kf_avoided")),
+        KeyFigure.of(f, h["net_benefit"], "money", ctx.t("kf_net")),
+        KeyFigure.of(
+            f,
+            h["benefit_cost_ratio"],
+            "number2",
             ctx.t("kf_bcr"),
             ctx.t("kf_interval", low=f.number(lo, 2), high=f.number(hi, 2)) if not np.isnan(lo) else "",
         ),
-        KeyFigure(f.months(h["payback_months"]), ctx.t("kf_payback")),
+        KeyFigure.of(f, h["payback_months"], "months", ctx.t("kf_payback")),
     ]
     if not np.isnan(h["p_net_benefit_positive"]):
-        summary.key_figures.append(KeyFigure(f.probability(h["p_net_benefit_positive"]), ctx.t("kf_psaving")))
+        summary.key_figures.append(
+            KeyFigure.of(f, h["p_net_benefit_positive"], "probability", ctx.t("kf_psaving"))
+        )
         summary.paragraphs.append(
             ctx.t(
                 "summary_costs",
@@ -403,7 +420,7 @@ def _uncertainty(ctx: Ctx) -> Section:
             acc,
             [
                 Column("deadweight", ctx.t("deadweight"), "share"),
-                Column("p_net_benefit_positive", ctx.t("p_saving"), "share"),
+                Column("p_net_benefit_positive", ctx.t("p_saving"), "probability"),
             ],
             f,
             k=ctx.k,

@@ -1,87 +1,85 @@
-"""Excel export of a report's tables (openpyxl): a sheet per section, numbers as numbers."""
+"""A report's tables as a workbook for municipalities, through the package's one Excel writer.
+
+Sheets: "Contents" (title, key figures as numbers, every section's text and a list of the table
+sheets), one sheet per table (header frozen and filtered, numbers typed, suppressed cells as
+their marker), and "Method" (what reproduces the report).  Sheet names are designed per language
+in the report catalogue (``sheet.<table id>``), never cut.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import pandas as pd
+
+from impactkit.excel import Sheet, SheetTable, write_workbook
+from impactkit.i18n import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from impactkit.report._build import Report
 
-__all__ = ["write_excel"]
-
-_BOLD = Font(bold=True)
-_CAPTION = Font(bold=True, size=12)
-_NOTE = Font(italic=True, size=9, color="555555")
+__all__ = ["workbook_sheets", "write_excel"]
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "sheet"
-    out, i = base, 2
-    while out in used:
-        out = f"{base[:28]}_{i}"
-        i += 1
-    used.add(out)
-    return out
+def _t(report: Report, key: str, **values: Any) -> str:
+    return text("report", key, report.lang, **values)
+
+
+def workbook_sheets(report: Report) -> list[Sheet]:
+    """The sheets of ``report``'s workbook (see the module docstring)."""
+    contents_texts = [report.title, report.subtitle]
+    figures = [(kf.label, kf.number, kf.kind, kf.detail) for s in report.sections for kf in s.key_figures]
+    tables: list[Sheet] = []
+    index_rows = []
+    for sec in report.sections:
+        contents_texts += ["", sec.title, *sec.paragraphs]
+        for lead, items in sec.lists:
+            contents_texts += [lead, *(f"• {i}" for i in items)]
+        contents_texts += sec.after
+        for t in sec.tables:
+            name = _t(report, f"sheet.{t.id.removeprefix('tbl-')}")
+            frame, types = t.excel_frame()
+            tables.append(Sheet(name, [SheetTable(frame, types=types, title=t.caption, notes=t.notes)]))
+            index_rows.append({"sheet": name, "table": t.caption, "section": sec.title})
+    from impactkit.report._model import KINDS
+
+    kf = pd.DataFrame(
+        {
+            _t(report, "xl_figure"): [f[0] for f in figures],
+            _t(report, "xl_value"): [f[1] for f in figures],
+            _t(report, "xl_detail"): [f[3] for f in figures],
+        }
+    )
+    kf_types: dict[str, Any] = {kf.columns[1]: [KINDS[f[2]][1] for f in figures]}
+    index = pd.DataFrame(index_rows).rename(
+        columns={
+            "sheet": _t(report, "xl_sheet"),
+            "table": _t(report, "xl_table"),
+            "section": _t(report, "xl_section"),
+        }
+    )
+    contents = Sheet(
+        _t(report, "sheet.contents"),
+        [
+            SheetTable(kf, types=kf_types, title=_t(report, "xl_key_figures")),
+            SheetTable(index, title=_t(report, "xl_tables")),
+        ],
+        texts=[],
+    )
+    notes = Sheet(_t(report, "sheet.text"), [], texts=[t for t in contents_texts if t is not None])
+    footer = report.footer
+    method_rows = [(k, str(v)) for k, v in footer.items() if k != "files"]
+    method_rows += [(f"SHA-256 {name}", digest) for name, digest in footer["files"]]
+    method = Sheet(
+        _t(report, "sheet.method"),
+        [SheetTable(pd.DataFrame(method_rows, columns=["impactkit", ""]), types={"": "text"})],
+    )
+    return [contents, *tables, notes, method]
 
 
 def write_excel(report: Report, path: Path) -> Path:
-    """Write every table of ``report``; sections become sheets, the assumptions and the method
-    statement a sheet of their own.  Suppressed cells hold their marker text ("<10", "x")."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    for sec in report.sections:
-        tables = sec.tables
-        texts = [*sec.paragraphs, *(f"{lead} {' '.join(items)}" for lead, items in sec.lists), *sec.after]
-        if not tables and not texts:
-            continue
-        ws = wb.create_sheet(_sheet_name(sec.title, used))
-        row = 1
-        ws.cell(row, 1, sec.title).font = Font(bold=True, size=14)
-        row += 1
-        for kf in sec.key_figures:
-            ws.cell(row, 1, kf.label)
-            ws.cell(row, 2, kf.value)
-            row += 1
-        for p in texts:
-            c = ws.cell(row, 1, p)
-            c.alignment = Alignment(wrap_text=False)
-            row += 1
-        for t in tables:
-            row += 1
-            ws.cell(row, 1, t.caption).font = _CAPTION
-            row += 1
-            frame, formats = t.excel_frame()
-            for j, col in enumerate(frame.columns, start=1):
-                ws.cell(row, j, col).font = _BOLD
-            row += 1
-            for values in frame.itertuples(index=False):
-                for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
-                    cell = ws.cell(row, j, v)
-                    if isinstance(v, float):
-                        cell.number_format = formats[col]
-                    elif isinstance(v, str) and formats[col] != "@":
-                        cell.alignment = Alignment(horizontal="right")
-                row += 1
-            for note in t.notes:
-                ws.cell(row, 1, note).font = _NOTE
-                row += 1
-        for j in range(1, 12):
-            ws.column_dimensions[get_column_letter(j)].width = 18 if j > 1 else 42
-    ws = wb.create_sheet(_sheet_name("method", used))
-    ws.cell(1, 1, "impactkit").font = _BOLD
-    for i, (key, value) in enumerate(
-        [(k, v) for k, v in report.footer.items() if k != "files"] + list(report.footer["files"]), start=2
-    ):
-        ws.cell(i, 1, str(key))
-        ws.cell(i, 2, str(value))
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 90
-    wb.properties.creator = "impactkit"
-    wb.save(path)
+    """Write the workbook of ``report`` to ``path``; the same report gives the same bytes."""
+    when = pd.Timestamp(report.footer["generated_at"]).to_pydatetime()
+    write_workbook(workbook_sheets(report), path, title=report.title, created=when)
     return path

@@ -20,20 +20,21 @@ from impactkit.report._suppress import PUBLISHED, marker
 
 __all__ = ["KINDS", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
 
-# kind -> (HTML formatter, Excel number format)
+# kind -> (HTML formatter, spreadsheet column type of impactkit.excel)
 KINDS: dict[str, tuple[Callable[[Formatter, Any], str], str]] = {
-    "text": (lambda f, v: MISSING if v is None or v != v else str(v), "@"),
-    "count": (lambda f, v: f.integer(v), "#,##0"),
-    "number1": (lambda f, v: f.number(v, 1), "#,##0.0"),
-    "number2": (lambda f, v: f.number(v, 2), "#,##0.00"),
-    "number3": (lambda f, v: f.number(v, 3), "0.000"),
-    "general": (lambda f, v: f.general(v), "General"),
-    "signed2": (lambda f, v: f.signed(v, 2), "+0.00;-0.00;0.00"),
-    "money": (lambda f, v: f.currency(v), '"€" #,##0;"€" -#,##0'),
-    "share": (lambda f, v: f.percent(v), "0%"),
-    "share1": (lambda f, v: f.percent(v, 1), "0.0%"),
-    "p": (lambda f, v: f.p_value(v), "0.000"),
-    "months": (lambda f, v: f.months(v), "#,##0"),
+    "text": (lambda f, v: MISSING if v is None or v != v else str(v), "text"),
+    "count": (lambda f, v: f.integer(v), "count"),
+    "number1": (lambda f, v: f.number(v, 1), "number"),
+    "number2": (lambda f, v: f.number(v, 2), "score"),
+    "number3": (lambda f, v: f.number(v, 3), "statistic"),
+    "general": (lambda f, v: f.general(v), "number"),
+    "signed2": (lambda f, v: f.signed(v, 2), "estimate"),
+    "money": (lambda f, v: f.currency(v), "money"),
+    "share": (lambda f, v: f.percent(v), "share"),
+    "share1": (lambda f, v: f.percent(v, 1), "share"),
+    "probability": (lambda f, v: f.probability(v), "probability"),
+    "p": (lambda f, v: f.p_value(v), "p_value"),
+    "months": (lambda f, v: f.months(v), "months"),
 }
 
 
@@ -84,6 +85,7 @@ class Table:
     sheet: str = ""
     kind: str = "table"
     bounds: tuple[str, str] = ("low", "high")  # words for an interval's two spreadsheet columns
+    excel: tuple[pd.DataFrame, dict[str, Any]] | None = None  # a spreadsheet form of its own
 
     @classmethod
     def build(
@@ -143,11 +145,13 @@ class Table:
     def header_cells(self) -> list[Cell]:
         return [Cell(label, c.kind != "text") for label, c in zip(self.header, self.columns, strict=True)]
 
-    def excel_frame(self) -> tuple[pd.DataFrame, dict[str, str]]:
+    def excel_frame(self) -> tuple[pd.DataFrame, dict[str, Any]]:
         """The table for a spreadsheet: numbers as numbers, suppressed cells as their marker text,
-        intervals as two columns; plus the Excel number format of each column."""
+        intervals as two columns; plus the column type of each column (``impactkit.excel``)."""
+        if self.excel is not None:
+            return self.excel
         out: dict[str, list[Any]] = {}
-        formats: dict[str, str] = {}
+        formats: dict[str, Any] = {}
         for col in self.columns:
             keys = col.key if isinstance(col.key, tuple) else (col.key,)
             labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in self.bounds]
@@ -164,7 +168,9 @@ class Table:
                     else:
                         values.append(None if v is None or pd.isna(v) else float(v))
                 out[label] = values
-                formats[label] = KINDS[kind][1]
+                # an interval's bounds are estimates (signed, three decimals), whatever the point's kind
+                numeric_bound = len(keys) == 2 and kind not in ("money", "text")
+                formats[label] = "estimate" if numeric_bound else KINDS[kind][1]
         return pd.DataFrame(out), formats
 
 
@@ -182,11 +188,22 @@ class Chart:
 
 @dataclass(frozen=True)
 class KeyFigure:
-    """One headline number with its label (and an optional qualifier such as an interval)."""
+    """One headline number with its label (and an optional qualifier such as an interval).
+
+    ``value`` is the text shown; ``number`` and ``kind`` keep the number for the spreadsheet.
+    """
 
     value: str
     label: str
     detail: str = ""
+    number: float | None = None
+    kind: str = "text"
+
+    @classmethod
+    def of(cls, fmt: Formatter, number: Any, kind: str, label: str, detail: str = "") -> KeyFigure:
+        """Format ``number`` as a ``kind`` of :data:`KINDS` and keep it."""
+        value = None if number is None or pd.isna(number) else float(number)
+        return cls(KINDS[kind][0](fmt, number), label, detail, value, kind)
 
 
 @dataclass

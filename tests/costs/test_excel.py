@@ -22,7 +22,16 @@ def test_business_case_to_excel(tmp_path):
     values = [row[net] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(v, int | float) for v in values)
     assert values == pytest.approx(bc.by_payer["net"].tolist())
-    assert ws.cell(row=2, column=net + 1).number_format == "#,##0"
+    assert ws.cell(row=2, column=net + 1).number_format == '"€" #,##0;"€" -#,##0'
+    head = {
+        r[0]: (r[1], c.number_format)
+        for r, c in zip(
+            wb["headline"].iter_rows(min_row=2, values_only=True), wb["headline"]["B"][1:], strict=True
+        )
+    }
+    assert head["benefit_cost_ratio"] == (pytest.approx(bc.headline["benefit_cost_ratio"]), "0.00")
+    assert head["p_net_benefit_positive"][1] == "0.0%"  # a probability of 0.98 reads 98.0%, never "1"
+    assert wb["by_payer"].freeze_panes == "A2"
     assumptions = [c.value for c in wb["assumptions"][1]]
     assert "source" in assumptions
     assert "per_family" not in wb.sheetnames

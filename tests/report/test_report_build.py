@@ -160,12 +160,39 @@ def test_sections_of_both_reports(annual_en, business_nl):
 def test_excel_numbers_stay_numbers(business_nl, tmp_path):
     path = business_nl.to_excel(tmp_path / "bc.xlsx")
     wb = load_workbook(path)
-    assert "method" in wb.sheetnames
-    assert len(wb.sheetnames) >= 6
-    ws = wb["Wie investeert en wie bespaart"]
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
+    assert wb.sheetnames[0] == "Inhoud"
+    assert "Methode en reproductie" in wb.sheetnames
+    ws = wb["Investeert en bespaart"]
+    assert ws["A1"].value == "Investering en vermeden kosten per betaler"  # the caption
+    assert ws.freeze_panes == "A3"  # the header row below it stays in view
+    header = [c.value for c in ws[2]]
+    assert header[:3] == ["Betaler", "Investeert", "Bespaart"]
+    cells = [c for row in ws.iter_rows(min_row=3) for c in row[1:] if c.value is not None]
     assert cells
-    assert all("€" in c.number_format or "0" in c.number_format for c in cells)
+    assert all(isinstance(c.value, int | float) for c in cells)
+    assert {c.number_format for c in cells} == {'"€" #,##0;"€" -#,##0'}
+    # key figures are numbers with their own formats, not text
+    kf = {r[0].value: r[1] for r in wb["Inhoud"].iter_rows(min_row=3, max_row=9) if r[0].value}
+    bcr = kf["baten-kostenverhouding"]
+    assert isinstance(bcr.value, float)
+    assert bcr.number_format == "0.00"
+    assert kf["programmakosten over de horizon"].number_format == '"€" #,##0;"€" -#,##0'
+
+
+def test_excel_is_reproducible_and_names_fit(business_nl, tmp_path):
+    """Same report, same bytes (zip timestamps and document dates fixed); every designed sheet name
+    fits Excel's 31 characters in both languages, nothing cut."""
+    import time
+
+    a = business_nl.to_excel(tmp_path / "a.xlsx").read_bytes()
+    time.sleep(1.1)  # openpyxl stamps the clock (to the second) into every zip entry
+    b = business_nl.to_excel(tmp_path / "b.xlsx").read_bytes()
+    assert a == b
+    from impactkit.i18n import catalogue
+
+    for lang in ("en", "nl"):
+        names = {k: v for k, v in catalogue(lang, "report").items() if k.startswith("sheet.")}
+        assert all(len(v) <= 31 for v in names.values()), names
 
 
 def test_user_templates_take_precedence(tmp_path):

@@ -37,7 +37,7 @@ def test_report_writes_html_and_xlsx(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output.split() == [str(out), str(xlsx)]
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert "method" in load_workbook(xlsx).sheetnames
+    assert "Methode en reproductie" in load_workbook(xlsx).sheetnames
 
 
 def test_report_json(tmp_path):
