@@ -132,8 +132,10 @@ def _optimise(prof: _Profile) -> tuple[float, str]:
     if not np.isfinite(devs).any():
         return np.nan, "not_converged"
     k = int(np.nanargmin(devs))
+    # the slope at the boundary is 0 exactly in some designs; rounding must not decide the status
     slope0 = prof.slope(0.0)[0]
-    if k == 0 and slope0 >= 0:
+    flat_or_up = slope0 >= -1e-10 * prof.dof
+    if k == 0 and flat_or_up:
         return 0.0, "singular"
     lo, hi = _GRID[max(k - 1, 0)], _GRID[min(k + 1, len(_GRID) - 1)]
     res = optimize.minimize_scalar(
@@ -149,7 +151,7 @@ def _optimise(prof: _Profile) -> tuple[float, str]:
         if u_new <= 0 or prof.deviance(u_new) > dev + 1e-11 * (1.0 + abs(dev)):
             break
         u = u_new
-    if slope0 >= 0 and prof.deviance(0.0) <= prof.deviance(u):
+    if flat_or_up and prof.deviance(0.0) <= prof.deviance(u):
         return 0.0, "singular"
     d1, d2 = prof.slope(u)
     # at an interior optimum the Newton step (in log λ) must be negligible

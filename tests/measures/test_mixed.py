@@ -340,3 +340,23 @@ def test_no_within_family_noise_is_not_converged_without_warnings() -> None:
     res = mixed_model(data).set_index("term")
     assert (res.status == "not_converged").all()
     assert res.loc["year1", "estimate"] == pytest.approx(3.0, abs=1e-6)
+
+
+def test_zero_slope_at_the_boundary_is_singular_whatever_the_row_order() -> None:
+    """A cohort whose REML slope at λ = 0 is exactly 0: rounding (-7e-15 after shuffling rows) once
+    turned it into an interior fit with status 'ok' and other df. R: lmer() gives θ = 0, isSingular TRUE,
+    REMLcrit 98.32179 (hypothesis found the case)."""
+    rows = ("f0 intake 1;f0 year1 3;f0 year2 1;f1 intake 2;f1 year1 3;f1 year2 3;f2 intake 1;f2 year1 3;"
+            "f2 year2 1;f3 intake 2;f3 year1 2;f4 intake 3;f4 year2 1;f5 intake 1;f5 year1 3;f5 year2 3;"
+            "f6 intake 3;f6 year1 3;f6 year2 3;f7 intake 2;f7 year1 1;f7 year2 1;f8 intake 1;f8 year2 1;"
+            "f9 intake 1;f9 year1 1;f10 intake 1;f10 year1 1;f10 year2 3;f11 intake 1;f11 year1 1;"
+            "f11 year2 3;f12 intake 3;f12 year1 2;f13 intake 3;f13 year1 1")  # fmt: skip
+    frame = pd.DataFrame([r.split() for r in rows.split(";")], columns=["family_id", "wave", "score"])
+    frame = frame.assign(domain="finances", score=frame.score.astype(float))
+    shuffled = frame.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    for f in (frame, shuffled):
+        res = mixed_model(ik.canonical(f))
+        assert (res.status == "singular").all()
+        assert res.var_family.iloc[0] == 0.0
+        assert res.df.tolist() == pytest.approx([33.0] * 3, abs=1e-9)
+        assert res.meta["criterion"]["finances"] == pytest.approx(98.32179, abs=1e-5)
