@@ -44,6 +44,7 @@ from impactkit.measures import (
     gee,
     mixed_model,
     omnibus,
+    p_adjust,
     reliable_change,
     transitions,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "measures",
     "mixed_model",
     "omnibus",
+    "p_adjust",
     "pseudonymise",
     "read_assessments",
     "read_dataset",

@@ -4,6 +4,7 @@ Every function takes the canonical long assessment frame first and keyword-only 
 and returns a tidy result table (a DataFrame with ``summary()``, ``figure()`` and notes).
 """
 
+from impactkit.measures._adjust import ADJUST_METHODS, p_adjust
 from impactkit.measures._attrition import Attrition, attrition
 from impactkit.measures._change import change
 from impactkit.measures._describe import describe, transitions
@@ -21,6 +22,7 @@ from impactkit.measures._results import (
 )
 
 __all__ = [
+    "ADJUST_METHODS",
     "Attrition",
     "ChangeResult",
     "DescribeResult",
@@ -36,6 +38,7 @@ __all__ = [
     "gee",
     "mixed_model",
     "omnibus",
+    "p_adjust",
     "reliable_change",
     "reliable_change_shares",
     "transitions",

@@ -6,25 +6,58 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from impactkit.errors import DesignError, ParameterError, check_choice
 from impactkit.instruments import Instrument
-from impactkit.measures._adjust import adjust_pvalues
-from impactkit.measures._cube import cube, group_codes, resolve_wave
+from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues, check_adjust
+from impactkit.measures._cube import Cube, cube, group_codes, resolve_wave
 from impactkit.measures._results import ChangeResult
-from impactkit.measures._signrank import signed_rank
+from impactkit.measures._signrank import exact_conditional, sign_test, signed_rank
 from impactkit.measures._smallcells import check_min_n, suppress
 
-__all__ = ["change"]
+__all__ = ["HEDGES_CORRECTIONS", "change", "check_min_pairs", "hedges_j"]
 
-ADJUST = {"holm": "holm", "bh": "fdr_bh", "none": None}
 COLUMNS = [
     "domain", "baseline", "followup", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low",
-    "ci_high", "t", "df", "p_value", "wilcoxon_v", "wilcoxon_p", "cohen_dz", "cohen_dav", "hedges_gav",
-    "rank_biserial", "share_improved", "share_unchanged", "share_worse", "p_adjusted", "adjust_method",
-    "dz_ci_low", "dz_ci_high", "wilcoxon_method", "status",
+    "ci_high", "t", "df", "p_value", "wilcoxon_v", "wilcoxon_v_minus", "n_zero", "wilcoxon_p", "cohen_dz",
+    "cohen_dav", "hedges_gav", "rank_biserial", "share_improved", "share_unchanged", "share_worse",
+    "p_adjusted", "wilcoxon_p_adjusted", "adjust_method", "dz_ci_low", "dz_ci_high", "wilcoxon_method",
+    "median_baseline", "median_followup", "median_diff", "n_improved", "n_unchanged", "n_worse",
+    "sign_test_p", "status",
 ]  # fmt: skip
+HEDGES_CORRECTIONS = {
+    "approx": "J = 1 - 3/(4 df - 1), df = n - 1 (Hedges & Olkin 1985, p. 80; Lakens 2013, eq. 4)",
+    "exact": "J = Γ(df/2) / (√(df/2) Γ((df - 1)/2)), df = n - 1 (Hedges 1981, eq. 6e)",
+}
+
+
+def hedges_j(df: float, correction: str = "approx") -> float:
+    """Hedges' small-sample correction factor J for ``df`` degrees of freedom.
+
+    ``"approx"`` is ``1 - 3/(4 df - 1)`` (Hedges & Olkin 1985, p. 80), the form Lakens (2013)
+    uses; ``"exact"`` is ``Γ(df/2) / (√(df/2) Γ((df - 1)/2))`` (Hedges 1981), computed on the
+    log scale so that large df do not overflow.
+
+    Examples
+    --------
+    >>> round(hedges_j(9), 6), round(hedges_j(9, "exact"), 6)
+    (0.914286, 0.914009)
+    """
+    if df <= 1:
+        return float("nan")
+    if correction == "exact":
+        return float(np.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / np.sqrt(df / 2))
+    return 1 - 3 / (4 * df - 1)
+
+
+def check_min_pairs(min_pairs: object, func: str) -> int:
+    """``min_pairs`` as an int of at least 2, else a :class:`ParameterError`."""
+    if isinstance(min_pairs, bool) or not isinstance(min_pairs, int | np.integer) or int(min_pairs) < 2:
+        raise ParameterError(
+            f"The 'min_pairs' parameter of {func} must be an integer of at least 2. Got {min_pairs!r} instead."
+        )
+    return int(min_pairs)
 
 
 def _dz_ci(t: float, df: float, n: int, level: float) -> tuple[float, float]:
@@ -54,6 +87,7 @@ def _pair_stats(
     exact: bool | None,
     correct: bool,
     zero_method: str,
+    hedges: str,
 ) -> dict[str, float | str]:
     n = x.size
     d = y - x
@@ -68,7 +102,7 @@ def _pair_stats(
     v, v_minus, wp, wmethod = signed_rank(d, exact=exact, correct=correct, zero_method=zero_method)
     dz = md / sd_d
     dav = md / ((sd_x + sd_y) / 2)
-    j = 1 - 3 / (4 * df - 1)
+    j = hedges_j(df, hedges)
     lo, hi = _dz_ci(t, df, n, level)
     better = d > 0 if higher_is_better else d < 0
     worse = d < 0 if higher_is_better else d > 0
@@ -84,6 +118,8 @@ def _pair_stats(
         "df": float(df),
         "p_value": p,
         "wilcoxon_v": v,
+        "wilcoxon_v_minus": v_minus,
+        "n_zero": int((d == 0).sum()),
         "wilcoxon_p": wp,
         "cohen_dz": dz,
         "cohen_dav": dav,
@@ -95,7 +131,50 @@ def _pair_stats(
         "dz_ci_low": lo,
         "dz_ci_high": hi,
         "wilcoxon_method": wmethod,
+        **_descriptive(x, y, better, worse),
         "status": "ok",
+    }
+
+
+def _descriptive(x: np.ndarray, y: np.ndarray, better: np.ndarray, worse: np.ndarray) -> dict[str, float]:
+    """Medians, counts and the exact sign test: what stays meaningful on a handful of pairs."""
+    return {
+        "median_baseline": float(np.median(x)),
+        "median_followup": float(np.median(y)),
+        "median_diff": float(np.median(y - x)),
+        "n_improved": int(better.sum()),
+        "n_unchanged": int((y == x).sum()),
+        "n_worse": int(worse.sum()),
+        "sign_test_p": sign_test(y - x),
+    }
+
+
+def _small_stats(
+    x: np.ndarray, y: np.ndarray, *, higher_is_better: bool, min_pairs: int
+) -> dict[str, object]:
+    """The descriptive status below ``min_pairs`` complete pairs: counts, means, medians, shares and
+    exact tests (exact signed-rank conditional on ties and zeros, exact sign test); no t-based
+    inference and no standardised effect size."""
+    d = y - x
+    better = d > 0 if higher_is_better else d < 0
+    worse = d < 0 if higher_is_better else d > 0
+    v, v_minus, wp = exact_conditional(d)
+    return {
+        "n": x.size,
+        "mean_baseline": x.mean(),
+        "mean_followup": y.mean(),
+        "mean_diff": d.mean(),
+        "wilcoxon_v": v,
+        "wilcoxon_v_minus": v_minus,
+        "n_zero": int((d == 0).sum()),
+        "wilcoxon_p": wp,
+        "rank_biserial": (v - v_minus) / (v + v_minus) if v + v_minus > 0 else np.nan,
+        "share_improved": better.mean(),
+        "share_unchanged": (d == 0).mean(),
+        "share_worse": worse.mean(),
+        "wilcoxon_method": "exact_conditional" if np.isfinite(wp) else "none",
+        **_descriptive(x, y, better, worse),
+        "status": f"descriptive (n < {min_pairs})",
     }
 
 
@@ -104,12 +183,16 @@ def change(
     *,
     baseline: str | None = None,
     followup: str | None = None,
+    pairs: str | list[tuple[str, str]] | None = None,
     adjust: str = "holm",
+    adjust_over: str = "domains",
     by: str | pd.Series | Mapping[str, object] | None = None,
     families: pd.DataFrame | None = None,
     min_n: int = 10,
+    min_pairs: int = 10,
     domains: list[str] | None = None,
     level: float = 0.95,
+    hedges_correction: str = "approx",
     wilcoxon_exact: bool | None = None,
     wilcoxon_correct: bool = True,
     wilcoxon_zero_method: str = "wilcox",
@@ -125,9 +208,17 @@ def change(
         Wave ids to compare (``followup - baseline``). ``None`` (default) means the instrument's
         first wave for ``baseline`` and its last for ``followup`` (``"intake"`` and ``"year2"``
         for the shipped instruments).
-    adjust : {"holm", "bh", "none"}
-        Multiple-testing adjustment of the paired-t ``p_value`` across the domains of one table
-        (within each subgroup with ``by``): Holm (default) or Benjamini-Hochberg.
+    pairs : "all" or list of (baseline, followup), optional
+        Several comparisons in one table instead of ``baseline``/``followup``: ``"all"`` is every
+        pair of waves in order (intake→year1, intake→year2, year1→year2), or list the pairs.
+    adjust : str, default "holm"
+        Multiple-testing adjustment of the paired-t ``p_value`` (into ``p_adjusted``) and of the
+        Wilcoxon ``wilcoxon_p`` (into ``wilcoxon_p_adjusted``): any method of
+        :func:`impactkit.p_adjust` (``"holm"``, ``"hochberg"``, ``"hommel"``, ``"bonferroni"``,
+        ``"BH"``, ``"BY"``, ``"sidak"``, ``"holm-sidak"``, ``"none"``).
+    adjust_over : {"domains", "all"}, default "domains"
+        The family of tests: ``"domains"`` adjusts across the domains of each comparison (within
+        each subgroup with ``by``); ``"all"`` across domains × comparisons (× subgroups).
     by : str, Series or mapping, optional
         Subgroup: a column of ``data`` or of ``families`` (e.g. ``"municipality"``), or a
         family_id → group mapping. Each group gets the same analysis.
@@ -135,11 +226,21 @@ def change(
         The families table, needed when ``by`` names one of its columns.
     min_n : int
         With ``by``: groups with fewer than ``min_n`` complete pairs in a domain are suppressed
-        (statistics and ``n`` blank, ``status`` "suppressed (n < 10)").
+        (statistics and ``n`` blank, ``status`` "suppressed (n < 10)"), a privacy rule.
+    min_pairs : int, default 10
+        Below this many complete pairs a row is descriptive only (``status`` "descriptive (n <
+        10)"): counts, means, medians, shares, the exact sign test and the exact signed-rank test
+        (conditional on ties and zeros); the paired t test, its interval and the standardised
+        effect sizes are left blank, since on a handful of families they claim more than the
+        data can carry. Set ``min_pairs=2`` for the full analysis on any sample.
     domains : list of str, optional
         Domains to analyse (default: all domains of the instrument).
     level : float
         Confidence level of ``ci_low``/``ci_high`` and of the d_z interval.
+    hedges_correction : {"approx", "exact"}, default "approx"
+        Hedges' small-sample correction J of ``hedges_gav`` (df = n - 1): ``"approx"`` is
+        1 - 3/(4 df - 1) (Hedges & Olkin 1985, p. 80; the form of Lakens 2013), ``"exact"`` the
+        gamma-function form Γ(df/2) / (√(df/2) Γ((df - 1)/2)) (Hedges 1981).
     wilcoxon_exact : bool or None
         ``None`` (R's default): exact p-value when fewer than 50 non-zero differences and
         neither ties nor zeros; otherwise the normal approximation.
@@ -155,18 +256,23 @@ def change(
     Returns
     -------
     ChangeResult
-        One row per domain (× group with ``by``; the group column comes first, named after
-        ``by``) with columns ``domain, baseline, followup, n, mean_baseline, mean_followup,
+        One row per comparison × (group ×) domain (the group column comes first, named after
+        ``by``) with columns ``domain, baseline, followup`` (the wave ids compared: the change is
+        followup - baseline), ``n`` (complete pairs), ``mean_baseline, mean_followup,
         mean_diff, ci_low, ci_high`` (mean of followup - baseline with its t interval), ``t, df,
         p_value`` (paired t test), ``wilcoxon_v`` (V+, sum of ranks of positive differences, as
-        R's ``V``), ``wilcoxon_p``, ``cohen_dz`` (mean difference / SD of differences),
-        ``cohen_dav`` (mean difference / mean of the two SDs), ``hedges_gav`` (d_av × J with
-        J = 1 - 3/(4 df - 1), df = n - 1; Lakens 2013), ``rank_biserial`` (matched-pairs,
-        (V+ - V-)/(V+ + V-), zeros dropped; Kerby 2014), ``share_improved, share_unchanged,
-        share_worse`` (improved means a higher score when the scale's ``higher_is_better``,
-        lower otherwise), ``p_adjusted, adjust_method``, then ``dz_ci_low, dz_ci_high``
-        (noncentral-t interval of d_z), ``wilcoxon_method`` ("exact" or "normal") and
-        ``status``.
+        R's ``V``), ``wilcoxon_v_minus`` (V-, of the negative ones), ``n_zero`` (zero differences,
+        dropped before ranking with ``"wilcox"``), ``wilcoxon_p``, ``cohen_dz`` (mean difference /
+        SD of differences), ``cohen_dav`` (mean difference / mean of the two SDs), ``hedges_gav``
+        (d_av × J, see ``hedges_correction``), ``rank_biserial`` (matched-pairs, (V+ - V-)/(V+ +
+        V-), zeros dropped; Kerby 2014), ``share_improved, share_unchanged, share_worse``
+        (improved means a higher score when the scale's ``higher_is_better``, lower otherwise),
+        ``p_adjusted, wilcoxon_p_adjusted, adjust_method``, ``dz_ci_low, dz_ci_high``
+        (noncentral-t interval of d_z), ``wilcoxon_method`` ("exact", "normal", or
+        "exact_conditional" in the descriptive status), ``median_baseline, median_followup,
+        median_diff``, ``n_improved, n_unchanged, n_worse``, ``sign_test_p`` (exact two-sided
+        binomial test of improved vs worse, as R's ``binom.test``) and ``status`` ("ok",
+        "descriptive (n < 10)", "suppressed (n < 10)" or why no test is defined).
 
     Notes
     -----
@@ -181,8 +287,8 @@ def change(
     Raises
     ------
     DesignError
-        Without ``by``: when a domain has fewer than two complete pairs or constant
-        differences. With ``by`` such groups get a ``status`` instead.
+        Without ``by``: when a domain has fewer than two complete pairs, or at least
+        ``min_pairs`` pairs with constant differences. With ``by`` such groups get a ``status``.
 
     Examples
     --------
@@ -196,7 +302,9 @@ def change(
     (0.812, 'holm')
     """
     func = "change"
-    check_choice("adjust", func, adjust, list(ADJUST))
+    adjust = check_adjust(adjust, func)
+    check_choice("adjust_over", func, adjust_over, ["domains", "all"])
+    check_choice("hedges_correction", func, hedges_correction, list(HEDGES_CORRECTIONS))
     check_choice("wilcoxon_zero_method", func, wilcoxon_zero_method, ["wilcox", "pratt"])
     if not 0 < level < 1:
         raise ParameterError(f"The 'level' parameter of {func} must lie in (0, 1). Got {level!r} instead.")
@@ -206,83 +314,162 @@ def change(
             f"Got {wilcoxon_exact!r} instead."
         )
     min_n = check_min_n(min_n, func)
+    min_pairs = check_min_pairs(min_pairs, func)
     c = cube(data, func, instrument)
-    b = resolve_wave(c, baseline, "baseline", func, default=0)
-    f = resolve_wave(c, followup, "followup", func, default=-1)
-    if b == f:
-        raise ParameterError(
-            f"The 'baseline' and 'followup' parameters of {func} must differ. Got {c.waves[b]!r} twice."
-        )
+    comparisons = _comparisons(c, baseline, followup, pairs, func)
     dom_idx = _domain_index(c.domains, domains, func)
     name, codes, labels = group_codes(c, by, data, families, func)
     hib = c.instrument.scale.higher_is_better
+    opts = {"exact": wilcoxon_exact, "correct": wilcoxon_correct, "zero_method": wilcoxon_zero_method,
+            "hedges": hedges_correction}  # fmt: skip
     rows: list[dict[str, object]] = []
-    for g, label in enumerate(labels):
-        in_g = codes == g
-        group_rows = []
-        for d in dom_idx:
-            x, y = c.values[in_g, d, b], c.values[in_g, d, f]
-            ok = ~np.isnan(x) & ~np.isnan(y)
-            row: dict[str, object] = {"domain": c.domains[d], "baseline": c.waves[b], "followup": c.waves[f]}
-            problem = _degenerate(x[ok], y[ok])
-            if problem and name is None:
-                raise DesignError(
-                    f"{func}: domain {c.domains[d]!r} ({c.waves[b]} → {c.waves[f]}) {problem}. "
-                    "Leave it out with domains=[...], or check that the right waves were read."
-                )
-            if problem:
-                row.update({"n": int(ok.sum()), "status": problem})
-            else:
-                row.update(
-                    _pair_stats(
-                        x[ok], y[ok], higher_is_better=hib, level=level, exact=wilcoxon_exact,
-                        correct=wilcoxon_correct, zero_method=wilcoxon_zero_method,
+    for b, f in comparisons:
+        for g, label in enumerate(labels):
+            in_g = codes == g
+            for d in dom_idx:
+                x, y = c.values[in_g, d, b], c.values[in_g, d, f]
+                ok = ~np.isnan(x) & ~np.isnan(y)
+                row: dict[str, object] = {
+                    "domain": c.domains[d],
+                    "baseline": c.waves[b],
+                    "followup": c.waves[f],
+                }
+                n_ok = int(ok.sum())
+                problem = _degenerate(x[ok], y[ok]) if n_ok < 2 or n_ok >= min_pairs else None
+                if problem and name is None:
+                    raise DesignError(
+                        f"{func}: domain {c.domains[d]!r} ({c.waves[b]} → {c.waves[f]}) {problem}. "
+                        "Leave it out with domains=[...], or check that the right waves were read."
                     )
-                )  # fmt: skip
-            if name is not None:
-                row = {name: label, **row}
-            group_rows.append(row)
-        rows.extend(group_rows)
+                if problem:
+                    row.update({"n": n_ok, "status": problem})
+                elif n_ok < min_pairs:
+                    row.update(_small_stats(x[ok], y[ok], higher_is_better=hib, min_pairs=min_pairs))
+                else:
+                    row.update(_pair_stats(x[ok], y[ok], higher_is_better=hib, level=level, **opts))  # type: ignore[arg-type]
+                if name is not None:
+                    row = {name: label, **row}
+                rows.append(row)
     table = pd.DataFrame(rows)
     table = table.reindex(columns=([name] if name else []) + COLUMNS)
-    table["n"] = table["n"].astype("int64")
+    for col in ("n", "n_zero", "n_improved", "n_unchanged", "n_worse"):
+        table[col] = table[col].astype("Int64") if table[col].isna().any() else table[col].astype("int64")
     if name is not None:
         table = suppress(table, n_col="n", keep=[name, "domain", "baseline", "followup"], min_n=min_n)
-    table["p_adjusted"] = np.nan
-    group_key = table[name] if name else pd.Series(0, index=table.index)
-    for _, idx in table.groupby(group_key, sort=False, dropna=False).groups.items():
-        table.loc[idx, "p_adjusted"] = adjust_pvalues(table.loc[idx, "p_value"].to_numpy(float), adjust)
+    table = _adjust(table, name, adjust, adjust_over)
+    notes = _notes(
+        table, c, comparisons, len(dom_idx), name,
+        {**opts, "adjust": adjust, "adjust_over": adjust_over, "min_pairs": min_pairs, "min_n": min_n},
+    )  # fmt: skip
+    meta = {"baseline": c.waves[comparisons[0][0]], "followup": c.waves[comparisons[0][1]],
+            "pairs": [(c.waves[b], c.waves[f]) for b, f in comparisons], "adjust": adjust,
+            "adjust_over": adjust_over, "by": name, "min_n": min_n, "min_pairs": min_pairs, "level": level,
+            "hedges_correction": hedges_correction, "instrument": c.instrument, "notes": notes}  # fmt: skip
+    return ChangeResult(table.reset_index(drop=True), meta=meta)
+
+
+def _comparisons(
+    c: Cube, baseline: str | None, followup: str | None, pairs: object, func: str
+) -> list[tuple[int, int]]:
+    """The (baseline, followup) wave indices to compare."""
+    if pairs is None:
+        b = resolve_wave(c, baseline, "baseline", func, default=0)
+        f = resolve_wave(c, followup, "followup", func, default=-1)
+        if b == f:
+            raise ParameterError(
+                f"The 'baseline' and 'followup' parameters of {func} must differ. Got {c.waves[b]!r} twice."
+            )
+        return [(b, f)]
+    if baseline is not None or followup is not None:
+        raise ParameterError(f"Pass either 'pairs' or 'baseline'/'followup' to {func}, not both.")
+    bad = ParameterError(
+        f"The 'pairs' parameter of {func} must be 'all' or a list of (baseline, followup) wave pairs. "
+        f"Got {pairs!r} instead."
+    )
+    if isinstance(pairs, str):
+        if pairs != "all":
+            raise bad
+        n = len(c.waves)
+        return [(b, f) for b in range(n - 1) for f in range(b + 1, n)]
+    if not isinstance(pairs, list | tuple) or not pairs:
+        raise bad
+    out = []
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise bad
+        b = resolve_wave(c, pair[0], "pairs", func, default=0)
+        f = resolve_wave(c, pair[1], "pairs", func, default=-1)
+        if b == f:
+            raise ParameterError(f"The 'pairs' parameter of {func} compares {c.waves[b]!r} with itself.")
+        out.append((b, f))
+    return out
+
+
+def _adjust(table: pd.DataFrame, name: str | None, adjust: str, adjust_over: str) -> pd.DataFrame:
+    """p_adjusted and wilcoxon_p_adjusted: one family per comparison (× group), or the whole table."""
+    table = table.copy()
+    if adjust_over == "all":
+        key = pd.Series("all", index=table.index)
+    else:
+        key = table["baseline"] + "→" + table["followup"]
+        if name is not None:
+            key = key + "|" + table[name].map(str)  # map(str): a None group stays a key, never NaN
+    for src, dst in (("p_value", "p_adjusted"), ("wilcoxon_p", "wilcoxon_p_adjusted")):
+        values = np.full(len(table), np.nan)
+        p = table[src].to_numpy(dtype=float)
+        keys = key.to_numpy(dtype=object)
+        for k in pd.unique(keys):
+            idx = keys == k
+            values[idx] = adjust_pvalues(p[idx], adjust)
+        table[dst] = values
     table["adjust_method"] = adjust
+    return table
+
+
+def _notes(
+    table: pd.DataFrame,
+    c: Cube,
+    comparisons: list[tuple[int, int]],
+    n_domains: int,
+    name: str | None,
+    opts: dict[str, object],
+) -> list[str]:
+    which = ", ".join(f"{c.waves[b]} → {c.waves[f]}" for b, f in comparisons)
+    family = (
+        f"the {n_domains} domains of each comparison" + (" within each group" if name else "")
+        if opts["adjust_over"] == "domains"
+        else f"all {len(table)} rows (domains × comparisons" + (" × groups)" if name else ")")
+    )
+    exact = opts["exact"]
     notes = [
-        f"Complete pairs per domain ({c.waves[b]} and {c.waves[f]} both observed); nothing imputed.",
+        f"Complete pairs per domain ({which}); nothing imputed.",
         (
             "Wilcoxon signed-rank as R wilcox.test(paired=TRUE): zeros dropped, average ranks for ties, "
-            if wilcoxon_zero_method == "wilcox"
+            if opts["zero_method"] == "wilcox"
             else "Wilcoxon signed-rank with Pratt's zero handling (zeros ranked, then left out of V), "
         )
         + (
             "exact p when n < 50 without ties or zeros, else normal approximation"
-            if wilcoxon_exact is None
-            else ("exact p where possible" if wilcoxon_exact else "normal approximation")
+            if exact is None
+            else ("exact p where possible" if exact else "normal approximation")
         )
-        + (" with continuity correction." if wilcoxon_correct else " without continuity correction."),
-        f"p_adjusted: {_ADJUST_TEXT[adjust]} over the {len(dom_idx)} domains"
-        + (" within each group." if name else "."),
+        + (" with continuity correction." if opts["correct"] else " without continuity correction."),
+        f"p_adjusted (paired t) and wilcoxon_p_adjusted: {ADJUST_NAMES[str(opts['adjust'])]} over {family}.",
         "Effect sizes d_z, d_av and Hedges' g_av as defined by Lakens (2013); the interval is for d_z only "
-        "(noncentral t), as no exact interval exists for d_av or g_av.",
+        "(noncentral t), as no exact interval exists for d_av or g_av. Hedges' correction: "
+        f"{HEDGES_CORRECTIONS[str(opts['hedges'])]}.",
     ]
+    n_desc = int(table["status"].astype(str).str.startswith("descriptive").sum())
+    if n_desc:
+        notes.append(
+            f"{n_desc} row(s) with fewer than {opts['min_pairs']} complete pairs are descriptive only: counts, "
+            "means, medians, the exact sign test and the exact signed-rank test (conditional on ties and "
+            "zeros); no t test, confidence interval or standardised effect size, and no claim that a change "
+            "is beyond chance."
+        )
     if name is not None:
-        notes.append(f"Groups with fewer than {min_n} complete pairs are suppressed.")
-    meta = {"baseline": c.waves[b], "followup": c.waves[f], "adjust": adjust, "by": name, "min_n": min_n,
-            "level": level, "instrument": c.instrument, "notes": notes}  # fmt: skip
-    return ChangeResult(table.reset_index(drop=True), meta=meta)
-
-
-_ADJUST_TEXT = {
-    "holm": "Holm-adjusted paired-t p-values",
-    "bh": "Benjamini-Hochberg (FDR) adjusted paired-t p-values",
-    "none": "no adjustment (equal to p_value)",
-}
+        notes.append(f"Groups with fewer than {opts['min_n']} complete pairs are suppressed.")
+    return notes
 
 
 def _degenerate(x: np.ndarray, y: np.ndarray) -> str | None:

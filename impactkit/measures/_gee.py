@@ -21,7 +21,8 @@ from statsmodels.genmod.generalized_estimating_equations import GEE
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
 from impactkit.errors import check_choice
-from impactkit.measures._mixed_design import build_design, finish_tables
+from impactkit.measures._adjust import check_adjust
+from impactkit.measures._mixed_design import adjust_note, build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["gee"]
@@ -61,6 +62,7 @@ def gee(
     by: str | None = None,
     families: pd.DataFrame | None = None,
     adjust: str = "holm",
+    adjust_over: str = "domains",
     conf_level: float = 0.95,
 ) -> MixedModelResult:
     """GEE with an exchangeable working correlation and cluster-robust SEs, per domain.
@@ -71,8 +73,11 @@ def gee(
         The canonical long assessment frame.
     covariates, by, families
         As in :func:`mixed_model`.
-    adjust : {"holm", "bh", "none"}, default "holm"
-        Adjustment of wave-contrast and omnibus p-values across domains (``p_adjusted``).
+    adjust : str, default "holm"
+        Adjustment of wave-contrast and omnibus p-values (``p_adjusted``): any method of
+        :func:`impactkit.p_adjust`.
+    adjust_over : {"domains", "all"}, default "domains"
+        One family of tests per wave contrast across domains, or all contrasts together.
     conf_level : float, default 0.95
 
     Returns
@@ -105,7 +110,8 @@ def gee(
     0  intercept     2.400  0.456     ok
     1      year1     1.279  0.395     ok
     """
-    check_choice("adjust", "gee", adjust, ["holm", "bh", "none"])
+    adjust = check_adjust(adjust, "gee")
+    check_choice("adjust_over", "gee", adjust_over, ["domains", "all"])
     design = build_design(data, covariates=covariates, by=by, families=families, func="gee")
     cons = design.contrasts()
     crit = stats.norm.ppf(0.5 + conf_level / 2)
@@ -135,14 +141,14 @@ def gee(
             omni.append({"domain": domain, "group": grp, "term": term, "chi2": chi2, "df1": ell.shape[0],
                          "p_value": stats.chi2.sf(chi2, ell.shape[0]), "status": fit["status"]})  # fmt: skip
     table, omnibus = finish_tables(
-        rows, omni, design, adjust, func="gee", needs="two families and some variation needed"
+        rows, omni, design, adjust, adjust_over, func="gee", needs="two families and some variation needed"
     )
     notes = [
         "GEE (Gaussian, identity, exchangeable working correlation), robust sandwich SEs, Wald z; "
         "a check on the mixed model, valid under MCAR.",
-        f"Wave contrasts against {design.waves[0]!r}.",
+        f"Wave contrasts against {design.waves[0]!r}; p_adjusted: {adjust_note(adjust, adjust_over)}.",
         *design.notes,
     ]
-    meta = {"conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
+    meta = {"adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
             "notes": notes, "instrument": design.instrument, "model": "gee"}  # fmt: skip
     return MixedModelResult(table, meta=meta)

@@ -25,14 +25,14 @@ import pandas as pd
 from scipy import optimize, stats
 
 from impactkit.errors import DesignError, check_choice
-from impactkit.measures._mixed_design import Design, build_design, finish_tables
+from impactkit.measures._adjust import check_adjust
+from impactkit.measures._mixed_design import Design, adjust_note, build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 from impactkit.measures._satterthwaite import contest1d, contest_md, vcov_varpar
 
 __all__ = ["MixedModelResult", "mixed_model"]
 
 STATUSES = ("ok", "singular", "not_converged", "too_few")
-_ADJ = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no adjustment"}
 _GRID = np.linspace(-14.0, 10.0, 25)  # log λ
 
 
@@ -251,6 +251,7 @@ def mixed_model(
     families: pd.DataFrame | None = None,
     method: str = "reml",
     adjust: str = "holm",
+    adjust_over: str = "domains",
     conf_level: float = 0.95,
 ) -> MixedModelResult:
     """Linear mixed model per domain with a random intercept per family, on all observed rows.
@@ -276,9 +277,13 @@ def mixed_model(
         The families table; required with ``covariates`` or ``by``.
     method : {"reml", "ml"}, default "reml"
         Ignored with ``ordinal=True`` (maximum likelihood).
-    adjust : {"holm", "bh", "none"}, default "holm"
-        Adjustment of the wave-contrast and omnibus p-values across domains (one family of tests
-        per wave contrast and group), into ``p_adjusted``.
+    adjust : str, default "holm"
+        Adjustment of the wave-contrast and omnibus p-values into ``p_adjusted``: any method of
+        :func:`impactkit.p_adjust`.
+    adjust_over : {"domains", "all"}, default "domains"
+        The family of tests: ``"domains"`` is one family per wave contrast (and group) across the
+        domains; ``"all"`` one family of every wave contrast of every domain (and group); omnibus
+        tests likewise per term or all together.
     conf_level : float, default 0.95
 
     Returns
@@ -321,7 +326,8 @@ def mixed_model(
     1  finances      year1      1.29  0.457  3.519     ok
     """
     check_choice("method", "mixed_model", method, ["reml", "ml"])
-    check_choice("adjust", "mixed_model", adjust, ["holm", "bh", "none"])
+    adjust = check_adjust(adjust, "mixed_model")
+    check_choice("adjust_over", "mixed_model", adjust_over, ["domains", "all"])
     check_choice("ordinal", "mixed_model", ordinal, [True, False])
     if not 0 < conf_level < 1:
         check_choice("conf_level", "mixed_model", conf_level, ["a number strictly between 0 and 1"])
@@ -329,7 +335,13 @@ def mixed_model(
         from impactkit.measures._ordinal import clmm
 
         return clmm(
-            data, covariates=covariates, by=by, families=families, adjust=adjust, conf_level=conf_level
+            data,
+            covariates=covariates,
+            by=by,
+            families=families,
+            adjust=adjust,
+            adjust_over=adjust_over,
+            conf_level=conf_level,
         )
     design = build_design(data, covariates=covariates, by=by, families=families, func="mixed_model")
     sums = _domain_sums(design)
@@ -340,11 +352,20 @@ def mixed_model(
             "mixed_model: no domain can be fitted. Each needs at least two families, a family with "
             "two observed scores, scores at every wave (and in every 'by' group) and some variation."
         )
-    return _tabulate(design, sums, fits, method=method, adjust=adjust, conf_level=conf_level)
+    return _tabulate(
+        design, sums, fits, method=method, adjust=adjust, adjust_over=adjust_over, conf_level=conf_level
+    )
 
 
 def _tabulate(
-    design: Design, sums: list[_Sums], fits: dict[int, _Fit], *, method: str, adjust: str, conf_level: float
+    design: Design,
+    sums: list[_Sums],
+    fits: dict[int, _Fit],
+    *,
+    method: str,
+    adjust: str,
+    adjust_over: str,
+    conf_level: float,
 ) -> MixedModelResult:
     cons = design.contrasts()
     rows, omni = [], []
@@ -379,7 +400,7 @@ def _tabulate(
             omni.append({"domain": design.domains[d], "group": grp, "term": term, "f_value": f_value,
                          "df1": df1, "df2": df2, "p_value": p_value, "status": fit.status})  # fmt: skip
     needs = "two families with more than one row, or scores that vary"
-    table, omnibus = finish_tables(rows, omni, design, adjust, func="mixed_model", needs=needs)
+    table, omnibus = finish_tables(rows, omni, design, adjust, adjust_over, func="mixed_model", needs=needs)
     for frame in (table, omnibus):
         frame["domain"] = pd.Categorical(frame["domain"], categories=design.domains)
     for col in ("n_families", "n_obs"):
@@ -387,12 +408,12 @@ def _tabulate(
     notes = [
         f"score ~ {' + '.join(_formula_terms(design))} + (1 | family), {method.upper()}, per domain; "
         "SEs as lme4, df Satterthwaite as lmerTest.",
-        f"Wave contrasts against {design.waves[0]!r}; p_adjusted: {_ADJ[adjust]} across domains.",
+        f"Wave contrasts against {design.waves[0]!r}; p_adjusted: {adjust_note(adjust, adjust_over)}.",
         *design.notes,
     ]
     n_bad = {st: int((table.drop_duplicates("domain")["status"] == st).sum()) for st in STATUSES[1:]}
     notes += [f"{n} domain(s) with status {st!r}." for st, n in n_bad.items() if n]
-    meta = {"method": method, "adjust": adjust, "conf_level": conf_level, "waves": design.waves, "by": design.by,
+    meta = {"method": method, "adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by,
             "covariates": design.covariate_columns, "omnibus": omnibus, "notes": notes,
             "instrument": design.instrument, "model": "lmm",
             "criterion": {design.domains[d]: f.deviance for d, f in fits.items()}}  # fmt: skip

@@ -17,7 +17,7 @@ import pandas as pd
 from impactkit._canonical import canonical, instrument_of
 from impactkit.errors import DesignError, ImpactkitError, ParameterError
 from impactkit.instruments import Instrument
-from impactkit.measures._adjust import adjust_pvalues
+from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues
 
 __all__ = ["Design", "build_design"]
 
@@ -247,6 +247,7 @@ def finish_tables(
     omni: list[dict[str, object]],
     design: Design,
     adjust: str,
+    adjust_over: str,
     *,
     func: str,
     needs: str,
@@ -256,7 +257,7 @@ def finish_tables(
     table, omnibus = pd.DataFrame(rows), pd.DataFrame(omni)
     if (table["status"] == "too_few").all():
         raise DesignError(f"{func}: no domain can be fitted ({needs}).")
-    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust)
+    table, omnibus = adjust_across_domains(table, omnibus, design.waves, adjust, adjust_over)
     if design.by is None:
         return table.drop(columns="group"), omnibus.drop(columns="group")
     table.insert(1, "by", design.by)
@@ -264,13 +265,24 @@ def finish_tables(
     return table, omnibus
 
 
-def adjust_across_domains(
-    table: pd.DataFrame, omnibus: pd.DataFrame, waves: list[str], adjust: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add ``p_adjusted`` and ``adjust_method`` (after ``p_value``): Holm / BH across domains.
+def adjust_note(adjust: str, adjust_over: str) -> str:
+    """How p_adjusted was made, for the notes."""
+    family = (
+        "across domains, one family per wave contrast (and group)"
+        if adjust_over == "domains"
+        else "over every wave contrast of every domain (and group) together"
+    )
+    return f"{ADJUST_NAMES[adjust]} {family}"
 
-    One family of tests per (group, wave contrast) in ``table`` and per (group, term) in
-    ``omnibus``; intercepts, thresholds and covariates are not adjusted (NaN).
+
+def adjust_across_domains(
+    table: pd.DataFrame, omnibus: pd.DataFrame, waves: list[str], adjust: str, adjust_over: str = "domains"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add ``p_adjusted`` and ``adjust_method`` (after ``p_value``).
+
+    ``adjust_over="domains"``: one family of tests per (group, wave contrast) in ``table`` and per
+    (group, term) in ``omnibus``; ``"all"``: one family per table.  Intercepts, thresholds and
+    covariates are not adjusted (NaN).
     """
     table, omnibus = table.copy(), omnibus.copy()
     for frame, is_test in ((table, table["term"].isin(waves[1:])), (omnibus, pd.Series(True, omnibus.index))):
@@ -280,6 +292,8 @@ def adjust_across_domains(
             if "group" in frame
             else frame["term"]
         ).to_numpy(dtype=object)
+        if adjust_over == "all":
+            key = np.full(len(frame), "all", dtype=object)
         test = is_test.to_numpy()
         p_value = frame["p_value"].to_numpy(dtype=float)
         for k in pd.unique(key[test]):

@@ -19,7 +19,8 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from impactkit.errors import ParameterError, check_choice
-from impactkit.measures._mixed_design import Design, build_design, finish_tables
+from impactkit.measures._adjust import check_adjust
+from impactkit.measures._mixed_design import Design, adjust_note, build_design, finish_tables
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["clmm"]
@@ -247,6 +248,7 @@ def clmm(
     by: str | None = None,
     families: pd.DataFrame | None = None,
     adjust: str = "holm",
+    adjust_over: str = "domains",
     conf_level: float = 0.95,
     n_agq: int = 10,
 ) -> MixedModelResult:
@@ -262,8 +264,11 @@ def clmm(
         The canonical long assessment frame.
     covariates, by, families
         As in :func:`mixed_model` (the intercept is absorbed by the thresholds).
-    adjust : {"holm", "bh", "none"}, default "holm"
-        Adjustment of wave-contrast and omnibus p-values across domains (``p_adjusted``).
+    adjust : str, default "holm"
+        Adjustment of wave-contrast and omnibus p-values (``p_adjusted``): any method of
+        :func:`impactkit.p_adjust`.
+    adjust_over : {"domains", "all"}, default "domains"
+        One family of tests per wave contrast across domains, or all contrasts together.
     conf_level : float, default 0.95
     n_agq : int, default 10
         Adaptive Gauss-Hermite nodes; 1 is the Laplace approximation.
@@ -303,7 +308,8 @@ def clmm(
         raise ParameterError(
             f"The 'n_agq' parameter of clmm must be a positive integer. Got {n_agq!r} instead."
         )
-    check_choice("adjust", "clmm", adjust, ["holm", "bh", "none"])
+    adjust = check_adjust(adjust, "clmm")
+    check_choice("adjust_over", "clmm", adjust_over, ["domains", "all"])
     design = build_design(data, covariates=covariates, by=by, families=families, func="clmm")
     crit = stats.norm.ppf(0.5 + conf_level / 2)
     rows, omni = [], []
@@ -315,15 +321,22 @@ def clmm(
         rows += _rows(design, domain, fit, sel, crit)
         omni += _wald(design, domain, fit)
     table, omnibus = finish_tables(
-        rows, omni, design, adjust, func="clmm", needs="two families, two levels and variation needed"
+        rows,
+        omni,
+        design,
+        adjust,
+        adjust_over,
+        func="clmm",
+        needs="two families, two levels and variation needed",
     )
     notes = [
         f"Cumulative-logit mixed model, logit P(score ≤ j) = θ_j − η − b_family, adaptive "
         f"Gauss-Hermite quadrature with {n_agq} nodes (as ordinal::clmm(nAGQ = {n_agq})).",
-        f"Wave effects are log odds ratios of a higher score vs {design.waves[0]!r}; Wald z tests.",
+        f"Wave effects are log odds ratios of a higher score vs {design.waves[0]!r}; Wald z tests; "
+        f"p_adjusted: {adjust_note(adjust, adjust_over)}.",
         *design.notes,
     ]
-    meta = {"conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
+    meta = {"adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
             "notes": notes, "instrument": design.instrument, "model": "clmm", "n_agq": n_agq}  # fmt: skip
     return MixedModelResult(table, meta=meta)
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-__all__ = ["signed_rank"]
+__all__ = ["exact_conditional", "sign_test", "signed_rank"]
 
 
 @lru_cache(maxsize=64)
@@ -102,3 +102,39 @@ def _pratt(d: np.ndarray, *, correct: bool) -> tuple[float, float, float, str]:
     z = (z - corr) / sigma
     p = 2 * min(stats.norm.cdf(z), stats.norm.sf(z))
     return v, v_minus, float(min(1.0, p)), "normal"
+
+
+def exact_conditional(d: np.ndarray) -> tuple[float, float, float]:
+    """Exact signed-rank test conditional on the observed ranks (ties and zeros allowed).
+
+    Zeros are dropped (Wilcoxon's method) and ties get average ranks, as in :func:`signed_rank`;
+    the null distribution of V+ is then the exact distribution over all 2^n equally likely sign
+    assignments of those ranks (a permutation test, as ``coin::wilcoxsign_test(distribution =
+    "exact", zero.method = "Wilcoxon")``), found by counting sums of doubled ranks.  Two-sided p
+    is ``min(1, 2 min(P(V+ <= v), P(V+ >= v)))``.  Returns ``(v_plus, v_minus, p)``.
+    """
+    d = d[d != 0]
+    n = d.size
+    if n == 0:
+        return 0.0, 0.0, float("nan")
+    r = stats.rankdata(np.abs(d))
+    v = float(r[d > 0].sum())
+    v_minus = float(r.sum() - v)
+    r2 = np.rint(2 * r).astype(np.int64)  # average ranks are multiples of 1/2
+    counts = np.zeros(int(r2.sum()) + 1)
+    counts[0] = 1.0
+    for k in r2:
+        counts[k:] = counts[k:] + counts[:-k].copy()
+    probs = counts / 2.0**n
+    v2 = int(np.rint(2 * v))
+    lower, upper = probs[: v2 + 1].sum(), probs[v2:].sum()
+    return v, v_minus, float(min(1.0, 2 * min(lower, upper)))
+
+
+def sign_test(d: np.ndarray) -> float:
+    """Exact two-sided sign test of positive vs negative differences (zeros dropped), as R's
+    ``binom.test(sum(d > 0), sum(d != 0))``; NaN when every difference is zero."""
+    k, m = int((d > 0).sum()), int((d != 0).sum())
+    if m == 0:
+        return float("nan")
+    return float(stats.binomtest(k, m, 0.5).pvalue)

@@ -24,7 +24,13 @@ ROOT_FINDING = 1e-7  # noncentral-t interval: both sides solve numerically
 CLOSED_COLUMNS = [
     "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high", "t", "df", "p_value",
     "wilcoxon_v", "wilcoxon_p", "cohen_dz", "cohen_dav", "hedges_gav", "rank_biserial", "share_improved",
-    "share_unchanged", "share_worse",
+    "share_unchanged", "share_worse", "wilcoxon_v_minus", "n_zero", "median_baseline", "median_followup",
+    "median_diff", "n_improved", "n_unchanged", "n_worse", "sign_test_p",
+]  # fmt: skip
+DESCRIPTIVE_COLUMNS = [
+    "n", "mean_baseline", "mean_followup", "mean_diff", "wilcoxon_v", "wilcoxon_v_minus", "n_zero",
+    "rank_biserial", "share_improved", "share_unchanged", "share_worse", "median_baseline",
+    "median_followup", "median_diff", "n_improved", "n_unchanged", "n_worse", "sign_test_p",
 ]  # fmt: skip
 
 
@@ -50,6 +56,53 @@ def test_change_matches_r(name: str) -> None:
     np.testing.assert_allclose(ours["p_adjusted"], ref["p_holm"], rtol=CLOSED, err_msg="holm")
     np.testing.assert_allclose(ours["dz_ci_low"], ref["dz_ci_low"], rtol=ROOT_FINDING)
     np.testing.assert_allclose(ours["dz_ci_high"], ref["dz_ci_high"], rtol=ROOT_FINDING)
+
+
+@pytest.mark.parametrize("name", ["ordinal", "continuous", "sample"])
+def test_all_pairs_adjusted_over_domains_and_comparisons(name: str) -> None:
+    """R: p.adjust(p, "holm") over every domain × wave pair (p_holm_all), and of the Wilcoxon p-values
+    per comparison (wilcoxon_holm) and over the whole table (wilcoxon_holm_all)."""
+    data = load(name)
+    ref = reference(f"change_{name}.csv")
+    per_pair = change(data, pairs="all")
+    pd.testing.assert_frame_equal(per_pair.to_frame(), _ours(name))  # one call equals one call per pair
+    np.testing.assert_allclose(per_pair["wilcoxon_p_adjusted"], ref["wilcoxon_holm"], rtol=CLOSED)
+    over_all = change(data, pairs="all", adjust_over="all")
+    np.testing.assert_allclose(over_all["p_adjusted"], ref["p_holm_all"], rtol=CLOSED)
+    np.testing.assert_allclose(over_all["wilcoxon_p_adjusted"], ref["wilcoxon_holm_all"], rtol=CLOSED)
+    assert "over all" in " ".join(over_all.notes)
+
+
+def test_hedges_exact_correction_matches_r() -> None:
+    """R: d_av × gamma((n-1)/2) / (sqrt((n-1)/2) gamma((n-2)/2)) (Hedges 1981), written out."""
+    for name in ("ordinal", "sleep"):
+        ours = _ours(name, hedges_correction="exact")
+        np.testing.assert_allclose(ours["hedges_gav"], reference(f"change_{name}.csv")["hedges_gav_exact"],
+                                   rtol=CLOSED)  # fmt: skip
+    res = change(load("sleep"), hedges_correction="exact")
+    assert "Hedges 1981" in " ".join(res.notes)
+    assert "Hedges & Olkin 1985" in " ".join(change(load("sleep")).notes)
+
+
+def test_small_sample_is_descriptive_and_matches_r() -> None:
+    """Eight families of the sample (small_long.csv): every row descriptive. R: medians, counts,
+    binom.test (sign test) and the exact signed-rank p conditional on ties, by enumerating 2^n signs."""
+    inst = ik.builtin("default")
+    small = ik.canonical(reference("small_long.csv"), inst)
+    ours = change(small, pairs="all")
+    ref = reference("change_small.csv")
+    assert (ours["status"] == "descriptive (n < 10)").all()
+    for col in DESCRIPTIVE_COLUMNS:
+        np.testing.assert_allclose(ours[col].astype(float), ref[col], rtol=CLOSED, err_msg=col)
+    np.testing.assert_allclose(ours["wilcoxon_p"], ref["wilcoxon_p_exact_conditional"], rtol=1e-12)
+    assert (ours["wilcoxon_method"] == "exact_conditional").all()
+    blank = ["t", "df", "p_value", "ci_low", "ci_high", "cohen_dz", "cohen_dav", "hedges_gav", "dz_ci_low",
+             "p_adjusted"]  # fmt: skip
+    assert ours[blank].isna().all().all()
+    assert "no claim that a change is beyond chance" in ours.summary()
+    full = change(small, pairs="all", min_pairs=2)  # the full analysis on request, as R's t.test
+    np.testing.assert_allclose(full["p_value"], ref["p_value"], rtol=CLOSED)
+    assert (full["status"] == "ok").all()
 
 
 @pytest.mark.parametrize("name", ["ordinal", "sample"])
@@ -146,14 +199,26 @@ def _tiny(scores: dict[str, list[float]]) -> pd.DataFrame:
     ],
 )
 def test_degenerate_input_is_a_design_error(scores: dict[str, list[float]], message: str) -> None:
+    """With min_pairs=2 every test is asked for: fewer than two pairs or constant differences fail."""
     with pytest.raises(DesignError, match=message):
-        change(_tiny(scores))
+        change(_tiny(scores), min_pairs=2)
+
+
+def test_constant_differences_on_few_pairs_are_described() -> None:
+    """Below min_pairs (default 10) constant differences are a finding to describe, not an error:
+    three families each +1 -> sign test p = 2 * 0.5^3 = 0.25 (hand), exact signed-rank p = 0.25."""
+    res = change(_tiny({"intake": [2.0, 3.0, 4.0], "year1": [3.0, 4.0, 5.0]})).iloc[0]
+    assert res["status"] == "descriptive (n < 10)"
+    assert (res["n_improved"], res["n_unchanged"], res["n_worse"]) == (3, 0, 0)
+    assert res["sign_test_p"] == pytest.approx(0.25, rel=1e-15)
+    assert res["wilcoxon_p"] == pytest.approx(0.25, rel=1e-15)
+    assert res[["t", "cohen_dz", "p_value"]].isna().all()
 
 
 def test_parameter_errors_name_parameter() -> None:
     data = load("ordinal")
     with pytest.raises(ParameterError, match="'adjust' parameter of change"):
-        change(data, adjust="holm-sidak")
+        change(data, adjust="tukey")
     with pytest.raises(ParameterError, match="'followup' parameter of change"):
         change(data, followup="year3")
     with pytest.raises(ParameterError, match="must differ"):

@@ -360,3 +360,17 @@ def test_zero_slope_at_the_boundary_is_singular_whatever_the_row_order() -> None
         assert res.var_family.iloc[0] == 0.0
         assert res.df.tolist() == pytest.approx([33.0] * 3, abs=1e-9)
         assert res.meta["criterion"]["finances"] == pytest.approx(98.32179, abs=1e-5)
+
+
+def test_adjust_any_method_over_all_contrasts() -> None:
+    """adjust_over="all": one family of every wave contrast of every domain (R's p.adjust on the
+    pooled vector, here via ik.p_adjust, itself tested against R); the method id is named."""
+    res = mixed_model(_sample(), adjust="BY", adjust_over="all")
+    waves = res[res.term.isin(["year1", "year2"])]
+    np.testing.assert_allclose(waves.p_adjusted, ik.p_adjust(waves.p_value.to_numpy(), "BY"), rtol=1e-12)
+    assert (res.adjust_method == "by").all()
+    assert "Benjamini-Yekutieli (FDR) over every wave contrast" in " ".join(res.notes)
+    per = mixed_model(_sample(), adjust="hommel")
+    for term in ["year1", "year2"]:
+        sub = per[per.term == term]
+        np.testing.assert_allclose(sub.p_adjusted, ik.p_adjust(sub.p_value.to_numpy(), "hommel"), rtol=1e-12)
