@@ -15,6 +15,7 @@ from impactkit._sample import make_sample as sample
 from impactkit._sample import write_sample
 from impactkit._version import __version__
 from impactkit.errors import (
+    ConfigError,
     DesignError,
     ImpactkitError,
     ImpactkitWarning,
@@ -25,6 +26,7 @@ from impactkit.errors import (
 )
 from impactkit.instruments import Instrument, builtin
 from impactkit.io import (
+    Config,
     Dataset,
     ValidationReport,
     read_assessments,
@@ -52,6 +54,8 @@ from impactkit.pseudonym import pseudonymise
 from impactkit.report import Report, build_report
 
 __all__ = [
+    "Config",
+    "ConfigError",
     "Dataset",
     "DesignError",
     "ImpactkitError",

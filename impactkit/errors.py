@@ -7,7 +7,8 @@ Every exception subclasses :class:`ValueError` through :class:`ImpactkitError`, 
     ├── ValidationError      input data break the data contract; ``.problems`` is a DataFrame
     ├── DefinitionError      an instrument or scenario definition is wrong (file and key named)
     │   ├── InstrumentError
-    │   └── ScenarioError
+    │   ├── ScenarioError
+    │   └── ConfigError      the mapping file impactkit.toml
     ├── DesignError          valid data that cannot answer the question asked
     │                        (no family with both waves, a constant domain, ...)
     └── ParameterError       a function argument outside its allowed values
@@ -22,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "ConfigError",
     "DefinitionError",
     "DesignError",
     "ImpactkitError",
@@ -79,6 +81,10 @@ class InstrumentError(DefinitionError):
 
 class ScenarioError(DefinitionError):
     """A cost scenario definition is malformed."""
+
+
+class ConfigError(DefinitionError):
+    """The mapping file (``impactkit.toml``) is malformed or names something that does not exist."""
 
 
 class DesignError(ImpactkitError):

@@ -25,7 +25,14 @@ def test_validate_sample_folder_json(sample_dir):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     n_rows = sum(len(pd.read_csv(p)) for p in sample_dir.glob("*.csv"))  # every data row of every table
-    assert payload == {"valid": True, "n_rows": n_rows, "problems": [], "missing_scores": 133}
+    assert payload == {
+        "valid": True,
+        "n_rows": n_rows,
+        "problems": [],
+        "missing_scores": 133,
+        "warnings": [],
+        "notes": [],
+    }
 
 
 def test_validate_invalid_file_exits_1_with_every_problem(tmp_path, sample_wide):

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from impactkit.cli._app import app, console
-from impactkit.cli._errors import reported, usage_error
+from impactkit.cli._errors import print_notes, reported, usage_error
 from impactkit.i18n import catalogue, languages, text
 
 _SHOW = {
@@ -86,6 +86,9 @@ def analyse(
     today: Annotated[
         str | None, typer.Option(help="Treat dates after this day as future (default: today).")
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
+    ] = None,
 ) -> None:
     """Describe, paired change, omnibus tests, reliable change and attrition for one export."""
 
@@ -104,7 +107,7 @@ def analyse(
             ValueError(f"--lang must be one of {', '.join(languages())}. Got {lang!r} instead.")
         )
     with reported():
-        ds = read_dataset(path, today=today)
+        ds = read_dataset(path, today=today, config=config, lang=lang)
     data, inst = ds.assessments, ds.instrument
     with reported():
         ch = change(data, baseline=baseline, followup=followup, adjust=adjust, instrument=inst)
@@ -136,6 +139,7 @@ def analyse(
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
         return
+    print_notes(ds.notes, ds.warnings)
     titles = {
         k.removeprefix("title."): t for k, t in catalogue(lang, "cli").items() if k.startswith("title.")
     }

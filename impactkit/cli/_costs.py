@@ -24,6 +24,12 @@ def costs(
     draws: Annotated[int, typer.Option(help="PSA draws (0 skips the PSA).", min=0)] = 10000,
     seed: Annotated[int, typer.Option(help="Seed of the PSA (same seed, same output).", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    config: Annotated[
+        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
+    ] = None,
 ) -> None:
     """Gross avoided cost, programme cost, net benefit, payback and P(saving), per payer and per year."""
 
@@ -31,7 +37,7 @@ def costs(
     from impactkit.io import read_dataset
 
     with reported():
-        ds = read_dataset(path)
+        ds = read_dataset(path, config=config, today=today, scenario=scenario)
         result = evaluate(ds, scenario, draws=draws, seed=seed)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from impactkit.cli._app import EXIT_INVALID, EXIT_USAGE, console, err_console
 from impactkit.errors import ImpactkitError, ParameterError, ValidationError
@@ -30,12 +32,12 @@ from impactkit.errors import ImpactkitError, ParameterError, ValidationError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["print_problems", "reported", "usage_error"]
+__all__ = ["print_notes", "print_problems", "reported", "usage_error"]
 
 
 def usage_error(err: Exception) -> typer.Exit:
     """Print a usage error in one line and return the exit (code 2) to raise."""
-    err_console.print(f"[bold red]error:[/] {err}")
+    err_console.print(f"[bold red]error:[/] {escape(str(err))}")
     return typer.Exit(EXIT_USAGE)
 
 
@@ -49,7 +51,7 @@ def print_problems(problems: pd.DataFrame, *, title: str) -> None:
     )
     if len(files) == 1:
         title = f"{title}: {files[0]}"
-    table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    table = Table(title=Text(title), title_justify="left", header_style="bold", show_lines=False)
     for col in cols:
         table.add_column(col, overflow="fold", justify="right" if col == "row" else "left")
     for rec in problems.itertuples(index=False):
@@ -60,8 +62,16 @@ def print_problems(problems: pd.DataFrame, *, title: str) -> None:
             "value": str(rec.value),
             "message": str(rec.message),
         }
-        table.add_row(*(values[c] for c in cols))
+        table.add_row(*(Text(values[c]) for c in cols))  # a cell is never rich markup ("[/x]" in a value)
     console.print(table)
+
+
+def print_notes(notes: list[str], warnings: pd.DataFrame | None = None) -> None:
+    """How the files were read (sheet, encoding, layout, unused domains) and warnings, before results."""
+    for note in notes:
+        console.print(f"[dim]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
+    if warnings is not None and len(warnings):
+        print_problems(warnings, title=f"{len(warnings)} warning(s) (the input stays valid)")
 
 
 @contextmanager
@@ -75,5 +85,5 @@ def reported() -> Iterator[None]:
     except ParameterError as err:
         raise usage_error(err) from err
     except (ImpactkitError, OSError) as err:
-        err_console.print(f"[bold red]error:[/] {err}")
+        err_console.print(f"[bold red]error:[/] {escape(str(err))}")
         raise typer.Exit(EXIT_INVALID) from err

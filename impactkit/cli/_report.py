@@ -59,6 +59,12 @@ def report(
         str | None, typer.Option(help="Date printed on the report (ISO; fixes the output).")
     ] = (None),
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+    config: Annotated[
+        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report (offline, Dutch or English, small cells suppressed)."""
 
@@ -78,6 +84,8 @@ def report(
             templates=templates,
             families=families,
             municipality=municipality,
+            config=config,
+            today=today,
         )
         written = {"html": str(rep.save(out))}
         if xlsx is not None:

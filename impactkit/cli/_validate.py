@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from impactkit.cli._app import EXIT_INVALID, EXIT_OK, app, console
-from impactkit.cli._errors import print_problems, reported, usage_error
+from impactkit.cli._errors import print_notes, print_problems, reported, usage_error
 from impactkit.errors import ImpactkitError
 
 if TYPE_CHECKING:
@@ -39,14 +39,37 @@ def validate(
     today: Annotated[
         str | None, typer.Option(help="Treat dates after this day as future (default: today).")
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cost scenario to check the tables against (default: PATH's, else the shipped one)."
+        ),
+    ] = None,
 ) -> None:
-    """Check an export against the data contract and list every problem (exit 1 when invalid)."""
+    """Check an export against the data contract and list every problem (exit 1 when invalid).
+
+    This is the contract of every command: what analyse, costs or report would reject is reported
+    here first, with file, row and column.
+    """
     import impactkit as ik
 
     if lang not in ("nl", "en"):
         raise usage_error(ValueError(f"--lang must be nl or en. Got {lang!r} instead."))
     with reported():
-        report = ik.validate(path, families=families, instrument=instrument, lang=lang, today=today)
+        report = ik.validate(
+            path,
+            families=families,
+            instrument=instrument,
+            lang=lang,
+            today=today,
+            config=config,
+            scenario=scenario,
+        )
+    if not as_json:
+        print_notes(report.notes, report.warnings)
     if as_json:
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     elif report.valid:

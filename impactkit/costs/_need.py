@@ -231,7 +231,11 @@ def _likelihoods(
         aggfunc="mean",
         observed=False,
     )
-    rules = [r for r in scenario.rules if r.instrument in (None, instrument.id)]
+    rules = [
+        r
+        for r in scenario.rules
+        if r.instrument in (None, instrument.id) and r.domain not in instrument.omitted_domains
+    ]
     for i, rule in enumerate(scenario.rules):
         if rule in rules and rule.domain not in instrument.domain_ids:
             raise ScenarioError(
@@ -248,7 +252,7 @@ def _likelihoods(
         if fid in scored:
             row = scores.loc[fid]
             for pid in paths:
-                hits = [r for r in rules if r.path == pid and row.get(r.domain, np.nan) <= r.max_score]
+                hits = [r for r in rules if r.path == pid and r.matches(row.get(r.domain, np.nan))]
                 top = max(hits, key=lambda r: r.probability.value) if hits else None
                 out.append(
                     {

@@ -175,7 +175,11 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     seen: set[str] = set()
     for i, raw in enumerate(raw_rules):
         key = f"rules[{i}]"
-        rt = c.table(raw, key, {"id", "path", "domain", "max_score", "probability", "source", "instrument"})
+        rt = c.table(
+            raw,
+            key,
+            {"id", "path", "domain", "max_score", "min_score", "probability", "source", "instrument"},
+        )
         rid = c.ident(c.text(rt, "id", key), f"{key}.id")
         if rid in seen:
             raise c.fail(f"duplicate rule id {rid!r}", f"{key}.id")
@@ -183,16 +187,24 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         path = c.text(rt, "path", key)
         if path not in paths:
             raise c.fail(f"unknown care path {path!r}; known: {', '.join(paths)}", f"{key}.path")
-        ms = rt.get("max_score")
+        if ("max_score" in rt) == ("min_score" in rt):
+            raise c.fail(
+                "give exactly one of max_score (flags scores at or below it) and min_score (at or above it, "
+                "for a domain where lower is better)",
+                f"{key}.max_score",
+            )
+        bound = "max_score" if "max_score" in rt else "min_score"
+        ms = rt.get(bound)
         if isinstance(ms, bool) or not isinstance(ms, int | float):
-            raise c.fail(f"expected a number, got {ms!r}", f"{key}.max_score")
+            raise c.fail(f"expected a number, got {ms!r}", f"{key}.{bound}")
         src = c.text(rt, "source", key)
         rules.append(
             Rule(
                 id=rid,
                 path=path,
                 domain=c.text(rt, "domain", key),
-                max_score=float(ms),
+                max_score=float(ms) if bound == "max_score" else None,
+                min_score=float(ms) if bound == "min_score" else None,
                 probability=c.param(rt, "probability", f"rules.{rid}", maximum=1.0, source=src),
                 source=src,
                 instrument=c.text(rt, "instrument", key) if "instrument" in rt else None,

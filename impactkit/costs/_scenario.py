@@ -119,19 +119,48 @@ class CarePath:
 
 @dataclass(frozen=True)
 class Rule:
-    """Intake-profile rule: score on ``domain`` ≤ ``max_score`` → ``path`` with ``probability``."""
+    """Intake-profile rule: score on ``domain`` ≤ ``max_score`` (or ≥ ``min_score``, for a domain
+    where lower is better) → ``path`` with ``probability``."""
 
     id: str
     path: str
     domain: str
-    max_score: float
+    max_score: float | None
     probability: Param
     source: str
     instrument: str | None = None
+    min_score: float | None = None
+
+    @property
+    def op(self) -> str:
+        """ "≤" for a ``max_score`` rule, "≥" for a ``min_score`` rule."""
+        return "≤" if self.max_score is not None else "≥"
+
+    @property
+    def bound(self) -> float:
+        return float(self.max_score if self.max_score is not None else self.min_score)  # type: ignore[arg-type]
 
     @property
     def text(self) -> str:
-        return f"{self.domain} ≤ {self.max_score:g} → {self.path} (p = {self.probability.value:g})"
+        return f"{self.domain} {self.op} {self.bound:g} → {self.path} (p = {self.probability.value:g})"
+
+    def matches(self, score: float) -> bool:
+        """Whether an intake score meets the rule (a missing score never does)."""
+        if score != score:  # NaN
+            return False
+        if self.max_score is not None:
+            return bool(score <= self.max_score)
+        return bool(self.min_score is not None and score >= self.min_score)
+
+    def wrong_direction(self, higher_is_better: bool) -> dict[str, object] | None:
+        """What is wrong when the rule flags *good* scores on its domain (else None)."""
+        if self.max_score is not None and not higher_is_better:
+            return {"rule": self.id, "op": "≤", "score": self.max_score, "domain": self.domain,
+                    "better": "lower", "fix": f"min_score (e.g. min_score = {self.max_score:g} mirrored)"}  # fmt: skip
+        if self.min_score is not None and higher_is_better:
+            return {"rule": self.id, "op": "≥", "score": self.min_score, "domain": self.domain,
+                    "better": "higher", "fix": "max_score"}  # fmt: skip
+        return None
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ class Scale:
                 return lv.label(lang)
         return str(value)
 
+    def level_text(self, value: int, lang: str = "en") -> str:
+        """ "3 Beperkt zelfredzaam" when the level has a label, else just "3" (never "3 3")."""
+        for lv in self.levels:
+            if lv.value == value and lv.label(lang) != str(value):
+                return f"{value} {lv.label(lang)}"
+        return str(value)
+
     @property
     def values(self) -> tuple[int, ...]:
         """The integer levels of the scale, ``min`` to ``max``."""
@@ -74,13 +81,20 @@ class Scale:
 
 @dataclass(frozen=True)
 class Domain:
-    """A life domain: id, labels, accepted header aliases and its reliability."""
+    """A life domain: id, labels, accepted header aliases, reliability and direction.
+
+    ``higher_is_better`` (None: the scale's) says which way is better on this domain, e.g. False
+    for a "parental load" domain on a scale where a high mark is otherwise good; ``sufficient``
+    (None: the instrument's, mirrored for a lower-is-better domain) is the threshold of "sufficient".
+    """
 
     id: str
     label_nl: str
     label_en: str
     aliases: tuple[str, ...] = ()
     reliability: float | None = None
+    higher_is_better: bool | None = None
+    sufficient: float | None = None
 
     def label(self, lang: str = "en") -> str:
         return self.label_nl if lang == "nl" else self.label_en
@@ -147,6 +161,7 @@ class Instrument:
     reliability_source: str = ""
     description: str = ""
     source: str = "<dict>"
+    omitted_domains: tuple[str, ...] = ()  # domains left out by :meth:`subset` (never scored in the data)
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- lookups
@@ -181,6 +196,95 @@ class Instrument:
 
     def reliability(self, domain_id: str) -> float | None:
         return self.domain(domain_id).reliability
+
+    def higher_is_better(self, domain_id: str) -> bool:
+        """Whether a higher score is better on ``domain_id`` (the domain's direction, else the scale's)."""
+        d = self.domain(domain_id)
+        return self.scale.higher_is_better if d.higher_is_better is None else d.higher_is_better
+
+    def direction(self, domain_id: str) -> int:
+        """+1 where a higher score is better, -1 where a lower score is better."""
+        return 1 if self.higher_is_better(domain_id) else -1
+
+    def sufficient_for(self, domain_id: str) -> float | None:
+        """The "sufficient" threshold on ``domain_id``: at or above it (at or below it where lower is
+        better).  A domain's own threshold wins; else the instrument's, mirrored (min + max − t) on a
+        domain whose direction differs from the scale's."""
+        d = self.domain(domain_id)
+        if d.sufficient is not None:
+            return d.sufficient
+        if self.sufficient is None:
+            return None
+        if self.higher_is_better(domain_id) == self.scale.higher_is_better:
+            return self.sufficient
+        return self.scale.min + self.scale.max - self.sufficient
+
+    def is_sufficient(self, domain_id: str, scores: Any) -> Any:
+        """Elementwise: score at or past the domain's sufficient threshold (False for NaN)."""
+        import numpy as np
+
+        t = self.sufficient_for(domain_id)
+        x = np.asarray(scores, dtype=float)
+        if t is None:
+            return np.zeros(x.shape, dtype=bool)
+        return x >= t if self.higher_is_better(domain_id) else x <= t
+
+    @property
+    def lower_is_better_domains(self) -> list[str]:
+        return [d.id for d in self.domains if not self.higher_is_better(d.id)]
+
+    def level_text(self, value: int, lang: str = "en") -> str:
+        """A level as shown to readers: the number and its label, or the number alone (no labels)."""
+        return self.scale.level_text(value, lang)
+
+    def subset(
+        self, *, domains: Iterable[str] | None = None, waves: Iterable[str] | None = None
+    ) -> Instrument:
+        """The same instrument restricted to some domains and waves (order kept, id kept)."""
+        import dataclasses
+
+        keep_d = set(self.domain_ids if domains is None else domains)
+        keep_w = set(self.wave_ids if waves is None else waves)
+        out = dataclasses.replace(
+            self,
+            domains=tuple(d for d in self.domains if d.id in keep_d),
+            waves=tuple(w for w in self.waves if w.id in keep_w),
+            items=tuple(i for i in self.items if i.domain in keep_d),
+            omitted_domains=(*self.omitted_domains, *(d.id for d in self.domains if d.id not in keep_d)),
+            _lookup={},
+        )
+        out._lookup.update(_build_lookup(out, out.source))
+        return out
+
+    def with_aliases(
+        self,
+        *,
+        waves: Mapping[str, Iterable[str]] | None = None,
+        domains: Mapping[str, Iterable[str]] | None = None,
+    ) -> Instrument:
+        """The same instrument accepting more spellings of its waves and domains (ids must exist)."""
+        import dataclasses
+
+        for kind, extra, ids in (("wave", waves, self.wave_ids), ("domain", domains, self.domain_ids)):
+            unknown = sorted(set(extra or {}) - set(ids))
+            if unknown:
+                raise ParameterError(
+                    f"The {kind + 's'!r} parameter of with_aliases names {kind}(s) {unknown} that instrument "
+                    f"{self.id!r} does not have; its {kind}s: {', '.join(ids)}."
+                )
+        out = dataclasses.replace(
+            self,
+            waves=tuple(
+                dataclasses.replace(w, aliases=(*w.aliases, *(waves or {}).get(w.id, ()))) for w in self.waves
+            ),
+            domains=tuple(
+                dataclasses.replace(d, aliases=(*d.aliases, *(domains or {}).get(d.id, ())))
+                for d in self.domains
+            ),
+            _lookup={},
+        )
+        out._lookup.update(_build_lookup(out, out.source))
+        return out
 
     def match_domain(self, text: object) -> str | None:
         """The domain id a header or value refers to (id, Dutch or English label, alias)."""
@@ -221,7 +325,17 @@ class Instrument:
         if not p.is_file():
             raise InstrumentError("file not found", source=str(p))
         suffix = p.suffix.lower()
-        text = p.read_text(encoding="utf-8-sig")
+        try:
+            text = p.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise InstrumentError(
+                f"not UTF-8 text (byte 0x{err.object[err.start]:02X} at position {err.start}): save the file as UTF-8",
+                source=str(p),
+            ) from err
+        except OSError as err:
+            raise InstrumentError(f"cannot read the file: {err.strerror}", source=str(p)) from err
+        if "\x00" in text:
+            raise InstrumentError("the file holds binary data, not TOML or YAML text", source=str(p))
         try:
             if suffix == ".toml":
                 spec = tomllib.loads(text)
@@ -237,6 +351,8 @@ class Instrument:
             if isinstance(err, InstrumentError):
                 raise
             raise InstrumentError(f"not valid {suffix[1:].upper()}: {err}", source=str(p)) from err
+        except RecursionError as err:
+            raise InstrumentError("nested too deeply to be an instrument definition", source=str(p)) from err
         except Exception as err:  # yaml.YAMLError has no common base with ValueError
             raise InstrumentError(f"not valid YAML: {err}", source=str(p)) from err
         if not isinstance(spec, Mapping):
@@ -264,7 +380,7 @@ _TOP_KEYS = {
     "reliability",
     "reliability_source",
 }
-_DOMAIN_KEYS = {"id", "label_nl", "label_en", "aliases", "reliability"}
+_DOMAIN_KEYS = {"id", "label_nl", "label_en", "aliases", "reliability", "higher_is_better", "sufficient"}
 _SCALE_KEYS = {"min", "max", "integer", "higher_is_better", "levels", "report_mark"}
 _LEVEL_KEYS = {"value", "label_nl", "label_en"}
 _WAVE_KEYS = {"id", "label_nl", "label_en", "aliases"}
@@ -361,6 +477,10 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         key = f"domains[{i}]"
         d = _keys(d, _DOMAIN_KEYS, source, key)
         did = _ident(d, source, key)
+        hib = d.get("higher_is_better")
+        if hib is not None and not isinstance(hib, bool):
+            raise _fail(f"expected true or false, got {hib!r}", source, f"{key}.higher_is_better")
+        suff = d.get("sufficient")
         domains.append(
             Domain(
                 id=did,
@@ -368,6 +488,8 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
                 label_en=_str(d, "label_en", source, key, did),
                 aliases=_aliases(d, source, key),
                 reliability=_reliability(d.get("reliability", default_rel), source, f"{key}.reliability"),
+                higher_is_better=hib,
+                sufficient=None if suff is None else _number(suff, source, f"{key}.sufficient"),
             )
         )
     _unique([d.id for d in domains], source, "domains")
@@ -432,6 +554,13 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         sufficient = _number(sufficient, source, "sufficient")
         if not lo <= sufficient <= hi:
             raise _fail(f"must lie within the scale {lo:g}–{hi:g}, got {sufficient:g}", source, "sufficient")
+    for i, dm in enumerate(domains):
+        if dm.sufficient is not None and not lo <= dm.sufficient <= hi:
+            raise _fail(
+                f"must lie within the scale {lo:g}–{hi:g}, got {dm.sufficient:g}",
+                source,
+                f"domains[{i}].sufficient",
+            )
 
     items: list[Item] = []
     domain_set = {d.id for d in domains}

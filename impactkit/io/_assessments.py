@@ -20,10 +20,11 @@ from impactkit.errors import ParameterError, check_choice
 from impactkit.instruments import Instrument, builtin
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ALIASES
-from impactkit.io._messages import message
+from impactkit.io._config import Config, config_instrument, load_config, with_vocabulary
+from impactkit.io._messages import LAYOUTS, message
 from impactkit.io._problems import Problems
-from impactkit.io._source import RawTable, read_raw
-from impactkit.io._staging import check_headers, report_cells, run_pandera
+from impactkit.io._source import RawTable
+from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
 
 __all__ = ["AssessmentRead", "read_assessments", "read_items", "stage_assessments"]
 
@@ -57,6 +58,7 @@ def read_assessments(
     today: str | pd.Timestamp | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and validate assessments into the canonical long frame.
 
@@ -83,6 +85,10 @@ def read_assessments(
         Headers to skip instead of reporting them as unknown.
     allow_personal_data : bool
         Accept columns that look like names, addresses, birth dates or BSNs (default False: rejected).
+    config : Config or path, optional
+        A mapping file (``impactkit.toml``): its ``[assessments]`` columns, sheet and ignore list, its
+        ``[columns]``, ``[waves]`` and ``[domains]`` vocabularies and its instrument apply; the
+        arguments above win where both are given.
 
     Returns
     -------
@@ -121,6 +127,7 @@ def read_assessments(
         today=today,
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
+        config=config,
     )
     result.problems.raise_if_any(result.n_rows)
     return result.data
@@ -186,17 +193,37 @@ def stage_assessments(
     today: str | pd.Timestamp | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
 ) -> AssessmentRead:
     """Read and check without raising: the frame plus every problem found."""
     check_choice("lang", "read_assessments", lang, ("en", "nl"))
+    cfg = load_config(config)
     if isinstance(source, str | Path) and Path(source).is_dir():
         source, folder_instrument = _from_folder(Path(source))
         instrument = instrument if instrument is not None else folder_instrument
+    if cfg is not None:
+        instrument = instrument if instrument is not None else config_instrument(cfg)
+        columns = {**cfg.column_map("assessments"), **(columns or {})}
+        ignore_columns = (*cfg.ignored("assessments"), *ignore_columns)
+        sheet = sheet if sheet is not None else cfg.table("assessments").sheet
+        opts = cfg.csv_options("assessments")
+        decimal, encoding = decimal or opts["decimal"], encoding or opts["encoding"]
     inst = _as_instrument(instrument)
-    raw = source if isinstance(source, RawTable) else read_raw(source, sheet=sheet)
+    if cfg is not None:
+        inst = with_vocabulary(inst, cfg)
     problems = Problems(lang)
     now = _today(today)
     empty = pd.DataFrame(columns=COLUMNS)
+    name = (
+        source.file
+        if isinstance(source, RawTable)
+        else (str(source) if isinstance(source, str | Path) else "<DataFrame>")
+    )
+    raw = open_raw(source, problems, sheet=sheet, decimal=decimal, encoding=encoding)
+    if raw is None:
+        return AssessmentRead(empty, problems, "unknown", 0, 0, name)
 
     targets: dict[str, tuple[str, ...]] = dict(ALIASES)
     for d in inst.domains:
@@ -231,7 +258,12 @@ def stage_assessments(
         layout = "wide"
     n = len(raw.frame)
     if n == 0:
-        problems.add(raw.file, 1, "", "", "empty_file")
+        if not raw.issues:
+            problems.add(raw.file, 1, "", "", "empty_file")
+        return AssessmentRead(empty, problems, layout, n, 0, raw.file, raw.rows)
+    if layout != "wide" or len(mapping) < len(raw.frame.columns):
+        named = [f"{h} = {t}" for h, t in mapping.items() if t in ALIASES]
+        problems.note(raw.file, "note_layout", layout=LAYOUTS[layout][lang == "nl"], columns=", ".join(named))
     for req in ("family_id", "wave"):
         if req not in by_target:
             problems.add(raw.file, 1, req, "", "missing_column", expected=" / ".join(ALIASES[req][:4]))
@@ -250,15 +282,19 @@ def stage_assessments(
     wave_raw = f[by_target["wave"]]
     wave_ids = _map_values(wave_raw, inst.match_wave)
     unknown_wave = wave_raw.notna().to_numpy() & wave_ids.isna().to_numpy()
-    shown = ", ".join(f"{w.id} ({w.label_nl})" for w in inst.waves)
-    problems.add_many(
-        raw.file,
-        raw.rows[unknown_wave],
-        by_target["wave"],
-        wave_raw[unknown_wave],
-        "unknown_wave",
-        expected=shown,
-    )
+    shown = ", ".join(f"{w.id} ({w.label(lang)})" for w in inst.waves)
+    numeric = unknown_wave & wave_raw.str.fullmatch(r"[+-]?\d+([.,]0*)?").fillna(False).to_numpy(dtype=bool)
+    for code, sel in (("unknown_wave", unknown_wave & ~numeric), ("numeric_wave", numeric)):
+        if sel.any():
+            problems.add_grouped(
+                raw.file,
+                raw.rows[sel],
+                by_target["wave"],
+                wave_raw[sel],
+                code,
+                expected=shown,
+                value=str(wave_raw[sel].iloc[0]),
+            )
     missing_wave = wave_raw.isna().to_numpy()
     problems.add_many(
         raw.file,
@@ -308,15 +344,26 @@ def stage_assessments(
             keys = _map_values(key_raw, lambda v: item_lookup.get(str(v).strip().lower()))
             allowed = ", ".join(inst.item_ids[:5]) + (", ..." if len(inst.items) > 5 else "")
         bad_key = keys.isna().to_numpy()
-        problems.add_many(
+        unknown_key = bad_key & key_raw.notna().to_numpy()
+        problems.add_grouped(
             raw.file,
-            raw.rows[bad_key],
+            raw.rows[unknown_key],
             by_target[key_col],
-            key_raw[bad_key],
+            key_raw[unknown_key],
             "unknown_domain" if layout == "long" else "unknown_item",
             expected=allowed,
         )
-        values, vfails = parse_number(f[by_target[val_col]], integer=scale.integer, check_range=False)
+        problems.add_many(
+            raw.file,
+            raw.rows[bad_key & ~unknown_key],
+            by_target[key_col],
+            key_raw[bad_key & ~unknown_key],
+            "missing_value",
+            expected=allowed,
+        )
+        values, vfails = parse_number(
+            f[by_target[val_col]], integer=scale.integer, check_range=False, decimal=raw.decimal
+        )
         report_cells(raw, problems, vfails, by_target[val_col], f[by_target[val_col]], expected=range_text)
         staged[key_col] = keys.where(keys.notna(), "?" + key_raw.astype(str)).to_numpy()
         staged["value"] = values
@@ -325,7 +372,9 @@ def stage_assessments(
     else:
         cols = domain_cols if layout == "wide" else item_cols
         for c in cols:
-            values, vfails = parse_number(f[by_target[c]], integer=scale.integer, check_range=False)
+            values, vfails = parse_number(
+                f[by_target[c]], integer=scale.integer, check_range=False, decimal=raw.decimal
+            )
             report_cells(raw, problems, vfails, by_target[c], f[by_target[c]], expected=range_text)
             staged[c] = values
             score_cols[c] = by_target[c]
@@ -379,6 +428,7 @@ def stage_assessments(
         data = score_items(items_frame, inst)
         n_missing = int(data["score"].isna().sum())
     data = _finish(data, inst)
+    data, n_missing = _used_part(data, inst, n_missing, problems, raw.file)
     data.attrs["n_missing_scores"] = n_missing
     data.attrs["layout"] = layout
     data.attrs["source"] = raw.file
@@ -615,6 +665,52 @@ def score_items(items: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     share = agg["answered"] / agg["domain"].map(n_items).to_numpy(dtype=float)
     agg.loc[(share < instrument.min_share_answered).to_numpy(), "score"] = np.nan
     return agg[["family_id", "wave", "assessed_on", "domain", "score"]]
+
+
+def _used_part(
+    data: pd.DataFrame, inst: Instrument, n_missing: int, problems: Problems, file: str
+) -> tuple[pd.DataFrame, int]:
+    """Leave out domains never scored and waves never measured, with a note (never a refusal)."""
+    if data.empty:
+        return data, n_missing
+    scored = data[data["score"].notna()]
+    used_d = [d for d in inst.domain_ids if d in set(scored["domain"].astype(str))]
+    used_w = [w for w in inst.wave_ids if w in set(scored["wave"].astype(str))]
+    if not used_d:
+        return data, n_missing
+    lang = problems.lang
+    unused_d = [d for d in inst.domain_ids if d not in used_d]
+    unused_w = [w for w in inst.wave_ids if w not in used_w]
+    if len(used_w) < 2:
+        problems.note(file, "note_one_wave", wave=", ".join(inst.wave_label(w, lang) for w in used_w))
+        unused_w = []
+    if not unused_d and not unused_w:
+        return data, n_missing
+    if unused_d:
+        problems.note(
+            file,
+            "note_unused_domains",
+            n=len(unused_d),
+            total=len(inst.domains),
+            domains=", ".join(inst.domain_label(d, lang) for d in unused_d),
+        )
+    if unused_w:
+        problems.note(file, "note_unused_waves", waves=", ".join(inst.wave_label(w, lang) for w in unused_w))
+    sub = inst.subset(domains=used_d, waves=[w for w in inst.wave_ids if w not in unused_w])
+    keep = data["domain"].isin(sub.domain_ids).to_numpy() & data["wave"].isin(sub.wave_ids).to_numpy()
+    n_missing -= int(data["score"][~keep].isna().sum())
+    out = pd.DataFrame(
+        {
+            "family_id": data["family_id"][keep].to_numpy(),
+            "wave": pd.Categorical(data["wave"][keep].astype(str), categories=sub.wave_ids, ordered=True),
+            "assessed_on": data["assessed_on"][keep].to_numpy(),
+            "domain": pd.Categorical(data["domain"][keep].astype(str), categories=sub.domain_ids),
+            "score": data["score"][keep].to_numpy(),
+        }
+    )
+    out["family_id"] = out["family_id"].astype("string")
+    out.attrs["instrument"] = sub
+    return out, n_missing
 
 
 def _finish(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:

@@ -16,7 +16,6 @@ __all__ = ["CellFailures", "parse_date", "parse_number"]
 
 ISO = r"^\d{4}-\d{1,2}-\d{1,2}$"
 DMY = r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$"
-NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 
 
 @dataclass
@@ -36,6 +35,14 @@ class CellFailures:
         return iter(zip(self.positions, self.codes, strict=True))
 
 
+# a number as written: plain, or with a decimal comma/point and optional thousands groups
+PLAIN = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+COMMA_SYNTAX = r"[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?"
+POINT_SYNTAX = r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
+# one separator, three digits after it and 1-3 (not starting with 0) before: 1.500 or 1,500
+AMBIGUOUS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+
+
 def parse_number(
     raw: pd.Series,
     *,
@@ -43,11 +50,17 @@ def parse_number(
     low: float | None = None,
     high: float | None = None,
     check_range: bool = True,
+    decimal: str | None = ".",
 ) -> tuple[np.ndarray, CellFailures]:
-    """Parse numbers written with a decimal point or a decimal comma ("4,5").
+    """Parse numbers written with a decimal point or a decimal comma.
 
-    Empty cells become NaN without a failure. Codes: ``not_a_number``, ``not_integer``,
-    ``out_of_range`` (only when ``check_range``). Failed cells become NaN.
+    A cell that can be read one way only is read that way: ``4,5`` and ``1.500,25`` (decimal
+    comma), ``4.5`` and ``1,500.25`` (decimal point).  A cell such as ``1.500`` or ``1,500`` follows
+    ``decimal``, the file's decimal separator (``","``: 1.500 is 1500; ``"."``: 1.500 is 1.5), and is
+    reported as ``ambiguous_number`` when ``decimal`` is None (unknown).
+
+    Empty cells become NaN without a failure. Codes: ``not_a_number``, ``ambiguous_number``,
+    ``not_integer``, ``out_of_range`` (only when ``check_range``). Failed cells become NaN.
     """
     fails = CellFailures()
     s = (
@@ -57,14 +70,40 @@ def parse_number(
     )
     present = s.notna().to_numpy()
     values = np.full(len(s), np.nan)
+    ambiguous = np.zeros(len(s), bool)
     if present.any():
-        # a decimal comma ("4,5") is a decimal, never a thousands separator, in score data
-        text = s.str.replace(",", ".", regex=False)
-        ok = text.str.fullmatch(NUMBER).fillna(False).to_numpy(dtype=bool)
-        if ok.any():
-            values[ok] = text[ok].astype("float64").to_numpy()
+        plain = s.str.fullmatch(PLAIN).fillna(False).to_numpy(dtype=bool)
+        if plain.any():  # "1.500" is plain to the regex but ambiguous to a reader
+            sep = plain & s.str.contains(r"[.,]", regex=True).fillna(False).to_numpy(dtype=bool)
+            if sep.any():
+                idx = np.flatnonzero(sep)
+                plain[idx[s[sep].str.fullmatch(AMBIGUOUS).fillna(False).to_numpy(dtype=bool)]] = False
+        if plain.all():
+            values[:] = s.astype("float64").to_numpy()
+        else:
+            if plain.any():
+                values[plain] = s[plain].astype("float64").to_numpy()
+            rest = present & ~plain
+            text = s[rest]
+            amb = text.str.fullmatch(AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+            comma = ~amb & text.str.fullmatch(COMMA_SYNTAX).fillna(False).to_numpy(dtype=bool)
+            point = ~amb & ~comma & text.str.fullmatch(POINT_SYNTAX).fillna(False).to_numpy(dtype=bool)
+            if decimal == ",":
+                comma |= amb
+            elif decimal == ".":
+                point |= amb
+            else:
+                ambiguous[np.flatnonzero(rest)[amb]] = True
+            parsed = np.full(len(text), np.nan)
+            if comma.any():
+                t = text[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+                parsed[comma] = t.astype("float64").to_numpy()
+            if point.any():
+                parsed[point] = text[point].str.replace(",", "", regex=False).astype("float64").to_numpy()
+            values[rest] = parsed
     nan = np.isnan(values)
-    fails.add(present & nan, "not_a_number")
+    fails.add(present & nan & ~ambiguous, "not_a_number")
+    fails.add(ambiguous, "ambiguous_number")
     finite = ~nan
     if integer:
         bad = finite & (values != np.round(values))
@@ -81,13 +120,18 @@ def parse_number(
     return values, fails
 
 
+DATE_RANGE = (1900, 2100)
+
+
 def parse_date(
     raw: pd.Series, *, required: bool = True, today: pd.Timestamp | None = None
 ) -> tuple[np.ndarray, CellFailures]:
     """Parse ISO (2024-03-01) or Dutch (01-03-2024, 1/3/2024, 01.03.2024) dates.
 
     Codes: ``missing_date`` (when ``required``), ``bad_date`` (unrecognised), ``impossible_date``
-    ("31-02-2024"), ``future_date`` (after ``today``). Failed cells become NaT.
+    ("31-02-2024"), ``date_out_of_range`` (a year outside 1900–2100, such as 0024-01-15 or the
+    placeholder 9999-12-31: reported, never wrapped), ``future_date`` (after ``today``). Failed cells
+    become NaT.
     """
     fails = CellFailures()
     s = raw.astype(object)
@@ -96,22 +140,32 @@ def parse_date(
     if required:
         fails.add(~present, "missing_date")
     if present.any():
-        text = s[present].astype(str).str.replace(r"[ T]00:00(:00)?$", "", regex=True)
+        text = s[present].astype(str).str.replace(r"[ T]00:00(:00(\.0+)?)?$", "", regex=True)
         iso = text.str.match(ISO).to_numpy()
         dmy = text.str.match(DMY).to_numpy()
-        parsed = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+        year = np.full(len(text), -1)
         if iso.any():
-            parsed[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce").to_numpy()
+            year[iso] = text[iso].str.slice(0, 4).astype(int).to_numpy()
         if dmy.any():
-            norm = text[dmy].str.replace(r"[/.]", "-", regex=True)
-            parsed[dmy] = pd.to_datetime(norm, format="%d-%m-%Y", errors="coerce").to_numpy()
+            year[dmy] = text[dmy].str.slice(-4).astype(int).to_numpy()
+        outside = (iso | dmy) & ((year < DATE_RANGE[0]) | (year > DATE_RANGE[1]))
+        parsed = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+        ok_iso, ok_dmy = iso & ~outside, dmy & ~outside
+        if ok_iso.any():
+            parsed[ok_iso] = pd.to_datetime(text[ok_iso], format="%Y-%m-%d", errors="coerce").to_numpy()
+        if ok_dmy.any():
+            norm = text[ok_dmy].str.replace(r"[/.]", "-", regex=True)
+            parsed[ok_dmy] = pd.to_datetime(norm, format="%d-%m-%Y", errors="coerce").to_numpy()
         pos = np.flatnonzero(present)
         nat = np.isnat(parsed)
         bad = np.zeros(len(s), bool)
         bad[pos[~(iso | dmy)]] = True
         fails.add(bad, "bad_date")
+        far = np.zeros(len(s), bool)
+        far[pos[outside]] = True
+        fails.add(far, "date_out_of_range")
         impossible = np.zeros(len(s), bool)
-        impossible[pos[(iso | dmy) & nat]] = True
+        impossible[pos[(ok_iso | ok_dmy) & nat]] = True
         fails.add(impossible, "impossible_date")
         out[pos] = parsed
         if today is not None:

@@ -1,8 +1,10 @@
 """A folder laid out like ``data/sample/`` read as one :class:`Dataset`, validated as a whole.
 
-Files are found by name (any of .csv, .xlsx, .parquet): ``assessments`` (or ``items``),
-``families``, optional ``counterfactuals``, ``care_used``, ``programme_costs``, ``prices``,
-``scenario.toml`` and ``instrument.toml|yaml|yml``.
+Files are found by the mapping file ``impactkit.toml`` (see :mod:`impactkit.io._config`), else by
+name (English or Dutch, any of .csv, .xlsx, .parquet, or a sheet of a workbook; see
+:mod:`impactkit.io._locate`): ``assessments`` (or ``items``), ``families``, optional
+``counterfactuals``, ``care_used``, ``programme_costs``, ``prices``, ``scenario.toml`` and
+``instrument.toml|yaml|yml``.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from impactkit.errors import ParameterError, check_choice
+from impactkit.errors import ConfigError, ParameterError, check_choice
 from impactkit.instruments import Instrument, builtin
 from impactkit.io._assessments import AssessmentRead, stage_assessments
+from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_config, with_vocabulary
+from impactkit.io._locate import Located, locate, locate_table
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
 from impactkit.io._tables import stage_table
 
@@ -41,6 +46,9 @@ class Dataset:
     scenario_path: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     n_missing_scores: int = 0
+    config: Config | None = None
+    notes: list[str] = field(default_factory=list)  # how each file was read (sheet, encoding, layout, ...)
+    warnings: pd.DataFrame | None = None  # problems that do not make the input invalid (e.g. ages)
 
     @property
     def n_families(self) -> int:
@@ -83,6 +91,8 @@ class ValidationReport:
     n_rows: int
     missing_scores: int
     dataset: Dataset | None
+    warnings: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -98,6 +108,11 @@ class ValidationReport:
                 for rec in self.problems.to_dict("records")
             ],
             "missing_scores": int(self.missing_scores),
+            "warnings": [
+                {k: (int(v) if k == "row" else str(v)) for k, v in rec.items()}
+                for rec in (self.warnings if self.warnings is not None else pd.DataFrame()).to_dict("records")
+            ],
+            "notes": list(self.notes),
         }
 
     def _repr_html_(self) -> str:
@@ -106,59 +121,63 @@ class ValidationReport:
         return f"<div><strong>Validation: {head}</strong>, {self.n_rows} rows, {self.missing_scores} missing scores{body}</div>"
 
 
-def _find(folder: Path, stem: str) -> Path | None:
-    for suffix in SUFFIXES:
-        p = folder / f"{stem}{suffix}"
-        if p.is_file():
-            return p
-    return None
-
-
 def _resolve(
     path: str | Path | pd.DataFrame,
     families: str | Path | pd.DataFrame | None,
     instrument: Instrument | str | None,
-) -> tuple[dict[str, str | Path | pd.DataFrame], Instrument, Path | None]:
-    sources: dict[str, str | Path | pd.DataFrame] = {}
-    scenario = None
-    inst_file = None
+    config: Config | str | Path | None,
+) -> tuple[dict[str, Any], Instrument, Path | None, Config | None]:
+    """Sources per table, the instrument, the scenario file and the mapping file of an export."""
+    cfg = load_config(config)
+    sources: dict[str, Any] = {}
+    scenario: Path | None = None
+    inst_file: Path | None = None
     if isinstance(path, pd.DataFrame):
         sources["assessments"] = path
     else:
         p = Path(path)
+        if p.is_file() and p.suffix.lower() == ".toml" and cfg is None:  # the mapping file itself
+            cfg = Config.from_file(p)
+            p = p.parent
         if p.is_dir():
-            a = _find(p, "assessments") or _find(p, "items")
-            if a is None:
-                raise ParameterError(
-                    f"The folder {str(p)!r} holds no assessments file: expected assessments.csv, .xlsx or .parquet "
-                    f"(or items.*). Found: {sorted(x.name for x in p.iterdir())}."
-                )
-            sources["assessments"] = a
-            for name in OPTIONAL_TABLES:
-                f = _find(p, name)
-                if f is not None:
-                    sources[name] = f
+            if cfg is None and (p / CONFIG_NAME).is_file():
+                cfg = Config.from_file(p / CONFIG_NAME)
+            for name, loc in locate(p, cfg).items():
+                sources[name] = loc
             scenario = p / "scenario.toml" if (p / "scenario.toml").is_file() else None
             for ext in (".toml", ".yaml", ".yml"):
                 if (p / f"instrument{ext}").is_file():
                     inst_file = p / f"instrument{ext}"
         elif p.is_file():
-            sources["assessments"] = p
+            sources["assessments"] = Located(p, cfg.table("assessments").sheet if cfg is not None else None)
         else:
             raise ParameterError(
                 f"The 'path' parameter must be an existing file or folder. Got {str(p)!r} instead."
             )
     if families is not None:
         sources["families"] = families
+    if cfg is not None and cfg.scenario is not None:
+        scenario = cfg.resolve(cfg.scenario)
+        if not scenario.is_file():
+            raise ConfigError(
+                f"scenario file not found (looked for {scenario})", source=cfg.name, key="scenario"
+            )
     if instrument is None:
-        inst = Instrument.from_file(inst_file) if inst_file else builtin("default")
+        from_cfg = config_instrument(cfg) if cfg is not None else None
+        inst = from_cfg or (Instrument.from_file(inst_file) if inst_file else builtin("default"))
     elif isinstance(instrument, Instrument):
         inst = instrument
     elif Path(str(instrument)).suffix:
         inst = Instrument.from_file(instrument)
     else:
         inst = builtin(str(instrument))
-    return sources, inst, scenario
+    if cfg is not None:
+        inst = with_vocabulary(inst, cfg)
+    return sources, inst, scenario, cfg
+
+
+def _source_of(src: Any) -> tuple[Any, str | None]:
+    return (src.path, src.sheet) if isinstance(src, Located) else (src, None)
 
 
 def validate(
@@ -171,14 +190,33 @@ def validate(
     columns: Mapping[str, str] | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
+    scenario: Any = None,
 ) -> ValidationReport:
     """Validate an export (a file, a DataFrame or a folder) and report every problem, without raising.
+
+    This is the contract of every command: whatever ``analyse``, ``costs`` or ``report`` would
+    reject is reported here first, with file, row and column, including care paths, care types,
+    payers, units and price years that the cost scenario does not know, and intake rules that do
+    not fit the instrument.
+
+    Parameters
+    ----------
+    path : folder, file, mapping file or DataFrame
+        A folder is searched for each table (see :mod:`impactkit.io._locate`) and its
+        ``impactkit.toml`` is used; a ``.toml`` path is the mapping file of its folder.
+    config : Config or path, optional
+        A mapping file to use instead of the folder's ``impactkit.toml``.
+    scenario : Scenario or path, optional
+        The cost scenario to check the tables against (default: the mapping file's, else the
+        folder's ``scenario.toml``, else the shipped default scenario).
 
     Returns
     -------
     ValidationReport
         ``valid``, ``problems`` (DataFrame: ``file, row, column, value, message, code``), ``n_rows``,
-        ``missing_scores`` and ``dataset`` (a :class:`Dataset` when valid, else None).
+        ``missing_scores``, ``warnings`` (same columns; they do not make the input invalid),
+        ``notes`` (how each file was read) and ``dataset`` (a :class:`Dataset` when valid, else None).
 
     Examples
     --------
@@ -188,83 +226,128 @@ def validate(
     (True, 133)
     """
     check_choice("lang", "validate", lang, ("en", "nl"))
-    sources, inst, scenario = _resolve(path, families, instrument)
+    sources, inst, scenario_file, cfg = _resolve(path, families, instrument, config)
     problems = Problems(lang)
+    a_src, a_sheet = _source_of(sources["assessments"])
     read: AssessmentRead = stage_assessments(
-        sources["assessments"],
+        a_src,
         instrument=inst,
         lang=lang,
         today=today,
         columns=columns,
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
+        config=cfg,
+        sheet=a_sheet,
     )
     problems.extend(read.problems)
+    if not read.data.empty and isinstance(read.data.attrs.get("instrument"), Instrument):
+        inst = read.data.attrs["instrument"]  # the part of the instrument the export uses
+    scen = _scenario(scenario, scenario_file)
     n_rows = read.n_rows
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
     for name, src in sources.items():
-        if isinstance(src, str | Path):
-            files[name] = Path(src)
+        file, sheet = _source_of(src)
+        if isinstance(file, str | Path):
+            files[name] = Path(file)
         if name == "assessments":
             continue
         frame, probs, n = stage_table(
-            src,
+            file,
             name,
             lang=lang,
             today=today,
             allow_personal_data=allow_personal_data,
+            config=cfg,
+            sheet=sheet,
+            choices={"item": [i.id for i in scen.programme_items]} if scen is not None else None,
         )
         problems.extend(probs)
         n_rows += n
         tables[name] = frame
-    fam = tables.get("families")
-    if fam is not None and not read.data.empty:
-        known = set(fam["family_id"].dropna().astype(str))
-        ids = read.data["family_id"].astype(str)
-        first = ~ids.duplicated()
-        unknown = first & ~ids.isin(known)
-        # report at the first file row of each unknown family
-        raw_ids = read.family_rows
-        for fid in ids[unknown].unique():
-            problems.add(
-                read.file,
-                int(raw_ids.get(fid, 0)),
-                read.headers.get("family_id", "family_id"),
-                fid,
-                "unknown_family",
-                table=str(sources["families"])
-                if not isinstance(sources["families"], pd.DataFrame)
-                else "<DataFrame>",
-            )
-    for name in ("counterfactuals", "care_used"):
-        t = tables.get(name)
-        if t is not None and fam is not None:
-            known = set(fam["family_id"].dropna().astype(str))
-            bad = t["family_id"].notna() & ~t["family_id"].astype(str).isin(known)
-            if bad.any():
-                src = sources[name]
-                rows = np.flatnonzero(bad.to_numpy()) + 2
-                problems.add_many(
-                    str(src),
-                    rows,
-                    "family_id",
-                    t["family_id"][bad],
-                    "unknown_family",
-                    table=str(sources["families"]),
-                )
+    if cfg is not None and cfg.source is not None:
+        files["config"] = cfg.source
+    _cross_check(read, tables, problems)
+    if scen is not None:
+        from impactkit.costs._contract import scenario_problems
+
+        scenario_problems(tables, scen, inst, problems)
     frame = problems.frame()
     dataset = None
     if frame.empty:
         dataset = Dataset(
             assessments=read.data,
             instrument=inst,
-            scenario_path=scenario,
+            scenario_path=scenario_file,
             files=files,
             n_missing_scores=read.n_missing_scores,
+            config=cfg,
+            notes=list(problems.notes),
+            warnings=problems.warnings_frame(),
             **{k: v for k, v in tables.items()},
         )
-    return ValidationReport(frame[PROBLEM_COLUMNS], n_rows, read.n_missing_scores, dataset)
+    return ValidationReport(
+        frame[PROBLEM_COLUMNS],
+        n_rows,
+        read.n_missing_scores,
+        dataset,
+        warnings=problems.warnings_frame(),
+        notes=list(problems.notes),
+    )
+
+
+def _scenario(scenario: Any, scenario_file: Path | None) -> Any:
+    """The cost scenario the tables are checked against (None when the costs package says none)."""
+    from impactkit.costs import Scenario
+
+    if isinstance(scenario, Scenario):
+        return scenario
+    if scenario is not None:
+        return Scenario.from_file(scenario)
+    return Scenario.from_file(scenario_file) if scenario_file is not None else Scenario.default()
+
+
+def _cross_check(read: AssessmentRead, tables: dict[str, pd.DataFrame], problems: Problems) -> None:
+    """Every family in every table is in the families table (when that table has its ids)."""
+    fam = tables.get("families")
+    if fam is None:
+        return
+    fam_file = str(fam.attrs.get("source", "families"))
+    if "family_id" not in fam.attrs.get("headers", {"family_id": "family_id"}):
+        n = int(read.data["family_id"].nunique()) + sum(
+            len(t) for k, t in tables.items() if k in ("counterfactuals", "care_used")
+        )
+        problems.note(fam_file, "follow_on", n=n, what="gezinnen" if problems.lang == "nl" else "families")
+        return
+    known = set(fam["family_id"].dropna().astype(str))
+    if not read.data.empty:
+        ids = read.data["family_id"].astype(str)
+        first = ~ids.duplicated()
+        unknown = first & ~ids.isin(known)
+        for fid in ids[unknown].unique():
+            problems.add(
+                read.file,
+                int(read.family_rows.get(fid, 0)),
+                read.headers.get("family_id", "family_id"),
+                fid,
+                "unknown_family",
+                table=fam_file,
+            )
+    for name in ("counterfactuals", "care_used"):
+        t = tables.get(name)
+        if t is None or "family_id" not in t.attrs.get("headers", {}):
+            continue
+        bad = (t["family_id"].notna() & ~t["family_id"].astype(str).isin(known)).to_numpy()
+        if bad.any():
+            problems.add_many(
+                str(t.attrs.get("source", name)),
+                np.asarray(t.attrs.get("rows", np.arange(len(t)) + 2))[bad],
+                t.attrs["headers"]["family_id"],
+                t["family_id"][bad],
+                "unknown_family",
+                table=fam_file,
+            )
 
 
 def read_dataset(
@@ -277,8 +360,12 @@ def read_dataset(
     columns: Mapping[str, str] | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
+    scenario: Any = None,
 ) -> Dataset:
-    """Read and validate a whole export (folder, file or DataFrame); raise on any problem.
+    """Read and validate a whole export (folder, file, mapping file or DataFrame); raise on any problem.
+
+    Same parameters as :func:`validate`.
 
     Raises
     ------
@@ -301,6 +388,8 @@ def read_dataset(
         columns=columns,
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
+        config=config,
+        scenario=scenario,
     )
     if not report.valid:
         from impactkit.errors import ValidationError
@@ -320,6 +409,7 @@ def read_families(
     sheet: str | int | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and validate the families table (one row per family).
 
@@ -327,20 +417,26 @@ def read_families(
     -------
     DataFrame
         ``family_id, programme, municipality, start_date, end_date, end_reason, household_type,
-        n_children, youngest_child_age, oldest_child_age, referral_source, n_volunteers``; absent
+        n_children, youngest_child_age, oldest_child_age, youngest_child_age_months,
+        oldest_child_age_months, expected_children, referral_source, n_volunteers``; absent
         optional columns are all missing. ``end_reason`` is one of completed, dropped_out, moved,
         referred_on (Dutch spellings such as "afgerond" or "doorverwezen" are accepted).
     """
+    cfg = load_config(config)
     if isinstance(source, str | Path) and Path(source).is_dir():
-        found = _find(Path(source), "families")
+        if cfg is None and (Path(source) / CONFIG_NAME).is_file():
+            cfg = Config.from_file(Path(source) / CONFIG_NAME)
+        found = locate_table(Path(source), "families", cfg)
         if found is None:
             raise ParameterError(
-                f"The folder {str(source)!r} holds no families file (families.csv, .xlsx, .parquet)."
+                f"The folder {str(source)!r} holds no families file (families.csv, .xlsx, .parquet, or a "
+                "Dutch name such as gezinnen.xlsx)."
             )
-        source = found
+        source, sheet = found.path, sheet if sheet is not None else found.sheet
     frame, problems, n = stage_table(
         source,
         "families",
+        config=cfg,
         lang=lang,
         today=today,
         columns=columns,

@@ -2,44 +2,109 @@
 
 Every cell stays text (empty cells are missing) so that validation can report the value exactly as the
 user wrote it; ``rows`` holds the row number as the user sees it (header = row 1; in Excel the sheet row).
+
+What the file *is* is decided from its first bytes, not only its name: a workbook renamed to ``.csv``,
+a password-protected workbook, an old ``.xls``, a truncated Parquet file or binary junk each end in one
+:class:`Unreadable` with a message saying what to do, never a traceback.  Structural damage inside a
+readable file (a ragged or cut-off CSV row, a formula without a saved value) is collected in
+``RawTable.issues`` and those rows are left out, so they are reported once as malformed instead of as
+missing scores.
+
+Bounds: at most :data:`MAX_COLUMNS` columns; a workbook's claimed used range (``XFD1048576``) is
+ignored and only the cells it holds are read.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from impactkit.errors import ParameterError
 
-__all__ = ["RawTable", "read_raw"]
+__all__ = ["MAX_COLUMNS", "Issue", "RawTable", "Unreadable", "read_raw", "strip_frame"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+MAX_COLUMNS = 2000
+
+_MAGIC = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "cfb"),
+    (b"PAR1", "parquet"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ", "xz"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"{\\rtf", "rtf"),
+    (b"SQLite format 3", "sqlite"),
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A structural problem found while reading (reported with the table's other problems)."""
+
+    row: int
+    column: str
+    value: str
+    code: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a table at all: one problem, with a message from ``_messages``."""
+
+    def __init__(self, code: str, *, row: int = 1, column: str = "", value: str = "", **kwargs: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.row = row
+        self.column = column
+        self.value = value
+        self.kwargs = kwargs
 
 
 @dataclass
 class RawTable:
     """Raw text cells of one table with the user's file name and row numbers."""
 
-    frame: pd.DataFrame  # object/str columns; NaN = empty cell; columns as written in the file
+    frame: pd.DataFrame  # arrow-backed string columns; NA = empty cell; columns as written in the file
     rows: np.ndarray  # file/sheet row number of each frame row
     file: str  # display name of the source
     path: Path | None = None
+    sheet: str | None = None
+    decimal: str | None = None  # the decimal separator of a CSV file, when known
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (message code, values)
+    kind: str = "dataframe"  # csv, xlsx, parquet or dataframe
 
 
 def read_raw(
-    source: str | Path | pd.DataFrame, *, sheet: str | int | None = None, name: str | None = None
+    source: str | Path | pd.DataFrame,
+    *,
+    sheet: str | int | None = None,
+    name: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
-    """Read ``source`` into a :class:`RawTable` (no type conversion beyond text)."""
+    """Read ``source`` into a :class:`RawTable` (no type conversion beyond text).
+
+    Raises :class:`Unreadable` when the file is not a table impactkit can read, and
+    :class:`~impactkit.ParameterError` when ``source`` is not a DataFrame or an existing file.
+    """
     if isinstance(source, pd.DataFrame):
-        frame = _stringify(source.reset_index(drop=True))
+        if source.shape[1] > MAX_COLUMNS:
+            raise Unreadable("too_many_columns", n=source.shape[1], limit=MAX_COLUMNS)
+        frame = stringify(source.reset_index(drop=True))
         return RawTable(frame, np.arange(len(frame)) + 2, name or "<DataFrame>")
     if not isinstance(source, str | Path):
         raise ParameterError(
@@ -48,111 +113,68 @@ def read_raw(
     path = Path(source)
     if not path.is_file():
         raise ParameterError(f"The 'source' parameter must name an existing file. Got {str(path)!r} instead.")
-    suffix = path.suffix.lower()
     display = name or str(path)
+    suffix = path.suffix.lower()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as err:
+        raise Unreadable("unreadable", reason=err.strerror or type(err).__name__) from err
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), "text")
+    if suffix not in CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES:
+        raise Unreadable("unsupported_type", suffix=suffix or path.name, expected=", ".join(SUFFIXES))
+    if not head:
+        return RawTable(pd.DataFrame(), np.array([], dtype=int), display, path, kind="empty")
     if suffix in CSV_SUFFIXES:
-        frame, rows = _read_csv(path)
+        _expect(kind, "text", suffix)
+        from impactkit.io._csv import read_csv
+
+        raw = read_csv(path, decimal=decimal, encoding=encoding)
     elif suffix in EXCEL_SUFFIXES:
-        frame, rows = _read_excel(path, sheet)
-    elif suffix in PARQUET_SUFFIXES:
-        frame = _stringify(pd.read_parquet(path))
-        rows = np.arange(len(frame)) + 2
+        _expect(kind, "zip", suffix, head=head, path=path)
+        from impactkit.io._xlsx import read_xlsx
+
+        raw = read_xlsx(path, sheet)
     else:
-        raise ParameterError(
-            f"The 'source' parameter must be a .csv, .txt, .tsv, .xlsx, .xlsm or .parquet file. "
-            f"Got {path.name!r} instead."
-        )
-    return RawTable(frame, rows, display, path)
+        _expect(kind, "parquet", suffix)
+        from impactkit.io._parquet import read_parquet
+
+        raw = read_parquet(path)
+    raw.file, raw.path = display, path
+    return raw
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _expect(kind: str, wanted: str, suffix: str, *, head: bytes = b"", path: Path | None = None) -> None:
+    """Refuse a file whose content is not what its name says, naming what it is and what to do."""
+    if kind == wanted:
+        return
+    if kind == "cfb":  # OLE compound file: an encrypted OOXML package or a legacy .xls
+        raise Unreadable("encrypted_xlsx" if path is not None and _is_encrypted(path) else "legacy_xls")
+    if kind == "zip":
+        raise Unreadable("is_xlsx", suffix=suffix)
+    if kind == "parquet":
+        raise Unreadable("is_parquet", suffix=suffix)
+    if kind in ("gzip", "bzip2", "xz", "7z"):
+        raise Unreadable("compressed", kind=kind)
+    if kind != "text":
+        raise Unreadable("other_format", kind=kind.upper())
+    # text where a binary format was expected
+    if wanted == "zip":
+        raise Unreadable("text_not_xlsx", suffix=suffix)
+    raise Unreadable("corrupt_parquet", reason="no Parquet header (PAR1)")
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An OOXML file encrypted with a password is a compound file holding an ``EncryptedPackage``."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's "CSV (gescheiden door lijstscheidingsteken)" on Dutch Windows writes cp1252
-        return data.decode("cp1252")
+        data = path.read_bytes()[: 1 << 20]
+    except OSError:
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    text = _decode(path)
-    first = text.split("\n", 1)[0]
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=sep,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        skip_blank_lines=False,
-        quoting=csv.QUOTE_MINIMAL,
-        engine="c",
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    rows = np.arange(len(frame)) + 2
-    blank = frame.isna().all(axis=1).to_numpy()
-    if blank.any():
-        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
-    return _strip(frame), rows
-
-
-def _read_excel(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, np.ndarray]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if sheet is None or sheet == 0:
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = wb.worksheets[sheet]
-        else:
-            if sheet not in wb.sheetnames:
-                raise ParameterError(
-                    f"The 'sheet' parameter must be one of {wb.sheetnames} for {path.name}. Got {sheet!r} instead."
-                )
-            ws = wb[sheet]
-        header: list[str] | None = None
-        header_row = 0
-        data: list[list[object]] = []
-        rows: list[int] = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if header is None:
-                header = [("" if v is None else str(v).strip()) for v in values]
-                header_row = r
-                continue
-            data.append([_excel_cell(v) for v in values])
-            rows.append(r)
-    finally:
-        wb.close()
-    if header is None:
-        return pd.DataFrame(), np.array([], dtype=int)
-    width = len(header)
-    while width and not header[width - 1]:
-        width -= 1
-    header = header[:width]
-    frame = pd.DataFrame(
-        [row[:width] + [None] * (width - len(row)) for row in data], columns=header, dtype=object
-    )
-    _ = header_row
-    return _strip(frame.where(frame.notna(), np.nan)), np.asarray(rows, dtype=int)
-
-
-def _excel_cell(v: object) -> object:
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d") if v.time() == dt.time(0) else v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
+def stringify(frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed frame (DataFrame input, Parquet) as text cells, written as a user would type them."""
     out = {}
     for col in frame.columns:
         s = frame[col]
@@ -160,21 +182,33 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
             text = s.dt.strftime("%Y-%m-%d").astype(object)
         elif pd.api.types.is_float_dtype(s):
             vals = s.to_numpy(dtype=float, na_value=np.nan)
-            integral = np.isfinite(vals) & (vals == np.round(vals))
+            integral = np.isfinite(vals) & (vals == np.round(vals)) & (np.abs(vals) < 2**62)
             text = pd.Series(
-                np.where(integral, np.char.mod("%d", np.nan_to_num(vals).astype(np.int64)), s.astype(str)),
+                np.where(
+                    integral,
+                    np.char.mod("%d", np.where(integral, vals, 0).astype(np.int64)),
+                    s.astype(str),
+                ),
                 index=s.index,
                 dtype=object,
             )
         else:
-            text = s.astype(object).map(
-                lambda v: v if isinstance(v, str) else (None if pd.isna(v) else str(v))
-            )
+            text = s.astype(object).map(_cell_text)
         out[str(col).strip()] = text.where(s.notna(), np.nan)
-    return _strip(pd.DataFrame(out, index=frame.index))
+    return strip_frame(pd.DataFrame(out, index=frame.index))
 
 
-def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+def _cell_text(v: object) -> object:
+    if isinstance(v, str):
+        return v
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return None
+    if hasattr(v, "isoformat") and not isinstance(v, pd.Timestamp):
+        return v.isoformat()  # datetime.date, including years outside pandas' range
+    return str(v)
+
+
+def strip_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow-backed text columns with surrounding whitespace removed; blank cells become missing."""
     out = {}
     for col in frame.columns:
@@ -184,3 +218,13 @@ def _strip(frame: pd.DataFrame) -> pd.DataFrame:
         s = s.str.strip()
         out[col] = s.mask(s == "")
     return pd.DataFrame(out, index=frame.index, columns=frame.columns) if out else frame
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column position (0 → A, 26 → AA)."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

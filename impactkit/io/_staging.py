@@ -4,18 +4,45 @@ and turning pandera's lazy failure cases into problems with the user's file, row
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from impactkit.io._cells import CellFailures
+from impactkit.io._cells import DATE_RANGE, CellFailures
 from impactkit.io._columns import match_columns, personal_data_kind
+from impactkit.io._messages import message
 from impactkit.io._problems import Problems
-from impactkit.io._source import RawTable
+from impactkit.io._source import RawTable, Unreadable, read_raw
 
-__all__ = ["check_headers", "report_cells", "run_pandera"]
+__all__ = ["check_headers", "open_raw", "report_cells", "run_pandera"]
+
+
+def open_raw(
+    source: str | Path | pd.DataFrame | RawTable,
+    problems: Problems,
+    *,
+    sheet: str | int | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> RawTable | None:
+    """Read ``source``; an unreadable file becomes one problem (and None), damaged rows problems each."""
+    if isinstance(source, RawTable):
+        raw = source
+    else:
+        try:
+            raw = read_raw(source, sheet=sheet, decimal=decimal, encoding=encoding)
+        except Unreadable as err:
+            name = str(source) if isinstance(source, str | Path) else "<DataFrame>"
+            problems.add(name, err.row, err.column, err.value, err.code, **err.kwargs)
+            return None
+    for code, kw in raw.notes:
+        problems.note(raw.file, code, **kw)
+    for issue in raw.issues:
+        problems.add(raw.file, issue.row, issue.column, issue.value, issue.code, **issue.kwargs)
+    return raw
 
 
 def check_headers(
@@ -55,7 +82,22 @@ def report_cells(
     """Report parse failures of one column; ``positions`` maps parsed positions to raw rows."""
     for pos, code in fails:
         where = pos if positions is None else positions[pos]
-        problems.add_many(raw.file, raw.rows[where], column, values.to_numpy()[pos], code, **kw)
+        cells = values.to_numpy()[pos]
+        if code == "ambiguous_number":  # name both readings of each cell
+            msgs = [message(code, problems.lang, **_readings(str(v), problems.lang)) for v in cells]
+            problems.add_many(raw.file, raw.rows[where], column, cells, code, messages=msgs)
+            continue
+        extra = {"low": DATE_RANGE[0], "high": DATE_RANGE[1]} if code == "date_out_of_range" else {}
+        problems.add_many(raw.file, raw.rows[where], column, cells, code, **kw, **extra)
+
+
+def _readings(text: str, lang: str) -> dict[str, str]:
+    """The two numbers "1.500" can mean: a decimal (1.5) and a thousands grouping (1500)."""
+    body = text.strip()
+    sign = "-" if body.startswith("-") else ""
+    head, _, tail = body.lstrip("+-").replace(",", ".").partition(".")
+    small = f"{sign}{head}.{tail.rstrip('0') or '0'}"
+    return {"a": small.replace(".", ",") if lang == "nl" else small, "b": f"{sign}{head}{tail}"}
 
 
 def run_pandera(

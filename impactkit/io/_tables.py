@@ -14,16 +14,23 @@ import pandera.pandas as pa
 from impactkit.errors import ParameterError, check_choice
 from impactkit.instruments import normalise_label
 from impactkit.io._cells import parse_date, parse_number
+from impactkit.io._columns import ID_ALIASES
+from impactkit.io._config import Config, load_config
+from impactkit.io._messages import message
 from impactkit.io._problems import Problems
-from impactkit.io._source import RawTable, read_raw
-from impactkit.io._staging import check_headers, report_cells, run_pandera
+from impactkit.io._source import RawTable
+from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
 
 __all__ = ["SPECS", "Col", "TableSpec", "read_table", "stage_table"]
 
 
 @dataclass(frozen=True)
 class Col:
-    """One column: kind is id, text, choice, date, int, float or share (0–1, also "40%")."""
+    """One column: kind is id, text, choice, date, int, float or share (0–1, also "40%").
+
+    ``vocabulary`` names the mapping-file section (``[household_types]``, ``[care_paths]``, ...) whose
+    spellings are recoded to ids; ``yes_no`` accepts ja/nee and yes/no as 1/0.
+    """
 
     kind: str
     required: bool = False
@@ -32,6 +39,7 @@ class Col:
     low: float | None = None
     high: float | None = None
     nullable: bool = True
+    yes_no: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,39 +50,175 @@ class TableSpec:
 
 
 END_REASONS = {
-    "completed": ("afgerond", "voltooid", "regulier beeindigd", "finished"),
-    "dropped_out": ("uitgevallen", "voortijdig gestopt", "gestopt", "drop out", "dropout", "stopped"),
-    "moved": ("verhuisd", "moved away"),
-    "referred_on": ("doorverwezen", "verwezen", "referred", "referred on"),
+    "completed": ("afgerond", "voltooid", "regulier beeindigd", "regulier afgesloten", "finished", "klaar"),
+    "dropped_out": (
+        "uitgevallen",
+        "voortijdig gestopt",
+        "voortijdig beeindigd",
+        "gestopt",
+        "drop out",
+        "dropout",
+        "stopped",
+        "uitval",
+    ),
+    "moved": ("verhuisd", "moved away", "verhuizing"),
+    "referred_on": ("doorverwezen", "verwezen", "referred", "referred on", "doorverwijzing"),
 }
+UNITS = {
+    "hour": ("uur", "uren", "hours"),
+    "contact": ("contactmoment", "contacten", "gesprek", "contacts"),
+    "trajectory": ("traject", "trajecten", "trajectories"),
+    "day": ("dag", "dagen", "etmaal", "days"),
+    "year": ("jaar", "jaren", "years"),
+}
+COST_ITEMS = {
+    "coordinator": ("coördinator", "coordinatie", "coördinatie", "coordinatoren", "coördinatoren"),
+    "training": ("scholing", "opleiding", "training", "trainingen"),
+    "volunteer_expenses": ("vrijwilligersvergoeding", "onkosten vrijwilligers", "volunteer expenses"),
+    "overhead": ("overhead", "overhead kosten", "overheadkosten"),
+    "licence": ("licentie", "license", "licentiekosten"),
+}
+JUDGES = {"referrer": ("verwijzer", "aanmelder"), "coordinator": ("coördinator", "coordinator")}
+AGE_MONTHS = ("maanden", "mnd", "months")
+
 SPECS: dict[str, TableSpec] = {
     "families": TableSpec(
         "families",
         {
-            "family_id": Col(
-                "id", True, ("gezin", "gezin_id", "gezinsnummer", "gezinscode", "family", "client_id")
+            "family_id": Col("id", True, ID_ALIASES),
+            "programme": Col("text", False, ("programma", "program", "project", "interventie", "aanbod")),
+            "municipality": Col(
+                "text", True, ("gemeente", "gemeentenaam", "woongemeente", "municipality_name", "city")
             ),
-            "programme": Col("text", False, ("programma", "program", "project")),
-            "municipality": Col("text", True, ("gemeente", "gemeentenaam", "municipality_name", "city")),
-            "start_date": Col("date", True, ("startdatum", "start", "begindatum", "datum start")),
-            "end_date": Col("date", False, ("einddatum", "end", "datum einde")),
+            "start_date": Col(
+                "date",
+                True,
+                (
+                    "startdatum",
+                    "start",
+                    "begindatum",
+                    "datum start",
+                    "datum intake",
+                    "intakedatum",
+                    "start traject",
+                    "aanvang",
+                    "datum aanmelding",
+                ),
+            ),
+            "end_date": Col(
+                "date",
+                False,
+                (
+                    "einddatum",
+                    "end",
+                    "datum einde",
+                    "datum afsluiting",
+                    "afsluitdatum",
+                    "einde traject",
+                    "eind",
+                ),
+            ),
             "end_reason": Col(
                 "choice",
                 False,
-                ("reden einde", "reden beeindiging", "uitstroomreden", "end reason"),
+                (
+                    "reden einde",
+                    "reden beeindiging",
+                    "uitstroomreden",
+                    "reden afsluiting",
+                    "reden uitstroom",
+                    "end reason",
+                ),
                 END_REASONS,
             ),
             "household_type": Col(
-                "text", False, ("huishouden", "gezinstype", "type huishouden", "household")
+                "text",
+                False,
+                ("huishouden", "gezinstype", "type huishouden", "household", "gezinssituatie", "gezinsvorm"),
             ),
-            "n_children": Col("int", False, ("aantal kinderen", "kinderen", "children"), low=0, high=20),
+            "n_children": Col(
+                "int",
+                False,
+                (
+                    "aantal kinderen",
+                    "kinderen",
+                    "children",
+                    "aantal kinderen in gezin",
+                    "kinderen in huishouden",
+                ),
+                low=0,
+                high=20,
+            ),
             "youngest_child_age": Col(
-                "int", False, ("leeftijd jongste kind", "jongste kind"), low=0, high=30
+                "int", False, ("leeftijd jongste kind", "jongste kind", "leeftijd jongste"), low=0, high=30
             ),
-            "oldest_child_age": Col("int", False, ("leeftijd oudste kind", "oudste kind"), low=0, high=30),
-            "referral_source": Col("text", False, ("verwijzer", "aanmelder", "verwezen door", "referrer")),
+            "oldest_child_age": Col(
+                "int", False, ("leeftijd oudste kind", "oudste kind", "leeftijd oudste"), low=0, high=30
+            ),
+            "youngest_child_age_months": Col(
+                "int",
+                False,
+                (
+                    "leeftijd jongste kind in maanden",
+                    "leeftijd jongste kind maanden",
+                    "leeftijd jongste kind (maanden)",
+                    "leeftijd jongste (maanden)",
+                    "leeftijd jongste (mnd)",
+                    "jongste kind maanden",
+                    "youngest child age months",
+                ),
+                low=0,
+                high=360,
+            ),
+            "oldest_child_age_months": Col(
+                "int",
+                False,
+                (
+                    "leeftijd oudste kind in maanden",
+                    "leeftijd oudste kind maanden",
+                    "leeftijd oudste kind (maanden)",
+                    "leeftijd oudste (maanden)",
+                    "leeftijd oudste (mnd)",
+                    "oudste kind maanden",
+                    "oldest child age months",
+                ),
+                low=0,
+                high=360,
+            ),
+            "expected_children": Col(
+                "int",
+                False,
+                (
+                    "verwachte kinderen",
+                    "aantal verwachte kinderen",
+                    "zwanger",
+                    "zwangerschap",
+                    "ongeboren kind",
+                    "pregnancy",
+                    "pregnant",
+                ),
+                low=0,
+                high=5,
+                yes_no=True,
+            ),
+            "referral_source": Col(
+                "text",
+                False,
+                (
+                    "verwijzer",
+                    "aanmelder",
+                    "verwezen door",
+                    "aangemeld door",
+                    "verwijzende instantie",
+                    "referrer",
+                ),
+            ),
             "n_volunteers": Col(
-                "int", False, ("aantal vrijwilligers", "vrijwilligers", "volunteers"), low=0, high=20
+                "int",
+                False,
+                ("aantal vrijwilligers", "vrijwilligers", "volunteers", "aantal maatjes"),
+                low=0,
+                high=20,
             ),
         },
         unique=("family_id",),
@@ -82,16 +226,25 @@ SPECS: dict[str, TableSpec] = {
     "counterfactuals": TableSpec(
         "counterfactuals",
         {
-            "family_id": Col("id", True, ("gezin", "gezin_id")),
-            "care_path": Col("text", True, ("zorgpad", "zorgvorm", "path")),
+            "family_id": Col("id", True, ID_ALIASES),
+            "care_path": Col(
+                "text",
+                True,
+                ("zorgpad", "zorgvorm", "path", "traject", "verwachte zorg", "zorg zonder programma"),
+            ),
             "likelihood": Col(
-                "share", True, ("kans", "waarschijnlijkheid", "probability"), low=0, high=1, nullable=False
+                "share",
+                True,
+                ("kans", "waarschijnlijkheid", "probability", "kans zonder programma", "inschatting"),
+                low=0,
+                high=1,
+                nullable=False,
             ),
             "judged_by": Col(
                 "choice",
                 False,
-                ("beoordeeld door", "ingeschat door", "judge"),
-                {"referrer": ("verwijzer",), "coordinator": ("coördinator", "coordinator")},
+                ("beoordeeld door", "ingeschat door", "judge", "beoordelaar", "inschatter"),
+                JUDGES,
             ),
         },
         unique=("family_id", "care_path", "judged_by"),
@@ -99,60 +252,42 @@ SPECS: dict[str, TableSpec] = {
     "care_used": TableSpec(
         "care_used",
         {
-            "family_id": Col("id", True, ("gezin", "gezin_id")),
-            "care_type": Col("text", True, ("zorgvorm", "soort zorg", "type")),
-            "units": Col("float", True, ("eenheden", "aantal", "quantity"), low=0, nullable=False),
-            "start": Col("date", False, ("start_date", "startdatum", "begin")),
+            "family_id": Col("id", True, ID_ALIASES),
+            "care_type": Col("text", True, ("zorgvorm", "soort zorg", "type", "zorgsoort", "voorziening")),
+            "units": Col(
+                "float",
+                True,
+                ("eenheden", "aantal", "quantity", "aantal eenheden", "omvang"),
+                low=0,
+                nullable=False,
+            ),
+            "start": Col("date", False, ("start_date", "startdatum", "begin", "begindatum")),
             "end": Col("date", False, ("end_date", "einddatum", "eind")),
         },
     ),
     "prices": TableSpec(
         "prices",
         {
-            "care_type": Col("text", True, ("zorgvorm", "type")),
-            "unit": Col(
-                "choice",
-                True,
-                ("eenheid",),
-                {
-                    "hour": ("uur",),
-                    "contact": (),
-                    "trajectory": ("traject",),
-                    "day": ("dag",),
-                    "year": ("jaar",),
-                },
-                nullable=False,
+            "care_type": Col("text", True, ("zorgvorm", "type", "zorgsoort")),
+            "unit": Col("choice", True, ("eenheid",), UNITS, nullable=False),
+            "price": Col(
+                "float", True, ("prijs", "tarief", "kostprijs", "prijs per eenheid"), low=0, nullable=False
             ),
-            "price": Col("float", True, ("prijs", "tarief", "kostprijs"), low=0, nullable=False),
-            "price_year": Col("int", True, ("prijsjaar", "jaar"), low=1990, high=2100, nullable=False),
-            "payer": Col("text", True, ("betaler", "financier")),
-            "source": Col("text", True, ("bron",)),
+            "price_year": Col(
+                "int", True, ("prijsjaar", "jaar", "prijspeil"), low=1990, high=2100, nullable=False
+            ),
+            "payer": Col("text", True, ("betaler", "financier", "financieringsbron")),
+            "source": Col("text", True, ("bron", "bronvermelding")),
         },
         unique=("care_type",),
     ),
     "programme_costs": TableSpec(
         "programme_costs",
         {
-            "year": Col("int", True, ("jaar",), low=1990, high=2100, nullable=False),
+            "year": Col("int", True, ("jaar", "boekjaar"), low=1990, high=2100, nullable=False),
             "municipality": Col("text", False, ("gemeente",)),
-            "item": Col(
-                "choice",
-                True,
-                ("post", "kostenpost"),
-                {
-                    "coordinator": ("coördinator", "coordinatie", "coördinatie"),
-                    "training": ("scholing", "opleiding", "training"),
-                    "volunteer_expenses": (
-                        "vrijwilligersvergoeding",
-                        "onkosten vrijwilligers",
-                        "volunteer expenses",
-                    ),
-                    "overhead": ("overhead", "overhead kosten"),
-                    "licence": ("licentie", "license"),
-                },
-                nullable=False,
-            ),
-            "amount": Col("float", True, ("bedrag", "kosten"), low=0, nullable=False),
+            "item": Col("choice", True, ("post", "kostenpost", "kostensoort"), COST_ITEMS, nullable=False),
+            "amount": Col("float", True, ("bedrag", "kosten", "bedrag euro", "euro"), low=0, nullable=False),
         },
         unique=("year", "municipality", "item"),
     ),
@@ -171,8 +306,14 @@ def read_table(
     today: str | pd.Timestamp | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
 ) -> pd.DataFrame:
-    """Read and validate one table of the data model; raise :class:`~impactkit.ValidationError`."""
+    """Read and validate one table of the data model; raise :class:`~impactkit.ValidationError`.
+
+    ``kind`` is one of families, counterfactuals, care_used, prices, programme_costs. ``config``
+    (a mapping file) adds its column names, ignore list, vocabularies (e.g. ``[household_types]``)
+    and the sheet of that table.
+    """
     frame, problems, n = stage_table(
         source,
         kind,
@@ -182,6 +323,7 @@ def read_table(
         today=today,
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
+        config=config,
     )
     problems.raise_if_any(n)
     return frame
@@ -197,11 +339,25 @@ def stage_table(
     today: str | pd.Timestamp | None = None,
     ignore_columns: Iterable[str] = (),
     allow_personal_data: bool = False,
+    config: Config | str | Path | None = None,
+    choices: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[pd.DataFrame, Problems, int]:
-    """Parse and check one table without raising."""
+    """Parse and check one table without raising.
+
+    ``choices`` adds accepted ids to choice columns (e.g. a scenario's own programme cost items).
+    The frame's ``attrs`` hold ``source`` (file), ``rows`` (the file row of each frame row) and
+    ``headers`` (impactkit name → header as written), so later checks can name file, row and column.
+    """
     check_choice("kind", "read_table", kind, tuple(SPECS))
     check_choice("lang", "read_table", lang, ("en", "nl"))
     spec = SPECS[kind]
+    cfg = load_config(config)
+    decimal = encoding = None
+    if cfg is not None:
+        columns = {**cfg.column_map(kind), **(columns or {})}
+        ignore_columns = (*cfg.ignored(kind), *ignore_columns)
+        sheet = sheet if sheet is not None else cfg.table(kind).sheet
+        decimal, encoding = cfg.csv_options(kind)["decimal"], cfg.csv_options(kind)["encoding"]
     if isinstance(source, str | Path) and Path(source).is_dir():
         found = [Path(source) / f"{kind}{sfx}" for sfx in (".csv", ".xlsx", ".xlsm", ".parquet", ".txt")]
         hits = [p for p in found if p.is_file()]
@@ -210,9 +366,13 @@ def stage_table(
                 f"The folder {str(source)!r} holds no {kind} file ({kind}.csv, .xlsx or .parquet)."
             )
         source = hits[0]
-    raw = source if isinstance(source, RawTable) else read_raw(source, sheet=sheet)
     now = pd.Timestamp(today).normalize() if today is not None else pd.Timestamp.today().normalize()
     problems = Problems(lang)
+    raw = open_raw(source, problems, sheet=sheet, decimal=decimal, encoding=encoding)
+    if raw is None:
+        frame = pd.DataFrame({name: _empty(col, 0) for name, col in spec.columns.items()})
+        frame.attrs.update(source=str(source), rows=np.array([], dtype=int), headers={})
+        return frame, problems, 0
     targets = {name: col.aliases for name, col in spec.columns.items()}
     mapping = check_headers(
         raw,
@@ -225,8 +385,14 @@ def stage_table(
     )
     by_target = {t: h for h, t in mapping.items()}
     n = len(raw.frame)
+    if n == 0 and not raw.issues and not len(problems):
+        problems.add(raw.file, 1, "", "", "empty_file")
     for name, col in spec.columns.items():
-        if col.required and name not in by_target:
+        if (
+            col.required
+            and name not in by_target
+            and not (name == "programme" and cfg is not None and cfg.programme_name)
+        ):
             problems.add(
                 raw.file, 1, name, "", "missing_column", expected=" / ".join((name, *col.aliases[:3]))
             )
@@ -236,8 +402,9 @@ def stage_table(
             out[name] = _empty(col, n)
             continue
         header = by_target[name]
-        values = raw.frame[header]
-        out[name] = _parse(col, values, raw, problems, header, now, lang)
+        vocab = cfg.values(kind, name) if cfg is not None else {}
+        extra = tuple((choices or {}).get(name, ()))
+        out[name] = _parse(col, raw.frame[header], raw, problems, header, now, lang, vocab, extra)
     frame = pd.DataFrame(out, index=pd.RangeIndex(n))
     checks = {
         name: pa.Column(
@@ -275,8 +442,6 @@ def stage_table(
                 keyed.reset_index().groupby(unique, sort=False)["index"].transform("first").to_numpy("int64")
             )
             dup = dup[firsts[dup] != dup]
-            from impactkit.io._messages import message
-
             msgs = [
                 message("duplicate", lang, keys=" × ".join(unique), first=int(raw.rows[firsts[p]]))
                 for p in dup
@@ -290,26 +455,75 @@ def stage_table(
                 messages=msgs,
             )
     if kind == "families" and "end_date" in by_target and "start_date" in by_target:
-        s, e = frame["start_date"].to_numpy(), frame["end_date"].to_numpy()
-        bad = ~np.isnat(s) & ~np.isnat(e) & (e < s)
-        problems.add_many(
-            raw.file,
-            raw.rows[bad],
-            by_target["end_date"],
-            raw.frame[by_target["end_date"]][bad],
-            "end_before_start",
-            messages=None,
-            start="",
-        )
-        if bad.any():  # name the start date in each message
-            from impactkit.io._messages import message
-
-            part = problems._parts[-1]
-            part["message"] = [
-                message("end_before_start", lang, start=pd.Timestamp(d).date().isoformat()) for d in s[bad]
+        st, e = frame["start_date"].to_numpy(), frame["end_date"].to_numpy()
+        bad = ~np.isnat(st) & ~np.isnat(e) & (e < st)
+        if bad.any():
+            msgs = [
+                message("end_before_start", lang, start=pd.Timestamp(d).date().isoformat()) for d in st[bad]
             ]
+            problems.add_many(
+                raw.file,
+                raw.rows[bad],
+                by_target["end_date"],
+                raw.frame[by_target["end_date"]][bad],
+                "end_before_start",
+                messages=msgs,
+            )
+    if kind == "families":
+        _family_extras(frame, raw, problems, by_target, cfg)
     frame.attrs["source"] = raw.file
+    frame.attrs["rows"] = raw.rows
+    frame.attrs["headers"] = by_target
     return frame, problems, n
+
+
+def _family_extras(
+    frame: pd.DataFrame, raw: RawTable, problems: Problems, by_target: dict[str, str], cfg: Config | None
+) -> None:
+    """Ages in months become whole years; the programme from the mapping file; the age-range warning."""
+    for which in ("youngest", "oldest"):
+        years, months = f"{which}_child_age", f"{which}_child_age_months"
+        if months not in by_target:
+            continue
+        m = frame[months]
+        derived = (m // 12).astype("Int64")
+        if years in by_target:
+            given = frame[years]
+            clash = (given.notna() & derived.notna() & (given != derived)).to_numpy(dtype=bool)
+            if clash.any():
+                msgs = [
+                    message("age_mismatch", problems.lang, months=int(mm), years=int(yy))
+                    for mm, yy in zip(m[clash], given[clash], strict=True)
+                ]
+                problems.add_many(
+                    raw.file, raw.rows[clash], by_target[months], raw.frame[by_target[months]][clash],
+                    "age_mismatch", messages=msgs,
+                )  # fmt: skip
+            frame[years] = given.fillna(derived)
+        else:
+            frame[years] = derived
+            problems.note(raw.file, "note_ages_from_months")
+    if cfg is not None and cfg.programme_name and "programme" not in by_target:
+        frame["programme"] = pd.array([cfg.programme_name] * len(frame), dtype="string")
+        problems.note(raw.file, "note_programme_filled", name=cfg.programme_name)
+    if cfg is not None and cfg.child_ages is not None:
+        low, high = cfg.child_ages
+        for col in ("youngest_child_age", "oldest_child_age"):
+            source_col = next((c for c in (f"{col}_months", col) if c in by_target), None)
+            if source_col is None:
+                continue
+            in_months = source_col.endswith("_months")
+            age = frame[source_col].astype("Float64") / (12 if in_months else 1)
+            outside = (age.notna() & ((age < low) | (age >= high + 1))).to_numpy(dtype=bool)
+            if outside.any():
+                msgs = [
+                    message("age_outside", problems.lang, age=float(a), low=low, high=high)
+                    for a in age[outside].to_numpy(dtype=float)
+                ]
+                problems.warn(
+                    raw.file, raw.rows[outside], by_target[source_col], raw.frame[by_target[source_col]][outside],
+                    "age_outside", messages=msgs,
+                )  # fmt: skip
 
 
 def _expected(col: Col, lang: str) -> str:
@@ -340,30 +554,71 @@ def _empty(col: Col, n: int) -> object:
     return pd.array([pd.NA] * n, dtype="string")
 
 
+_YES = ("ja", "yes", "true", "waar", "zwanger", "j", "y")
+_NO = ("nee", "no", "false", "onwaar", "niet zwanger", "n")
+
+
+def _lookup(ids: Iterable[str], spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cid in ids:
+        out.setdefault(normalise_label(cid), cid)
+    for cid, sps in spellings.items():
+        for sp in sps:
+            out[normalise_label(sp)] = cid
+    return out
+
+
 def _parse(
-    col: Col, values: pd.Series, raw: RawTable, problems: Problems, header: str, now: pd.Timestamp, lang: str
+    col: Col,
+    values: pd.Series,
+    raw: RawTable,
+    problems: Problems,
+    header: str,
+    now: pd.Timestamp,
+    lang: str,
+    vocab: Mapping[str, tuple[str, ...]] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> object:
-    if col.kind in ("id", "text"):
+    vocab = vocab or {}
+    if col.kind == "id":
         return values.astype("string")
+    if col.kind == "text":
+        if not vocab:
+            return values.astype("string")
+        lookup = _lookup(vocab, vocab)
+        uniq = {u: lookup.get(normalise_label(u), u) for u in pd.unique(values.dropna())}
+        return values.map(uniq).astype("string")
     if col.kind == "choice":
-        lookup = {}
-        for cid, spellings in col.choices.items():
-            for sp in (cid, *spellings):
-                lookup[normalise_label(sp)] = cid
+        choices = {**{c: () for c in extra}, **col.choices}
+        lookup = _lookup(choices, {**choices, **vocab})
         uniq = {u: lookup.get(normalise_label(u)) for u in pd.unique(values.dropna())}
         mapped = values.map(uniq)
         bad = values.notna().to_numpy() & mapped.isna().to_numpy()
-        problems.add_many(
-            raw.file, raw.rows[bad], header, values[bad], "unknown_choice", expected=", ".join(col.choices)
+        problems.add_grouped(
+            raw.file,
+            raw.rows[bad],
+            header,
+            values[bad],
+            "unknown_choice",
+            expected=", ".join(dict.fromkeys([*col.choices, *extra, *vocab])),
         )
         return mapped.astype("string")
     if col.kind == "date":
         parsed, fails = parse_date(values, required=False, today=now)
         report_cells(
-            raw, problems, fails, header, values, expected=DATE_TEXT[lang], today=now.date().isoformat()
+            raw,
+            problems,
+            fails,
+            header,
+            values,
+            expected=DATE_TEXT[lang],
+            today=now.date().isoformat(),
         )
         return parsed
     text = values
+    if col.yes_no:
+        norm = values.map(lambda v: v if pd.isna(v) else normalise_label(v))
+        text = values.mask(norm.isin(_YES), "1").mask(norm.isin(_NO), "0")
     if col.kind == "share":
         ends_pct = (
             values.astype(object).where(values.isna(), values.astype(str)).str.endswith("%").fillna(False)
@@ -371,7 +626,12 @@ def _parse(
         pct = ends_pct.to_numpy(dtype=bool)
         text = values.astype(object).where(~pct, values.astype(str).str.rstrip("%").str.strip())
     parsed, fails = parse_number(
-        text, integer=col.kind == "int", low=col.low, high=col.high, check_range=col.kind != "share"
+        text,
+        integer=col.kind == "int",
+        low=col.low,
+        high=col.high,
+        check_range=col.kind != "share",
+        decimal=raw.decimal,
     )
     if col.kind == "share":
         parsed = np.where(pct, parsed / 100, parsed)

@@ -162,6 +162,8 @@ def build_report(
     templates: str | Path | None = None,
     families: str | Path | pd.DataFrame | None = None,
     municipality: str | None = None,
+    config: Any = None,
+    today: str | None = None,
 ) -> Report:
     """Build the annual impact report or the municipal business case as self-contained HTML.
 
@@ -187,6 +189,11 @@ def build_report(
     municipality : str, optional
         Report on the families of one municipality only (its programme costs too): the municipal
         business case of that municipality.  Needs the families table.
+    config : Config or path, optional
+        The mapping file (``impactkit.toml``) when ``dataset_or_path`` is a path (default: the
+        folder's own).
+    today : str, optional
+        Dates after this day are future dates when reading a path (default: the current date).
 
     Returns
     -------
@@ -213,7 +220,7 @@ def build_report(
             )
     ds = dataset_or_path
     if isinstance(ds, str | Path):
-        ds = read_dataset(ds, families=families)
+        ds = read_dataset(ds, families=families, config=config, today=today, scenario=scenario)
     if municipality is not None:
         ds = _one_municipality(ds, municipality)
     if ds.assessments["family_id"].nunique() < k:

@@ -101,7 +101,7 @@ class Ctx:
             for r in sc.rules:
                 if r.id == parts[1]:
                     return self.t(
-                        "param_rule", what=f"{self.domain(r.domain)} ≤ {r.max_score:g} → {self.path(r.path)}"
+                        "param_rule", what=f"{self.domain(r.domain)} {r.op} {r.bound:g} → {self.path(r.path)}"
                     )
         if head == "discount" and len(parts) == 2:
             return self.t(
@@ -160,7 +160,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         rules = pd.DataFrame(
             {
                 "rule": [
-                    f"{ctx.domain(r.domain)} ≤ {ctx.fmt.number(r.max_score, 0)} → {ctx.path(r.path)}"
+                    f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(r.bound, 0)} → {ctx.path(r.path)}"
                     for r in s.rules
                 ],
                 "p": [r.probability.value for r in s.rules],

@@ -15,7 +15,7 @@ MESSY = (
     "Opvoeding en gezinsklimaat;Ontwikkeling en school van de kinderen;Werk, dagbesteding en participatie;"
     "Taal, administratie en instanties;Naam\r\n"
     "G1;Intake;01-02-2023;2;3;n.v.t.;2;4;3;3;2;2;Jan\r\n"
-    "G1;Jaar 1;31-02-2024;3;3;2;4,5;4;3;3;2;7\r\n"
+    "G1;Jaar 1;31-02-2024;3;3;2;4,5;4;3;3;2;7;\r\n"
     ";Jaar 2;01-02-2030;3;3;2;4;4;3;3;2;2;\r\n"
     "G2;T0;2023-05-01;3;3;;4;4;3;3;2;2;\r\n"
     "G2;T0;2023-05-01;3;3;2;4;4;3;3;2;2;\r\n"

@@ -1,0 +1,311 @@
+"""CSV and text exports: encoding, separator, decimal separator and row structure.
+
+* **Encoding**: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else Windows-1252
+  (Excel's CSV on Dutch Windows), said in a note.  A file mixing UTF-8 and Windows-1252 text is
+  refused with the rows of both, since either reading would garble part of it.
+* **Separator**: the most frequent of ``;``, ``,`` and tab in the header line.
+* **Decimal separator**: ``,`` when a cell can only be a decimal comma (``4,5``, ``1.500,25``),
+  ``.`` when a cell can only be a decimal point (``4.5``); without such evidence the list separator
+  decides as Excel does (``;`` goes with a decimal comma, ``,`` with a decimal point).  Cells such as
+  ``1.500`` follow the file's decimal separator, and are reported as ambiguous when it is unknown.
+* **Structure**: a row with more fields than the header, fewer fields (cut off), or a quote that is
+  never closed is an :class:`~impactkit.io._source.Issue`; such rows are left out of the frame so
+  they are reported once, as malformed, and not again as missing scores.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1 and a quoted cell holding a line
+break does not start a new row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from impactkit.io._source import MAX_COLUMNS, Issue, RawTable, Unreadable, column_letter, strip_frame
+
+__all__ = ["detect_decimal", "read_csv"]
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# cells that can only be read one way (see parse_number in _cells)
+_COMMA_CERTAIN = re.compile(
+    r"(?:^|[;\t])\s*[+-]?(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+|\d{4,},\d+|\d{1,3}(?:\.\d{3})+,\d+)\s*(?=$|[;\t])",
+    re.M,
+)
+_POINT_CERTAIN = re.compile(
+    r"(?:^|[;\t])\s*[+-]?(?:\d+\.\d{1,2}|\d+\.\d{4,}|0\.\d+|\d{4,}\.\d+)\s*(?=$|[;\t])", re.M
+)
+
+
+def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = None) -> RawTable:
+    data = path.read_bytes()
+    text, notes = _decode(data, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_text(text)
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
+    if counts[sep] + 1 > MAX_COLUMNS:
+        raise Unreadable("too_many_columns", n=counts[sep] + 1, limit=MAX_COLUMNS)
+    issues: list[Issue] = []
+    if '"' in text:
+        frame, rows = _read_quoted(text, sep, issues)
+    else:
+        frame, rows = _read_plain(text, sep, issues)
+    frame, rows = _finish_frame(frame, rows, issues)
+    dec = decimal or detect_decimal(text.split("\n", 1)[1] if "\n" in text else "", sep)
+    return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, notes=notes, kind="csv")
+
+
+def detect_decimal(body: str, sep: str) -> str | None:
+    """The decimal separator of a CSV body (see the module docstring); None when it cannot be told."""
+    if sep == ",":
+        return "."
+    comma = _COMMA_CERTAIN.search(body) is not None
+    point = _POINT_CERTAIN.search(body) is not None
+    if comma and not point:
+        return ","
+    if point and not comma:
+        return "."
+    if comma and point:
+        return None
+    return "," if sep == ";" else None
+
+
+# ----------------------------------------------------------------------------- decoding
+def _decode(data: bytes, encoding: str | None) -> tuple[str, list[tuple[str, dict[str, object]]]]:
+    if encoding is not None:
+        try:
+            return data.decode(encoding), []
+        except UnicodeDecodeError as err:
+            raise Unreadable(
+                "bad_encoding",
+                row=_line_of(data, err.start),
+                byte=f"0x{data[err.start]:02X}",
+                encoding=encoding,
+            ) from err
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
+        enc = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf16_order(data)
+        try:
+            return data.decode(enc), [("note_encoding", {"encoding": "UTF-16"})]
+        except UnicodeDecodeError as err:
+            raise Unreadable(
+                "bad_encoding", row=1, byte=f"0x{data[err.start]:02X}", encoding="UTF-16"
+            ) from err
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        bad = err.start
+        good = _UTF8_MULTIBYTE.search(data)
+        if good is not None:
+            odd = (m.start() for m, _ in zip(re.finditer(rb"[\x80-\xff]", data), range(10_000), strict=False))
+            n_lines = len({_line_of(data, p) for p in odd if not _in_utf8(data, p)})
+            raise Unreadable(
+                "mixed_encoding",
+                row=_line_of(data, bad),
+                value=data.splitlines()[_line_of(data, bad) - 1].decode("cp1252", "replace")[:60],
+                utf8_row=_line_of(data, good.start()),
+                n=n_lines,
+            ) from err
+        try:
+            return data.decode("cp1252"), [("note_encoding", {"encoding": "Windows-1252"})]
+        except UnicodeDecodeError as err2:
+            raise Unreadable(
+                "bad_encoding",
+                row=_line_of(data, err2.start),
+                byte=f"0x{data[err2.start]:02X}",
+                encoding="UTF-8",
+            ) from err2
+
+
+def _in_utf8(data: bytes, pos: int) -> bool:
+    """Whether the byte at ``pos`` belongs to a valid UTF-8 multibyte sequence."""
+    start = max(0, pos - 3)
+    return any(m.start() <= pos < m.end() for m in _UTF8_MULTIBYTE.finditer(data, start, pos + 4))
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:200]
+    return len(head) >= 4 and (
+        head[1::2].count(0) > 0.4 * len(head) / 2 or head[0::2].count(0) > 0.4 * len(head) / 2
+    )
+
+
+def _utf16_order(data: bytes) -> str:
+    head = data[:200]
+    return "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _check_text(text: str) -> None:
+    """Refuse binary junk that happened to decode (NUL bytes, many control characters)."""
+    if "\x00" in text:
+        raise Unreadable("not_text")
+    sample = text[:100_000]
+    if sample:
+        control = sum(1 for c in sample if c not in "\t\n" and unicodedata.category(c) in ("Cc", "Cs", "Co"))
+        if control > max(3, 0.01 * len(sample)):
+            raise Unreadable("not_text")
+
+
+# ----------------------------------------------------------------------------- structure
+def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
+    """No quote anywhere: count fields per line with numpy, drop malformed lines, parse with pandas."""
+    raw = text.encode("utf-8")
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    ends = np.append(newlines, arr.size)
+    starts = np.concatenate(([0], newlines + 1))
+    if ends.size and starts[-1] == arr.size:  # the file ends with a line break
+        starts, ends = starts[:-1], ends[:-1]
+    seps = np.concatenate(([0], np.cumsum(arr == ord(sep))))
+    fields = seps[ends] - seps[starts] + 1
+    length = ends - starts
+    n_header = int(fields[0])
+    lines = text.split("\n")
+    header = lines[0].split(sep)
+    core = len(header)
+    while core > 1 and not header[core - 1].strip():
+        core -= 1
+    bad = np.flatnonzero(((fields > n_header) | (fields < core)) & (length > 0))
+    drop: set[int] = set()
+    for i in bad.tolist():
+        cells = lines[i].split(sep)
+        if _report_row(cells, i + 1, n_header, core, sep, issues):
+            drop.add(i)
+        elif len(cells) > n_header:  # only empty fields beyond the header: harmless, trimmed
+            lines[i] = sep.join(cells[:n_header])
+            text = ""
+    if drop or not text:
+        kept = [ln for j, ln in enumerate(lines) if j not in drop]
+        rows = np.array([j + 1 for j in range(len(lines)) if j not in drop][1:], dtype=int)
+        text = "\n".join(kept)
+    else:
+        rows = np.arange(2, len(lines) + 1)
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        dtype=str,
+        header=None,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_NONE,
+        engine="c",
+        names=range(n_header),
+    )
+    header_row = frame.iloc[0].tolist()
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = ["" if pd.isna(h) else str(h) for h in header_row]
+    rows = rows[: len(frame)]
+    return frame, rows
+
+
+def _read_quoted(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Quotes present: the csv module finds records (quoted line breaks) and unclosed quotes."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
+    records: list[list[str]] = []
+    rows: list[int] = []
+    header: list[str] | None = None
+    n_header = core = 0
+    record = 0
+    while True:
+        record += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            if "end of data" in str(err) or "EOF" in str(err):
+                issues.append(Issue(record, "", "", "unbalanced_quote"))
+                break
+            issues.append(Issue(record, "", "", "bad_quote", {"reason": str(err)}))
+            continue
+        if header is None:
+            header = cells
+            n_header = len(header)
+            core = n_header
+            while core > 1 and not header[core - 1].strip():
+                core -= 1
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if (len(cells) > n_header or len(cells) < core) and _report_row(
+            cells, record, n_header, core, sep, issues
+        ):
+            continue
+        records.append((cells + [""] * n_header)[:n_header])
+        rows.append(record)
+    if header is None:
+        return pd.DataFrame(), np.array([], dtype=int)
+    columns = list(zip(*records, strict=True)) if records else [()] * n_header
+    frame = pd.DataFrame({i: pd.Series(col, dtype=object) for i, col in enumerate(columns)})
+    frame = frame.replace("", np.nan) if len(frame) else frame
+    frame.columns = [str(h) for h in header]
+    return frame, np.asarray(rows, dtype=int)
+
+
+def _report_row(cells: list[str], row: int, n_header: int, core: int, sep: str, issues: list[Issue]) -> bool:
+    """Record a ragged or cut-off row; False when the extra fields are all empty (harmless)."""
+    n = len(cells)
+    if n > n_header:
+        extra = [c for c in cells[n_header:] if c.strip()]
+        if not extra:
+            return False
+        issues.append(
+            Issue(
+                row, "", sep.join(extra)[:60], "ragged_row", {"n": n, "expected": n_header, "sep": repr(sep)}
+            )
+        )
+        return True
+    if all(not c.strip() for c in cells):
+        return False
+    issues.append(Issue(row, "", sep.join(cells)[:60], "truncated_row", {"n": n, "expected": core}))
+    return True
+
+
+def _finish_frame(
+    frame: pd.DataFrame, rows: np.ndarray, issues: list[Issue]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Strip cells, drop blank rows, and settle columns without a header or with a repeated one."""
+    if frame.shape[1] == 0:
+        return frame, rows
+    headers = [str(c).strip() for c in frame.columns]
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        col = frame.iloc[:, i]
+        has_data = bool(col.notna().any() and col.astype(str).str.strip().ne("").any())
+        if not h:
+            if has_data:
+                issues.append(Issue(1, column_letter(i), "", "unnamed_column", {"letter": column_letter(i)}))
+            continue
+        if h in seen:
+            issues.append(
+                Issue(
+                    1,
+                    h,
+                    h,
+                    "duplicate_header",
+                    {"name": h, "first": column_letter(seen[h]), "second": column_letter(i)},
+                )
+            )
+            continue
+        seen[h] = i
+        keep.append(i)
+    frame = frame.iloc[:, keep]
+    frame.columns = [headers[i] for i in keep]
+    frame = strip_frame(frame)
+    blank = frame.isna().all(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
+    if blank.any():
+        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    return frame, rows
