@@ -50,7 +50,19 @@ def _inst(table: pd.DataFrame, instrument: Instrument | None) -> Instrument | No
 def _domain_label(inst: Instrument | None, domain: str, lang: str) -> str:
     if inst is None or domain not in inst.domain_ids:
         return str(domain)
-    return inst.domain_label(domain, lang)
+    label = inst.domain_label(domain, lang)
+    if not inst.higher_is_better(domain):  # every chart says which way is better on such a domain
+        return catalogue(check_lang(lang, "figures"), "figures")["domain_lower_better"].format(domain=label)
+    return label
+
+
+def _better(inst: Instrument | None, domains: pd.Series, diff: pd.Series) -> np.ndarray:
+    """Whether each change is an improvement: up, or down on a domain where lower is better."""
+    up = np.array(
+        [inst.higher_is_better(d) if inst is not None and d in inst.domain_ids else True for d in domains]
+    )
+    d = diff.to_numpy(dtype=float)
+    return np.where(up, d > 0, d < 0)
 
 
 def _wave_label(inst: Instrument | None, wave: str, lang: str) -> str:
@@ -130,8 +142,7 @@ def distance_travelled(
     df = _one_group(table, group, "distance_travelled").dropna(subset=["mean_diff"])
     df = df.iloc[::-1]  # first domain on top
     labels = [_domain_label(inst, d, lang) for d in df["domain"]]
-    hib = inst.scale.higher_is_better if inst is not None else True
-    better = (df["mean_diff"] > 0) if hib else (df["mean_diff"] < 0)
+    better = _better(inst, df["domain"], df["mean_diff"])
     fig = go.Figure(
         go.Scatter(
             x=df["mean_diff"],
@@ -178,12 +189,12 @@ def transitions_sankey(
     levels = sorted(set(table["from_level"]) | set(table["to_level"]))
     k = len(levels)
 
-    def name(v: int) -> str:
-        return inst.scale.level_label(int(v), lang) if inst is not None else str(v)
+    def name(v: int) -> str:  # "3 Beperkt zelfredzaam", or "3" alone on a scale without labels
+        return inst.level_text(int(v), lang) if inst is not None else str(v)
 
     b = _wave_label(inst, table["baseline"].iloc[0], lang)
     f = _wave_label(inst, table["followup"].iloc[0], lang)
-    node_labels = [f"{b}: {v} {name(v)}" for v in levels] + [f"{f}: {v} {name(v)}" for v in levels]
+    node_labels = [f"{b}: {name(v)}" for v in levels] + [f"{f}: {name(v)}" for v in levels]
     colours = [PALETTE[i % len(PALETTE)] for i in range(k)] * 2
     idx = {v: i for i, v in enumerate(levels)}
     fig = go.Figure(

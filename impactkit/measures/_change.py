@@ -266,7 +266,8 @@ def change(
         SD of differences), ``cohen_dav`` (mean difference / mean of the two SDs), ``hedges_gav``
         (d_av × J, see ``hedges_correction``), ``rank_biserial`` (matched-pairs, (V+ - V-)/(V+ +
         V-), zeros dropped; Kerby 2014), ``share_improved, share_unchanged, share_worse``
-        (improved means a higher score when the scale's ``higher_is_better``, lower otherwise),
+        (improved means a higher score where the domain's direction is higher-is-better, a lower
+        score where lower is better: ``Instrument.higher_is_better(domain)``),
         ``p_adjusted, wilcoxon_p_adjusted, adjust_method``, ``dz_ci_low, dz_ci_high``
         (noncentral-t interval of d_z), ``wilcoxon_method`` ("exact", "normal", or
         "exact_conditional" in the descriptive status), ``median_baseline, median_followup,
@@ -319,7 +320,6 @@ def change(
     comparisons = _comparisons(c, baseline, followup, pairs, func)
     dom_idx = _domain_index(c.domains, domains, func)
     name, codes, labels = group_codes(c, by, data, families, func)
-    hib = c.instrument.scale.higher_is_better
     opts = {"exact": wilcoxon_exact, "correct": wilcoxon_correct, "zero_method": wilcoxon_zero_method,
             "hedges": hedges_correction}  # fmt: skip
     rows: list[dict[str, object]] = []
@@ -335,6 +335,7 @@ def change(
                     "followup": c.waves[f],
                 }
                 n_ok = int(ok.sum())
+                hib = c.instrument.higher_is_better(c.domains[d])  # per domain: "parental load" is better low
                 problem = _degenerate(x[ok], y[ok]) if n_ok < 2 or n_ok >= min_pairs else None
                 if problem and name is None:
                     raise DesignError(

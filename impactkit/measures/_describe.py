@@ -87,6 +87,7 @@ def describe(
     levels = _levels(inst)
     name, codes, labels = group_codes(c, by, data, families, func)
     parts = []
+    has_threshold = np.array([inst.sufficient_for(d) is not None for d in c.domains], dtype=bool)
     for g, label in enumerate(labels):
         block = c.values[codes == g]  # families × domains × waves
         obs = ~np.isnan(block)
@@ -107,10 +108,9 @@ def describe(
             "median": median.ravel(),
         }
         with np.errstate(invalid="ignore", divide="ignore"):
-            if inst.sufficient is not None:
-                sufficient = (block >= inst.sufficient).sum(axis=0) / n
-            else:
-                sufficient = np.full(n.shape, np.nan)
+            # per domain: at or above its threshold, or at or below it where lower is better
+            meets = np.stack([inst.is_sufficient(d, block[:, i, :]) for i, d in enumerate(c.domains)], axis=1)
+            sufficient = np.where(has_threshold[:, None], meets.sum(axis=0) / n, np.nan)
             cols["share_sufficient"] = sufficient.ravel()
             for v in levels:
                 cols[f"share_level_{v}"] = ((block == v).sum(axis=0) / n).ravel()
@@ -128,6 +128,11 @@ def describe(
     ]
     if inst.sufficient is not None:
         notes.append(f"share_sufficient: share of scores ≥ {inst.sufficient:g}.")
+    for d in inst.lower_is_better_domains:
+        if d in c.domains and inst.sufficient_for(d) is not None:
+            notes.append(
+                f"{d}: lower is better; share_sufficient is the share of scores ≤ {inst.sufficient_for(d):g}."
+            )
     if name is not None:
         notes.append(f"Cells with fewer than {min_n} scores are suppressed.")
     meta = {"by": name, "min_n": min_n, "instrument": inst, "levels": levels, "notes": notes}

@@ -157,7 +157,6 @@ def reliable_change(
     if cutoff is None:
         cutoff = "sufficient" if inst.sufficient is not None else "a"
     cuts = _per_domain(cutoff, doms, "cutoff", func)
-    sign = 1.0 if inst.scale.higher_is_better else -1.0
     name, codes, labels = group_codes(c, by, data, families, func)
 
     params = []
@@ -168,6 +167,7 @@ def reliable_change(
     rcis: list[np.ndarray] = []
     cats: list[np.ndarray] = []
     for d, dom in zip(dom_idx, doms, strict=True):
+        sign = float(inst.direction(dom))  # +1, or -1 where a lower score is better
         x, y = c.values[:, d, b], c.values[:, d, f]
         base = x[~np.isnan(x)]
         given_sd = sds[dom]
@@ -332,12 +332,13 @@ def _cutoff(
             f"Got {rule!r} instead."
         )
     if rule == "sufficient":
-        if inst.sufficient is None:
+        threshold = inst.sufficient_for(dom)
+        if threshold is None:
             raise ParameterError(
                 f"The 'cutoff' parameter of {func} is 'sufficient' but instrument {inst.id!r} defines no "
                 "sufficient level. Use 'a', or 'b'/'c' with norms=(mean, sd)."
             )
-        return float(inst.sufficient)
+        return float(threshold)
     m1, s1 = float(base.mean()), float(base.std(ddof=1))
     if rule == "a":
         return m1 + sign * 2 * s1

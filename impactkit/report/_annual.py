@@ -82,18 +82,19 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
     h, psa = ctx.costs.headline, ctx.costs.psa
     ok = ch[ch["status"] == "ok"]
     if len(ok):
-        best = ok.iloc[int(ok["mean_diff"].to_numpy().argmax())]
+        gain = ok["mean_diff"] * ok["domain"].map(ctx.direction)  # improvement, whichever way is better
+        best = ok.iloc[int(gain.to_numpy().argmax())]
         sec.paragraphs.append(
             ctx.t(
                 "summary_change",
                 baseline=ctx.wave(best["baseline"]),
                 followup=ctx.wave(best["followup"]),
                 best=ctx.domain(best["domain"]),
-                diff=f.number(best["mean_diff"], 2),
+                diff=f.number(best["mean_diff"] * ctx.direction(best["domain"]), 2),
                 lo=f.integer(ctx.instrument.scale.min),
                 hi=f.integer(ctx.instrument.scale.max),
                 ci=f.ci(best["ci_low"], best["ci_high"]),
-                n_sig=f.integer(int(((ok["p_adjusted"] < 0.05) & (ok["mean_diff"] > 0)).sum())),
+                n_sig=f.integer(int(((ok["p_adjusted"] < 0.05) & (gain > 0)).sum())),
                 n_dom=f.integer(len(ok)),
                 adjust=str(ok["adjust_method"].iloc[0]).capitalize(),
             )
@@ -322,9 +323,13 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
         wide[w] = means[w].to_numpy()
         st_wide[w] = np.where(hidden[w].to_numpy(dtype=bool), "primary", PUBLISHED)
         cols.append(Column(w, ctx.t("mean_baseline", wave=ctx.wave(w)), "number2"))
-    intake = means[inst.wave_ids[0]].sort_values()
+    up = [
+        d for d in means.index if ctx.direction(d) > 0
+    ]  # "lowest" intake means worst only where high is good
+    intake = means[inst.wave_ids[0]].loc[up or list(means.index)].sort_values()
     gains = (means[inst.wave_ids[-1]] - means[inst.wave_ids[0]]).dropna()
-    key = "radar_caption" if len(gains) and (gains > 0).all() else "radar_caption_mixed"
+    rose = len(gains) and (gains > 0).all() and all(ctx.direction(d) > 0 for d in gains.index)
+    key = "radar_caption" if rose else "radar_caption_mixed"
     cap = ctx.t(key, low1=ctx.domain(intake.index[0]), low2=ctx.domain(intake.index[min(1, len(intake) - 1)]))
     sec.blocks.append(
         Chart(
@@ -340,7 +345,8 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
 
     c = ch.copy().reset_index(drop=True)
     c["label"] = [ctx.domain(x) for x in c["domain"]]
-    c = c.sort_values("mean_diff", ascending=False, na_position="last").reset_index(drop=True)
+    c["gain"] = c["mean_diff"] * c["domain"].map(ctx.direction)  # most improved first, either direction
+    c = c.sort_values("gain", ascending=False, na_position="last").reset_index(drop=True)
     row_hidden = (c["n"].fillna(0) < ctx.k) | (c["status"] != "ok")
     st = pd.DataFrame(PUBLISHED, index=c.index, columns=c.columns)
     for col in c.columns:
@@ -368,9 +374,9 @@ def _change(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
         ctx.t(
             "distance_caption",
             best=ok["label"].iloc[0],
-            diff=f.number(ok["mean_diff"].iloc[0], 2),
+            diff=f.number(ok["gain"].iloc[0], 2),
             worst=ok["label"].iloc[-1],
-            diff_w=f.signed(ok["mean_diff"].iloc[-1]),
+            diff_w=f.signed(ok["gain"].iloc[-1]),
         )
         if len(ok)
         else ""
@@ -465,11 +471,13 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     ok = ch[(ch["status"] == "ok") & (ch["n"] >= ctx.k)]
     if not inst.scale.integer or ok.empty:
         return sec
-    best = str(ok["domain"].iloc[int(ok["mean_diff"].to_numpy().argmax())])
+    best = str(
+        ok["domain"].iloc[int((ok["mean_diff"] * ok["domain"].map(ctx.direction)).to_numpy().argmax())]
+    )
     tr = measures.transitions(ctx.dataset.assessments, baseline=first, followup=last, domains=[best])
     # every level, or levels grouped: whichever lets more families' flows be drawn
     options: list[tuple[float, int, Any, pd.DataFrame, Any]] = []
-    for bands in ([([v], ctx.level(v)) for v in ctx.instrument.scale.values], _bands(ctx)):
+    for bands in ([([v], ctx.level(v)) for v in ctx.instrument.scale.values], _bands(ctx, best)):
         band_of = {v: i for i, (vals, _) in enumerate(bands) for v in vals}
         t_ = tr.assign(src=tr["from_level"].map(band_of), dst=tr["to_level"].map(band_of))
         m_ = t_.pivot_table(index="src", columns="dst", values="n", aggfunc="sum", fill_value=0)
@@ -534,12 +542,12 @@ def _transitions(ctx: Ctx, ch: pd.DataFrame) -> Section:
     return sec
 
 
-def _bands(ctx: Ctx) -> list[tuple[list[int], str]]:
+def _bands(ctx: Ctx, domain: str) -> list[tuple[list[int], str]]:
     """Levels grouped for the Sankey: below "sufficient" minus one, the level just below it, and
     sufficient or higher (1–2, 3, 4–5 on the default scale), so fewer flows fall under k."""
-    scale, suff = ctx.instrument.scale, ctx.instrument.sufficient
+    scale, suff = ctx.instrument.scale, ctx.instrument.sufficient_for(domain)
     values = list(scale.values)
-    if suff is None or not scale.higher_is_better or len(values) <= 3:
+    if suff is None or not ctx.instrument.higher_is_better(domain) or len(values) <= 3:
         return [([v], ctx.level(v)) for v in values]
     s = int(suff)
     groups = [
@@ -556,7 +564,10 @@ def _bands(ctx: Ctx) -> list[tuple[list[int], str]]:
         else:
             first_label = scale.level_label(g[0], ctx.lang)
             last_label = scale.level_label(g[-1], ctx.lang)
-            out.append((g, f"{g[0]}–{g[-1]} {first_label} – {last_label.lower()}"))
+            if first_label == str(g[0]):  # a scale without level labels: the numbers, once
+                out.append((g, f"{g[0]}–{g[-1]}"))
+            else:
+                out.append((g, f"{g[0]}–{g[-1]} {first_label} – {last_label.lower()}"))
     return out
 
 

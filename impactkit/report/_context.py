@@ -43,13 +43,22 @@ class Ctx:
     def domain(self, domain_id: str) -> str:
         if str(domain_id) not in self.instrument.domain_ids:  # e.g. a scenario rule on another instrument
             return str(domain_id)
-        return self.instrument.domain_label(str(domain_id), self.lang)
+        label = self.instrument.domain_label(str(domain_id), self.lang)
+        if not self.instrument.higher_is_better(str(domain_id)):  # named wherever the domain is shown
+            return self.t("domain_lower_better", domain=label)
+        return label
+
+    def direction(self, domain_id: str) -> int:
+        """+1, or -1 on a domain where a lower score is better (gains are change × direction)."""
+        if str(domain_id) not in self.instrument.domain_ids:
+            return 1
+        return self.instrument.direction(str(domain_id))
 
     def wave(self, wave_id: str) -> str:
         return self.instrument.wave_label(str(wave_id), self.lang)
 
     def level(self, value: int) -> str:
-        return f"{value} {self.instrument.scale.level_label(int(value), self.lang)}"
+        return self.instrument.level_text(int(value), self.lang)  # "3" alone when the scale has no labels
 
     def known(self, key: str) -> bool:
         """Whether the report catalogue has a text ``key``."""
