@@ -3,7 +3,7 @@
 Files are found by the mapping file ``impactkit.toml`` (see :mod:`impactkit.io._config`), else by
 name (English or Dutch, any of .csv, .xlsx, .parquet, or a sheet of a workbook; see
 :mod:`impactkit.io._locate`): ``assessments`` (or ``items``), ``families``, optional
-``counterfactuals``, ``care_used``, ``programme_costs``, ``prices``, ``scenario.toml`` and
+``counterfactuals``, ``care_used``, ``events``, ``programme_costs``, ``prices``, ``scenario.toml`` and
 ``instrument.toml|yaml|yml``.
 """
 
@@ -29,7 +29,7 @@ from impactkit.io._tables import stage_table
 __all__ = ["Dataset", "ValidationReport", "read_dataset", "read_families", "validate"]
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".txt")
-OPTIONAL_TABLES = ("families", "counterfactuals", "care_used", "programme_costs", "prices")
+OPTIONAL_TABLES = ("families", "counterfactuals", "care_used", "events", "programme_costs", "prices")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Dataset:
     families: pd.DataFrame | None = None
     counterfactuals: pd.DataFrame | None = None
     care_used: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
     programme_costs: pd.DataFrame | None = None
     prices: pd.DataFrame | None = None
     scenario_path: Path | None = None
@@ -316,7 +317,7 @@ def _cross_check(read: AssessmentRead, tables: dict[str, pd.DataFrame], problems
     fam_file = str(fam.attrs.get("source", "families"))
     if "family_id" not in fam.attrs.get("headers", {"family_id": "family_id"}):
         n = int(read.data["family_id"].nunique()) + sum(
-            len(t) for k, t in tables.items() if k in ("counterfactuals", "care_used")
+            len(t) for k, t in tables.items() if k in ("counterfactuals", "care_used", "events")
         )
         problems.note(fam_file, "follow_on", n=n, what="gezinnen" if problems.lang == "nl" else "families")
         return
@@ -334,7 +335,7 @@ def _cross_check(read: AssessmentRead, tables: dict[str, pd.DataFrame], problems
                 "unknown_family",
                 table=fam_file,
             )
-    for name in ("counterfactuals", "care_used"):
+    for name in ("counterfactuals", "care_used", "events"):
         t = tables.get(name)
         if t is None or "family_id" not in t.attrs.get("headers", {}):
             continue

@@ -70,6 +70,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "end date lies before the start date ({start})",
         "einddatum ligt vóór de startdatum ({start})",
     ),
+    "date_and_period": (
+        "both a date and a period: give a date for one event, or a period with its count",
+        "zowel een datum als een periode: geef een datum voor één gebeurtenis, of een periode met het aantal",
+    ),
+    "period_order": (
+        "the period ends before it starts (period_start is later than period_end)",
+        "de periode eindigt voordat hij begint (periode_van ligt na periode_tot)",
+    ),
     "unknown_family": (
         "family not found in the families table ({table})",
         "gezin staat niet in de gezinnentabel ({table})",

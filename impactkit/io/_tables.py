@@ -1,9 +1,9 @@
-"""Reading the other tables of the data model (families, counterfactuals, care used, prices,
-programme costs) from one declarative spec per table (BRIEF §2)."""
+"""Reading the other tables of the data model (families, counterfactuals, care used, events,
+prices, programme costs) from one declarative spec per table (BRIEF §2)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +16,14 @@ from impactkit.instruments import normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ID_ALIASES
 from impactkit.io._config import Config, load_config
+from impactkit.io._events import EVENT_ALIASES, EVENT_CHECKS, fill_event_counts
 from impactkit.io._messages import message
 from impactkit.io._problems import Problems
+from impactkit.io._rowcheck import RowCheck, run_row_checks
 from impactkit.io._source import RawTable
 from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
 
-__all__ = ["SPECS", "Col", "TableSpec", "read_table", "stage_table"]
+__all__ = ["SPECS", "Col", "RowCheck", "TableSpec", "read_table", "stage_table"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Col:
 
     ``vocabulary`` names the mapping-file section (``[household_types]``, ``[care_paths]``, ...) whose
     spellings are recoded to ids; ``yes_no`` accepts ja/nee and yes/no as 1/0.
+    ``choices`` of a text column are built-in spellings (e.g. of event types) recoded the same way;
+    any other value is kept as written.
     """
 
     kind: str
@@ -47,6 +51,8 @@ class TableSpec:
     name: str
     columns: Mapping[str, Col]
     unique: tuple[str, ...] = ()
+    row_checks: tuple[RowCheck, ...] = ()
+    finish: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # fill defaults once the table is valid
 
 
 END_REASONS = {
@@ -265,6 +271,24 @@ SPECS: dict[str, TableSpec] = {
             "end": Col("date", False, ("end_date", "einddatum", "eind")),
         },
     ),
+    "events": TableSpec(
+        "events",
+        {
+            "family_id": Col("id", True, ID_ALIASES),
+            "event_type": Col(
+                "text",
+                True,
+                ("gebeurtenis", "soort gebeurtenis", "soort melding", "melding", "type", "event"),
+                EVENT_ALIASES,
+            ),
+            "date": Col("date", False, ("datum", "datum melding", "event_date", "on")),
+            "period_start": Col("date", False, ("periode van", "periode start", "van", "from")),
+            "period_end": Col("date", False, ("periode tot", "periode eind", "tot", "until", "to")),
+            "count": Col("int", False, ("aantal", "number", "n"), low=0),
+        },
+        row_checks=EVENT_CHECKS,
+        finish=fill_event_counts,
+    ),
     "prices": TableSpec(
         "prices",
         {
@@ -310,7 +334,7 @@ def read_table(
 ) -> pd.DataFrame:
     """Read and validate one table of the data model; raise :class:`~impactkit.ValidationError`.
 
-    ``kind`` is one of families, counterfactuals, care_used, prices, programme_costs. ``config``
+    ``kind`` is one of families, counterfactuals, care_used, events, prices, programme_costs. ``config``
     (a mapping file) adds its column names, ignore list, vocabularies (e.g. ``[household_types]``)
     and the sheet of that table.
     """
@@ -454,6 +478,7 @@ def stage_table(
                 "duplicate",
                 messages=msgs,
             )
+    run_row_checks(spec.row_checks, frame, raw, problems, by_target, lang)
     if kind == "families" and "end_date" in by_target and "start_date" in by_target:
         st, e = frame["start_date"].to_numpy(), frame["end_date"].to_numpy()
         bad = ~np.isnat(st) & ~np.isnat(e) & (e < st)
@@ -471,6 +496,8 @@ def stage_table(
             )
     if kind == "families":
         _family_extras(frame, raw, problems, by_target, cfg)
+    if spec.finish is not None and not len(problems):
+        frame = spec.finish(frame)
     frame.attrs["source"] = raw.file
     frame.attrs["rows"] = raw.rows
     frame.attrs["headers"] = by_target
@@ -583,9 +610,10 @@ def _parse(
     if col.kind == "id":
         return values.astype("string")
     if col.kind == "text":
-        if not vocab:
+        spellings = {**col.choices, **vocab}  # built-in spellings, then the mapping file's
+        if not spellings:
             return values.astype("string")
-        lookup = _lookup(vocab, vocab)
+        lookup = _lookup(spellings, spellings)
         uniq = {u: lookup.get(normalise_label(u), u) for u in pd.unique(values.dropna())}
         return values.map(uniq).astype("string")
     if col.kind == "choice":
