@@ -9,7 +9,7 @@
 True
 """
 
-from impactkit import costs, figures, measures
+from impactkit import costs, figures, measures, outcomes
 from impactkit._canonical import canonical
 from impactkit._sample import make_sample as sample
 from impactkit._sample import write_sample
@@ -82,6 +82,7 @@ __all__ = [
     "measures",
     "mixed_model",
     "omnibus",
+    "outcomes",
     "p_adjust",
     "pseudonymise",
     "read_assessments",

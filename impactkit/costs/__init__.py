@@ -17,6 +17,7 @@ from impactkit.costs._money import discount_factors, index_factor, present_value
 from impactkit.costs._params import DISTRIBUTIONS, Param
 from impactkit.costs._result import CostEvaluation, CostTable
 from impactkit.costs._scenario import DEFAULT_PAYERS, UNITS, CarePath, Payer, Price, Rule, Scenario
+from impactkit.costs._unit_costs import unit_costs
 
 __all__ = [
     "DEFAULT_PAYERS",
@@ -36,4 +37,5 @@ __all__ = [
     "index_factor",
     "payback_months",
     "present_value",
+    "unit_costs",
 ]
