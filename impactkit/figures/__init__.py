@@ -16,6 +16,7 @@ from impactkit.figures._measures import (
     rci_categories,
     transitions_sankey,
 )
+from impactkit.figures._outcomes import phase_rates_bars, rate_ratio_forest
 from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "costs_waterfall",
     "distance_travelled",
     "omnibus_effects",
+    "phase_rates_bars",
     "radar",
+    "rate_ratio_forest",
     "rci_categories",
     "transitions_sankey",
 ]

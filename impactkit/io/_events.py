@@ -24,7 +24,8 @@ from impactkit.io._rowcheck import RowCheck
 
 __all__ = ["EVENT_ALIASES", "EVENT_CHECKS", "EVENT_TYPES", "event_label", "fill_event_counts"]
 
-# id: (English label, Dutch label, Dutch and English spellings found in exports)
+# id: (English name, Dutch name, Dutch and English spellings found in exports); the labels shown in
+# figures and reports come from the figures catalogue (``event.<id>``, plural as in "nuisance reports")
 EVENT_TYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "nuisance_report": (
         "nuisance report",
@@ -77,11 +78,12 @@ EVENT_ALIASES: dict[str, tuple[str, ...]] = {k: v[2] for k, v in EVENT_TYPES.ite
 
 
 def event_label(event_type: str, lang: str = "en") -> str:
-    """The label of a known event type in ``lang``; any other type as written."""
-    known = EVENT_TYPES.get(event_type)
-    if known is None:
-        return event_type
-    return known[1] if lang == "nl" else known[0]
+    """The label of a known event type in ``lang`` (figures catalogue ``event.<id>``); others as written."""
+    from impactkit.i18n import text
+    from impactkit.i18n._catalog import has
+
+    key = f"event.{event_type}"
+    return text("figures", key, lang) if has("figures", key) else event_type
 
 
 def _dated(f: pd.DataFrame) -> pd.Series:

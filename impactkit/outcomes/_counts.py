@@ -103,8 +103,8 @@ def phase_counts(
         latest date in any table.  Declare both when you know them.
     event_types : list of str
         Event types to count even when no family had one (zeros are data in a register).
-    lang : {"en", "nl"}
-        Language of the ``label`` column.
+    lang : str, default "en"
+        Language of the ``label`` column (a language of :func:`impactkit.i18n.languages`).
 
     Returns
     -------
@@ -123,6 +123,9 @@ def phase_counts(
     without an end date counts on its start date.  Records outside every window (more than
     ``pre_months`` before the start, or after the after-period) are counted in ``.exclusions``.
     """
+    from impactkit.i18n import check_lang
+
+    check_lang(lang, "phase_counts")
     t = _tables(data, families=families, events=events, care_used=care_used, prices=prices, scenario=scenario)
     fam, ev, care = t["families"], t["events"], t["care_used"]
     until_default = _latest(
@@ -249,7 +252,9 @@ def _first(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.Timestamp | None:
 
 def _care_label(care_type: str, costs: pd.DataFrame | None, lang: str) -> str:
     if care_type == "all_care":
-        return "all care (cost)" if lang == "en" else "alle zorg (kosten)"
+        from impactkit.i18n import text
+
+        return text("figures", "care.all_care", lang)
     if costs is not None and care_type in set(costs["care_type"]):
         return str(costs.set_index("care_type").loc[care_type, "label"])
     return care_type
