@@ -30,10 +30,15 @@ scenario apply, and which columns to skip, so that a raw export reads without pr
     supervision_order = ["OTS", "ondertoezichtstelling"]
 
 Tables: ``assessments`` (or item answers), ``families``, ``counterfactuals``, ``care_used``,
-``prices``, ``programme_costs``.  Vocabularies: ``waves``, ``domains``, ``care_paths``, ``care_types``,
+``events``, ``prices``, ``programme_costs``.  Vocabularies: ``waves``, ``domains``, ``care_paths``,
+``care_types``, ``event_types``,
 ``cost_items``, ``household_types``, ``referral_sources``, ``end_reasons``, ``programmes``,
 ``municipalities``, ``judges``, ``units``.  ``[programme]`` holds ``name`` (filled in when the families
 table has no programme column) and ``child_ages = [min, max]`` (years; an age outside is a warning).
+``[outcomes]`` declares the before / during / after windows of events and care use:
+``pre_months`` (default 12), ``post_months`` (default 12; ``"open"`` runs to the end of the export),
+and the period the export covers, ``observed_from`` / ``observed_until``: a date, or a table of dates
+per table or type (``observed_from = { events = 2021-01-01, police_report = 2022-01-01 }``).
 ``decimal`` ("," or ".") and ``encoding`` fix how CSV files are read (default: detected).  ``[run]`` is
 reserved for ``impactkit run``.  Paths are relative to the folder of the mapping file.
 
@@ -64,13 +69,14 @@ __all__ = [
 ]
 
 CONFIG_NAME = "impactkit.toml"
-TABLES = ("assessments", "families", "counterfactuals", "care_used", "prices", "programme_costs")
+TABLES = ("assessments", "families", "counterfactuals", "care_used", "events", "prices", "programme_costs")
 # vocabulary section -> the (table, column) pairs whose values it recodes
 VOCABULARIES: dict[str, tuple[tuple[str, str], ...]] = {
     "waves": (("assessments", "wave"),),
     "domains": (("assessments", "domain"),),
     "care_paths": (("counterfactuals", "care_path"),),
     "care_types": (("care_used", "care_type"), ("prices", "care_type")),
+    "event_types": (("events", "event_type"),),
     "cost_items": (("programme_costs", "item"),),
     "household_types": (("families", "household_type"),),
     "referral_sources": (("families", "referral_source"),),
@@ -80,9 +86,12 @@ VOCABULARIES: dict[str, tuple[tuple[str, str], ...]] = {
     "judges": (("counterfactuals", "judged_by"),),
     "units": (("prices", "unit"),),
 }
-_TOP = {"instrument", "scenario", "lang", "ignore", "columns", "decimal", "encoding", "programme", "run"}
+_TOP = {
+    "instrument", "scenario", "lang", "ignore", "columns", "decimal", "encoding", "programme", "outcomes", "run",
+}  # fmt: skip
 _TABLE_KEYS = {"file", "sheet", "columns", "ignore", "decimal", "encoding"}
 _PROGRAMME_KEYS = {"name", "child_ages"}
+_OUTCOME_KEYS = {"pre_months", "post_months", "observed_from", "observed_until"}
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class Config:
     ignore : headers skipped in every table
     vocab : mapping of vocabulary section to {id: spellings}
     programme : ``name`` and ``child_ages`` (min, max) in years, both optional
+    outcomes : the ``[outcomes]`` section, checked (keywords of :func:`impactkit.outcomes.phase_counts`)
     run : the ``[run]`` section, unparsed (``impactkit run``)
     """
 
@@ -128,6 +138,7 @@ class Config:
     vocab: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     programme_name: str | None = None
     child_ages: tuple[float, float] | None = None
+    outcomes: Mapping[str, Any] = field(default_factory=dict)
     run: Mapping[str, Any] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- constructors
@@ -370,6 +381,7 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
                 f"expected [lowest, highest] age in years (0–30), got {ages!r}", "programme.child_ages"
             )
         child_ages = (float(ages[0]), float(ages[1]))
+    outcomes = _outcomes(spec.get("outcomes", {}), fail)
     lang = text(spec, "lang", "lang")
     if lang is not None and lang not in ("nl", "en"):
         raise fail(f'expected "nl" or "en", got {lang!r}', "lang")
@@ -389,8 +401,56 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
         vocab=vocab,
         programme_name=text(prog, "name", "programme.name"),
         child_ages=child_ages,
+        outcomes=outcomes,
         run=dict(run),
     )
+
+
+def _outcomes(raw: Any, fail: Any) -> dict[str, Any]:
+    """The ``[outcomes]`` section as keyword arguments of ``phase_counts``, every value checked."""
+    import datetime as dt
+
+    if not isinstance(raw, Mapping):
+        raise fail(f"expected a table ({', '.join(sorted(_OUTCOME_KEYS))}), got {raw!r}", "outcomes")
+    bad = sorted(set(raw) - _OUTCOME_KEYS)
+    if bad:
+        raise fail(f"unknown key(s) {bad}; allowed: {', '.join(sorted(_OUTCOME_KEYS))}", f"outcomes.{bad[0]}")
+    out: dict[str, Any] = {}
+    for name in ("pre_months", "post_months"):
+        if name not in raw:
+            continue
+        val = raw[name]
+        if name == "post_months" and val == "open":
+            out[name] = None
+        elif isinstance(val, bool) or not isinstance(val, int) or not 0 <= val <= 120:
+            extra = ' or "open"' if name == "post_months" else ""
+            raise fail(f"expected whole months 0–120{extra}, got {val!r}", f"outcomes.{name}")
+        else:
+            out[name] = val
+
+    def date(val: Any, key: str) -> str:
+        if isinstance(val, dt.datetime):
+            val = val.date()
+        if isinstance(val, dt.date):
+            return val.isoformat()
+        if isinstance(val, str):
+            try:
+                return dt.date.fromisoformat(val.strip()).isoformat()
+            except ValueError:
+                pass
+        raise fail(f"expected a date (2021-01-01), got {val!r}", key)
+
+    for name in ("observed_from", "observed_until"):
+        if name not in raw:
+            continue
+        val = raw[name]
+        key = f"outcomes.{name}"
+        out[name] = (
+            {str(k): date(v, f"{key}.{k}") for k, v in val.items()}
+            if isinstance(val, Mapping)
+            else date(val, key)
+        )
+    return out
 
 
 def _closest(word: str, options: set[str]) -> str | None:

@@ -53,6 +53,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "zonder programma",
     ),
     "care_used": ("care_used", "zorggebruik", "ingezette zorg", "gebruikte zorg"),
+    "events": ("events", "gebeurtenissen", "meldingen", "incidenten", "signalen"),
     "prices": ("prices", "prijzen", "tarieven", "prijslijst"),
     "programme_costs": (
         "programme_costs",

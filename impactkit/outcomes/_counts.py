@@ -30,12 +30,15 @@ def _tables(data: Any, **given: Any) -> dict[str, Any]:
     from impactkit.io import Dataset
 
     out = dict(given)
+    out["declared"] = {}
     if isinstance(data, Dataset):
         for name in ("families", "events", "care_used", "prices"):
             if out.get(name) is None:
                 out[name] = getattr(data, name)
         if out.get("scenario") is None:
             out["scenario"] = data.scenario_path
+        if data.config is not None:
+            out["declared"] = dict(data.config.outcomes)
     elif isinstance(data, pd.DataFrame):
         if out.get("families") is None:
             out["families"] = data
@@ -73,8 +76,8 @@ def phase_counts(
     care_used: pd.DataFrame | None = None,
     scenario: Any = None,
     prices: pd.DataFrame | None = None,
-    pre_months: int = 12,
-    post_months: int | None = 12,
+    pre_months: int | None = None,
+    post_months: int | str | None = None,
     observed_from: Coverage = None,
     observed_until: Coverage = None,
     event_types: list[str] | tuple[str, ...] = (),
@@ -92,15 +95,17 @@ def phase_counts(
     scenario : Scenario or path, optional
         Prices care use at the scenario's tariffs in report-year euros (the ``prices`` table
         replaces them, as in :func:`impactkit.costs.evaluate`); default the built-in scenario.
-    pre_months, post_months : int
-        The pre-period (default 12 months before the start) and after-period (12 months after
-        the end; None: to the end of the observed period).
+    pre_months, post_months : int, optional
+        The pre-period (months before the start) and after-period (months after the end;
+        ``"open"``: to the end of the observed period).  Default: the mapping file's
+        ``[outcomes]`` section, else 12 and 12.
     observed_from, observed_until : date or mapping, optional
         The period the export covers: one date, or a mapping from ``"events"``, ``"care_used"``
         or an event or care type to a date (the most specific key wins).  Without
         ``observed_from`` a table is taken to cover from its first record (an event or care
         episode before that would have been in the export); without ``observed_until`` to the
-        latest date in any table.  Declare both when you know them.
+        latest date in any table.  Declare both when you know them (``[outcomes]`` in the
+        mapping file, used when not given here).
     event_types : list of str
         Event types to count even when no family had one (zeros are data in a register).
     lang : str, default "en"
@@ -128,6 +133,18 @@ def phase_counts(
     check_lang(lang, "phase_counts")
     t = _tables(data, families=families, events=events, care_used=care_used, prices=prices, scenario=scenario)
     fam, ev, care = t["families"], t["events"], t["care_used"]
+    declared = t["declared"]
+    pre_months = declared.get("pre_months", 12) if pre_months is None else pre_months
+    if post_months is None:
+        post_months = declared.get("post_months", 12)
+    if post_months != "open" and (isinstance(post_months, bool) or not isinstance(post_months, int)):
+        raise ParameterError(
+            f"The 'post_months' parameter of phase_counts must be a whole number of months or 'open'. "
+            f"Got {post_months!r} instead."
+        )
+    post = None if post_months == "open" else int(post_months)
+    observed_from = declared.get("observed_from") if observed_from is None else observed_from
+    observed_until = declared.get("observed_until") if observed_until is None else observed_until
     until_default = _latest(
         (fam, ("start_date", "end_date")), (ev, ("date", "period_end")), (care, ("start", "end"))
     )
@@ -143,7 +160,7 @@ def phase_counts(
         hi = coverage_for(observed_until, keys, "observed_until", "phase_counts")
         lo = lo if lo is not None else first
         hi = hi if hi is not None else until_default
-        return phase_windows(fam, pre_months=pre_months, post_months=post_months, observed_from=lo,
+        return phase_windows(fam, pre_months=pre_months, post_months=post, observed_from=lo,
                              observed_until=hi)  # fmt: skip
 
     if ev is not None:
@@ -228,7 +245,7 @@ def phase_counts(
     exclusions = pd.DataFrame(excl, columns=["source", "outcome", "reason", "rows", "amount"])
     notes += [
         f"Windows: the {pre_months} months before the start, the support itself, and "
-        + (f"the {post_months} months after the end" if post_months is not None else "the time after the end")
+        + (f"the {post} months after the end" if post is not None else "the time after the end")
         + ", each cut to the period the export covers; exposure in family-years (365.25 days).",
         "A family without rows of a type had none in its windows (the tables are read as registers).",
     ]
@@ -238,7 +255,7 @@ def phase_counts(
             "counted in .exclusions, not in the rates."
         )
     meta = {"windows": windows, "exclusions": exclusions, "unit_costs": costs, "notes": notes,
-            "pre_months": pre_months, "post_months": post_months, "lang": lang,
+            "pre_months": pre_months, "post_months": post, "lang": lang,
             "report_year": None if costs is None or costs.empty else int(costs["report_year"].iloc[0]),
             "window_summary": {k: describe_windows(v) for k, v in windows.items()}}  # fmt: skip
     return PhaseCounts(out, meta=meta)

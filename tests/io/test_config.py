@@ -109,7 +109,7 @@ def test_the_mapping_file_as_the_path(tmp_path):
     assert ik.read_dataset(folder / "impactkit.toml", today=TODAY).n_families == 12
 
 
-@pytest.mark.parametrize("table", ["families", "counterfactuals", "care_used"])
+@pytest.mark.parametrize("table", ["families", "counterfactuals", "care_used", "events"])
 @pytest.mark.parametrize(
     "header", ["Gezinsnummer", "gezinscode", "Dossiernummer", "Cliëntnummer", "Casus ID"]
 )
@@ -120,6 +120,7 @@ def test_every_id_alias_is_accepted_in_every_table(table, header):
         "families": {header: ["A"], "municipality": ["Tiel"], "start_date": ["2024-01-01"]},
         "counterfactuals": {header: ["A"], "care_path": ["social_work"], "likelihood": ["0.5"]},
         "care_used": {header: ["A"], "care_type": ["social_work"], "units": ["3"]},
+        "events": {header: ["A"], "event_type": ["nuisance_report"], "date": ["2024-01-01"]},
     }
     out = ik.read_table(pd.DataFrame(frames[table]), table, today=TODAY)
     assert out["family_id"].tolist() == ["A"]

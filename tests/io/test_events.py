@@ -87,3 +87,69 @@ def test_dataset_reads_events_and_checks_families(tmp_path: Path, sample_dir: Pa
     ds = ik.read_dataset(tmp_path, today="2026-11-01")
     assert ds.events is not None
     assert ds.events["event_type"].tolist() == ["nuisance_report"]
+
+
+MAPPING = """
+[events]
+file = "Meldingen 2024.xlsx"
+columns = { event_type = "Soort", date = "Datum melding" }
+
+[event_types]
+nuisance_report = ["Overlast buren", "Geluidsoverlast"]
+
+[outcomes]
+pre_months = 6
+post_months = "open"
+observed_from = { events = 2021-06-01 }
+observed_until = 2025-06-30
+"""
+
+
+def test_events_through_the_mapping_file(tmp_path: Path, sample_dir: Path) -> None:
+    """A Dutch workbook named in impactkit.toml, its own event names, and the declared windows."""
+    for f in sample_dir.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    pd.DataFrame(
+        {"Gezinsnummer": ["F00001", "F00002"], "Soort": ["Geluidsoverlast", "Politiemelding"],
+         "Datum melding": ["2021-12-01", "2022-03-01"]}
+    ).to_excel(tmp_path / "Meldingen 2024.xlsx", index=False)  # fmt: skip
+    (tmp_path / "impactkit.toml").write_text(MAPPING, encoding="utf-8")
+    ds = ik.read_dataset(tmp_path, today="2026-11-01")
+    assert ds.events is not None
+    assert ds.events["event_type"].tolist() == ["nuisance_report", "police_report"]
+    assert ds.config is not None
+    assert ds.config.outcomes == {
+        "pre_months": 6, "post_months": None, "observed_from": {"events": "2021-06-01"},
+        "observed_until": "2025-06-30",
+    }  # fmt: skip
+    counts = ik.outcomes.phase_counts(ds)
+    w = counts.windows["nuisance_report"].set_index(["family_id", "phase"])
+    # F00001 started 2022-01-11: 6 months before is 2021-07-11 .. 2022-01-10 (184 days)
+    assert w.loc[("F00001", "before"), "days"] == 184
+    assert counts.meta["pre_months"] == 6
+    got = counts.set_index(["outcome", "family_id", "phase"])["count"]
+    assert got[("nuisance_report", "F00001", "before")] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "match"),
+    [
+        ("[outcomes]\npre_month = 12\n", "outcomes.pre_month", "unknown key"),
+        ("[outcomes]\npost_months = 'forever'\n", "outcomes.post_months", '"open"'),
+        ("[outcomes]\nobserved_from = 'last year'\n", "outcomes.observed_from", "expected a date"),
+        (
+            "[outcomes]\nobserved_until = { events = 5 }\n",
+            "outcomes.observed_until.events",
+            "expected a date",
+        ),
+    ],
+)
+def test_a_mistake_in_outcomes_names_the_key(
+    tmp_path: Path, sample_dir: Path, text: str, key: str, match: str
+) -> None:
+    for f in sample_dir.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "impactkit.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ik.ConfigError, match=match) as err:
+        ik.validate(tmp_path, today="2026-11-01")
+    assert err.value.key == key
