@@ -421,7 +421,7 @@ def _outcomes(raw: Any, fail: Any) -> dict[str, Any]:
             continue
         val = raw[name]
         if name == "post_months" and val == "open":
-            out[name] = None
+            out[name] = "open"
         elif isinstance(val, bool) or not isinstance(val, int) or not 0 <= val <= 120:
             extra = ' or "open"' if name == "post_months" else ""
             raise fail(f"expected whole months 0–120{extra}, got {val!r}", f"outcomes.{name}")

@@ -119,7 +119,7 @@ def test_events_through_the_mapping_file(tmp_path: Path, sample_dir: Path) -> No
     assert ds.events["event_type"].tolist() == ["nuisance_report", "police_report"]
     assert ds.config is not None
     assert ds.config.outcomes == {
-        "pre_months": 6, "post_months": None, "observed_from": {"events": "2021-06-01"},
+        "pre_months": 6, "post_months": "open", "observed_from": {"events": "2021-06-01"},
         "observed_until": "2025-06-30",
     }  # fmt: skip
     counts = ik.outcomes.phase_counts(ds)
