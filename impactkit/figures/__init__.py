@@ -16,6 +16,7 @@ from impactkit.figures._measures import (
     rci_categories,
     transitions_sankey,
 )
+from impactkit.figures._models import marginal_means_lines
 from impactkit.figures._outcomes import phase_rates_bars, rate_ratio_forest
 from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
 
@@ -33,6 +34,7 @@ __all__ = [
     "costs_tornado",
     "costs_waterfall",
     "distance_travelled",
+    "marginal_means_lines",
     "omnibus_effects",
     "phase_rates_bars",
     "radar",

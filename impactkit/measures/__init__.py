@@ -7,8 +7,11 @@ and returns a tidy result table (a DataFrame with ``summary()``, ``figure()`` an
 from impactkit.measures._adjust import ADJUST_METHODS, p_adjust
 from impactkit.measures._attrition import Attrition, attrition
 from impactkit.measures._change import change
+from impactkit.measures._clm import clm
 from impactkit.measures._describe import describe, transitions
+from impactkit.measures._emmeans import MarginalMeansResult, marginal_means
 from impactkit.measures._gee import gee
+from impactkit.measures._lrt import LikelihoodRatioResult, likelihood_ratio_test
 from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._ordinal import clmm
@@ -26,16 +29,21 @@ __all__ = [
     "Attrition",
     "ChangeResult",
     "DescribeResult",
+    "LikelihoodRatioResult",
+    "MarginalMeansResult",
     "MixedModelResult",
     "OmnibusResult",
     "ReliableChangeResult",
     "TransitionsResult",
     "attrition",
     "change",
+    "clm",
     "clmm",
     "cronbach_alpha",
     "describe",
     "gee",
+    "likelihood_ratio_test",
+    "marginal_means",
     "mixed_model",
     "omnibus",
     "p_adjust",

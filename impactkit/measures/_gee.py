@@ -60,6 +60,7 @@ def gee(
     *,
     covariates: list[str] | str | None = None,
     by: str | None = None,
+    reference_group: str | None = None,
     families: pd.DataFrame | None = None,
     adjust: str = "holm",
     adjust_over: str = "domains",
@@ -71,8 +72,8 @@ def gee(
     ----------
     data : DataFrame
         The canonical long assessment frame.
-    covariates, by, families
-        As in :func:`mixed_model`.
+    covariates, by, reference_group, families
+        As in :func:`mixed_model` (covariates may vary within a family).
     adjust : str, default "holm"
         Adjustment of wave-contrast and omnibus p-values (``p_adjusted``): any method of
         :func:`impactkit.p_adjust`.
@@ -83,11 +84,14 @@ def gee(
     Returns
     -------
     MixedModelResult
-        One row per domain × (group ×) term with columns ``domain, [by, group,] term, estimate, se,
-        df, t, p_value, p_adjusted, adjust_method, ci_low, ci_high, working_corr, scale,
-        n_families, n_obs, status``.  ``t`` is the Wald z (``df`` is infinite: normal reference,
-        as geepack); ``se`` is the robust (sandwich) SE without small-sample correction.
-        ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1, p_value, p_adjusted``).
+        One row per domain × (group ×) term with columns ``domain, [by, group, reference_group,]
+        term, reference, estimate, se, z, p_value, p_adjusted, adjust_method, ci_low, ci_high,
+        working_corr, scale, n_families, n_obs, status``.  ``z`` is the Wald z with a normal
+        reference (as geepack's ``summary()``, which squares it); ``se`` is the robust (sandwich)
+        SE without small-sample correction; ``reference`` names the level each term is measured
+        against.  ``.omnibus`` holds Wald χ² tests of wave (and, with ``by``, of the group main
+        effect and ``wave:by``) with ``chi2, df1, p_value, p_adjusted``.  GEE has no likelihood,
+        so ``.fit_statistics`` is empty and no likelihood-ratio test applies.
 
     Notes
     -----
@@ -112,7 +116,9 @@ def gee(
     """
     adjust = check_adjust(adjust, "gee")
     check_choice("adjust_over", "gee", adjust_over, ["domains", "all"])
-    design = build_design(data, covariates=covariates, by=by, families=families, func="gee")
+    design = build_design(
+        data, covariates=covariates, by=by, families=families, func="gee", reference_group=reference_group
+    )
     cons = design.contrasts()
     crit = stats.norm.ppf(0.5 + conf_level / 2)
     rows, omni = [], []
@@ -130,7 +136,7 @@ def gee(
             est, se = float(ell @ beta), float(np.sqrt(var)) if var >= 0 else np.nan
             z = est / se if se > 0 else np.nan
             rows.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se,
-                         "df": np.inf, "t": z, "p_value": 2 * stats.norm.sf(abs(z)),
+                         "z": z, "p_value": 2 * stats.norm.sf(abs(z)),
                          "ci_low": est - crit * se, "ci_high": est + crit * se} | common)  # fmt: skip
         for grp, term, ell in design.omnibus_tests(np.eye(len(design.columns))):
             lb = ell @ beta

@@ -246,6 +246,7 @@ def clmm(
     *,
     covariates: list[str] | str | None = None,
     by: str | None = None,
+    reference_group: str | None = None,
     families: pd.DataFrame | None = None,
     adjust: str = "holm",
     adjust_over: str = "domains",
@@ -262,7 +263,7 @@ def clmm(
     ----------
     data : DataFrame
         The canonical long assessment frame.
-    covariates, by, families
+    covariates, by, reference_group, families
         As in :func:`mixed_model` (the intercept is absorbed by the thresholds).
     adjust : str, default "holm"
         Adjustment of wave-contrast and omnibus p-values (``p_adjusted``): any method of
@@ -276,13 +277,16 @@ def clmm(
     Returns
     -------
     MixedModelResult
-        One row per domain × term with columns ``domain, [by, group,] term, estimate, se, df, t,
-        p_value, p_adjusted, adjust_method, ci_low, ci_high, var_family, var_residual, icc,
-        n_families, n_obs, loglik, status``.  Terms are the thresholds (``"1|2"``, ``"2|3"``,
-        ...: cut-points on the latent logit scale between adjacent observed levels), the wave
-        effects (log odds ratios vs the first wave) and covariates.  ``t`` is the Wald z (``df`` infinite); ``var_family`` is
-        s², ``var_residual`` π²/3 (the latent logistic variance) and ``icc`` their ratio.
-        ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1, p_value, p_adjusted``).
+        One row per domain × term with columns ``domain, [by, group, reference_group,] term,
+        reference, estimate, se, z, p_value, p_adjusted, adjust_method, ci_low, ci_high,
+        var_family, var_residual, icc, n_families, n_obs, loglik, status``.  Terms are the
+        thresholds (``"1|2"``, ``"2|3"``, ...: cut-points on the latent logit scale between
+        adjacent observed levels), the wave effects (log odds ratios vs the first wave, named in
+        ``reference``) and covariates.  ``z`` is the Wald z (normal reference, as
+        ``summary(clmm)``); ``var_family`` is s², ``var_residual`` π²/3 (the latent logistic
+        variance) and ``icc`` their ratio.  ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1,
+        p_value, p_adjusted``); ``.fit_statistics`` logLik, AIC and BIC per domain (the number of
+        parameters counts thresholds, β and the family SD, as ``logLik(clmm)``).
 
     Notes
     -----
@@ -310,14 +314,18 @@ def clmm(
         )
     adjust = check_adjust(adjust, "clmm")
     check_choice("adjust_over", "clmm", adjust_over, ["domains", "all"])
-    design = build_design(data, covariates=covariates, by=by, families=families, func="clmm")
+    design = build_design(
+        data, covariates=covariates, by=by, families=families, func="clmm", reference_group=reference_group
+    )
     crit = stats.norm.ppf(0.5 + conf_level / 2)
     rows, omni = [], []
+    fits = {}
     for d, domain in enumerate(design.domains):
         sel = design.domain == d
         if not sel.any():
             continue
         fit = _fit_domain(design.y[sel], design.x[sel][:, 1:], design.family[sel], n_agq)
+        fits[d] = fit | {"n_obs": int(sel.sum())}
         rows += _rows(design, domain, fit, sel, crit)
         omni += _wald(design, domain, fit)
     table, omnibus = finish_tables(
@@ -336,9 +344,25 @@ def clmm(
         f"p_adjusted: {adjust_note(adjust, adjust_over)}.",
         *design.notes,
     ]
-    meta = {"adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
+    meta = {"fit_statistics": _fit_stats(design, fits, "clmm"), "fixed_effects": list(design.columns),
+            "adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
             "notes": notes, "instrument": design.instrument, "model": "clmm", "n_agq": n_agq}  # fmt: skip
     return MixedModelResult(table, meta=meta)
+
+
+def _fit_stats(design: Design, fits: dict[int, dict], model: str) -> pd.DataFrame:
+    """logLik, AIC and BIC per domain (ML; parameters: thresholds, β and, for clmm, the family SD)."""
+    out = []
+    for d, fit in fits.items():
+        m = fit["model"]
+        k = m.k + m.p + (1 if model == "clmm" else 0)
+        ll = fit["loglik"] if fit["status"] != "too_few" else np.nan
+        out.append({"domain": design.domains[d], "model": model, "method": "ML", "loglik": ll, "n_par": k,
+                    "aic": -2 * ll + 2 * k, "bic": -2 * ll + k * np.log(fit["n_obs"]), "criterion": -2 * ll,
+                    "n_obs": fit["n_obs"], "n_families": int(m.n_families), "status": fit["status"]})  # fmt: skip
+    frame = pd.DataFrame(out)
+    frame["domain"] = pd.Categorical(frame["domain"], categories=design.domains)
+    return frame
 
 
 def _level(v: float) -> str:
@@ -368,8 +392,8 @@ def _rows(design: Design, domain: str, fit: dict, sel: np.ndarray, crit: float) 
         var = float(ell @ vcov[:-1, :-1] @ ell)
         est, se = float(ell @ par[:-1]), float(np.sqrt(var)) if var >= 0 else np.nan
         z = est / se if se > 0 else np.nan
-        out.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se, "df": np.inf,
-                    "t": z, "p_value": 2 * stats.norm.sf(abs(z)), "ci_low": est - crit * se,
+        out.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se,
+                    "z": z, "p_value": 2 * stats.norm.sf(abs(z)), "ci_low": est - crit * se,
                     "ci_high": est + crit * se} | common)  # fmt: skip
     return out
 

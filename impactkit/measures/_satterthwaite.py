@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["contest1d", "contest_md", "vcov_varpar"]
+__all__ = ["Satterthwaite", "contest1d", "contest_md", "vcov_varpar"]
 
 
 def vcov_varpar(hessian: np.ndarray, tol: float = 1e-8) -> tuple[np.ndarray, bool]:
@@ -86,3 +86,21 @@ def contest_md(
         nu[m] = 2.0 * d[m] ** 2 / denom if denom > 0 else np.inf
     ddf = _fstat_ddf(nu)
     return f_value, q, ddf, float(stats.f.sf(f_value, q, ddf))
+
+
+class Satterthwaite:
+    """Satterthwaite inference for one fitted domain: the same interface as
+    :class:`impactkit.measures._kenward_roger.KenwardRoger` (``contrast``, ``ftest``, ``vcov``)."""
+
+    method = "satterthwaite"
+
+    def __init__(self, vcov: np.ndarray, jac: np.ndarray, a_varpar: np.ndarray) -> None:
+        self.vcov = vcov
+        self.jac = jac
+        self.a_varpar = a_varpar
+
+    def contrast(self, ell: np.ndarray, beta: np.ndarray) -> tuple[float, float, float]:
+        return contest1d(ell, beta, self.vcov, self.jac, self.a_varpar)
+
+    def ftest(self, ell: np.ndarray, beta: np.ndarray) -> tuple[float, int, float, float]:
+        return contest_md(ell, beta, self.vcov, self.jac, self.a_varpar)

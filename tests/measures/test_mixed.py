@@ -141,7 +141,7 @@ def test_by_municipality_matches_lmer(domain: str) -> None:
     anova(type = 3) for wave (averaged over groups) and wave:municipality."""
     data, fam = _synthetic()
     res = mixed_model(data, by="municipality", families=fam)
-    assert list(res.columns[:4]) == ["domain", "by", "group", "term"]
+    assert list(res.columns[:6]) == ["domain", "by", "group", "reference_group", "term", "reference"]
     # the reference group's rows are the plain coefficients
     base = res[(res.group == "Arnhem")].assign(group=np.nan)
     ref = REF[(REF.dataset == "synthetic") & (REF.model == "by_municipality") & (REF.domain == domain)]
@@ -235,7 +235,7 @@ def test_result_object_and_figure() -> None:
     res = mixed_model(data)
     assert isinstance(res, MixedModelResult)
     assert list(res.columns) == [
-        "domain", "term", "estimate", "se", "df", "t", "p_value", "p_adjusted", "adjust_method",
+        "domain", "term", "reference", "estimate", "se", "df", "t", "p_value", "p_adjusted", "adjust_method",
         "ci_low", "ci_high",
         "var_family", "var_residual", "icc", "n_families", "n_obs", "status",
     ]  # fmt: skip
