@@ -138,7 +138,11 @@ class CostEvaluation:
         self.scenarios = _required(scenarios, "scenarios", "Named scenarios", notes)
 
     def figure(self, kind: str = "waterfall", **kwargs: Any) -> Any:
-        """A plotly figure: waterfall, by_payer, by_year, psa, tornado or acceptability."""
+        """A plotly figure: waterfall, by_payer, by_year, psa, tornado or acceptability.
+
+        Keyword arguments go to the figure function in :mod:`impactkit.figures` (``lang="nl"``,
+        ``title=""``, ``by="payer"`` for the budget by year, ...).
+        """
         from impactkit.errors import check_choice
         from impactkit.figures import _costs
 
@@ -146,18 +150,24 @@ class CostEvaluation:
         check_choice("kind", "CostEvaluation.figure", kind, kinds)
         if kind == "waterfall":
             return _costs.costs_waterfall(
-                self.by_path, programme_cost=self.headline["programme_cost"], **kwargs
+                self.by_path,
+                programme_cost=self.headline["programme_cost"],
+                net_benefit=self.headline["net_benefit"],
+                scenario=self.scenario,
+                **kwargs,
             )
         if kind == "tornado":
-            return _costs.costs_tornado(self.tornado, base=self.headline["net_benefit"], **kwargs)
+            return _costs.costs_tornado(
+                self.tornado, base=self.headline["net_benefit"], scenario=self.scenario, **kwargs
+            )
         if kind == "psa":
             if self.psa_draws is None:
                 raise NotImplementedError("no PSA was run (draws=0)")
             return _costs.costs_psa_histogram(self.psa_draws, **kwargs)
-        if kind == "by_year" and "label" in self.by_payer.columns:
-            kwargs.setdefault(
-                "labels", dict(zip(self.by_payer["payer"], self.by_payer["label"], strict=True))
-            )
+        if kind == "by_year" and "label" in self.by_payer.columns and "label" not in self.by_year.columns:
+            labels = self.by_payer[["payer", "label"]]
+            table = self.by_year.merge(labels, on="payer", how="left")
+            return _costs.costs_by_year(table, **kwargs)
         table = getattr(self, kind)
         if table is None:
             raise NotImplementedError(f"no {kind} table (draws=0)")

@@ -1,18 +1,22 @@
 """Figures of a cost evaluation, each built from one of its tables (returned, never shown).
 
 Savings are blue, costs vermillion (Okabe-Ito, never red versus green alone); every bar carries
-its value as text, so no meaning depends on colour.
+its value as text or hover, formatted for ``lang``; ids (payers, care paths, parameters) are
+shown in words.  A suppressed value (NaN) is not drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
+from impactkit.errors import check_choice
+from impactkit.figures._common import setup, title_of
+from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, finish, wrap
+from impactkit.i18n import text
 
 __all__ = [
     "costs_acceptability",
@@ -23,190 +27,248 @@ __all__ = [
     "costs_waterfall",
 ]
 
-
-def _eur(x: float) -> str:
-    return f"−€{-x:,.0f}" if x < 0 else f"€{x:,.0f}"
+_MONEY_AXIS = {"tickprefix": "€", "separatethousands": True}
 
 
-def _wrap(text: str, width: int = 22) -> str:
-    """Break a long axis label into lines of about ``width`` characters."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+def _t(lab: Any, key: str, **values: Any) -> str:
+    return text("figures", key, lab.lang, **values)
 
 
-def costs_waterfall(by_path: pd.DataFrame, *, programme_cost: float, title: str | None = None) -> go.Figure:
+def costs_waterfall(
+    by_path: pd.DataFrame,
+    *,
+    programme_cost: float,
+    net_benefit: float | None = None,
+    lang: str = "en",
+    scenario: Any = None,
+    title: str | None = None,
+) -> go.Figure:
     """Programme cost → avoided cost per care path → net benefit (present values).
 
-    ``by_path`` needs ``label`` and ``avoided_cost``.
+    ``by_path`` needs ``label`` (or ``path``) and ``avoided_cost``; rows with a NaN cost are left
+    out (a report passes suppressed paths merged into one row of its own).  ``net_benefit``
+    defaults to the sum of the bars.
     """
-    labels = [_wrap(t) for t in ["Programme cost", *by_path["label"].astype(str), "Net benefit"]]
-    values = [-programme_cost, *by_path["avoided_cost"].astype(float)]
-    net = float(np.sum(values))
+    lab = setup(by_path, lang, "costs_waterfall", scenario=scenario)
+    df = pd.DataFrame(by_path).dropna(subset=["avoided_cost"])
+    paths = df["path"] if "path" in df else df["label"]
+    names = [lab.path(p, str(lb)) for p, lb in zip(paths, df.get("label", paths), strict=True)]
+    values = [-float(programme_cost), *df["avoided_cost"].astype(float)]
+    net = float(np.sum(values)) if net_benefit is None else float(net_benefit)
+    labels = [wrap(x, 12, longest=16) for x in [_t(lab, "programme_cost"), *names, _t(lab, "net_benefit")]]
+    shown = [lab.fmt.currency(v) for v in [*values, net]]
     fig = go.Figure(
         go.Waterfall(
             x=labels,
             y=[*values, net],
             measure=["relative"] * len(values) + ["total"],
-            text=[_eur(v) for v in [*values, net]],
+            text=shown,
             textposition="outside",
+            hoverinfo="text",
+            cliponaxis=False,
             increasing={"marker": {"color": POSITIVE}},
             decreasing={"marker": {"color": NEGATIVE}},
-            totals={"marker": {"color": NEUTRAL}},
+            totals={"marker": {"color": "#000000"}},
             connector={"line": {"color": NEUTRAL}},
         )
     )
-    fig.update_yaxes(title_text="present value (€)")
-    return apply_theme(fig, title=title or "From programme cost to net benefit")
+    fig.update_yaxes(**_MONEY_AXIS, title_text=_t(lab, "present_value"))
+    name = title_of(title, lab, "waterfall")
+    out = finish(fig, lab.fmt, title=name, height=500 + (40 if name else 0), legend=False)
+    # horizontal, wrapped category labels read better than rotated ones (long Dutch care-path names)
+    out.update_xaxes(tickangle=0, tickfont={"size": 11}, automargin=True)
+    return out
 
 
-def costs_by_payer(by_payer: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def costs_by_payer(by_payer: pd.DataFrame, *, lang: str = "en", title: str | None = None) -> go.Figure:
     """Invests and saves per payer (present values): who pays, who gains (the wrong pocket).
 
-    ``by_payer`` needs ``label``, ``invests`` and ``saves``.
+    ``by_payer`` needs ``invests`` and ``saves`` with ``payer`` and/or ``label``; payers with
+    neither are left out.
     """
-    shown = by_payer[(by_payer["invests"] != 0) | (by_payer["saves"] != 0)]
-    fig = go.Figure(
-        [
+    lab = setup(by_payer, lang, "costs_by_payer")
+    df = pd.DataFrame(by_payer)
+    df = df[(df["invests"] != 0) | (df["saves"] != 0)]
+    ids = df["payer"] if "payer" in df else df["label"]
+    names = [lab.payer(p, str(lb)) for p, lb in zip(ids, df.get("label", ids), strict=True)]
+    fig = go.Figure()
+    for i, (col, colour) in enumerate((("invests", NEGATIVE), ("saves", POSITIVE))):
+        fig.add_trace(
             go.Bar(
-                y=shown["label"],
-                x=-shown["invests"],
-                name="invests",
+                y=names,
+                x=df[col],
+                name=_t(lab, col),
                 orientation="h",
-                marker={"color": NEGATIVE, "pattern": {"shape": "/"}},
-                text=[_eur(v) if v else "" for v in shown["invests"]],
-                textposition="auto",
-                textangle=0,
+                marker={"color": colour, "pattern": {"shape": ["", "/"][i]}},
+                text=[lab.fmt.currency(v) if v else "" for v in df[col]],
+                textposition="outside",
+                textfont={"size": 11},
                 cliponaxis=False,
-            ),
-            go.Bar(
-                y=shown["label"],
-                x=shown["saves"],
-                name="saves",
-                orientation="h",
-                marker={"color": POSITIVE},
-                text=[_eur(v) if v else "" for v in shown["saves"]],
-                textposition="auto",
-                textangle=0,
-                cliponaxis=False,
-            ),
-        ]
-    )
-    fig.update_layout(barmode="relative")
-    fig.update_xaxes(title_text="present value (€); invested to the left, saved to the right")
-    return apply_theme(fig, title=title or "Who invests and who saves")
+                hoverinfo="text+name",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    top = float(np.nanmax([df["invests"].max(), df["saves"].max(), 0.0])) if len(df) else 0.0
+    # room on the right for the amount printed after the longest bar
+    fig.update_xaxes(**_MONEY_AXIS, title_text=_t(lab, "present_value"), range=[0, top * 1.22 or 1])
+    name = title_of(title, lab, "by_payer")
+    return finish(fig, lab.fmt, title=name, height=160 + 46 * len(names) + (40 if name else 0))
 
 
 def costs_by_year(
-    by_year: pd.DataFrame, *, title: str | None = None, labels: Mapping[str, str] | None = None
+    by_year: pd.DataFrame, *, lang: str = "en", by: str = "flow", title: str | None = None
 ) -> go.Figure:
-    """Net budget effect per payer and year (undiscounted), with the cumulative total as a line.
+    """The budget per year (undiscounted) with the cumulative net as a line.
 
-    ``by_year`` needs ``year``, ``payer``, ``net``; ``calendar_year`` labels the axis when known.
-    ``labels`` maps payer ids to the names shown in the legend (e.g. from ``by_payer``).
+    ``by="flow"``: invested (down) and saved (up), all payers together; ``by="payer"``: the net
+    per payer (stacked).  ``by_year`` needs ``year, payer, invests, saves, net``
+    (``calendar_year`` labels the axis when known).
     """
-    labels = dict(labels or {})
-    x_col = (
-        "calendar_year" if "calendar_year" in by_year and by_year["calendar_year"].notna().all() else "year"
-    )
+    check_choice("by", "costs_by_year", by, ("flow", "payer"))
+    lab = setup(by_year, lang, "costs_by_year")
+    df = pd.DataFrame(by_year)
+    x_col = "calendar_year" if "calendar_year" in df and df["calendar_year"].notna().all() else "year"
+    f = lab.fmt
     fig = go.Figure()
-    for i, (payer, g) in enumerate(by_year.groupby("payer", sort=False)):
-        if not g["net"].abs().sum():
-            continue
-        fig.add_bar(
-            x=g[x_col], y=g["net"], name=labels.get(str(payer), str(payer)),
-            marker={"color": PALETTE[i % len(PALETTE)]},
-        )  # fmt: skip
-    total = by_year.groupby(x_col, sort=True)["net"].sum().cumsum()
+    if by == "flow":
+        y = df.groupby(x_col, sort=True)[["invests", "saves", "net"]].sum()
+        x = [str(v) for v in y.index]
+        for col, sign, colour, pattern in (("invests", -1, NEGATIVE, ""), ("saves", 1, POSITIVE, "/")):
+            fig.add_bar(
+                x=x, y=sign * y[col], name=_t(lab, col), marker={"color": colour, "pattern": {"shape": pattern}},
+                text=[f.currency(v) for v in y[col]], textposition="none", hoverinfo="text+name",
+            )  # fmt: skip
+        total = y["net"].cumsum()
+    else:
+        x = None
+        for i, (payer, g) in enumerate(df.groupby("payer", sort=False)):
+            if not g["net"].abs().sum():
+                continue
+            label = str(g["label"].iloc[0]) if "label" in g else ""
+            fig.add_bar(
+                x=[str(v) for v in g[x_col]], y=g["net"], name=lab.payer(payer, label),
+                marker={"color": PALETTE[i % len(PALETTE)]},
+                text=[f.currency(v) for v in g["net"]], textposition="none", hoverinfo="text+name",
+            )  # fmt: skip
+        total = df.groupby(x_col, sort=True)["net"].sum().cumsum()
     fig.add_scatter(
-        x=total.index, y=total.to_numpy(), name="cumulative net (all payers)", mode="lines+markers",
-        line={"color": "#000000", "dash": "dash"},
+        x=x or [str(v) for v in total.index], y=total.to_numpy(), name=_t(lab, "cumulative"),
+        mode="lines+markers", line={"color": "#000000", "width": 2.5}, marker={"symbol": "diamond", "size": 9},
+        text=[f.currency(v) for v in total], hoverinfo="text+name",
     )  # fmt: skip
+    fig.add_hline(y=0, line={"color": NEUTRAL})
     fig.update_layout(barmode="relative")
-    fig.update_yaxes(title_text="€ per year (undiscounted)")
-    fig.update_xaxes(title_text=x_col.replace("_", " "), dtick=1)
-    return apply_theme(fig, title=title or "Budget effect by year and payer")
+    fig.update_yaxes(**_MONEY_AXIS, title_text=_t(lab, "per_year"))
+    name = title_of(title, lab, "by_year")
+    return finish(fig, f, title=name, height=420 + (40 if name else 0))
 
 
-def costs_psa_histogram(psa_draws: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Distribution of the net benefit over the PSA draws, with P(net benefit > 0) and the 95% interval.
-
-    ``psa_draws`` needs ``net_benefit``.
+def costs_psa_histogram(
+    psa_draws: pd.DataFrame, *, lang: str = "en", bins: int = 40, title: str | None = None
+) -> go.Figure:
+    """Distribution of the net benefit over the PSA draws (share of draws per bin), with
+    P(net benefit > 0) and the 95% interval.  A bin edge sits at 0, so no bin mixes losses and
+    savings; losses are vermillion and hatched.  ``psa_draws`` needs ``net_benefit``.
     """
-    x = psa_draws["net_benefit"].to_numpy(float)
+    lab = setup(psa_draws, lang, "costs_psa_histogram")
+    f = lab.fmt
+    x = pd.DataFrame(psa_draws)["net_benefit"].to_numpy(float)
     p = float(np.mean(x > 0))
     lo, hi = np.quantile(x, [0.025, 0.975])
-    size = float(x.max() - x.min()) / 60 or 1.0
+    size = float(x.max() - x.min()) / bins or 1.0
     start = float(x.min())
-    if x.min() < 0 < x.max():  # align a bin edge with 0, so no bin mixes losses and savings
-        start = -np.ceil(-x.min() / size) * size
-    bins = {"start": start, "end": float(x.max()) + size, "size": size}
+    if x.min() < 0 < x.max():
+        start = -float(np.ceil(-x.min() / size)) * size
+    edges = start + size * np.arange(int(np.ceil((x.max() - start) / size)) + 2)
+    counts, _ = np.histogram(x, bins=edges)
+    keep = counts > 0
+    left, right, share = edges[:-1][keep], edges[1:][keep], (counts / counts.sum())[keep]
+    centres = (left + right) / 2
+    loss = centres < 0
     fig = go.Figure(
-        [
-            go.Histogram(x=x[x <= 0], xbins=bins, name="loss (net ≤ 0)",
-                         marker={"color": NEGATIVE, "pattern": {"shape": "/"}}),
-            go.Histogram(x=x[x > 0], xbins=bins, name="saving (net > 0)", marker={"color": POSITIVE}),
-        ]
-    )  # fmt: skip
-    fig.update_layout(barmode="overlay", bargap=0.02)
-    fig.add_vline(x=0, line={"color": "#000000", "width": 2}, annotation_text=f"P(saving) = {p:.1%}")
-    for q, label in ((lo, "2.5%"), (hi, "97.5%")):
-        fig.add_vline(
-            x=q, line={"color": NEUTRAL, "dash": "dot"}, annotation_text=label, annotation_position="top left"
+        go.Bar(
+            x=centres, y=share, width=size,
+            marker={"color": np.where(loss, NEGATIVE, POSITIVE).tolist(),
+                    "pattern": {"shape": np.where(loss, "x", "").tolist()}},
+            hovertext=[f"{f.currency(a)} – {f.currency(b)}: {f.percent(s, 1)}" for a, b, s in zip(left, right, share, strict=True)],
+            hoverinfo="text",
         )
-    fig.update_xaxes(title_text="net benefit, present value (€)")
-    fig.update_yaxes(title_text="draws")
-    return apply_theme(fig, title=title or f"Net benefit under uncertainty ({len(x):,} draws)")
+    )  # fmt: skip
+    fig.add_vline(
+        x=0, line={"color": "#000000", "width": 2}, annotation_position="top right",
+        annotation_text=_t(lab, "p_saving_is", p=f.probability(p)),
+    )  # fmt: skip
+    for q, label in ((lo, f.percent(0.025, 1)), (hi, f.percent(0.975, 1))):
+        fig.add_vline(x=float(q), line={"color": NEUTRAL, "dash": "dot"}, annotation_text=label,
+                      annotation_position="top left")  # fmt: skip
+    fig.update_xaxes(**_MONEY_AXIS, title_text=_t(lab, "net_benefit_pv"))
+    fig.update_yaxes(tickformat=".0%", title_text=_t(lab, "share_of_draws"))
+    name = title_of(title, lab, "psa", draws=f.integer(len(x)))
+    return finish(fig, f, title=name, height=380 + (40 if name else 0), legend=False)
 
 
 def costs_tornado(
-    tornado: pd.DataFrame, *, base: float | None = None, top: int = 12, title: str | None = None
+    tornado: pd.DataFrame,
+    *,
+    base: float | None = None,
+    top: int = 12,
+    lang: str = "en",
+    scenario: Any = None,
+    instrument: Any = None,
+    title: str | None = None,
 ) -> go.Figure:
-    """One-way sensitivity: the net benefit with each parameter at its low and high value.
+    """One-way sensitivity: the net benefit with each parameter at its low and its high value,
+    as bars from the base case; the parameter that moves it most on top.
 
-    ``tornado`` needs ``parameter, low, high, net_low, net_high``; ``base`` (the base net benefit)
-    draws the axis line.
+    ``tornado`` needs ``parameter, low, high, net_low, net_high``; ``base`` (the base net
+    benefit) is where the bars start.  Parameters are named in words (``scenario`` gives the
+    names of its prices and care paths).  Low and high are a neutral pair (orange, hatched /
+    blue), not the loss/saving colours: a low value is not bad in itself.
     """
-    t = tornado.head(top).iloc[::-1]
-    ranges = zip(t["parameter"], t["low"], t["high"], strict=True)
-    t = t.assign(parameter=[f"{p} ({lo:.3g} – {hi:.3g})" for p, lo, hi in ranges])
+    lab = setup(tornado, lang, "costs_tornado", instrument, scenario)
+    f = lab.fmt
+    t = pd.DataFrame(tornado).head(top)
+    names = [lab.param(p) for p in t["parameter"]]
     centre = float(base) if base is not None else 0.0
-    fig = go.Figure(
-        [
+    fig = go.Figure()
+    for side, colour, pattern in (("low", PALETTE[1], "x"), ("high", PALETTE[0], "")):
+        fig.add_trace(
             go.Bar(
-                y=t["parameter"], x=t["net_low"] - centre, base=centre, orientation="h",
-                name="parameter low", marker={"color": PALETTE[0]}, customdata=t["low"],
-                hovertemplate="%{y}: low %{customdata:.4g}",
-            ),
-            go.Bar(
-                y=t["parameter"], x=t["net_high"] - centre, base=centre, orientation="h",
-                name="parameter high", marker={"color": PALETTE[1], "pattern": {"shape": "."}},
-                customdata=t["high"],
-                hovertemplate="%{y}: high %{customdata:.4g}",
-            ),
-        ]
-    )  # fmt: skip
+                y=names, x=t[f"net_{side}"] - centre, base=centre, orientation="h", name=_t(lab, f"at_{side}"),
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                hovertext=[f"{n}: {f.general(v)} → {f.currency(nb)}" for n, v, nb in zip(names, t[side], t[f"net_{side}"], strict=True)],
+                hoverinfo="text+name",
+            )
+        )  # fmt: skip
+    fig.add_vline(x=centre, line={"color": "#000000"})
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text="net benefit, present value (€)")
-    return apply_theme(fig, title=title or "What the net benefit depends on")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(**_MONEY_AXIS, title_text=_t(lab, "net_benefit_pv"))
+    name = title_of(title, lab, "tornado")
+    return finish(fig, f, title=name, height=160 + 34 * len(names) + (40 if name else 0))
 
 
-def costs_acceptability(acceptability: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def costs_acceptability(
+    acceptability: pd.DataFrame, *, lang: str = "en", title: str | None = None
+) -> go.Figure:
     """P(net benefit > 0) against deadweight (the share of avoided care that would have been avoided anyway).
 
     ``acceptability`` needs ``deadweight`` and ``p_net_benefit_positive``.
     """
+    lab = setup(acceptability, lang, "costs_acceptability")
+    f = lab.fmt
+    df = pd.DataFrame(acceptability)
     fig = go.Figure(
         go.Scatter(
-            x=acceptability["deadweight"], y=acceptability["p_net_benefit_positive"], mode="lines+markers",
-            line={"color": POSITIVE}, name="P(saving)",
+            x=df["deadweight"], y=df["p_net_benefit_positive"], mode="lines+markers",
+            line={"color": POSITIVE, "width": 2.5}, name=_t(lab, "p_positive"),
+            text=[f"{f.percent(d)}: {f.probability(p)}" for d, p in zip(df["deadweight"], df["p_net_benefit_positive"], strict=True)],
+            hoverinfo="text",
         )
     )  # fmt: skip
-    fig.add_hline(y=0.5, line={"color": NEUTRAL, "dash": "dot"})
-    fig.update_xaxes(title_text="deadweight", tickformat=".0%")
-    fig.update_yaxes(title_text="P(net benefit > 0)", tickformat=".0%", range=[0, 1])
-    return apply_theme(fig, title=title or "Probability of a saving against deadweight")
+    fig.add_hline(y=0.5, line={"color": NEUTRAL, "dash": "dash"})
+    fig.update_xaxes(tickformat=".0%", title_text=_t(lab, "deadweight"))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1], title_text=_t(lab, "p_positive"))
+    name = title_of(title, lab, "acceptability")
+    return finish(fig, f, title=name, height=360 + (40 if name else 0), legend=False)

@@ -1,8 +1,10 @@
-"""Figures of the measures tables: radar, distance travelled, Sankey, reliable-change bars.
+"""Figures of the measures tables: radar, distance travelled, improved/unchanged/worse,
+reliable-change categories and omnibus effect sizes.
 
-Each function takes a result table (or any DataFrame with the same columns), never raw data,
-and returns a plotly Figure; labels come from the instrument (``lang="en"`` or ``"nl"``).
-Colours are Okabe-Ito and every category also carries a text label, never colour alone.
+Each takes a tidy table (a measures result, or the same columns with suppressed cells as NaN),
+``lang`` and the instrument (default ``table.meta["instrument"]``), and returns a plotly Figure.
+A suppressed value is a gap with ``<k`` in its hover text when ``k`` is given.  Colours are
+Okabe-Ito and every category also carries a pattern or a text label, never colour alone.
 """
 
 from __future__ import annotations
@@ -11,20 +13,34 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impactkit.errors import ParameterError
-from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
-from impactkit.i18n import catalogue, check_lang
+from impactkit.figures._common import meta, one_group, setup, title_of
+from impactkit.figures._labels import Labels
+from impactkit.figures._theme import (
+    NEGATIVE,
+    NEUTRAL,
+    PALETTE,
+    PATTERNS,
+    POSITIVE,
+    finish,
+    hover_value,
+    opt,
+    wrap,
+)
+from impactkit.i18n import text
 from impactkit.instruments import Instrument
 
 __all__ = [
-    "attrition_flow",
+    "CATEGORIES",
+    "CATEGORY_COLOURS",
+    "CATEGORY_PATTERNS",
+    "change_shares",
     "distance_travelled",
     "omnibus_effects",
     "radar",
     "rci_categories",
-    "transitions_sankey",
 ]
 
+CATEGORIES = ("recovered", "improved", "unchanged", "mixed", "deteriorated")
 CATEGORY_COLOURS = {
     "recovered": POSITIVE,
     "improved": "#56B4E9",
@@ -32,54 +48,9 @@ CATEGORY_COLOURS = {
     "mixed": "#E69F00",
     "deteriorated": NEGATIVE,
 }
-CATEGORY_PATTERNS = {"recovered": "", "improved": "/", "unchanged": "", "mixed": "x", "deteriorated": "."}
-
-
-def _lang(lang: str, func: str) -> dict[str, str]:
-    return catalogue(check_lang(lang, func), "figures")
-
-
-def _inst(table: pd.DataFrame, instrument: Instrument | None) -> Instrument | None:
-    if instrument is not None:
-        return instrument
-    meta = getattr(table, "meta", {}) or {}
-    inst = meta.get("instrument")
-    return inst if isinstance(inst, Instrument) else None
-
-
-def _domain_label(inst: Instrument | None, domain: str, lang: str) -> str:
-    if inst is None or domain not in inst.domain_ids:
-        return str(domain)
-    label = inst.domain_label(domain, lang)
-    if not inst.higher_is_better(domain):  # every chart says which way is better on such a domain
-        return catalogue(check_lang(lang, "figures"), "figures")["domain_lower_better"].format(domain=label)
-    return label
-
-
-def _better(inst: Instrument | None, domains: pd.Series, diff: pd.Series) -> np.ndarray:
-    """Whether each change is an improvement: up, or down on a domain where lower is better."""
-    up = np.array(
-        [inst.higher_is_better(d) if inst is not None and d in inst.domain_ids else True for d in domains]
-    )
-    d = diff.to_numpy(dtype=float)
-    return np.where(up, d > 0, d < 0)
-
-
-def _wave_label(inst: Instrument | None, wave: str, lang: str) -> str:
-    return inst.wave_label(wave, lang) if inst is not None else str(wave)
-
-
-def _one_group(table: pd.DataFrame, group: object, func: str) -> pd.DataFrame:
-    by = (getattr(table, "meta", {}) or {}).get("by")
-    if by is None or by not in table.columns:
-        return pd.DataFrame(table)
-    groups = list(pd.unique(table[by]))
-    if group is None or group not in groups:
-        raise ParameterError(
-            f"The 'group' parameter of {func} must be one of {groups} for a table made with by={by!r}. "
-            f"Got {group!r} instead."
-        )
-    return pd.DataFrame(table[table[by] == group])
+CATEGORY_PATTERNS = {"recovered": "", "improved": "/", "unchanged": ".", "mixed": "-", "deteriorated": "x"}
+_DASH = ["solid", "dash", "dot", "dashdot"]
+_SYMBOL = ["circle", "square", "diamond", "triangle-up"]
 
 
 def radar(
@@ -89,41 +60,79 @@ def radar(
     waves: list[str] | None = None,
     group: object = None,
     instrument: Instrument | None = None,
+    k: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
-    """Radar of the mean score per domain, one trace per wave, from :func:`~impactkit.measures.describe`.
+    """Mean score per domain, one closed polygon per wave, from :func:`~impactkit.measures.describe`.
+
+    Domains run clockwise from the top in the instrument's order; the radial axis spans the
+    scale.  With fewer than three domains (no polygon) it draws grouped bars instead.
 
     Parameters
     ----------
-    table : DescribeResult
-        Needs ``domain, wave, mean``.
-    lang : {"en", "nl"}
+    table : DescribeResult or DataFrame
+        Needs ``domain, wave, mean``; a suppressed mean is NaN.
+    lang : str
+        Any language with catalogues (``"en"``, ``"nl"``).
     waves : list of str, optional
         Waves to draw (default: all in the table).
     group : optional
         The group to draw when the table was made with ``by``.
     instrument : Instrument, optional
-        For labels and the radial range; default ``table.meta["instrument"]``.
+        Labels and the radial range; default ``table.meta["instrument"]``.
+    k : int, optional
+        Hover text ``<k`` for suppressed means.
+    title : str, optional
+        Default: the catalogue's title; ``""`` for none.
     """
-    text = _lang(lang, "radar")
-    inst = _inst(table, instrument)
-    df = _one_group(table, group, "radar")
+    lab = setup(table, lang, "radar", instrument)
+    inst = lab.instrument
+    df = one_group(table, group, "radar")
     order = list(pd.unique(df["wave"])) if waves is None else waves
+    domains = list(inst.domain_ids) if inst is not None else list(pd.unique(df["domain"]))
+    domains = [d for d in domains if d in set(df["domain"])]
+    labels = [lab.domain(d) for d in domains]
     fig = go.Figure()
+    polar = len(domains) >= 3
     for i, wave in enumerate(order):
-        part = df[df["wave"] == wave]
-        labels = [_domain_label(inst, d, lang) for d in part["domain"]]
-        fig.add_trace(
-            go.Scatterpolar(
-                r=[*part["mean"], part["mean"].iloc[0]] if len(part) else [],
-                theta=[*labels, labels[0]] if labels else [],
-                name=_wave_label(inst, wave, lang),
-                mode="lines+markers",
-                line={"color": PALETTE[i % len(PALETTE)], "dash": ["solid", "dash", "dot", "dashdot"][i % 4]},
+        part = df[df["wave"] == wave].set_index("domain")["mean"].reindex(domains)
+        values = opt(part)
+        hover = [
+            f"{lab.wave(wave)} · {name}: {hover_value(lab.fmt.number(v, 2), k)}"
+            for name, v in zip(labels, part, strict=True)
+        ]
+        if polar:
+            theta = [wrap(x, 18) for x in labels]
+            fig.add_trace(
+                go.Scatterpolar(
+                    r=[*values, values[0]],
+                    theta=[*theta, theta[0]],
+                    name=lab.wave(wave),
+                    mode="lines+markers",
+                    line={"color": PALETTE[i % len(PALETTE)], "dash": _DASH[i % 4], "width": 2.5},
+                    marker={"symbol": _SYMBOL[i % 4], "size": 7},
+                    text=[*hover, hover[0]],
+                    hoverinfo="text",
+                )
             )
-        )
+        else:
+            fig.add_trace(
+                go.Bar(
+                    x=labels, y=values, name=lab.wave(wave), text=hover, textposition="none", hoverinfo="text",
+                    marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
+                )
+            )  # fmt: skip
     rng = [inst.scale.min, inst.scale.max] if inst is not None else None
-    fig.update_layout(polar={"radialaxis": {"range": rng, "visible": True}})
-    return apply_theme(fig, title=text["radar"])
+    out = finish(fig, lab.fmt, title=title_of(title, lab, "radar"), height=560 if polar else 380)
+    if polar:
+        out.update_layout(
+            polar={"radialaxis": {"range": rng, "dtick": 1}, "angularaxis": {"direction": "clockwise"}},
+            margin={"l": 90, "r": 90, "t": 70 if out.layout.title.text else 40, "b": 40},
+        )
+    else:
+        out.update_layout(barmode="group")
+        out.update_yaxes(range=rng, dtick=1)
+    return out
 
 
 def distance_travelled(
@@ -132,83 +141,111 @@ def distance_travelled(
     lang: str = "en",
     group: object = None,
     instrument: Instrument | None = None,
+    k: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
-    """Mean change per domain with its confidence interval, from :func:`~impactkit.measures.change`.
+    """Mean change per domain with its confidence interval (a forest plot), from
+    :func:`~impactkit.measures.change`; rows top to bottom in the table's order.
 
-    Needs ``domain, baseline, followup, mean_diff, ci_low, ci_high``; suppressed rows are left out.
+    Needs ``domain, mean_diff, ci_low, ci_high`` (``n``, ``baseline``, ``followup`` when present);
+    a suppressed row (NaN) keeps its label without a point.  A change in the instrument's good
+    direction is a blue diamond, the other way a vermillion square.
     """
-    text = _lang(lang, "distance_travelled")
-    inst = _inst(table, instrument)
-    df = _one_group(table, group, "distance_travelled").dropna(subset=["mean_diff"])
-    df = df.iloc[::-1]  # first domain on top
-    labels = [_domain_label(inst, d, lang) for d in df["domain"]]
-    better = _better(inst, df["domain"], df["mean_diff"])
+    lab = setup(table, lang, "distance_travelled", instrument)
+    f = lab.fmt
+    df = one_group(table, group, "distance_travelled").reset_index(drop=True)
+    labels = [lab.domain(d) for d in df["domain"]]
+    est = df["mean_diff"]
+    # an improvement: up, or down on a domain where lower is better
+    better = (est * df["domain"].map(lab.direction) > 0).to_numpy()
+    n = df["n"] if "n" in df else pd.Series([np.nan] * len(df))
+    hover = [
+        f"{name}: {f.signed(m)} ({f.ci(lo, hi)}), n = {f.integer(nn)}" if pd.notna(m) else f"{name}: <{k}"
+        for name, m, lo, hi, nn in zip(labels, est, df["ci_low"], df["ci_high"], n, strict=True)
+    ]
     fig = go.Figure(
         go.Scatter(
-            x=df["mean_diff"],
+            x=opt(est),
             y=labels,
             mode="markers",
-            marker={"size": 11, "color": np.where(better, POSITIVE, NEGATIVE),
-                    "symbol": np.where(better, "circle", "diamond")},
-            error_x={"type": "data", "symmetric": False, "array": df["ci_high"] - df["mean_diff"],
-                     "arrayminus": df["mean_diff"] - df["ci_low"], "color": NEUTRAL},
-            text=[f"{m:+.2f} [{lo:.2f}; {hi:.2f}]" for m, lo, hi in zip(df["mean_diff"], df["ci_low"],
-                                                                          df["ci_high"], strict=True)],
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            marker={"color": np.where(better, POSITIVE, NEGATIVE).tolist(), "size": 11,
+                    "symbol": np.where(better, "diamond", "square").tolist()},
+            error_x={"type": "data", "symmetric": False, "array": opt(df["ci_high"] - est),
+                     "arrayminus": opt(est - df["ci_low"]), "color": NEUTRAL, "thickness": 2, "width": 6},
+            text=hover,
+            hoverinfo="text",
             showlegend=False,
         )
     )  # fmt: skip
-    fig.add_vline(x=0, line={"color": NEUTRAL, "width": 1})
-    fig.update_xaxes(title=text["mean_change"])
-    b = _wave_label(inst, df["baseline"].iloc[0], lang) if len(df) else ""
-    f = _wave_label(inst, df["followup"].iloc[0], lang) if len(df) else ""
-    level = float((getattr(table, "meta", {}) or {}).get("level", 0.95))
-    return apply_theme(fig, title=text["distance"].format(b=b, f=f, level=level))
+    fig.add_vline(x=0, line={"color": NEUTRAL, "dash": "dash"})
+    fig.update_xaxes(title=text("figures", "mean_change", lab.lang), zeroline=False)
+    fig.update_yaxes(autorange="reversed")
+    m = meta(table)
+    b = lab.wave(df["baseline"].iloc[0] if "baseline" in df and len(df) else m.get("baseline", ""))
+    fu = lab.wave(df["followup"].iloc[0] if "followup" in df and len(df) else m.get("followup", ""))
+    level = f.percent(float(m.get("level", 0.95)))
+    name = title_of(title, lab, "distance", b=b, f=fu, level=level)
+    return finish(fig, f, title=name, height=120 + 38 * len(labels) + (40 if name else 0), legend=False)
 
 
-def transitions_sankey(
+def _stacked(
+    labels: list[str],
+    parts: list[tuple[str, pd.Series, str, str]],
+    lab: Labels,
+    k: int | None,
+) -> go.Figure:
+    """Horizontal 100% bars; ``parts`` = (name, shares, colour, pattern) in stacking order."""
+    fmt = lab.fmt
+    fig = go.Figure()
+    for name, shares, colour, pattern in parts:
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=opt(shares),
+                name=name,
+                orientation="h",
+                # a light pattern keeps the share printed on the segment readable
+                marker={"color": colour, "pattern": {"shape": pattern, "fgopacity": 0.45}},
+                text=[fmt.percent(s) if pd.notna(s) and s >= 0.1 else "" for s in shares],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"size": 11},
+                hovertext=[
+                    f"{y}: {hover_value(fmt.percent(s), k)}" for y, s in zip(labels, shares, strict=True)
+                ],
+                hoverinfo="text+name",
+            )
+        )
+    fig.update_layout(
+        barmode="stack", legend={"traceorder": "normal"}, uniformtext={"minsize": 9, "mode": "hide"}
+    )
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def change_shares(
     table: pd.DataFrame,
     *,
-    domain: str | None = None,
     lang: str = "en",
+    group: object = None,
     instrument: Instrument | None = None,
+    k: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
-    """Sankey of level transitions for one domain, from :func:`~impactkit.measures.transitions`.
-
-    Needs ``domain, baseline, followup, from_level, to_level, n``; ``domain`` defaults to the first.
-    """
-    text = _lang(lang, "transitions_sankey")
-    inst = _inst(table, instrument)
-    domains = list(pd.unique(table["domain"]))
-    domain = domains[0] if domain is None else domain
-    if domain not in domains:
-        raise ParameterError(
-            f"The 'domain' parameter of transitions_sankey must be one of {domains}. Got {domain!r} instead."
-        )
-    df = table[(table["domain"] == domain) & (table["n"] > 0)]
-    levels = sorted(set(table["from_level"]) | set(table["to_level"]))
-    k = len(levels)
-
-    def name(v: int) -> str:  # "3 Beperkt zelfredzaam", or "3" alone on a scale without labels
-        return inst.level_text(int(v), lang) if inst is not None else str(v)
-
-    b = _wave_label(inst, table["baseline"].iloc[0], lang)
-    f = _wave_label(inst, table["followup"].iloc[0], lang)
-    node_labels = [f"{b}: {name(v)}" for v in levels] + [f"{f}: {name(v)}" for v in levels]
-    colours = [PALETTE[i % len(PALETTE)] for i in range(k)] * 2
-    idx = {v: i for i, v in enumerate(levels)}
-    fig = go.Figure(
-        go.Sankey(
-            node={"label": node_labels, "color": colours, "pad": 12},
-            link={
-                "source": [idx[v] for v in df["from_level"]],
-                "target": [k + idx[v] for v in df["to_level"]],
-                "value": df["n"].tolist(),
-                "color": ["rgba(153,153,153,0.4)"] * len(df),
-            },
-        )
-    )
-    return apply_theme(fig, title=text["sankey"].format(b=b, f=f, domain=_domain_label(inst, domain, lang)))
+    """Share of families improved, unchanged and worse per domain, from
+    :func:`~impactkit.measures.change` (``share_improved, share_unchanged, share_worse``)."""
+    lab = setup(table, lang, "change_shares", instrument)
+    df = one_group(table, group, "change_shares").reset_index(drop=True)
+    labels = [lab.domain(d) for d in df["domain"]]
+    look = {"improved": (POSITIVE, ""), "unchanged": (NEUTRAL, "/"), "worse": (NEGATIVE, ".")}
+    parts = [(text("figures", f"part_{p}", lab.lang), df[f"share_{p}"], *look[p]) for p in look]
+    fig = _stacked(labels, parts, lab, k)
+    m = meta(table)
+    b = lab.wave(df["baseline"].iloc[0] if "baseline" in df and len(df) else m.get("baseline", ""))
+    fu = lab.wave(df["followup"].iloc[0] if "followup" in df and len(df) else m.get("followup", ""))
+    name = title_of(title, lab, "shares", b=b, f=fu)
+    return finish(fig, lab.fmt, title=name, height=160 + 34 * len(labels) + (40 if name else 0))
 
 
 def rci_categories(
@@ -216,91 +253,64 @@ def rci_categories(
     *,
     lang: str = "en",
     instrument: Instrument | None = None,
+    k: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """Stacked bars of reliable-change categories, from :func:`~impactkit.measures.reliable_change`.
 
-    A per-domain table gives one bar per domain; a per-family table (``level="family"``) one bar.
+    Takes the per-family table (one bar per domain; ``level="family"``: one bar), or a table of
+    shares ``domain, category, share`` such as ``reliable_change_shares`` (suppressed shares NaN).
     Shares are of the classified families; each segment carries its category name and share.
     """
-    text = _lang(lang, "rci_categories")
-    inst = _inst(table, instrument)
-    meta = getattr(table, "meta", {}) or {}
+    lab = setup(table, lang, "rci_categories", instrument)
+    inst = lab.instrument
+    m = meta(table)
     family_level = "domain" not in table.columns
-    cats = (
-        list(table["category"].cat.categories)
-        if hasattr(table["category"], "cat")
-        else sorted(set(table["category"]))
-    )
-    if family_level:
-        counts = table["category"].astype(str).value_counts().reindex(cats, fill_value=0).to_frame().T
-        counts.index = [text["overall"]]
+    cat_col = table["category"]
+    present = set(cat_col.astype(str))
+    listed = list(cat_col.cat.categories) if hasattr(cat_col, "cat") else []
+    cats = [c for c in CATEGORIES if c in present or c in listed] + sorted(present - set(CATEGORIES))
+    if "share" in table.columns and not family_level:
+        shares = table.pivot_table(index="domain", columns="category", values="share", aggfunc="first",
+                                   dropna=False, observed=False).reindex(columns=cats)  # fmt: skip
     else:
-        counts = pd.crosstab(table["domain"].astype(str), table["category"].astype(str)).reindex(
-            columns=cats, fill_value=0
-        )
-        order = [d for d in (inst.domain_ids if inst else counts.index) if d in counts.index]
-        counts = counts.loc[order]
-        counts.index = [_domain_label(inst, d, lang) for d in counts.index]
-    shares = counts.div(counts.sum(axis=1), axis=0)
-    fig = go.Figure()
-    for cat in cats:
-        fig.add_trace(
-            go.Bar(
-                x=shares[cat],
-                y=shares.index,
-                orientation="h",
-                name=text.get(cat, cat),
-                marker={"color": CATEGORY_COLOURS.get(cat, NEUTRAL),
-                        "pattern": {"shape": CATEGORY_PATTERNS.get(cat, "")}},
-                text=[f"{s:.0%}" if s >= 0.05 else "" for s in shares[cat]],
-                customdata=counts[cat],
-                hovertemplate="%{y}: %{x:.1%} (%{customdata})<extra>" + text.get(cat, cat) + "</extra>",
-            )
-        )  # fmt: skip
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(title=text["share"], tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(autorange="reversed")
-    b = _wave_label(inst, meta.get("baseline", ""), lang)
-    f = _wave_label(inst, meta.get("followup", ""), lang)
-    return apply_theme(fig, title=text["rci_family" if family_level else "rci"].format(b=b, f=f))
+        keys = pd.Series("all", index=table.index) if family_level else table["domain"].astype(str)
+        counts = pd.crosstab(keys, cat_col.astype(str)).reindex(columns=cats, fill_value=0)
+        shares = counts.div(counts.sum(axis=1), axis=0)
+    if family_level:
+        labels = [text("figures", "overall", lab.lang)]
+    else:
+        order = [d for d in (inst.domain_ids if inst else shares.index) if d in shares.index]
+        shares = shares.loc[order]
+        labels = [lab.domain(d) for d in shares.index]
+    parts = [
+        (text("figures", f"cat_{c}", lab.lang) if c in CATEGORIES else c, shares[c].reset_index(drop=True),
+         CATEGORY_COLOURS.get(c, NEUTRAL), CATEGORY_PATTERNS.get(c, ""))
+        for c in cats
+    ]  # fmt: skip
+    fig = _stacked(labels, parts, lab, k)
+    b, fu = lab.wave(m.get("baseline", "")), lab.wave(m.get("followup", ""))
+    name = title_of(title, lab, "rci_family" if family_level else "rci", b=b, f=fu)
+    return finish(fig, lab.fmt, title=name, height=160 + 34 * len(labels) + (40 if name else 0))
 
 
 def omnibus_effects(
-    table: pd.DataFrame, *, lang: str = "en", instrument: Instrument | None = None
+    table: pd.DataFrame, *, lang: str = "en", instrument: Instrument | None = None, title: str | None = None
 ) -> go.Figure:
     """Bar of the generalised eta² per domain, from :func:`~impactkit.measures.omnibus`."""
-    text = _lang(lang, "omnibus_effects")
-    inst = _inst(table, instrument)
+    lab = setup(table, lang, "omnibus_effects", instrument)
     df = pd.DataFrame(table).dropna(subset=["eta2_generalized"])
     fig = go.Figure(
         go.Bar(
             x=df["eta2_generalized"],
-            y=[_domain_label(inst, d, lang) for d in df["domain"]],
+            y=[lab.domain(d) for d in df["domain"]],
             orientation="h",
             marker={"color": POSITIVE},
-            text=[f"{v:.3f}" for v in df["eta2_generalized"]],
+            text=[lab.fmt.number(v, 3) for v in df["eta2_generalized"]],
+            textposition="outside",
+            cliponaxis=False,
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return apply_theme(fig, title=text["omnibus"])
-
-
-def attrition_flow(
-    flow: pd.DataFrame, *, lang: str = "en", instrument: Instrument | None = None
-) -> go.Figure:
-    """Grouped bars of the families measured per wave (overall and per group), from ``attrition().flow``."""
-    text = _lang(lang, "attrition_flow")
-    fig = go.Figure()
-    for i, (group, part) in enumerate(pd.DataFrame(flow).groupby("group", sort=False)):
-        fig.add_trace(
-            go.Bar(
-                x=[_wave_label(instrument, w, lang) for w in part["wave"]],
-                y=part["n_families"],
-                name=str(group),
-                marker={"color": PALETTE[i % len(PALETTE)]},
-                text=part["n_families"],
-            )
-        )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title=text["families"])
-    return apply_theme(fig, title=text["flow"])
+    name = title_of(title, lab, "omnibus")
+    return finish(fig, lab.fmt, title=name, height=140 + 34 * len(df) + (40 if name else 0), legend=False)

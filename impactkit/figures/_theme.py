@@ -1,4 +1,4 @@
-"""Shared look of every impactkit figure: a colour-blind-safe palette and a plain template.
+"""Shared look of every impactkit figure: a colour-blind-safe palette, one layout, label wrapping.
 
 Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 deficiencies. Never encode meaning by red versus green alone; pair colour with labels or patterns.
@@ -6,9 +6,26 @@ deficiencies. Never encode meaning by red versus green alone; pair colour with l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["NEGATIVE", "NEUTRAL", "PALETTE", "POSITIVE", "apply_theme"]
+from impactkit.i18n import Formatter
+
+__all__ = [
+    "NEGATIVE",
+    "NEUTRAL",
+    "PALETTE",
+    "PATTERNS",
+    "POSITIVE",
+    "apply_theme",
+    "finish",
+    "hover_value",
+    "opt",
+    "wrap",
+]
 
 PALETTE = [
     "#0072B2",  # blue
@@ -23,6 +40,9 @@ PALETTE = [
 POSITIVE = "#0072B2"  # gains, savings: blue (not green)
 NEGATIVE = "#D55E00"  # losses, costs: vermillion (not red)
 NEUTRAL = "#999999"
+# hatch patterns pair with colours so that no category rests on colour alone
+PATTERNS = ["", "/", ".", "x", "-", "+", "\\", "|"]
+FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 
 def apply_theme(fig: go.Figure, *, title: str | None = None) -> go.Figure:
@@ -30,9 +50,63 @@ def apply_theme(fig: go.Figure, *, title: str | None = None) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,
-        font={"family": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "size": 13},
+        font={"family": FONT, "size": 13},
         margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
         title={"text": title} if title else None,
         legend={"orientation": "h", "y": -0.15},
     )
     return fig
+
+
+def finish(
+    fig: go.Figure, fmt: Formatter, *, title: str | None, height: int = 420, legend: bool = True
+) -> go.Figure:
+    """The common layout: theme, the language's number separators, a height, a bottom legend,
+    and a title (``""`` leaves it out, as a report does under its own heading)."""
+    apply_theme(fig)
+    fig.update_layout(
+        separators=fmt.separators,
+        height=height,
+        showlegend=legend,
+        hoverlabel={"namelength": -1},
+        margin={"l": 10, "r": 20, "t": 56 if title else 20, "b": 40},
+        legend={"orientation": "h", "y": -0.12, "x": 0},
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    )
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
+def wrap(text: Any, width: int = 14, *, longest: int | None = None) -> str:
+    """Break a chart label into lines of about ``width`` characters (plotly's ``<br>``); a word
+    longer than ``longest`` is hyphenated too (long Dutch compounds next to each other).
+
+    >>> wrap("Opvoedondersteuning en meer", 12, longest=16)
+    'Opvoedonder-<br>steuning en<br>meer'
+    """
+    words: list[str] = []
+    for word in str(text).split():
+        while longest is not None and len(word) > longest:
+            words.append(word[: width - 1] + "-")
+            word = word[width - 1 :]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def opt(values: Sequence[Any] | pd.Series) -> list[float | None]:
+    """Numbers for plotly with missing (suppressed) values as gaps."""
+    return [None if v is None or pd.isna(v) else float(v) for v in values]
+
+
+def hover_value(text: str | None, k: int | None) -> str:
+    """A formatted value, or the suppression marker ``<k`` for a value that is not published."""
+    if text is None or text == "–":
+        return f"<{k}" if k is not None else "–"
+    return text

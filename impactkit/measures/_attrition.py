@@ -38,7 +38,7 @@ class Attrition:
 
     def figure(self, **kwargs: Any) -> Any:
         """Bar chart of the families measured per wave (overall and per group)."""
-        from impactkit.figures._measures import attrition_flow
+        from impactkit.figures._flows import attrition_flow
 
         return attrition_flow(self.flow, **kwargs)
 

@@ -69,6 +69,6 @@ class TransitionsResult(ResultFrame):
     _title = "Level transitions"
 
     def figure(self, **kwargs: Any) -> Any:
-        from impactkit.figures._measures import transitions_sankey
+        from impactkit.figures._flows import transitions_sankey
 
         return transitions_sankey(self, **kwargs)

@@ -239,7 +239,7 @@ def build_report(
 
         sections, cover = annual_sections(ctx)
     else:
-        from impactkit.report._costs import business_sections
+        from impactkit.report._business import business_sections
 
         sections, cover = business_sections(ctx)
     when = _generated(generated_at)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit.figures import Labels
 from impactkit.i18n import Formatter
 from impactkit.i18n._catalog import has
 from impactkit.instruments import Instrument
@@ -40,86 +41,40 @@ class Ctx:
     def t(self, key: str, **values: Any) -> str:
         return self.fmt.text(key, **values)
 
+    @property
+    def labels(self) -> Labels:
+        """The words for ids, shared with the figures (instrument, scenario, catalogue)."""
+        return Labels(self.fmt, self.instrument, self.costs.scenario)
+
     def domain(self, domain_id: str) -> str:
-        if str(domain_id) not in self.instrument.domain_ids:  # e.g. a scenario rule on another instrument
-            return str(domain_id)
-        label = self.instrument.domain_label(str(domain_id), self.lang)
-        if not self.instrument.higher_is_better(str(domain_id)):  # named wherever the domain is shown
-            return self.t("domain_lower_better", domain=label)
-        return label
+        return self.labels.domain(domain_id)
 
     def direction(self, domain_id: str) -> int:
         """+1, or -1 on a domain where a lower score is better (gains are change × direction)."""
-        if str(domain_id) not in self.instrument.domain_ids:
-            return 1
-        return self.instrument.direction(str(domain_id))
+        return self.labels.direction(domain_id)
 
     def wave(self, wave_id: str) -> str:
-        return self.instrument.wave_label(str(wave_id), self.lang)
+        return self.labels.wave(wave_id)
 
     def level(self, value: int) -> str:
-        return self.instrument.level_text(int(value), self.lang)  # "3" alone when the scale has no labels
+        return self.labels.level(int(value))
 
     def known(self, key: str) -> bool:
         """Whether the report catalogue has a text ``key``."""
         return has("report", key)
 
-    def label(self, kind: str, value: str, fallback: str = "") -> str:
-        """The catalogue's word for an id of the default scenario or sample (``payer.state``);
-        a user's own id keeps its own label (``fallback``) or the id itself."""
-        key = f"{kind}.{value}"
-        return self.t(key) if has("report", key) else (fallback or str(value))
-
     def payer(self, payer_id: str, label: str = "") -> str:
-        return self.label("payer", payer_id, label)
+        return self.labels.payer(payer_id, label)
 
     def household(self, value: str) -> str:
-        return self.label("household", value)
+        return self.labels.household(value)
 
     def path(self, path_id: str, label: str = "") -> str:
-        return self.label("path", path_id, label)
+        return self.labels.path(path_id, label)
 
     def param(self, name: str) -> str:
         """A scenario parameter id in words (``adjustments.deadweight`` → "Deadweight")."""
-        sc = self.costs.scenario
-        parts = str(name).split(".")
-        head = parts[0]
-        if (
-            head == "adjustments"
-            and len(parts) == 2
-            and parts[1] in ("deadweight", "attribution", "displacement", "dropoff")
-        ):
-            return self.t(parts[1])
-        if head == "prices" and len(parts) >= 2 and parts[1] in sc.prices:
-            return self.t("param_price", what=self.path(parts[1], sc.prices[parts[1]].label))
-        if head == "paths" and len(parts) >= 3 and parts[1] in sc.paths:
-            what = self.path(parts[1], sc.paths[parts[1]].label)
-            if parts[-1] == "units_per_year":
-                comps = sc.paths[parts[1]].components
-                i = int(parts[2].split("[")[1].rstrip("]")) if "[" in parts[2] else 0
-                if len(comps) > 1 and i < len(comps):
-                    care = comps[i].care_type
-                    label = sc.prices[care].label if care in sc.prices else care
-                    what = f"{what} – {self.path(care, label)}"
-                return self.t("param_units", what=what)
-            if parts[-1] == "prevalence":
-                return self.t("param_prevalence", what=what)
-            if parts[-1] == "probability":
-                return self.t("param_escalation", what=what)
-        if head == "rules" and len(parts) >= 2:
-            for r in sc.rules:
-                if r.id == parts[1]:
-                    return self.t(
-                        "param_rule", what=f"{self.domain(r.domain)} {r.op} {r.bound:g} → {self.path(r.path)}"
-                    )
-        if head == "discount" and len(parts) == 2:
-            return self.t(
-                "param_discount", what=self.t("costs_word" if parts[1] == "costs" else "effects_word")
-            )
-        if head == "programme":
-            rest = ".".join(parts[1:])
-            return self.t("param_programme", what=self.label("programme", rest, rest.replace("_", " ")))
-        return str(name)
+        return self.labels.param(name)
 
     @property
     def families(self) -> pd.DataFrame | None:
@@ -169,7 +124,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         rules = pd.DataFrame(
             {
                 "rule": [
-                    f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(r.bound, 0)} → {ctx.path(r.path)}"
+                    f"{ctx.domain(r.domain)} ≤ {ctx.fmt.number(r.max_score, 0)} → {ctx.path(r.path)}"
                     for r in s.rules
                 ],
                 "p": [r.probability.value for r in s.rules],

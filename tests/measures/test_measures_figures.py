@@ -47,9 +47,10 @@ def test_distance_travelled_uses_change_cis(data) -> None:
     table = change(data)
     fig = distance_travelled(table)
     trace = fig.data[0]
-    np.testing.assert_allclose(trace.x, table["mean_diff"].iloc[::-1])
-    np.testing.assert_allclose(trace.error_x.array, (table["ci_high"] - table["mean_diff"]).iloc[::-1])
-    assert trace.y[-1] == "Finances"
+    np.testing.assert_allclose(trace.x, table["mean_diff"])  # the table's order, top to bottom
+    np.testing.assert_allclose(trace.error_x.array, table["ci_high"] - table["mean_diff"])
+    assert trace.y[0] == "Finances"
+    assert fig.layout.yaxis.autorange == "reversed"
     assert "95% CI" in fig.layout.title.text
     assert isinstance(table.figure(), go.Figure)
 
@@ -67,13 +68,18 @@ def test_sankey_flows_are_the_transition_counts(data) -> None:
 def test_rci_bars_show_shares_with_labels_and_safe_colours(data) -> None:
     table = reliable_change(data)
     fig = rci_categories(table)
-    assert [t.name for t in fig.data] == ["recovered", "improved", "unchanged", "deteriorated"]
+    assert [t.name for t in fig.data] == [
+        "Recovered",
+        "Reliably improved",
+        "No reliable change",
+        "Reliably worse",
+    ]
     total = np.sum([t.x for t in fig.data], axis=0)
     np.testing.assert_allclose(total, 1.0)
     assert {t.marker.color for t in fig.data} <= set(CATEGORY_COLOURS.values())
     assert set(CATEGORY_COLOURS.values()) - {"#999999"} <= set(PALETTE)
     fam = reliable_change(data, level="family").figure(lang="nl")
-    assert "gemengd" in [t.name for t in fam.data]
+    assert "Gemengd" in [t.name for t in fam.data]
 
 
 def test_other_figures_and_language_check(data) -> None:
