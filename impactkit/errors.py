@@ -11,7 +11,8 @@ Every exception subclasses :class:`ValueError` through :class:`ImpactkitError`, 
     │   └── ConfigError      the mapping file impactkit.toml
     ├── DesignError          valid data that cannot answer the question asked
     │                        (no family with both waves, a constant domain, ...)
-    └── ParameterError       a function argument outside its allowed values
+    ├── ParameterError       a function argument outside its allowed values
+    └── OutputError          an output that would overwrite an input, or could not be written
 
     ImpactkitWarning (UserWarning)
 """
@@ -29,6 +30,7 @@ __all__ = [
     "ImpactkitError",
     "ImpactkitWarning",
     "InstrumentError",
+    "OutputError",
     "ParameterError",
     "ScenarioError",
     "ValidationError",
@@ -93,6 +95,13 @@ class DesignError(ImpactkitError):
 
 class ParameterError(ImpactkitError):
     """A function argument outside its allowed values."""
+
+
+class OutputError(ImpactkitError):
+    """An output path that would overwrite an input (or another output), or a write that failed.
+
+    Nothing is written when this is raised; a failed write leaves the previous file unchanged.
+    """
 
 
 class ImpactkitWarning(UserWarning):

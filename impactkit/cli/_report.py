@@ -68,10 +68,16 @@ def report(
 ) -> None:
     """Write a self-contained HTML report (offline, Dutch or English, small cells suppressed)."""
 
+    from impactkit._write import check_outputs
     from impactkit.report import build_report
 
     started = time.perf_counter()
     with reported():
+        check_outputs(
+            [("--out", out), ("--xlsx", xlsx), ("--pdf", out.with_suffix(".pdf") if pdf else None)],
+            [("PATH", path), ("--families", families), ("--scenario", scenario), ("--templates", templates)],
+            func="impactkit report",
+        )
         rep = build_report(
             path,
             kind=kind.value,

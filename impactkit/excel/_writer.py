@@ -215,10 +215,9 @@ def write_workbook(
     if isinstance(path, io.BytesIO):
         path.write(data)
         return path
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
+    from impactkit._write import atomic_write
+
+    return atomic_write(Path(path), data)  # a full disk or a kill leaves the previous file
 
 
 def _fixed_zip(data: bytes) -> bytes:

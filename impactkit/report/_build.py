@@ -36,6 +36,9 @@ class Report:
         The self-contained HTML page.
     sections : list of Section
     kind, lang : str
+    inputs : list of (name, Path)
+        The files and folders the report was built from; ``save``, ``to_excel`` and ``to_pdf``
+        refuse to write onto or inside any of them.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class Report:
         footer: dict[str, Any],
         title: str = "",
         subtitle: str = "",
+        inputs: list[tuple[str, Path]] | None = None,
     ) -> None:
         self.html = html
         self.sections = sections
@@ -56,6 +60,7 @@ class Report:
         self.footer = footer
         self.title = title
         self.subtitle = subtitle
+        self.inputs = list(inputs or [])
 
     def __repr__(self) -> str:
         n_tables = sum(len(s.tables) for s in self.sections)
@@ -63,6 +68,11 @@ class Report:
             f"<Report {self.kind} ({self.lang}) {self.title!r}: {len(self.sections)} sections, "
             f"{self.n_charts} charts, {n_tables} tables, {len(self.html) / 1e6:.1f} MB HTML>"
         )
+
+    def _check(self, path: str | Path, func: str) -> None:
+        from impactkit._write import check_outputs
+
+        check_outputs([("path", path)], self.inputs, func=f"Report.{func}")
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -78,11 +88,13 @@ class Report:
         return sum(len(s.charts) for s in self.sections)
 
     def save(self, path: str | Path) -> Path:
-        """Write the HTML (UTF-8), creating missing parent folders, and return the path."""
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(self.html, encoding="utf-8")
-        return p
+        """Write the HTML (UTF-8) atomically, creating missing parent folders, and return the path.
+
+        A failed write (full disk, a signal) leaves the previous file at ``path`` unchanged."""
+        from impactkit._write import atomic_write
+
+        self._check(path, "save")
+        return atomic_write(Path(path), self.html)
 
     def _repr_html_(self) -> str:
         doc = html.escape(self.html, quote=True)
@@ -95,7 +107,7 @@ class Report:
         """One sheet per section (numbers as numbers, with formats) and a sheet of assumptions and method."""
         from impactkit.report._excel import write_excel
 
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._check(path, "to_excel")
         return write_excel(self, Path(path))
 
     def to_pdf(self, path: str | Path, *, chromium: str | None = None) -> Path:
@@ -116,9 +128,12 @@ class Report:
             raise ParameterError(
                 "to_pdf needs chromium: install it (apt-get install chromium) or set IMPACTKIT_CHROMIUM."
             )
-        out = Path(path).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
+        from impactkit._write import atomic_write
+
+        self._check(path, "to_pdf")
+        target = Path(path)
         with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "report.pdf"
             src = Path(tmp) / "report.html"
             src.write_text(self.html, encoding="utf-8")
             cmd = [
@@ -138,11 +153,11 @@ class Report:
                 src.as_uri(),
             ]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
-        if proc.returncode != 0 or not out.is_file():
-            raise ParameterError(
-                f"chromium could not print the PDF (exit {proc.returncode}): {proc.stderr[-500:]}"
-            )
-        return out
+            if proc.returncode != 0 or not out.is_file():
+                raise ParameterError(
+                    f"chromium could not print the PDF (exit {proc.returncode}): {proc.stderr[-500:]}"
+                )
+            return atomic_write(target, out.read_bytes())
 
 
 def _sha256(p: Path) -> str:
@@ -219,8 +234,14 @@ def build_report(
                 f"The {name!r} parameter of build_report must be an integer of at least {low}. Got {value!r} instead."
             )
     ds = dataset_or_path
+    inputs: list[tuple[str, Path]] = []
     if isinstance(ds, str | Path):
+        inputs.append(("dataset", Path(ds)))
         ds = read_dataset(ds, families=families, config=config, today=today, scenario=scenario)
+    if isinstance(families, str | Path):
+        inputs.append(("families", Path(families)))
+    if isinstance(config, str | Path):
+        inputs.append(("config", Path(config)))
     if municipality is not None:
         ds = _one_municipality(ds, municipality)
     if ds.assessments["family_id"].nunique() < k:
@@ -252,11 +273,18 @@ def build_report(
         files.append(("scenario", _sha256(Path(scen_path))))
     if Path(ds.instrument.source).is_file():
         files.append(("instrument", _sha256(Path(ds.instrument.source))))
+    inputs += [(name, Path(p)) for name, p in sorted(getattr(ds, "files", {}).items())]
+    if isinstance(scen_path, str | Path):
+        inputs.append(("scenario", Path(scen_path)))
+    if Path(ds.instrument.source).is_file():
+        inputs.append(("instrument", Path(ds.instrument.source)))
+    if templates is not None:
+        inputs.append(("templates", Path(templates)))
     footer = {
         "version": __version__,
         "generated_at": when.isoformat(),
-        "instrument": f"{ds.instrument.id} ({ds.instrument.source})",
-        "scenario": f"{ev.scenario.id} ({ev.scenario.source})",
+        "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
+        "scenario": f"{ev.scenario.id} ({_file_name(ev.scenario.source)})",
         "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
         + (f" · {municipality}" if municipality else ""),
         "files": files,
@@ -306,6 +334,7 @@ def build_report(
         footer=footer,
         title=cover["title"],
         subtitle=subtitle,
+        inputs=inputs,
     )
 
 
@@ -343,6 +372,12 @@ def _one_municipality(ds: Any, municipality: str) -> Any:
         care_used=keep(ds.care_used),
         programme_costs=costs,
     )
+
+
+def _file_name(source: object) -> str:
+    """A source as the footer prints it: a file's name only, never its absolute path."""
+    text = str(source)
+    return Path(text).name if ("/" in text or "\\" in text) else text
 
 
 def _generated(value: str | dt.date | dt.datetime | None) -> dt.date:
