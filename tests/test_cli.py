@@ -95,7 +95,7 @@ def test_sample_command_writes_a_cohort(tmp_path):
 
 
 def test_validate_pseudonymise_writes_keyed_copy(tmp_path, monkeypatch, sample_dir):
-    monkeypatch.setenv("IMPACTKIT_PSEUDONYM_KEY", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("IMPACTKIT_PSEUDONYM_KEY", "Jx8vQ2mZt5Rk9pWc3LsY7dNf4HgT")
     out = tmp_path / "pseudo"
     result = runner.invoke(
         app, ["validate", str(sample_dir), "--pseudonymise", str(out), "--today", "2026-11-01"]

@@ -30,7 +30,8 @@ def validate(
     pseudonymise: Annotated[
         Path | None,
         typer.Option(
-            help="Write a pseudonymised copy (HMAC-SHA256, key from $IMPACTKIT_PSEUDONYM_KEY) to this folder."
+            help="Write a pseudonymised copy to this folder: keyed ids (HMAC-SHA256, key from "
+            "$IMPACTKIT_PSEUDONYM_KEY), free text dropped, dates coarsened to the month."
         ),
     ] = None,
     key_file: Annotated[
@@ -88,8 +89,15 @@ def validate(
     if pseudonymise is not None and report.valid:
         ds = _valid_dataset(report)
         with reported():
-            written = _write_pseudonymised(ds, pseudonymise, key_file)
+            written = _write_pseudonymised(
+                ds,
+                pseudonymise,
+                key_file,
+                [("PATH", path), ("--families", families), ("--key-file", key_file)],
+            )
         if not as_json:
+            readme = next(p for p in written if p.name == "README.txt")
+            console.print(readme.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True)
             console.print(f"pseudonymised copy: {', '.join(str(p) for p in written)}")
     raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
 
@@ -101,26 +109,13 @@ def _valid_dataset(report: ValidationReport) -> Dataset:
     return report.dataset
 
 
-def _write_pseudonymised(ds: Dataset, out: Path, key_file: Path | None) -> list[Path]:
-    from impactkit.pseudonym import load_key, pseudonymise
+def _write_pseudonymised(
+    ds: Dataset, out: Path, key_file: Path | None, inputs: list[tuple[str, Path | None]]
+) -> list[Path]:
+    """Write the copy (refused when it would overwrite an input); its README says what was done."""
+    from impactkit.pseudonym import write_pseudonymised
 
-    key = load_key(key_file=key_file)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("assessments", "families", "counterfactuals", "care_used"):
-        frame = getattr(ds, name)
-        if frame is None:
-            continue
-        p = out / f"{name}.csv"
-        pseudonymise(frame, key=key).to_csv(p, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-        written.append(p)
-    for name in ("programme_costs", "prices"):
-        frame = getattr(ds, name)
-        if frame is not None:
-            p = out / f"{name}.csv"
-            frame.to_csv(p, index=False, lineterminator="\n")
-            written.append(p)
-    return written
+    return write_pseudonymised(ds, out, key_file=key_file, inputs=inputs)
 
 
 @app.command()
