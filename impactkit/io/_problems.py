@@ -9,6 +9,7 @@ import pandas as pd
 
 from impactkit.errors import ValidationError
 from impactkit.io._messages import message
+from impactkit.privacy._codes import hidden_value
 
 __all__ = ["PROBLEM_COLUMNS", "Problems"]
 
@@ -51,11 +52,14 @@ class Problems:
             )
         )
 
-    def add_grouped(self, file: str, rows: Any, column: str, values: Any, code: str, **kw: Any) -> None:
+    def add_grouped(
+        self, file: str, rows: Any, column: str, values: Any, code: str, *, hide: bool = False, **kw: Any
+    ) -> None:
         """One problem per distinct value, at its first row, naming the other rows it occurs in.
 
         For vocabulary problems (an unknown wave, domain or code): a value repeated in 300 rows is
-        one thing to fix, so it is one problem, not 300.
+        one thing to fix, so it is one problem, not 300.  ``hide=True`` shows only each value's
+        length (a categorical cell may hold free text about a family: never print it).
         """
         rows = np.asarray(rows)
         if rows.size == 0:
@@ -67,7 +71,7 @@ class Problems:
         for value, g in order.groupby("value", sort=False):
             r = g["row"].to_numpy()
             first_rows.append(int(r[0]))
-            shown.append(value)
+            shown.append(hidden_value(value) if hide else value)
             more = ""
             if r.size > 1:
                 listed = ", ".join(str(x) for x in r[1:6]) + (", …" if r.size > 6 else "")

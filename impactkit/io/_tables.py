@@ -22,6 +22,7 @@ from impactkit.io._problems import Problems
 from impactkit.io._rowcheck import RowCheck, run_row_checks
 from impactkit.io._source import RawTable
 from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
+from impactkit.privacy._codes import code_list
 
 __all__ = ["SPECS", "Col", "RowCheck", "TableSpec", "read_table", "stage_table"]
 
@@ -92,9 +93,19 @@ SPECS: dict[str, TableSpec] = {
         "families",
         {
             "family_id": Col("id", True, ID_ALIASES),
-            "programme": Col("text", False, ("programma", "program", "project", "interventie", "aanbod")),
+            # categorical columns hold codes from a code list (impactkit.privacy), never free text;
+            # a mapping file's [programmes], [municipalities], [household_types]... add spellings
+            "programme": Col(
+                "choice",
+                False,
+                ("programma", "program", "project", "interventie", "aanbod"),
+                code_list("programme").codes,
+            ),
             "municipality": Col(
-                "text", True, ("gemeente", "gemeentenaam", "woongemeente", "municipality_name", "city")
+                "choice",
+                True,
+                ("gemeente", "gemeentenaam", "woongemeente", "municipality_name", "city", "gemeentecode"),
+                code_list("municipality").codes,
             ),
             "start_date": Col(
                 "date",
@@ -138,9 +149,10 @@ SPECS: dict[str, TableSpec] = {
                 END_REASONS,
             ),
             "household_type": Col(
-                "text",
+                "choice",
                 False,
                 ("huishouden", "gezinstype", "type huishouden", "household", "gezinssituatie", "gezinsvorm"),
+                code_list("household_type").codes,
             ),
             "n_children": Col(
                 "int",
@@ -208,7 +220,7 @@ SPECS: dict[str, TableSpec] = {
                 yes_no=True,
             ),
             "referral_source": Col(
-                "text",
+                "choice",
                 False,
                 (
                     "verwijzer",
@@ -218,6 +230,7 @@ SPECS: dict[str, TableSpec] = {
                     "verwijzende instantie",
                     "referrer",
                 ),
+                code_list("referral_source").codes,
             ),
             "n_volunteers": Col(
                 "int",
@@ -309,7 +322,7 @@ SPECS: dict[str, TableSpec] = {
         "programme_costs",
         {
             "year": Col("int", True, ("jaar", "boekjaar"), low=1990, high=2100, nullable=False),
-            "municipality": Col("text", False, ("gemeente",)),
+            "municipality": Col("choice", False, ("gemeente",), code_list("municipality").codes),
             "item": Col("choice", True, ("post", "kostenpost", "kostensoort"), COST_ITEMS, nullable=False),
             "amount": Col("float", True, ("bedrag", "kosten", "bedrag euro", "euro"), low=0, nullable=False),
         },
@@ -555,7 +568,8 @@ def _family_extras(
 
 def _expected(col: Col, lang: str) -> str:
     if col.kind == "choice":
-        return ", ".join(col.choices)
+        codes = list(col.choices)
+        return ", ".join(codes[:12]) + (f" … ({len(codes)} codes)" if len(codes) > 12 else "")
     if col.kind == "date":
         return DATE_TEXT[lang]
     if col.kind in ("int", "float", "share"):
@@ -622,13 +636,12 @@ def _parse(
         uniq = {u: lookup.get(normalise_label(u)) for u in pd.unique(values.dropna())}
         mapped = values.map(uniq)
         bad = values.notna().to_numpy() & mapped.isna().to_numpy()
+        # the value is never shown: a categorical cell that is not a code may be free text about a
+        # family (a name, an address); the problem gives its length and the codes expected
+        codes = list(dict.fromkeys([*col.choices, *extra, *vocab]))
+        expected = ", ".join(codes[:12]) + (f" … ({len(codes)} codes)" if len(codes) > 12 else "")
         problems.add_grouped(
-            raw.file,
-            raw.rows[bad],
-            header,
-            values[bad],
-            "unknown_choice",
-            expected=", ".join(dict.fromkeys([*col.choices, *extra, *vocab])),
+            raw.file, raw.rows[bad], header, values[bad], "unknown_choice", expected=expected, hide=True
         )
         return mapped.astype("string")
     if col.kind == "date":

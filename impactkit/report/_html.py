@@ -2,7 +2,11 @@
 
 Templates are found in a user folder first (``templates=DIR``, for branding), then in the shipped
 ``impactkit/report/templates`` (inside the wheel) or, for an editable install, the repository's
-``reports/templates``.  Every template is autoescaped, whatever its file name.  Each chart is a
+``reports/templates``.  Every template is autoescaped, whatever its file name, and runs in jinja2's
+immutable sandbox: a template cannot call or reach Python internals (``__class__``,
+``__subclasses__``, ``__globals__``...) nor change the objects it is given, so a user's template
+folder can brand a report but never run code.  Every string of a chart is reduced to plain text
+(:func:`impactkit.privacy._plaintext.plain_figure`) before it is written.  Each chart is a
 ``<div>`` with a deterministic id plus a ``Plotly.newPlot`` call; plotly.js itself is one inline
 ``<script>`` in the page head.  No CDN, no MathJax, no network.
 """
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import plotly.io as pio
 from markupsafe import Markup
 
@@ -43,7 +48,7 @@ def shipped_templates() -> Path:
 
 
 def environment(templates: str | Path | None = None) -> jinja2.Environment:
-    """A jinja2 environment: the user's folder before the shipped one, autoescape on everywhere."""
+    """A sandboxed jinja2 environment: the user's folder before the shipped one, autoescape on."""
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         user = Path(templates)
@@ -54,7 +59,7 @@ def environment(templates: str | Path | None = None) -> jinja2.Environment:
             )
         loaders.append(jinja2.FileSystemLoader(str(user), encoding="utf-8"))
     loaders.append(jinja2.FileSystemLoader(str(shipped_templates()), encoding="utf-8"))
-    env = jinja2.Environment(
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
@@ -75,9 +80,11 @@ def plotly_js() -> Markup:
 
 def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
     """One chart as a ``<div>`` and its ``Plotly.newPlot`` call; no plotly.js, no MathJax."""
+    from impactkit.privacy._plaintext import plain_figure
+
     config = dict(PLOTLY_CONFIG)  # number formats come from layout.separators, not a plotly locale file
     html = pio.to_html(
-        fig,
+        plain_figure(fig),
         full_html=False,
         include_plotlyjs=False,
         include_mathjax=False,
@@ -99,4 +106,11 @@ def render(template: str, context: Mapping[str, Any], *, templates: str | Path |
         raise ParameterError(
             f"Report template {template!r} not found in {templates or shipped_templates()}."
         ) from err
-    return tpl.render(**context)
+    try:
+        return tpl.render(**context)
+    except jinja2.exceptions.SecurityError as err:
+        raise ParameterError(
+            f"A report template tried to reach Python internals, which the template sandbox forbids "
+            f"({err}). Templates may only print the values they are given, loop and test; remove that "
+            f"expression from the template (folder {str(templates or shipped_templates())!r})."
+        ) from err

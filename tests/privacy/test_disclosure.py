@@ -1,0 +1,166 @@
+"""Release-level suppression: hand examples from the issue, and an independent LP attacker.
+
+The attacker (``attack``) is written without the implementation's atoms, models or solver: it
+groups families by the published populations they belong to with Python sets and bounds every
+hidden population with ``scipy.optimize.linprog`` (one call per bound).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, Ledger, protect
+
+
+def attack(pops: dict[str, set[str]], status: dict[str, str], k: int) -> dict[str, tuple[float, float]]:
+    """Feasible count range of every hidden population, from what was published and the markers."""
+    fams = sorted(set().union(*pops.values()))
+    sig = {f: frozenset(key for key, m in pops.items() if f in m) for f in fams}
+    cells = sorted(set(sig.values()), key=sorted)
+    a = np.array([[1.0 if key in c else 0.0 for c in cells] for key in pops])
+    lo, hi = [], []
+    for key, m in pops.items():
+        if not status[key]:
+            lo.append(len(m))
+            hi.append(len(m))
+        elif status[key] == PRIMARY:
+            lo.append(1)
+            hi.append(k - 1)
+        else:
+            lo.append(k)
+            hi.append(np.inf)
+    a_ub = np.vstack([a, -a])
+    b_ub = np.concatenate([np.array(hi), -np.array(lo)])
+    finite = np.isfinite(b_ub)
+    out = {}
+    for i, key in enumerate(pops):
+        if not status[key]:
+            continue
+        c = a[i]
+        r1 = linprog(c, A_ub=a_ub[finite], b_ub=b_ub[finite], bounds=(0, None), method="highs")
+        r2 = linprog(-c, A_ub=a_ub[finite], b_ub=b_ub[finite], bounds=(0, None), method="highs")
+        out[key] = (r1.fun, np.inf if r2.status == 3 else -r2.fun)
+    return out
+
+
+def _ledger(pops: dict[str, set[str]], dims: dict[str, str] | None = None, costs=None) -> Ledger:
+    fams = sorted(set().union(*pops.values()))
+    led = Ledger(fams)
+    for key, m in pops.items():
+        led.add(key, sorted(m), dim=(dims or {}).get(key, ""), cost=(costs or {}).get(key, 1.0))
+    return led
+
+
+def test_funder_minus_the_larger_municipal_reports_gives_nothing_away():
+    """Issue 11: municipalities of 4, 25 and 30 families; funder report minus the two larger
+    municipal reports gave the small one exactly.  Now the 4 is hidden and the 25 withheld with it
+    (the complement of the published reports would be under k)."""
+    mun = {"S": 4, "M": 25, "L": 30}
+    fam = {m: {f"{m}{i}" for i in range(n)} for m, n in mun.items()}
+    pops = {"funder": set().union(*fam.values())} | {f"report {m}": fam[m] for m in mun}
+    dims = {f"report {m}": "municipality" for m in mun}
+    led = _ledger(pops, dims, {"funder": 1e6})
+    audit = protect(led, k=10)
+    status = {p.key: p.status for p in led}
+    assert status == {"funder": PUBLISHED, "report S": PRIMARY, "report M": SECONDARY, "report L": PUBLISHED}
+    assert "report S" in led["report M"].reason or "municipality" in led["report M"].reason
+    ranges = attack(pops, status, 10)
+    lo, hi = ranges["report S"]
+    # S + M = 59 - 30 = 29 with S in 1..9 and M >= 10: S can be anything from 1 to 9
+    assert (lo, hi) == (1.0, 9.0)
+    assert audit.cells.set_index("key").loc["report S", ["n_low", "n_high"]].tolist() == [1.0, 9.0]
+
+
+def test_a_subgroup_nested_in_a_published_total_with_few_left_over_is_hidden():
+    """A report of 30 families publishes change on the 26 with both measurements: 30 - 26 = 4
+    families without a follow-up would be published by subtraction, so the pairs are hidden."""
+    all30 = {f"F{i}" for i in range(30)}
+    pairs = {f"F{i}" for i in range(26)}
+    led = _ledger({"scope": all30, "pairs": pairs}, costs={"scope": 1e6})
+    protect(led, k=10)
+    assert led["pairs"].status == SECONDARY
+    assert "scope minus pairs" in led["pairs"].reason
+
+
+def test_two_way_hierarchy_programme_by_municipality():
+    """Reports per programme and per municipality: a programme × municipality cell of 3 families
+    hidden inside both reports must not follow from the margins (the independent attacker checks)."""
+    cells = {("P", "A"): 30, ("P", "B"): 3, ("Q", "A"): 12, ("Q", "B"): 20}
+    fam = {c: {f"{c[0]}{c[1]}{i}" for i in range(n)} for c, n in cells.items()}
+    pops = {
+        "funder": set().union(*fam.values()),
+        "prog P": fam["P", "A"] | fam["P", "B"],
+        "prog Q": fam["Q", "A"] | fam["Q", "B"],
+        "mun A": fam["P", "A"] | fam["Q", "A"],
+        "mun B": fam["P", "B"] | fam["Q", "B"],
+    }
+    # inside the programme and municipal reports, the breakdown rows are the cells themselves
+    pops |= {f"prog {p} / mun {m}": fam[p, m] for (p, m) in cells}
+    pops |= {f"mun {m} / prog {p}": fam[p, m] for (p, m) in cells}
+    dims = {key: ("municipality" if "/ mun" in key else "programme") for key in pops if "/" in key}
+    dims |= {"prog P": "programme", "prog Q": "programme", "mun A": "municipality", "mun B": "municipality"}
+    led = _ledger(pops, dims, {"funder": 1e6})
+    audit = protect(led, k=10)
+    status = {p.key: p.status for p in led}
+    assert status["prog P / mun B"] == PRIMARY
+    assert status["mun B / prog P"] == PRIMARY
+    for key, (lo, hi) in attack(pops, status, 10).items():
+        if status[key] == PRIMARY:
+            assert hi - lo >= 1, (key, lo, hi)
+    assert audit.ok
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    sizes=st.lists(st.integers(0, 35), min_size=2, max_size=5),
+    nested=st.lists(st.integers(0, 35), min_size=0, max_size=3),
+    k=st.integers(3, 10),
+)
+def test_property_no_hidden_population_is_pinned_down(sizes, nested, k):
+    """Random releases: disjoint groups under a published total, each with a published subgroup
+    (e.g. the families measured twice); nothing hidden under k has a range narrower than one."""
+    groups = {f"g{i}": {f"g{i}_{j}" for j in range(n)} for i, n in enumerate(sizes)}
+    pops: dict[str, set[str]] = {"total": set().union(*groups.values())}
+    if not pops["total"]:
+        return
+    pops |= groups
+    for i, m in enumerate(nested):
+        g = f"g{i % len(sizes)}"
+        pops[f"{g} measured"] = set(sorted(groups[g])[: min(m, len(groups[g]))])
+    pops = {key: m for key, m in pops.items() if m}
+    dims = {g: "group" for g in groups}
+    led = _ledger(pops, dims, {"total": 1e6})
+    protect(led, k=k)
+    status = {p.key: p.status for p in led}
+    published = [key for key in pops if not status[key]]
+    assert all(len(pops[key]) >= k for key in published)
+    for key, (lo, hi) in attack(pops, status, k).items():
+        if status[key] == PRIMARY:
+            assert hi - lo >= 1 - 1e-9, (key, lo, hi, status)
+    # every subtraction of two published populations leaves 0 or at least k
+    for a, b in itertools.permutations(published, 2):
+        if pops[b] < pops[a]:
+            assert len(pops[a] - pops[b]) >= k
+
+
+def test_sums_are_audited_with_their_ranges():
+    """A mean published with its n is a sum: the audit bounds every hidden sum."""
+    fams = [f"F{i}" for i in range(24)]
+    led = Ledger(fams)
+    led.statistic("score", pd.Series(np.arange(24) % 5 + 1, index=fams, dtype=float), low=1, high=5)
+    led.add("all", fams, stats=["score"], cost=1e6)
+    led.add("a", fams[:4], stats=["score"], dim="g")
+    led.add("b", fams[4:], stats=["score"], dim="g")
+    audit = protect(led, k=10)
+    assert led["a"].status == PRIMARY
+    assert led["b"].status == SECONDARY
+    sums = audit.sums.set_index("key")
+    lo, hi = sums.loc["a", ["low", "high"]]
+    assert lo <= float(np.arange(4).sum() + 4) <= hi
+    assert hi - lo >= 4  # at least one family's spread (5 - 1)
