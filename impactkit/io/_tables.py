@@ -658,6 +658,8 @@ def _parse(
         return parsed
     text = values
     if col.yes_no:
+        # object dtype: a column left empty in a CSV reads as an all-null arrow column
+        values = values.astype(object)
         norm = values.map(lambda v: v if pd.isna(v) else normalise_label(v))
         text = values.mask(norm.isin(_YES), "1").mask(norm.isin(_NO), "0")
     if col.kind == "share":
