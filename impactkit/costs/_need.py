@@ -16,7 +16,9 @@ Escalations (scenario ``paths.ID.escalations``) add the escalated path on top of
 so a recorded likelihood of, say, a supervision order should be the *direct* one.
 
 Care actually used during the programme (table ``care_used``) is priced and subtracted in the year
-since the family's start in which it began (year 1 when dates are missing).
+since the family's start in which it began (year 1 when dates are missing).  Care before the start
+(the pre-period of :func:`impactkit.outcomes.phase_counts`) is not subtracted: of an episode that
+began before the start only the share of its days from the start on counts.
 """
 
 from __future__ import annotations
@@ -318,7 +320,17 @@ def _used_units(
     _warn_unknown(cu["family_id"], start.index, "care_used")
     cu = cu.assign(units=units)[cu["family_id"].isin(start.index)]
     began = pd.to_datetime(cu["start"]) if "start" in cu.columns else pd.Series(pd.NaT, index=cu.index)
-    days = (began - start.reindex(cu["family_id"]).to_numpy()).dt.days
+    ended = pd.to_datetime(cu["end"]) if "end" in cu.columns else pd.Series(pd.NaT, index=cu.index)
+    ended = ended.where(ended.notna(), began)
+    fam_start = pd.Series(start.reindex(cu["family_id"]).to_numpy(), index=cu.index)
+    # care before the family's start is the pre-period, not care used during the programme: only the
+    # share of an episode's days from the start on is subtracted (outcomes.phase_counts shows the rest)
+    on = began.where(began.isna() | fam_start.isna() | (began >= fam_start), fam_start)
+    total = (ended - began).dt.days + 1
+    after = ((ended - on).dt.days + 1).clip(lower=0)
+    share = (after / total).where(began.notna() & fam_start.notna() & (began < fam_start), 1.0)
+    cu = cu.assign(units=cu["units"] * share.clip(0, 1).to_numpy(float))
+    days = (on - fam_start).dt.days
     h = (days // 365.25).fillna(0).clip(0, scenario.horizon - 1).astype(int)
     out = np.zeros((n_cohorts, scenario.horizon, len(types)))
     np.add.at(
