@@ -10,7 +10,9 @@ The generator is a simple, documented simulation, not an estimate of any real pr
 * improvement is domain-specific (largest in mental wellbeing and finances) and varies by family;
 * dropout before year 1 and before year 2 (about 25% in all) is more likely for a worse intake;
 * about 1.5% of scores are missing, a share of families have counterfactual judgements recorded at intake,
-  some used care during the programme, and the programme costs per municipality and year are listed.
+  some used care during the programme, and the programme costs per municipality and year are listed;
+* events (reports, crisis contacts, orders, placements, school absence) and care use in the year
+  before, during and after support (:mod:`impactkit._sample_outcomes`).
 
 ``make_sample`` returns the tables; ``write_sample`` writes them as CSV so that rerunning with the same
 arguments reproduces the files byte for byte.
@@ -25,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from impactkit._sample_outcomes import mapping_file, sample_outcomes
 from impactkit.errors import ParameterError
 from impactkit.instruments import builtin
 
@@ -173,13 +176,13 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     -------
     dict of DataFrame
         ``assessments`` (wide: family_id, wave, assessed_on, one column per domain id; blank = missing),
-        ``families``, ``counterfactuals``, ``care_used``, ``programme_costs`` and ``prices``.
+        ``families``, ``counterfactuals``, ``care_used``, ``events``, ``programme_costs`` and ``prices``.
 
     Examples
     --------
     >>> tables = make_sample(40, seed=1)
     >>> sorted(tables)
-    ['assessments', 'care_used', 'counterfactuals', 'families', 'prices', 'programme_costs']
+    ['assessments', 'care_used', 'counterfactuals', 'events', 'families', 'prices', 'programme_costs']
     >>> tables["families"]["family_id"].is_unique
     True
     """
@@ -319,6 +322,15 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
     care_used = pd.DataFrame(cu_rows, columns=["family_id", "care_type", "units", "start", "end"])
     for col in ("start", "end"):
         care_used[col] = pd.DatetimeIndex(care_used[col]).strftime("%Y-%m-%d")
+    # events, and care before and after support (their own generator: the tables above are unchanged)
+    events, care_around = sample_outcomes(
+        seed, ids, start, end, severity, programme, reason, oldest, youngest
+    )
+    care_used = (
+        pd.concat([care_used.assign(units=care_used["units"].astype(float)), care_around], ignore_index=True)
+        .sort_values(["family_id", "start", "care_type"], kind="stable")
+        .reset_index(drop=True)
+    )
 
     # programme costs per municipality and year, scaled to the caseload in family-years: a family active
     # for half a year counts 0.5; training is paid once per new family (its volunteer's training)
@@ -350,13 +362,14 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
         "families": families,
         "counterfactuals": counterfactuals,
         "care_used": care_used,
+        "events": events,
         "programme_costs": programme_costs,
         "prices": prices,
     }
 
 
 def write_sample(out: str | Path, n_families: int = 350, *, seed: int = 20241) -> list[Path]:
-    """Write :func:`make_sample` as CSV files (plus the default scenario, if shipped) to ``out``.
+    """Write :func:`make_sample` as CSV files, the default scenario and the mapping file to ``out``.
 
     Returns the paths written. The same arguments reproduce the files byte for byte.
     """
@@ -367,6 +380,9 @@ def write_sample(out: str | Path, n_families: int = 350, *, seed: int = 20241) -
         path = out / f"{name}.csv"
         frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         written.append(path)
+    config = out / "impactkit.toml"
+    config.write_text(mapping_file(), encoding="utf-8", newline="\n")
+    written.append(config)
     scenario = resources.files("impactkit.costs").joinpath("data/default.toml")
     if scenario.is_file():
         dest = out / "scenario.toml"

@@ -377,8 +377,8 @@ def read_dataset(
     --------
     >>> import impactkit as ik
     >>> ds = ik.read_dataset("data/sample", today="2026-11-01")
-    >>> ds.n_families, sorted(ds.files)[:3]
-    (350, ['assessments', 'care_used', 'counterfactuals'])
+    >>> ds.n_families, sorted(ds.files)[:4]
+    (350, ['assessments', 'care_used', 'config', 'counterfactuals'])
     """
     report = validate(
         path,

@@ -10,6 +10,7 @@ import pandas as pd
 from impactkit.errors import ParameterError
 from impactkit.io._events import event_label
 from impactkit.outcomes._phases import (
+    DAYS_PER_YEAR,
     PHASES,
     Coverage,
     allocate,
@@ -153,6 +154,7 @@ def phase_counts(
     windows: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     costs = None
+    periodic_types: list[str] = []
 
     def window_for(table: str, kind: str | None, first: pd.Timestamp | None) -> pd.DataFrame:
         keys = (kind, table) if kind else (table,)
@@ -172,6 +174,9 @@ def phase_counts(
             win = window_for("events", kind, first)
             windows.setdefault(kind, win)
             sel = (ev["event_type"].astype(str) == kind).to_numpy()
+            periodic = bool(sel.any()) and not ev.loc[sel, "date"].notna().any()
+            if periodic:
+                periodic_types.append(kind)
             rows.append(
                 _place(
                     win,
@@ -184,9 +189,15 @@ def phase_counts(
                     "event",
                     integer=True,
                     excl=excl,
+                    periods=periodic,
                 )
             )
         notes.append(_coverage_note("events", windows, observed_from, first))
+        if periodic_types:
+            notes.append(
+                f"{', '.join(periodic_types)}: recorded per period, so a family is at risk only in the periods "
+                "it has rows for (exposure = days of those periods in the window), not in the whole window."
+            )
     if care is not None:
         from impactkit.costs._unit_costs import unit_costs
 
@@ -236,10 +247,12 @@ def phase_counts(
         )
     out = pd.concat(rows, ignore_index=True)
     out["phase"] = pd.Categorical(out["phase"], categories=list(PHASES), ordered=True)
-    out["label"] = [
-        event_label(o, lang) if s == "events" else _care_label(o, costs, lang)
-        for s, o in zip(out["source"], out["outcome"], strict=True)
-    ]
+    keys = out[["source", "outcome"]].drop_duplicates()
+    labels = {
+        (src, o): event_label(o, lang) if src == "events" else _care_label(o, costs, lang)
+        for src, o in zip(keys["source"], keys["outcome"], strict=True)
+    }
+    out["label"] = [labels[k] for k in zip(out["source"], out["outcome"], strict=True)]
     out = out.sort_values(["source", "outcome", "family_id", "phase"], kind="stable").reset_index(drop=True)
     out = out[["family_id", "phase", "source", "outcome", "label", "unit", "count", "exposure_years", "cost"]]
     exclusions = pd.DataFrame(excl, columns=["source", "outcome", "reason", "rows", "amount"])
@@ -289,6 +302,27 @@ def _coverage_note(table: str, windows: dict[str, pd.DataFrame], declared: Cover
     return f"{table} cover {span}, {how}{extra}."
 
 
+def _period_exposure(
+    windows: pd.DataFrame, family_ids: pd.Series, lo: pd.Series, hi: pd.Series
+) -> pd.DataFrame:
+    """Years of each window covered by the union of a family's recorded periods."""
+    rec = pd.DataFrame(
+        {"family_id": family_ids.astype(str).to_numpy(), "lo": pd.to_datetime(lo).to_numpy(),
+         "hi": pd.to_datetime(hi).to_numpy()}
+    ).sort_values(["family_id", "lo"], kind="stable")  # fmt: skip
+    reach = rec.groupby("family_id")["hi"].cummax()
+    prev = reach.groupby(rec["family_id"]).shift()
+    block = (prev.isna() | (rec["lo"] > prev + pd.Timedelta(days=1))).cumsum()
+    spans = rec.groupby(block).agg(family_id=("family_id", "first"), lo=("lo", "min"), hi=("hi", "max"))
+    both = spans.merge(windows[["family_id", "phase", "start", "end"]], on="family_id")
+    a = both[["lo", "start"]].max(axis=1)
+    b = both[["hi", "end"]].min(axis=1)
+    both["days"] = ((b - a).dt.days + 1).clip(lower=0)
+    out = both.groupby(["family_id", "phase"], observed=True)["days"].sum().reset_index()
+    out["exposure_years"] = out["days"] / DAYS_PER_YEAR
+    return out[["family_id", "phase", "exposure_years"]]
+
+
 def _place(
     windows: pd.DataFrame,
     records: pd.DataFrame,
@@ -301,8 +335,13 @@ def _place(
     *,
     integer: bool,
     excl: list[dict[str, Any]],
+    periods: bool = False,
 ) -> pd.DataFrame:
     grid = exposure_grid(windows, [outcome])
+    if periods:  # at risk only where recorded: exposure from the union of the family's periods
+        at_risk = _period_exposure(windows, records["family_id"], lo, hi)
+        grid = grid.drop(columns="exposure_years").merge(at_risk, on=["family_id", "phase"], how="inner")
+        grid = grid[grid["exposure_years"] > 0]
     known = records["family_id"].astype(str).isin(set(windows["family_id"])).to_numpy()
     if (~known).any():
         excl.append({"source": source, "outcome": outcome, "reason": "family has no window (start after the "

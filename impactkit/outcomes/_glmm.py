@@ -68,14 +68,17 @@ class _CountModel:
         """Sum rows per family (rows are sorted by family); works on (n,) and (n, K)."""
         return np.add.reduceat(v, self.starts, axis=0)
 
-    def _loglik_obs(self, eta: np.ndarray, theta: float, y: np.ndarray, lgy: np.ndarray) -> np.ndarray:
+    def _constant(self, theta: float) -> np.ndarray:
+        """The part of log p(y | η) that does not depend on η (per observation)."""
         if self.family == "poisson":
-            return y * eta - np.exp(eta) - lgy
-        log_th_mu = np.logaddexp(np.log(theta), eta)
-        return (
-            special.gammaln(y + theta) - special.gammaln(theta) - lgy
-            + theta * np.log(theta) + y * eta - (y + theta) * log_th_mu
-        )  # fmt: skip
+            return -self.lgy
+        return special.gammaln(self.y + theta) - special.gammaln(theta) - self.lgy + theta * np.log(theta)
+
+    def _kernel(self, eta: np.ndarray, theta: float, y: np.ndarray) -> np.ndarray:
+        """log p(y | η) minus :meth:`_constant` (works on (n,) and (n, K) arrays of η)."""
+        if self.family == "poisson":
+            return y * eta - np.exp(eta)
+        return y * eta - (y + theta) * np.logaddexp(np.log(theta), eta)
 
     def _derivs(self, eta: np.ndarray, theta: float) -> tuple[np.ndarray, np.ndarray]:
         """First and second derivative of log p(y | η) in η."""
@@ -112,16 +115,16 @@ class _CountModel:
         if not np.all(np.isfinite(beta)) or not np.isfinite(s) or theta == 0:
             return np.inf
         eta0 = self.x @ beta + self.offset
+        const = float(np.sum(self._constant(theta)))
         if s == 0.0:  # the boundary: no family effect, an ordinary GLM
-            return float(-np.sum(self._loglik_obs(eta0, theta, self.y, self.lgy)))
+            return float(-(np.sum(self._kernel(eta0, theta, self.y)) + const))
         u_hat, d = self._modes(eta0, s, theta)
         scale = np.sqrt(2.0 / d)
         nodes = u_hat[:, None] + scale[:, None] * self.nodes[None, :]  # (families, K)
         eta = eta0[:, None] + s * nodes[self.cluster]
-        lp = self._loglik_obs(eta, theta, self.y[:, None], self.lgy[:, None])
-        h = self._sum(lp) - nodes**2 / 2
+        h = self._sum(self._kernel(eta, theta, self.y[:, None])) - nodes**2 / 2
         log_li = special.logsumexp(h + self.log_w[None, :], axis=1) + np.log(scale) - 0.5 * np.log(2 * np.pi)
-        value = float(-np.sum(log_li))
+        value = float(-(np.sum(log_li) + const))
         return value if np.isfinite(value) else np.inf
 
 
@@ -162,9 +165,7 @@ def _glm_start(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> np.ndarray:
 def _minimise(model: _CountModel, start: np.ndarray) -> tuple[np.ndarray, bool]:
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        res = optimize.minimize(model.nll, start, method="BFGS", options={"gtol": 1e-7})
-        model.u[:] = 0.0
-        res = optimize.minimize(model.nll, res.x, method="BFGS", options={"gtol": 1e-8})
+        res = optimize.minimize(model.nll, start, method="BFGS", options={"gtol": 1e-5})
     return res.x, bool(res.success)
 
 

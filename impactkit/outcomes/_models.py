@@ -77,24 +77,24 @@ def _design(phase: np.ndarray, fitted: list[str]) -> np.ndarray:
 
 def _gee(y: np.ndarray, x: np.ndarray, offset: np.ndarray, groups: np.ndarray, exchangeable: bool) -> dict:
     order = np.argsort(groups, kind="stable")
+    # the estimating equations are scale-free: fit y / c (e.g. euros in units of their mean) and move
+    # the intercept back by log c; slopes, robust SEs and the working correlation are unchanged
+    c = float(np.mean(y)) if np.mean(y) > 0 else 1.0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = GEE(y[order], x[order], groups=groups[order], offset=offset[order],
+        model = GEE(y[order] / c, x[order], groups=groups[order], offset=offset[order],
                     family=sm_families.Poisson(), cov_struct=Exchangeable() if exchangeable else Independence())  # fmt: skip
         try:
-            res = model.fit(maxiter=200, ctol=1e-12, ddof_scale=0)
+            res = model.fit(maxiter=200, ctol=1e-10, ddof_scale=0)
         except (np.linalg.LinAlgError, ValueError):
             return {"status": "not_converged"}
     flagged = any(issubclass(w.category, ConvergenceWarning | IterationLimitWarning) for w in caught)
     vcov = np.asarray(res.cov_robust)
     alpha = float(np.asarray(model.cov_struct.dep_params)) if exchangeable else 0.0
     ok = not flagged and np.all(np.isfinite(vcov))
-    return {
-        "beta": np.asarray(res.params),
-        "vcov": vcov,
-        "alpha": alpha,
-        "status": "ok" if ok else "not_converged",
-    }
+    beta = np.asarray(res.params, dtype=float).copy()
+    beta[0] += np.log(c)
+    return {"beta": beta, "vcov": vcov, "alpha": alpha, "status": "ok" if ok else "not_converged"}
 
 
 def rate_ratios(

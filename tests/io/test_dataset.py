@@ -22,7 +22,16 @@ def test_sample_folder_reads_as_one_dataset(sample_dir):
     assert set(ds.prices["unit"]) <= {"hour", "contact", "trajectory", "day", "year"}
     assert ds.programme_costs["amount"].ge(0).all()
     assert sorted(ds.files) == sorted(
-        ["assessments", "families", "counterfactuals", "care_used", "programme_costs", "prices"]
+        [
+            "assessments",
+            "families",
+            "counterfactuals",
+            "care_used",
+            "events",
+            "programme_costs",
+            "prices",
+            "config",
+        ]
     )
     assert all(len(h) == 64 for h in ds.sha256().values())
     # missing scores per wave add up to the total
