@@ -13,6 +13,7 @@ from impactkit.measures._emmeans import MarginalMeansResult, marginal_means
 from impactkit.measures._gee import gee
 from impactkit.measures._lrt import LikelihoodRatioResult, likelihood_ratio_test
 from impactkit.measures._mixed import MixedModelResult, mixed_model
+from impactkit.measures._mmrm import mmrm
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._ordinal import clmm
 from impactkit.measures._reliable import cronbach_alpha, reliable_change, reliable_change_shares
@@ -45,6 +46,7 @@ __all__ = [
     "likelihood_ratio_test",
     "marginal_means",
     "mixed_model",
+    "mmrm",
     "omnibus",
     "p_adjust",
     "reliable_change",

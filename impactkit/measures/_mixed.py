@@ -186,47 +186,27 @@ def mixed_model(
 
 def _fit_intercepts(design: Design, *, reml: bool, ddf: str) -> dict[int, DomainModel]:
     sums = domain_sums(design)
-    out = {}
-    for d, s in enumerate(sums):
-        if s.n_obs == 0:
-            continue
-        out[d] = _domain_model(design, d, s, fit_domain(s, reml), ddf)
-    return out
+    cells = design.cells()
+    return {d: _domain_model(design, s, fit_domain(s, reml), ddf, cells.get(d, {})) for d, s in enumerate(sums)
+            if s.n_obs > 0}  # fmt: skip
 
 
-def _domain_model(design: Design, d: int, s: Sums, fit: Fit, ddf: str) -> DomainModel:
-    sel = design.domain == d
-    x_mean = design.x[sel].mean(axis=0)
+def _domain_model(
+    design: Design, s: Sums, fit: Fit, ddf: str, cells: dict[tuple[int, int], int]
+) -> DomainModel:
+    x_mean = s.xtx[0] / s.n_obs  # column 0 is the intercept: X'1 / n
     p = design.x.shape[1]
-    cells = _cells(design, sel)
     if fit.status == "too_few":
         cols = {"var_family": np.nan, "var_residual": np.nan, "icc": np.nan}
         return DomainModel("too_few", fit.beta, None, np.nan, p + 2, s.n_obs, s.n_families, np.nan, x_mean, cols,
-                           cells)  # fmt: skip
+                           cells, s.xtx)  # fmt: skip
     if ddf == "kenward-roger":
         inference = kenward_roger(s.xtx, s.a, s.ns, s.cnts, fit.sigma2, fit.tau2, fit.vcov)
     else:
         inference = Satterthwaite(fit.vcov, fit.jac, fit.a_varpar)  # type: ignore[assignment]
     cols = {"var_family": fit.tau2, "var_residual": fit.sigma2, "icc": fit.tau2 / (fit.tau2 + fit.sigma2)}
     return DomainModel(fit.status, fit.beta, inference, -fit.deviance / 2, p + 2, s.n_obs, s.n_families,
-                       fit.deviance, x_mean, cols, cells)  # fmt: skip
-
-
-def _cells(design: Design, sel: np.ndarray) -> dict[tuple[int, int], int]:
-    """Observed rows per (group, wave) of one domain (group 0 without ``by``)."""
-    if design.wave is None:
-        return {}
-    g = np.zeros(int(sel.sum()), dtype=np.int64)
-    if design.by is not None:
-        cols = [design.columns.index(f"{design.by}={grp}") for grp in design.groups[1:]]
-        xg = design.x[sel][:, cols]
-        g = np.where(xg.any(axis=1), xg.argmax(axis=1) + 1, 0)
-    w = design.wave[sel]
-    counts = np.bincount(
-        g * len(design.waves) + w, minlength=len(design.groups or [None]) * len(design.waves)
-    )
-    nw = len(design.waves)
-    return {(k // nw, k % nw): int(c) for k, c in enumerate(counts)}
+                       fit.deviance, x_mean, cols, cells, s.xtx)  # fmt: skip
 
 
 def _result(

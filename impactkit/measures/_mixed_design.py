@@ -63,6 +63,7 @@ class Design:
     instrument: Instrument
     notes: list[str] = field(default_factory=list)
     wave: np.ndarray | None = None  # per row: index into ``waves``
+    group: np.ndarray | None = None  # per row: index into ``groups`` (0 without ``by``)
     time: str = "wave"  # "wave", or the name of the numeric time variable
     t: np.ndarray | None = None  # per row: numeric time (None with time="wave")
     covariates: list[Covariate] = field(default_factory=list)
@@ -86,6 +87,15 @@ class Design:
             if cov.kind == "factor" and term in cov.columns:
                 return f"{cov.name}={cov.levels[0]}"
         return None
+
+    def cells(self) -> dict[int, dict[tuple[int, int], int]]:
+        """Observed rows per domain and (group, wave): one bincount over all rows."""
+        if self.wave is None or self.group is None:
+            return {}
+        n_g, n_w, n_d = max(len(self.groups), 1), len(self.waves), len(self.domains)
+        key = (self.domain * n_g + self.group) * n_w + self.wave
+        counts = np.bincount(key, minlength=n_d * n_g * n_w).reshape(n_d, n_g, n_w)
+        return {d: {(g, w): int(counts[d, g, w]) for g in range(n_g) for w in range(n_w)} for d in range(n_d)}
 
     def contrasts(self) -> list[tuple[str | None, str, np.ndarray]]:
         """(group, term, L) for every reported row: intercept and wave contrasts (per group), covariates."""
@@ -378,6 +388,7 @@ def build_design(
         instrument=inst,
         notes=notes,
         wave=w_k.astype(np.int64),
+        group=(group_code[keep] if group_code is not None else np.zeros(n, dtype=np.int64)).astype(np.int64),
         time=time,
         t=None if t_all is None else t_all[keep],
         covariates=covs,

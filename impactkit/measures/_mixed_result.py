@@ -45,6 +45,11 @@ class MixedModelResult(ResultFrame):
         return self.meta.get("group_contrasts", pd.DataFrame())
 
     @property
+    def covariance(self) -> pd.DataFrame:
+        """MMRM: the estimated covariance of the waves per domain (empty for other models)."""
+        return self.meta.get("covariance", pd.DataFrame())
+
+    @property
     def fit_statistics(self) -> pd.DataFrame:
         """logLik, AIC and BIC per domain (R's ``logLik()``, ``AIC()``, ``BIC()``)."""
         return self.meta.get("fit_statistics", pd.DataFrame())

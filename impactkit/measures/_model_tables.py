@@ -46,6 +46,7 @@ class DomainModel:
     x_mean: np.ndarray  # column means of X over the domain's rows (reference grid of marginal means)
     columns: dict[str, float] = field(default_factory=dict)  # engine-specific per-domain columns
     cells: dict[tuple[int, int], int] = field(default_factory=dict)  # (group, wave) -> observed rows
+    xtx: np.ndarray | None = None  # X'X of the domain's rows (type-1 omnibus L)
 
     @property
     def fitted(self) -> bool:
@@ -87,7 +88,8 @@ def tabulate(
             rows.append(
                 {"domain": design.domains[d], "group": grp, "term": term, **_test_row(model, ell, q)} | common
             )
-        for grp, term, ell in design.omnibus_tests(_xtx(design, d)):
+        xtx = model.xtx if model.xtx is not None else _xtx(design, d)
+        for grp, term, ell in design.omnibus_tests(xtx):
             if model.fitted:
                 f_value, df1, df2, p_value = model.inference.ftest(ell, model.beta)  # type: ignore[union-attr]
             else:
