@@ -2,6 +2,8 @@
 
 * :mod:`~impactkit.privacy._disclosure`: populations, the release :class:`Ledger`, joint
   suppression (:func:`protect`) and its :class:`Audit`, checked by linear programming (HiGHS).
+* :mod:`~impactkit.privacy._release`: the release plan (:func:`plan_release`): which reports
+  exist, small groups merged into "other", reports withheld when their remainder is under k.
 * :mod:`~impactkit.privacy._codes`: code lists for categorical columns and the CBS list of
   municipalities (:func:`municipalities`).
 """
@@ -15,9 +17,11 @@ from impactkit.privacy._codes import (
     municipalities,
 )
 from impactkit.privacy._disclosure import PRIMARY, PUBLISHED, SECONDARY, Audit, Ledger, Population, protect
+from impactkit.privacy._release import OTHER, ReleasePlan, Scope, plan_release
 
 __all__ = [
     "CODE_LISTS",
+    "OTHER",
     "PRIMARY",
     "PUBLISHED",
     "SECONDARY",
@@ -26,8 +30,11 @@ __all__ = [
     "Ledger",
     "Municipalities",
     "Population",
+    "ReleasePlan",
+    "Scope",
     "code_list",
     "hidden_value",
     "municipalities",
+    "plan_release",
     "protect",
 ]
