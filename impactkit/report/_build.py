@@ -243,6 +243,7 @@ def build_report(
     if isinstance(config, str | Path):
         inputs.append(("config", Path(config)))
     if municipality is not None:
+        _release_allows(ds, municipality, k)
         ds = _one_municipality(ds, municipality)
     if ds.assessments["family_id"].nunique() < k:
         raise DesignError(
@@ -336,6 +337,19 @@ def build_report(
         subtitle=subtitle,
         inputs=inputs,
     )
+
+
+def _release_allows(ds: Any, municipality: str, k: int) -> None:
+    """A municipal report is one report of the release of the whole dataset: it is refused when the
+    release plan withholds it (under k families, or its remainder would be), whichever order the
+    reports are rendered in (impactkit.privacy.plan_release)."""
+    from impactkit.privacy import plan_release
+
+    fam = ds.families
+    if fam is None or "municipality" not in fam or municipality not in set(fam["municipality"].astype(str)):
+        return  # _one_municipality gives the clear error
+    plan = plan_release(fam, k=k, programmes=False)
+    plan.scope("municipality", municipality)
 
 
 def _one_municipality(ds: Any, municipality: str) -> Any:

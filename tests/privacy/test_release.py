@@ -86,3 +86,33 @@ def test_property_no_remainder_under_k(sizes, k):
         for combo in itertools.combinations(pub, r):
             rest = len(fam) - sum(pub[c] for c in combo)
             assert rest == 0 or rest >= k
+
+
+def test_a_single_municipal_report_follows_the_release_plan():
+    """build_report(municipality=...) asks the plan of the whole dataset: with municipalities of
+    4, 25 and 30 families, the 25's report is refused (the 4 would be the funder report minus the
+    25 and the 30), the 30's is rendered."""
+    import dataclasses
+
+    from impactkit.io import read_dataset
+    from impactkit.report import build_report
+
+    ds = read_dataset("data/sample", today="2026-11-01")
+    fam = ds.families
+    sizes = {"Tiel": 4, "Ede": 25, "Arnhem": 30}
+    limit = fam["municipality"].astype(str).map(sizes).fillna(0)
+    keep = fam[fam.groupby("municipality", observed=True).cumcount() < limit]
+    ids = set(keep["family_id"])
+    small = dataclasses.replace(
+        ds,
+        families=keep.reset_index(drop=True),
+        assessments=ds.assessments[ds.assessments["family_id"].isin(ids)].reset_index(drop=True),
+        counterfactuals=ds.counterfactuals[ds.counterfactuals["family_id"].isin(ids)].reset_index(drop=True),
+        care_used=ds.care_used[ds.care_used["family_id"].isin(ids)].reset_index(drop=True),
+    )
+    with pytest.raises(DesignError, match=r"municipality report of 'Ede' is withheld.*leave 4 families"):
+        build_report(small, kind="business-case", municipality="Ede", draws=0)
+    with pytest.raises(DesignError, match=r"'Tiel' is withheld.*4 families, fewer than k"):
+        build_report(small, kind="business-case", municipality="Tiel", draws=0)
+    rep = build_report(small, kind="business-case", municipality="Arnhem", draws=0, generated_at="2026-11-23")
+    assert "Arnhem" in rep.html
