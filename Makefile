@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: report test lint typecheck bench lab sample clean
+.PHONY: report test lint typecheck bench lab sample notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check impactkit tests benchmarks
-	$(BIN)/ruff format --check impactkit tests benchmarks
+	$(BIN)/ruff check impactkit tests benchmarks notebooks
+	$(BIN)/ruff format --check impactkit tests benchmarks notebooks
 	$(BIN)/mypy impactkit
 
 typecheck: $(STAMP)
@@ -39,6 +39,13 @@ bench: $(STAMP)
 ## lab: JupyterLab on notebooks/
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+## notebooks: the .ipynb files from their jupytext sources (notebooks/*.py), executed, with outputs
+notebooks: $(STAMP)
+	@# kaleido (PNG export) fails now and then on start-up: each notebook gets three tries
+	cd notebooks && for f in [0-9][0-9]_*.py; do \
+		for try in 1 2 3; do PLOTLY_RENDERER=plotly_mimetype+png ../$(BIN)/jupytext --to ipynb --execute "$$f" \
+			> /dev/null 2>&1 && break; [ $$try = 3 ] && exit 1; done; done
 
 ## sample: regenerate data/sample/ (byte for byte the committed files)
 sample: $(STAMP)

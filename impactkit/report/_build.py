@@ -97,11 +97,31 @@ class Report:
         return atomic_write(Path(path), self.html)
 
     def _repr_html_(self) -> str:
-        doc = html.escape(self.html, quote=True)
-        return (
-            f'<iframe srcdoc="{doc}" style="width:100%;height:720px;border:1px solid #ccc" '
-            'sandbox="allow-scripts" title="impactkit report"></iframe>'
+        """A compact card in Jupyter: title, key figures and contents (``preview()`` shows the
+        whole report; a notebook output then carries ~5 MB of HTML)."""
+        e = html.escape
+        figures = "".join(
+            f"<tr><td>{e(kf.label)}</td><td style='text-align:right'><b>{e(kf.value)}</b></td>"
+            f"<td>{e(kf.detail)}</td></tr>"
+            for s in self.sections
+            for kf in s.key_figures
         )
+        contents = "".join(
+            f"<li>{e(s.title)} <span style='color:#666'>({len(s.tables)} tables, {len(s.charts)} charts)</span></li>"
+            for s in self.sections
+        )
+        return (
+            f"<div class='impactkit-report' title='impactkit report'><p><b>{e(self.title)}</b><br>"
+            f"<span style='color:#555'>{e(self.subtitle)}</span></p>"
+            f"<table>{figures}</table><ol>{contents}</ol>"
+            f"<p style='font-size:smaller;color:#555'>{e(self.kind)} report ({e(self.lang)}), "
+            f"{len(self.html) / 1e6:.1f} MB of self-contained HTML: <code>report.save(path)</code>, "
+            "<code>report.to_excel(path)</code>, <code>report.preview()</code> to read it here.</p></div>"
+        )
+
+    def preview(self, height: int = 720) -> _Preview:
+        """The whole report in a sandboxed frame, for a notebook (``display(report.preview())``)."""
+        return _Preview(self.html, height)
 
     def to_excel(self, path: str | Path) -> Path:
         """One sheet per section (numbers as numbers, with formats) and a sheet of assumptions and method."""
@@ -158,6 +178,20 @@ class Report:
                     f"chromium could not print the PDF (exit {proc.returncode}): {proc.stderr[-500:]}"
                 )
             return atomic_write(target, out.read_bytes())
+
+
+class _Preview:
+    """The report as an iframe (``srcdoc``), rendered by Jupyter."""
+
+    def __init__(self, page: str, height: int) -> None:
+        self._page, self._height = page, height
+
+    def _repr_html_(self) -> str:
+        doc = html.escape(self._page, quote=True)
+        return (
+            f'<iframe srcdoc="{doc}" style="width:100%;height:{self._height}px;border:1px solid #ccc" '
+            'sandbox="allow-scripts" title="impactkit report"></iframe>'
+        )
 
 
 def _sha256(p: Path) -> str:

@@ -214,8 +214,12 @@ def test_parameters_are_checked():
         build_report(sample(), k=400)
 
 
-def test_repr_html_is_an_iframe(business_nl):
-    out = business_nl._repr_html_()
+def test_repr_is_compact_and_preview_is_an_iframe(business_nl):
+    card = business_nl._repr_html_()
+    assert len(card) < 10_000  # not the 5 MB page in every notebook output
+    assert "baten-kostenverhouding" in card  # key figures
+    assert repr(business_nl).startswith("<Report business-case (nl)")
+    out = business_nl.preview()._repr_html_()
     assert out.startswith("<iframe srcdoc=")
     assert "<script" not in out.split("srcdoc=", 1)[1][:200]
 
