@@ -39,7 +39,7 @@ from impactkit.errors import ScenarioError
 __all__ = ["DISTRIBUTIONS", "Param", "parse_param", "sample"]
 
 DISTRIBUTIONS = ("fixed", "beta", "gamma", "lognormal", "triangular")
-_KEYS = {"value", "dist", "sd", "low", "high", "source"}
+_KEYS = {"value", "dist", "sd", "low", "high", "source", "source_nl", "source_en"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,11 @@ class Param:
     low: float | None = None
     high: float | None = None
     source: str = ""
+    source_nl: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """The source in ``lang``: ``source_nl`` for Dutch when given, else ``source``."""
+        return self.source_nl if lang == "nl" and self.source_nl else self.source
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` draws (the base value repeated for ``fixed``)."""
@@ -128,6 +133,7 @@ class Param:
             low=scale(self.low),
             high=scale(self.high),
             source=self.source if source is None else source,
+            source_nl=self.source_nl if source is None else "",
         )
 
 
@@ -148,6 +154,7 @@ def parse_param(
     minimum: float | None = None,
     maximum: float | None = None,
     source: str = "",
+    source_nl: str = "",
 ) -> Param:
     """A :class:`Param` from a number or a table ``{value, dist, sd, low, high, source}``.
 
@@ -205,10 +212,18 @@ def parse_param(
         )
     if dist in ("gamma", "lognormal") and sd and value <= 0:
         raise ScenarioError(f"{dist} needs a positive mean, got {value:g}", source=file, key=name)
-    src = spec.get("source", source)
-    if not isinstance(src, str):
-        raise ScenarioError(f"expected a string, got {src!r}", source=file, key=f"{name}.source")
-    return Param(name=name, value=value, dist=dist, sd=sd, low=low, high=high, source=src)
+    texts = {}
+    for key, default in (("source", source), ("source_nl", source_nl)):
+        val = spec.get(key, default)
+        if key == "source" and "source_en" in spec:
+            val = spec["source_en"]
+        if not isinstance(val, str):
+            raise ScenarioError(f"expected a string, got {val!r}", source=file, key=f"{name}.{key}")
+        texts[key] = val
+    return Param(
+        name=name, value=value, dist=dist, sd=sd, low=low, high=high, source=texts["source"],
+        source_nl=texts["source_nl"],
+    )  # fmt: skip
 
 
 def sample(params: list[Param], draws: int, seed: int) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ from impactkit.errors import ScenarioError
 __all__ = ["parse_scenario"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TEXTS = {"label", "label_nl", "label_en", "source", "source_nl", "source_en"}
 _TOP = {"scenario", "discount", "index", "payers", "prices", "paths", "rules", "adjustments", "programme"}
 
 
@@ -69,6 +70,25 @@ class _Ctx:
             raise self.fail(f"expected a non-empty string, got {val!r}", full)
         return val
 
+    def lang_text(self, obj: Mapping[str, Any], name: str, key: str) -> tuple[str, str]:
+        """The optional ``name_nl`` and ``name_en`` variants of a text (empty when not given)."""
+        out = []
+        for suffix in ("_nl", "_en"):
+            val = obj.get(name + suffix, "")
+            if not isinstance(val, str):
+                raise self.fail(f"expected a string, got {val!r}", f"{key}.{name}{suffix}")
+            out.append(val.strip())
+        return out[0], out[1]
+
+    def source_pair(self, obj: Mapping[str, Any], key: str) -> tuple[str, str]:
+        """(English or plain source, Dutch source): ``source`` or ``source_en``, and ``source_nl``."""
+        nl, en = self.lang_text(obj, "source", key)
+        if "source" not in obj and not en:
+            if nl:
+                return nl, nl
+            raise self.fail("is required", f"{key}.source")
+        return (en or self.text(obj, "source", key)), nl
+
     def ident(self, val: str, key: str) -> str:
         if not _ID.match(val):
             raise self.fail(f"expected a lower-case identifier (letters, digits, '_'), got {val!r}", key)
@@ -101,30 +121,50 @@ class _Ctx:
         maximum: float | None = None,
         default: Any = None,
         source: str = "",
+        source_nl: str = "",
     ) -> Param:
         raw = obj.get(name, default)
         full = f"{key}.{name}" if key else name
         if raw is None:
             raise self.fail("is required", full)
-        return parse_param(raw, name=full, file=self.file, minimum=minimum, maximum=maximum, source=source)
+        return parse_param(
+            raw,
+            name=full,
+            file=self.file,
+            minimum=minimum,
+            maximum=maximum,
+            source=source,
+            source_nl=source_nl,
+        )
 
 
 def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     """Validate ``spec`` and build the :class:`Scenario` (see the module docstring of ``_scenario``)."""
     c = _Ctx(source)
     c.table(spec, "", _TOP)
-    head = c.section(spec, "scenario", {"id", "name", "report_year", "horizon", "illustrative", "notes"})
+    head = c.section(
+        spec,
+        "scenario",
+        {"id", "name", "name_nl", "name_en", "report_year", "horizon", "illustrative", "notes"},
+    )
     sid = c.ident(c.text(head, "id", "scenario"), "scenario.id")
     report_year = c.integer(head, "report_year", "scenario", low=1900)
     horizon = c.integer(head, "horizon", "scenario", default=5)
 
-    disc = c.table(spec.get("discount", {}), "discount", {"costs", "effects", "source"})
-    dsrc = disc.get("source", "Dutch MKBA standard discount rate since 2021 (2.25% real)")
-    d_costs = c.param(disc, "costs", "discount", maximum=1.0, default=0.0225, source=dsrc)
-    d_effects = c.param(disc, "effects", "discount", maximum=1.0, default=0.0225, source=dsrc)
+    disc = c.table(
+        spec.get("discount", {}), "discount", {"costs", "effects", "source", "source_nl", "source_en"}
+    )
+    dsrc = disc.get("source_en") or disc.get(
+        "source", "Dutch MKBA standard discount rate since 2021 (2.25% real)"
+    )
+    dsrc_nl = c.lang_text(disc, "source", "discount")[0]
+    d_costs = c.param(disc, "costs", "discount", maximum=1.0, default=0.0225, source=dsrc, source_nl=dsrc_nl)
+    d_effects = c.param(
+        disc, "effects", "discount", maximum=1.0, default=0.0225, source=dsrc, source_nl=dsrc_nl
+    )
 
-    idx = c.section(spec, "index", {"factors", "source"})
-    index_source = c.text(idx, "source", "index")
+    idx = c.section(spec, "index", {"factors", "source", "source_nl", "source_en"})
+    index_source, index_source_nl = c.source_pair(idx, "index")
     factors: dict[int, float] = {}
     for year, val in c.table(idx.get("factors"), "index.factors").items():
         key = f"index.factors.{year}"
@@ -148,21 +188,25 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     for ct, raw in c.section(spec, "prices").items():
         key = f"prices.{ct}"
         c.ident(ct, key)
-        pt = c.table(raw, key, {"label", "unit", "price", "price_year", "payer", "source"})
+        pt = c.table(raw, key, {"unit", "price", "price_year", "payer", *_TEXTS})
         unit = c.text(pt, "unit", key)
         if unit not in UNITS:
             raise c.fail(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}", f"{key}.unit")
-        src = c.text(pt, "source", key)
+        src, src_nl = c.source_pair(pt, key)
+        lab_nl, lab_en = c.lang_text(pt, "label", key)
         p_year = c.integer(pt, "price_year", key, low=1900)
         prices[ct] = Price(
             care_type=ct,
-            label=str(pt.get("label", ct)),
+            label=str(pt.get("label", lab_en or ct)),
             unit=unit,
-            price=c.param(pt, "price", key, source=src),
+            price=c.param(pt, "price", key, source=src, source_nl=src_nl),
             price_year=p_year,
             payers=_split(c, pt.get("payer"), f"{key}.payer", payer_ids),
             source=src,
             index=factor(p_year, f"{key}.price_year"),
+            label_nl=lab_nl,
+            label_en=lab_en,
+            source_nl=src_nl,
         )
 
     paths = _paths(c, c.section(spec, "paths"), prices)
@@ -178,7 +222,18 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         rt = c.table(
             raw,
             key,
-            {"id", "path", "domain", "max_score", "min_score", "probability", "source", "instrument"},
+            {
+                "id",
+                "path",
+                "domain",
+                "max_score",
+                "min_score",
+                "probability",
+                "instrument",
+                "source",
+                "source_nl",
+                "source_en",
+            },
         )
         rid = c.ident(c.text(rt, "id", key), f"{key}.id")
         if rid in seen:
@@ -197,15 +252,18 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         ms = rt.get(bound)
         if isinstance(ms, bool) or not isinstance(ms, int | float):
             raise c.fail(f"expected a number, got {ms!r}", f"{key}.{bound}")
-        src = c.text(rt, "source", key)
+        src, src_nl = c.source_pair(rt, key)
         rules.append(
             Rule(
                 id=rid,
                 path=path,
+                source_nl=src_nl,
                 domain=c.text(rt, "domain", key),
                 max_score=float(ms) if bound == "max_score" else None,
                 min_score=float(ms) if bound == "min_score" else None,
-                probability=c.param(rt, "probability", f"rules.{rid}", maximum=1.0, source=src),
+                probability=c.param(
+                    rt, "probability", f"rules.{rid}", maximum=1.0, source=src, source_nl=src_nl
+                ),
                 source=src,
                 instrument=c.text(rt, "instrument", key) if "instrument" in rt else None,
             )
@@ -229,29 +287,40 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     items = []
     for iid, raw in c.table(prog.get("costs", {}), "programme.costs").items():
         key = f"programme.costs.{iid}"
-        it = c.table(raw, key, {"amount", "per", "price_year", "source"})
+        it = c.table(raw, key, {"amount", "per", "price_year", "source", "source_nl", "source_en"})
         per = c.text(it, "per", key)
         if per not in PER:
             raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
-        src = c.text(it, "source", key)
+        src, src_nl = c.source_pair(it, key)
         i_year = c.integer(it, "price_year", key, low=1900)
         items.append(
             ProgrammeItem(
                 id=c.ident(iid, key),
-                amount=c.param(it, "amount", key, source=src),
+                amount=c.param(it, "amount", key, source=src, source_nl=src_nl),
                 per=per,
                 price_year=i_year,
                 index=factor(i_year, f"{key}.price_year"),
                 source=src,
+                source_nl=src_nl,
             )
         )
     vt = c.table(
         prog.get("volunteer_time", {}),
         "programme.volunteer_time",
-        {"include", "hours_per_family", "hour_value", "price_year", "payer", "source"},
+        {
+            "include",
+            "hours_per_family",
+            "hour_value",
+            "price_year",
+            "payer",
+            "source",
+            "source_nl",
+            "source_en",
+        },
     )
     vkey = "programme.volunteer_time"
-    vsrc = c.text(vt, "source", vkey, default="(not given)")
+    vsrc = vt.get("source_en") or c.text(vt, "source", vkey, default="(not given)")
+    vsrc_nl = c.lang_text(vt, "source", vkey)[0]
     v_payer = c.text(vt, "payer", vkey, default="volunteers")
     if v_payer not in payer_ids:
         raise c.fail(f"unknown payer {v_payer!r}; known: {', '.join(payer_ids)}", f"{vkey}.payer")
@@ -259,7 +328,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
 
     return Scenario(
         id=sid,
-        name=str(head.get("name", sid)),
+        name=str(head.get("name", c.lang_text(head, "name", "scenario")[1] or sid)),
         report_year=report_year,
         horizon=horizon,
         discount_costs=d_costs,
@@ -277,13 +346,15 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         programme_payer=prog_payer,
         caseload_per_fte=caseload,
         programme_items=tuple(items),
-        volunteer_hours=c.param(vt, "hours_per_family", vkey, default=0.0, source=vsrc),
-        volunteer_hour_value=c.param(vt, "hour_value", vkey, default=0.0, source=vsrc),
+        volunteer_hours=c.param(vt, "hours_per_family", vkey, default=0.0, source=vsrc, source_nl=vsrc_nl),
+        volunteer_hour_value=c.param(vt, "hour_value", vkey, default=0.0, source=vsrc, source_nl=vsrc_nl),
         volunteer_index=factor(v_year, f"{vkey}.price_year"),
         value_volunteer_time=c.flag(vt, "include", vkey, default=False),
         volunteer_payer=v_payer,
         illustrative=c.flag(head, "illustrative", "scenario", default=False),
         source=source,
+        name_nl=c.lang_text(head, "name", "scenario")[0],
+        index_source_nl=index_source_nl,
         _order=tuple(order),
     )
 
@@ -295,8 +366,17 @@ def _payers(c: _Ctx, raw: Any) -> tuple[Payer, ...]:
     for pid, val in c.table(raw, "payers").items():
         key = f"payers.{pid}"
         c.ident(pid, key)
-        pt = c.table(val, key, {"label", "fiscal"})
-        out.append(Payer(pid, str(pt.get("label", pid)), c.flag(pt, "fiscal", key, default=True)))
+        pt = c.table(val, key, {"label", "label_nl", "label_en", "fiscal"})
+        lab_nl, lab_en = c.lang_text(pt, "label", key)
+        out.append(
+            Payer(
+                pid,
+                str(pt.get("label", lab_en or pid)),
+                c.flag(pt, "fiscal", key, default=True),
+                lab_nl,
+                lab_en,
+            )
+        )
     if not out:
         raise c.fail("at least one payer is required", "payers")
     return tuple(out)
@@ -318,14 +398,15 @@ def _split(c: _Ctx, raw: Any, key: str, payer_ids: list[str]) -> tuple[tuple[str
 
 
 def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict[str, CarePath]:
-    allowed = {"label", "source", "prevalence", "components", "escalations"}
+    allowed = {"prevalence", "components", "escalations", *_TEXTS}
     out: dict[str, CarePath] = {}
     for pid in raw:
         c.ident(pid, f"paths.{pid}")
     for pid, val in raw.items():
         key = f"paths.{pid}"
         pt = c.table(val, key, allowed)
-        src = c.text(pt, "source", key)
+        src, src_nl = c.source_pair(pt, key)
+        lab_nl, lab_en = c.lang_text(pt, "label", key)
         comps = []
         for j, comp in enumerate(pt.get("components", [])):
             ck = f"{key}.components[{j}]"
@@ -343,7 +424,7 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
             comps.append(
                 Component(
                     care_type=care,
-                    units_per_year=c.param(ct_, "units_per_year", ck, source=src),
+                    units_per_year=c.param(ct_, "units_per_year", ck, source=src, source_nl=src_nl),
                     start_year=c.integer(ct_, "start_year", ck, default=1),
                     years=c.integer(ct_, "years", ck, default=1),
                 )
@@ -360,16 +441,19 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
             escs.append(
                 Escalation(
                     to=to,
-                    probability=c.param(et, "probability", ek, maximum=1.0, source=src),
+                    probability=c.param(et, "probability", ek, maximum=1.0, source=src, source_nl=src_nl),
                     after_years=c.integer(et, "after_years", ek, default=1, low=0),
                 )
             )
         out[pid] = CarePath(
             id=pid,
-            label=str(pt.get("label", pid)),
+            label=str(pt.get("label", lab_en or pid)),
+            label_nl=lab_nl,
+            label_en=lab_en,
+            source_nl=src_nl,
             components=tuple(comps),
             escalations=tuple(escs),
-            prevalence=c.param(pt, "prevalence", key, maximum=1.0, default=0.0, source=src),
+            prevalence=c.param(pt, "prevalence", key, maximum=1.0, default=0.0, source=src, source_nl=src_nl),
             source=src,
         )
     if not out:

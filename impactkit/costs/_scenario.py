@@ -48,6 +48,14 @@ __all__ = [
 ]
 
 UNITS = ("hour", "contact", "trajectory", "day", "year")
+
+
+def in_lang(lang: str, default: str, nl: str = "", en: str = "") -> str:
+    """A scenario text in ``lang``: its ``_nl``/``_en`` variant when given, else the plain one."""
+    given = nl if lang == "nl" else en
+    return given or default
+
+
 PER = ("fte", "family", "year")
 
 
@@ -58,6 +66,11 @@ class Payer:
     id: str
     label: str
     fiscal: bool = True
+    label_nl: str = ""
+    label_en: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return in_lang(lang, self.label, self.label_nl, self.label_en)
 
 
 DEFAULT_PAYERS = (
@@ -84,6 +97,15 @@ class Price:
     payers: tuple[tuple[str, float], ...]
     source: str
     index: float
+    label_nl: str = ""
+    label_en: str = ""
+    source_nl: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return in_lang(lang, self.label, self.label_nl, self.label_en)
+
+    def source_in(self, lang: str) -> str:
+        return in_lang(lang, self.source, self.source_nl)
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,15 @@ class CarePath:
     escalations: tuple[Escalation, ...]
     prevalence: Param
     source: str
+    label_nl: str = ""
+    label_en: str = ""
+    source_nl: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return in_lang(lang, self.label, self.label_nl, self.label_en)
+
+    def source_in(self, lang: str) -> str:
+        return in_lang(lang, self.source, self.source_nl)
 
 
 @dataclass(frozen=True)
@@ -130,6 +161,10 @@ class Rule:
     source: str
     instrument: str | None = None
     min_score: float | None = None
+    source_nl: str = ""
+
+    def source_in(self, lang: str) -> str:
+        return in_lang(lang, self.source, self.source_nl)
 
     @property
     def op(self) -> str:
@@ -173,6 +208,10 @@ class ProgrammeItem:
     price_year: int
     index: float
     source: str
+    source_nl: str = ""
+
+    def source_in(self, lang: str) -> str:
+        return in_lang(lang, self.source, self.source_nl)
 
 
 @dataclass(frozen=True)
@@ -213,6 +252,8 @@ class Scenario:
     volunteer_payer: str
     illustrative: bool = False
     source: str = "<dict>"
+    name_nl: str = ""
+    index_source_nl: str = ""
     _order: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     # ------------------------------------------------------------------ views
@@ -239,8 +280,12 @@ class Scenario:
         out += [self.volunteer_hours, self.volunteer_hour_value]
         return out
 
-    def assumptions(self) -> pd.DataFrame:
-        """Every parameter with its base value, distribution, range and source.
+    def name_in(self, lang: str) -> str:
+        return in_lang(lang, self.name, self.name_nl)
+
+    def assumptions(self, lang: str = "en") -> pd.DataFrame:
+        """Every parameter with its base value, distribution, range and source (in ``lang`` when the
+        scenario gives ``source_nl``).
 
         Returns
         -------
@@ -259,7 +304,7 @@ class Scenario:
                     "sd": p.sd,
                     "low": None if rng is None else rng[0],
                     "high": None if rng is None else rng[1],
-                    "source": p.source,
+                    "source": p.source_in(lang),
                 }
             )
         return pd.DataFrame(rows)

@@ -66,12 +66,20 @@ class Labels:
         return self.instrument.level_text(int(value), self.lang)  # "3" alone on a scale without labels
 
     def payer(self, payer_id: Any, label: str = "") -> str:
+        sc = self.scenario
+        own = next((p for p in sc.payers if p.id == payer_id), None) if sc is not None else None
+        if own is not None and (own.label_nl if self.lang == "nl" else own.label_en):
+            return str(own.label_in(self.lang))  # the scenario's own words in this language win
         return self.word("payer", payer_id, label)
 
     def household(self, value: Any) -> str:
         return self.word("household", value)
 
     def path(self, path_id: Any, label: str = "") -> str:
+        sc = self.scenario
+        own = (sc.paths.get(path_id) or sc.prices.get(path_id)) if sc is not None else None
+        if own is not None and (own.label_nl if self.lang == "nl" else own.label_en):
+            return str(own.label_in(self.lang))  # the scenario's own words in this language win
         return self.word("path", path_id, label)
 
     def param(self, name: Any) -> str:
@@ -112,6 +120,6 @@ class Labels:
             for r in sc.rules:
                 if r.id == parts[1]:
                     return self.t(
-                        "param_rule", what=f"{self.domain(r.domain)} ≤ {r.max_score:g} → {self.path(r.path)}"
+                        "param_rule", what=f"{self.domain(r.domain)} {r.op} {r.bound:g} → {self.path(r.path)}"
                     )
         return str(name)

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from impactkit._canonical import COLUMNS
 from impactkit.errors import ParameterError, check_choice
-from impactkit.instruments import Instrument, builtin
+from impactkit.instruments import Instrument, builtin, normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ALIASES
 from impactkit.io._config import Config, config_instrument, load_config, with_vocabulary
@@ -362,7 +362,10 @@ def stage_assessments(
             expected=allowed,
         )
         values, vfails = parse_number(
-            f[by_target[val_col]], integer=scale.integer, check_range=False, decimal=raw.decimal
+            _levels_as_numbers(f[by_target[val_col]], inst),
+            integer=scale.integer,
+            check_range=False,
+            decimal=raw.decimal,
         )
         report_cells(raw, problems, vfails, by_target[val_col], f[by_target[val_col]], expected=range_text)
         staged[key_col] = keys.where(keys.notna(), "?" + key_raw.astype(str)).to_numpy()
@@ -373,7 +376,10 @@ def stage_assessments(
         cols = domain_cols if layout == "wide" else item_cols
         for c in cols:
             values, vfails = parse_number(
-                f[by_target[c]], integer=scale.integer, check_range=False, decimal=raw.decimal
+                _levels_as_numbers(f[by_target[c]], inst),
+                integer=scale.integer,
+                check_range=False,
+                decimal=raw.decimal,
             )
             report_cells(raw, problems, vfails, by_target[c], f[by_target[c]], expected=range_text)
             staged[c] = values
@@ -438,6 +444,21 @@ def stage_assessments(
     return AssessmentRead(
         data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target
     )
+
+
+def _levels_as_numbers(cells: pd.Series, inst: Instrument) -> pd.Series:
+    """Cells holding a level label ("Helemaal mee eens", "Voldoende zelfredzaam") as its number."""
+    labels = {}
+    for lv in inst.scale.levels:
+        for text in (lv.label_nl, lv.label_en):
+            if text != str(lv.value):
+                labels[normalise_label(text)] = str(lv.value)
+    if not labels or cells.notna().sum() == 0:
+        return cells
+    uniq = {u: labels.get(normalise_label(u), u) for u in pd.unique(cells.dropna())}
+    if all(k == v for k, v in uniq.items()):
+        return cells
+    return cells.map(uniq).astype(cells.dtype)
 
 
 def _map_values(raw: pd.Series, fn: Callable[[Any], str | None]) -> pd.Series:

@@ -48,6 +48,7 @@ ID_ALIASES: tuple[str, ...] = (
     "deelnemer_id",
     "pseudonym",
     "pseudoniem",
+    "id",
 )
 
 ALIASES: dict[str, tuple[str, ...]] = {

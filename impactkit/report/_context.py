@@ -99,7 +99,7 @@ def assumptions_section(ctx: Ctx) -> Section:
     sec.paragraphs.append(
         ctx.t("assumptions_intro", illustrative=ctx.t("illustrative") if s.illustrative else "")
     )
-    a = s.assumptions()
+    a = s.assumptions(ctx.lang)
     a["dist"] = [ctx.t(f"dist_{d}") if ctx.known(f"dist_{d}") else str(d) for d in a["dist"]]
     a["name"] = [ctx.param(p) for p in a["parameter"]]
     sec.blocks.append(
@@ -128,7 +128,7 @@ def assumptions_section(ctx: Ctx) -> Section:
                     for r in s.rules
                 ],
                 "p": [r.probability.value for r in s.rules],
-                "source": [r.source for r in s.rules],
+                "source": [r.source_in(ctx.lang) for r in s.rules],
             }
         )
         sec.blocks.append(
