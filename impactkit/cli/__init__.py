@@ -5,10 +5,16 @@ Each command lives in its own module and registers itself on :data:`app` when im
 
 from __future__ import annotations
 
-from impactkit.cli import _analyse, _costs, _report, _validate
+from impactkit.cli import _analyse, _costs, _init, _report, _validate
 from impactkit.cli._app import app
 
-COMMAND_MODULES = (_analyse, _costs, _report, _validate)  # imported for their @app.command() side effect
+COMMAND_MODULES = (
+    _analyse,
+    _costs,
+    _init,
+    _report,
+    _validate,
+)  # imported for their @app.command() side effect
 
 __all__ = ["app", "main"]
 

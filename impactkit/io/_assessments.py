@@ -228,8 +228,9 @@ def stage_assessments(
     targets: dict[str, tuple[str, ...]] = dict(ALIASES)
     for d in inst.domains:
         targets[d.id] = (d.label_nl, d.label_en, *d.aliases)
+    item_spellings = cfg.vocab.get("items", {}) if cfg is not None else {}
     for it in inst.items:
-        targets.setdefault(it.id, ())
+        targets.setdefault(it.id, tuple(item_spellings.get(it.id, ())))
     expected = (
         "family_id, wave, assessed_on "
         + ("en domeinkolommen (" if lang == "nl" else "and domain columns (")
@@ -340,8 +341,11 @@ def stage_assessments(
             keys = _map_values(key_raw, inst.match_domain)
             allowed = ", ".join(inst.domain_ids)
         else:
-            item_lookup = {i.lower(): i for i in inst.item_ids}
-            keys = _map_values(key_raw, lambda v: item_lookup.get(str(v).strip().lower()))
+            item_lookup = {normalise_label(i): i for i in inst.item_ids}
+            if cfg is not None:  # the mapping file's [items] spellings
+                for iid, spellings in cfg.vocab.get("items", {}).items():
+                    item_lookup.update({normalise_label(sp): iid for sp in spellings if iid in inst.item_ids})
+            keys = _map_values(key_raw, lambda v: item_lookup.get(normalise_label(v)))
             allowed = ", ".join(inst.item_ids[:5]) + (", ..." if len(inst.items) > 5 else "")
         bad_key = keys.isna().to_numpy()
         unknown_key = bad_key & key_raw.notna().to_numpy()

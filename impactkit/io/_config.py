@@ -30,8 +30,8 @@ scenario apply, and which columns to skip, so that a raw export reads without pr
     supervision_order = ["OTS", "ondertoezichtstelling"]
 
 Tables: ``assessments`` (or item answers), ``families``, ``counterfactuals``, ``care_used``,
-``events``, ``prices``, ``programme_costs``.  Vocabularies: ``waves``, ``domains``, ``care_paths``,
-``care_types``, ``event_types``,
+``events``, ``prices``, ``programme_costs``.  Vocabularies: ``waves``, ``domains``, ``items``,
+``care_paths``, ``care_types``, ``event_types``,
 ``cost_items``, ``household_types``, ``referral_sources``, ``end_reasons``, ``programmes``,
 ``municipalities``, ``judges``, ``units``.  ``[programme]`` holds ``name`` (filled in when the families
 table has no programme column) and ``child_ages = [min, max]`` (years; an age outside is a warning).
@@ -74,6 +74,7 @@ TABLES = ("assessments", "families", "counterfactuals", "care_used", "events", "
 VOCABULARIES: dict[str, tuple[tuple[str, str], ...]] = {
     "waves": (("assessments", "wave"),),
     "domains": (("assessments", "domain"),),
+    "items": (("assessments", "item"),),
     "care_paths": (("counterfactuals", "care_path"),),
     "care_types": (("care_used", "care_type"), ("prices", "care_type")),
     "event_types": (("events", "event_type"),),
@@ -245,9 +246,9 @@ def config_instrument(cfg: Config) -> Instrument | None:
 def with_vocabulary(inst: Instrument, cfg: Config) -> Instrument:
     """``inst`` accepting the mapping file's ``[waves]`` and ``[domains]`` spellings."""
     waves, domains = cfg.vocab.get("waves", {}), cfg.vocab.get("domains", {})
-    if not waves and not domains:
-        return inst
-    for section, given, ids in (("waves", waves, inst.wave_ids), ("domains", domains, inst.domain_ids)):
+    checks = [("waves", waves, inst.wave_ids), ("domains", domains, inst.domain_ids)]
+    checks.append(("items", cfg.vocab.get("items", {}), inst.item_ids))
+    for section, given, ids in checks:
         for vid in given:
             if vid not in ids:
                 hint = _closest(vid, set(ids))
@@ -258,6 +259,8 @@ def with_vocabulary(inst: Instrument, cfg: Config) -> Instrument:
                     source=cfg.name,
                     key=f"{section}.{vid}",
                 )
+    if not waves and not domains:
+        return inst
     try:
         return inst.with_aliases(waves=waves, domains=domains)
     except InstrumentError as err:  # an alias that clashes with another wave's or domain's label

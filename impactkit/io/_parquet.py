@@ -43,7 +43,7 @@ def read_parquet(path: Path) -> RawTable:
             fmt = "%Y-%m-%d" if pa.types.is_date(t) else "%Y-%m-%d %H:%M:%S"
             text = pc.strftime(col, format=fmt)
             if pa.types.is_timestamp(t):  # midnight stays a date, as in Excel
-                text = pc.replace_substring_regex(text, pattern=" 00:00:00$", replacement="")
+                text = pc.replace_substring_regex(text, pattern=r" 00:00:00(\.0+)?$", replacement="")
             cols[str(name)] = pd.Series(text.to_pylist(), dtype=object)
         elif (
             pa.types.is_floating(t)

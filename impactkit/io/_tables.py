@@ -182,6 +182,8 @@ SPECS: dict[str, TableSpec] = {
                     "leeftijd jongste kind (maanden)",
                     "leeftijd jongste (maanden)",
                     "leeftijd jongste (mnd)",
+                    "leeftijd jongste kind (mnd)",
+                    "leeftijd jongste kind in mnd",
                     "jongste kind maanden",
                     "youngest child age months",
                 ),
@@ -197,6 +199,8 @@ SPECS: dict[str, TableSpec] = {
                     "leeftijd oudste kind (maanden)",
                     "leeftijd oudste (maanden)",
                     "leeftijd oudste (mnd)",
+                    "leeftijd oudste kind (mnd)",
+                    "leeftijd oudste kind in mnd",
                     "oudste kind maanden",
                     "oldest child age months",
                 ),
@@ -557,7 +561,7 @@ def _family_extras(
             outside = (age.notna() & ((age < low) | (age >= high + 1))).to_numpy(dtype=bool)
             if outside.any():
                 msgs = [
-                    message("age_outside", problems.lang, age=float(a), low=low, high=high)
+                    message("age_outside", problems.lang, age=round(float(a), 1), low=low, high=high)
                     for a in age[outside].to_numpy(dtype=float)
                 ]
                 problems.warn(
