@@ -124,7 +124,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         rules = pd.DataFrame(
             {
                 "rule": [
-                    f"{ctx.domain(r.domain)} ≤ {ctx.fmt.number(r.max_score, 0)} → {ctx.path(r.path)}"
+                    f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(r.bound, 0)} → {ctx.path(r.path)}"
                     for r in s.rules
                 ],
                 "p": [r.probability.value for r in s.rules],
