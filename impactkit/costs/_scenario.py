@@ -337,6 +337,8 @@ class Scenario:
             spec = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise ScenarioError(f"not valid TOML: {err}", source=str(p)) from err
+        except RecursionError as err:
+            raise ScenarioError("not valid TOML: nested too deeply", source=str(p)) from err
         return cls.from_dict(spec, source=str(p))
 
     @classmethod

@@ -3,7 +3,7 @@
 * **Encoding**: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else Windows-1252
   (Excel's CSV on Dutch Windows), said in a note.  A file mixing UTF-8 and Windows-1252 text is
   refused with the rows of both, since either reading would garble part of it.
-* **Separator**: the most frequent of ``;``, ``,`` and tab in the header line.
+* **Separator**: the most frequent of ``;``, ``,``, tab and ``|`` in the header line.
 * **Decimal separator**: ``,`` when a cell can only be a decimal comma (``4,5``, ``1.500,25``),
   ``.`` when a cell can only be a decimal point (``4.5``); without such evidence the list separator
   decides as Excel does (``;`` goes with a decimal comma, ``,`` with a decimal point).  Cells such as
@@ -45,11 +45,17 @@ _POINT_CERTAIN = re.compile(
 
 def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = None) -> RawTable:
     data = path.read_bytes()
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data)
+    if b"\x00" in data[:1_000_000] and not utf16:
+        raise Unreadable("not_text")
     text, notes = _decode(data, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_text(text)
+    if not text.strip():  # nothing but blank lines (or a BOM)
+        return RawTable(pd.DataFrame(), np.array([], dtype=int), str(path), path, kind="empty")
+    text = text.lstrip("\n")  # blank lines before the header
     first = text.split("\n", 1)[0]
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t", "|")}
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
     if counts[sep] + 1 > MAX_COLUMNS:
         raise Unreadable("too_many_columns", n=counts[sep] + 1, limit=MAX_COLUMNS)

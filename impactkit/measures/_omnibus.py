@@ -75,7 +75,10 @@ def _rm_anova(y: np.ndarray) -> dict[str, float]:
     tr = np.trace(s)
     gg = tr**2 / (pp * np.trace(s @ s)) if tr > 0 else np.nan
     err_df = n - 1
-    hf = ((err_df + 1) * pp * gg - 2) / (pp * (err_df - pp * gg))
+    den = pp * (
+        err_df - pp * gg
+    )  # zero with two families on two waves: HF is 0/0, undefined (NaN, as in car)
+    hf = ((err_df + 1) * pp * gg - 2) / den if np.isfinite(gg) and den != 0 else np.nan
     if pp >= 2 and tr > 0:
         mw, mp = _mauchly(s, k, err_df)
     else:
