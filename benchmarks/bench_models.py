@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from bench_mixed import make_data
 
 import impactkit as ik
@@ -38,6 +39,14 @@ def main() -> None:
     args = parser.parse_args()
     data = make_data(args.families)
     print(f"data: {len(data):,} rows, {args.families:,} families, 9 domains")
+    rng = np.random.default_rng(3)  # assessment dates: intake, then about a year apart
+    day = {"intake": 0, "year1": 365, "year2": 730}
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, args.families), unit="D")
+    fam = data["family_id"].str.slice(1).astype(int).to_numpy()
+    jitter = rng.normal(0, 20, len(data)).round() * (data["wave"].to_numpy() != "intake")
+    offset = data["wave"].astype(str).map(day).to_numpy() + jitter
+    dated = data.assign(assessed_on=start[fam] + pd.to_timedelta(offset, unit="D"))
+    dated.attrs = data.attrs
     ik.mixed_model(data.iloc[:3000])  # warm-up (imports)
     ik.mmrm(data.iloc[:3000])
     rows = [
@@ -45,6 +54,11 @@ def main() -> None:
         ("mmrm (unstructured, REML), 9 domains", "< 10 s", lambda: ik.mmrm(data)),
         ("mixed_model ddf='kenward-roger', 9 domains", "", lambda: ik.mixed_model(data, ddf="kenward-roger")),
         ("clm, 9 domains", "", lambda: ik.clm(data)),
+        (
+            "mixed_model months + (1 + months | family), 1 domain",
+            "",
+            lambda: ik.mixed_model(dated[dated.domain == "finances"], time="months", random_slope=True),
+        ),
     ]
     fitted: dict[str, Any] = {}
     for name, target, func in rows:

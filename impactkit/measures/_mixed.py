@@ -46,6 +46,7 @@ def mixed_model(
     by: str | None = None,
     reference_group: str | None = None,
     time: str = "wave",
+    random_slope: bool = False,
     ordinal: bool = False,
     families: pd.DataFrame | None = None,
     method: str = "reml",
@@ -59,7 +60,8 @@ def mixed_model(
     Fits ``score ~ wave (+ by × wave) (+ covariates) + (1 | family)`` separately for every domain,
     as ``lme4::lmer(..., REML = TRUE)`` with lmerTest's Satterthwaite df (or pbkrtest's
     Kenward-Roger df) would.  With ``time="months"`` time enters as a number:
-    ``score ~ months (+ by × months) (+ covariates) + (1 | family)``.
+    ``score ~ months (+ by × months) (+ covariates) + (1 | family)``, or with ``random_slope=True``
+    ``+ (1 + months | family)`` (lme4's correlated intercept and slope).
 
     Parameters
     ----------
@@ -84,6 +86,9 @@ def mixed_model(
         ``"wave"`` (categorical), ``"months"`` (months since the family's assessment at the first
         wave, from ``assessed_on``; a month is 365.25/12 days) or the name of a numeric column of
         the long frame.  A numeric time is linear.
+    random_slope : bool, default False
+        With a numeric ``time``: a random slope of time per family, correlated with the random
+        intercept (lme4 ``(1 + time | family)``); Satterthwaite df.
     ordinal : bool, default False
         Fit a cumulative-logit mixed model instead (see :func:`impactkit.measures.clmm`).
     families : DataFrame, optional
@@ -108,7 +113,7 @@ def mixed_model(
     MixedModelResult
         One row per domain × (group ×) term with columns ``domain, [by, group, reference_group,]
         term, reference, estimate, se, df, t, p_value, p_adjusted, adjust_method, ci_low,
-        ci_high, var_family, var_residual, icc, [var_slope, cor_intercept_slope,] n_families,
+        ci_high, var_family, [var_slope, cor_intercept_slope,] var_residual, icc, n_families,
         n_obs, status``.  ``term`` is ``intercept`` (mean at the first wave, or at time 0), one row
         per later wave id (the contrast with the first wave) or ``months`` (the change per
         month), then covariate terms; ``reference`` names what each term is measured against (the
@@ -155,15 +160,28 @@ def mixed_model(
     adjust = check_adjust(adjust, func)
     check_choice("adjust_over", func, adjust_over, ["domains", "all"])
     check_choice("ordinal", func, ordinal, [True, False])
+    check_choice("random_slope", func, random_slope, [True, False])
     conf_level = check_conf_level(conf_level, func)
     if ddf == "kenward-roger" and method != "reml":
         raise ParameterError(
             f"The 'ddf' parameter of {func} is 'kenward-roger', which is defined for REML fits "
             "(pbkrtest refits with REML). Got method='ml'; use method='reml' or ddf='satterthwaite'."
         )
+    if random_slope and time == "wave":
+        raise ParameterError(
+            f"The 'random_slope' parameter of {func} needs a numeric time: pass time='months' (or a "
+            "numeric column). Got time='wave'."
+        )
+    if random_slope and ddf == "kenward-roger":
+        raise ParameterError(
+            f"The 'ddf' parameter of {func} is 'kenward-roger', implemented for the random-intercept model "
+            "only. Use ddf='satterthwaite' with random_slope=True."
+        )
     if ordinal:
-        if time != "wave" or ddf != "satterthwaite" or method != "reml":
-            raise ParameterError(f"{func}(ordinal=True) fits clmm: 'time', 'ddf' and 'method' do not apply.")
+        if time != "wave" or random_slope or ddf != "satterthwaite" or method != "reml":
+            raise ParameterError(
+                f"{func}(ordinal=True) fits clmm: 'time', 'random_slope', 'ddf' and 'method' do not apply."
+            )
         from impactkit.measures._ordinal import clmm
 
         return clmm(
@@ -174,14 +192,19 @@ def mixed_model(
         data, covariates=covariates, by=by, families=families, func=func, time=time,
         reference_group=reference_group,
     )  # fmt: skip
-    models = _fit_intercepts(design, reml=method == "reml", ddf=ddf)
+    if random_slope:
+        from impactkit.measures._lmm_slopes import fit_slopes
+
+        models = fit_slopes(design, reml=method == "reml")
+    else:
+        models = _fit_intercepts(design, reml=method == "reml", ddf=ddf)
     if all(not m.fitted for m in models.values()):
         raise DesignError(
             f"{func}: no domain can be fitted. Each needs at least two families, a family with "
             "two observed scores, scores at every wave (and in every 'by' group) and some variation."
         )
     return _result(design, models, method=method, ddf=ddf, adjust=adjust, adjust_over=adjust_over,
-                   conf_level=conf_level, random_slope=False)  # fmt: skip
+                   conf_level=conf_level, random_slope=random_slope)  # fmt: skip
 
 
 def _fit_intercepts(design: Design, *, reml: bool, ddf: str) -> dict[int, DomainModel]:

@@ -145,8 +145,9 @@ class Design:
 
         Wave only: the type-1 (Doolittle) rows of ``X'X``, which ``anova(type = 3)`` falls back to
         for a one-term model; with covariates: the wave coefficients; with ``by``: type III, i.e.
-        the wave effect averaged over groups, the group main effect averaged over waves (wave
-        designs), the ``wave:by`` interaction and, per group, the wave contrasts within that group.
+        the wave effect averaged over groups, the group main effect (averaged over waves, or at
+        time 0 with a numeric time), the ``wave:by`` interaction and, per group, the wave contrasts
+        within that group.
         """
         p = len(self.columns)
         name = "wave" if self.time == "wave" else self.time
@@ -168,9 +169,10 @@ class Design:
             for grp in self.groups[1:]:
                 avg[k, idx[_inter(wave, self.by, grp)]] = 1.0 / len(self.groups)
         out.append((None, name, avg))
-        if self.time == "wave":
-            main = np.vstack([ell for _, t, ell in self.group_contrasts() if t == "average"])
-            out.append((None, self.by, main))
+        # the group main effect: averaged over the waves, or (numeric time) at time 0, as lmerTest's type III
+        main_term = "average" if self.time == "wave" else "intercept"
+        main = np.vstack([ell for _, t, ell in self.group_contrasts() if t == main_term])
+        out.append((None, self.by, main))
         inter = [i for i, c in enumerate(self.columns) if ":" in c and c.split(":")[0] in self.terms]
         out.append((None, f"{name}:{self.by}", np.eye(p)[inter]))
         cons = [c for c in self.contrasts() if c[1] in self.terms[1:]]
