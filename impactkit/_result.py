@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from impactkit._summary import MAX_ROWS, Summary
+
 __all__ = ["ResultFrame"]
 
 
@@ -50,12 +52,19 @@ class ResultFrame(pd.DataFrame):
         """The table as a plain DataFrame."""
         return pd.DataFrame(self, copy=True)
 
-    def summary(self) -> str:
-        """A plain-text summary: title, the table and the method notes."""
-        with pd.option_context("display.max_columns", 30, "display.width", 160, "display.precision", 3):
-            body = pd.DataFrame(self).to_string(index=False)
-        notes = "\n".join(f"- {n}" for n in self.notes)
-        return f"{self._title}\n{body}" + (f"\n\nNotes\n{notes}" if notes else "")
+    def summary(self, *, max_rows: int = MAX_ROWS) -> Summary:
+        """A compact summary: title, the table (at most ``max_rows`` rows; long results show
+        their :meth:`summary_frame`) and the method notes; prints as text, renders as HTML."""
+        table = self.summary_frame()
+        return Summary(self._title, table, self.notes, n_rows=len(self), max_rows=max_rows)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The table ``summary()`` shows (subclasses with one row per family give an aggregate)."""
+        return pd.DataFrame(self)
+
+    def __repr__(self) -> str:  # pandas' repr, bounded like summary()
+        with pd.option_context("display.max_rows", MAX_ROWS, "display.max_columns", 12, "display.width", 120):
+            return super().__repr__()
 
     def figure(self, **kwargs: Any) -> Any:
         """A plotly Figure of this result (returned, never shown)."""

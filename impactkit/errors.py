@@ -27,6 +27,7 @@ __all__ = [
     "ConfigError",
     "DefinitionError",
     "DesignError",
+    "ImpactkitDeprecationWarning",
     "ImpactkitError",
     "ImpactkitWarning",
     "InstrumentError",
@@ -118,3 +119,7 @@ def check_choice(name: str, func: str, value: Any, allowed: list[Any] | tuple[An
         raise ParameterError(
             f"The {name!r} parameter of {func} must be one of {options}. Got {value!r} instead."
         )
+
+
+class ImpactkitDeprecationWarning(ImpactkitWarning, FutureWarning):
+    """A parameter or function is going away; the message names its replacement."""

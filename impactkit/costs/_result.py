@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._result import ResultFrame
+from impactkit._summary import Summary
 from impactkit.costs._scenario import Scenario
 
 __all__ = ["CostEvaluation", "CostTable"]
@@ -238,8 +239,8 @@ class CostEvaluation:
         write_workbook(sheets, path, title=f"impactkit cost evaluation ({self.scenario.id})")
         return path
 
-    def summary(self) -> str:
-        """Plain-text headline, per-payer table and notes."""
+    def summary(self) -> Summary:
+        """Headline, per-payer table and notes (prints as text, renders as HTML)."""
         h = self.headline
         lines = [
             f"Cost evaluation ({self.meta['kind']}, scenario {self.scenario.id!r}, "
@@ -256,10 +257,11 @@ class CostEvaluation:
         table = pd.DataFrame(self.by_payer)[["label", "invests", "saves", "net"]].to_string(
             index=False, float_format=lambda x: f"{x:,.0f}"
         )
-        return "\n".join([*lines, "", table, "", "Notes", *(f"- {n}" for n in self.notes)])
+        body = "\n".join([*lines[1:], "", table])
+        return Summary(lines[0], None, self.notes, body=body)
 
     def __repr__(self) -> str:
-        return self.summary()
+        return str(self.summary())
 
     def _repr_html_(self) -> str:
         h = self.headline

@@ -183,7 +183,7 @@ def distance_travelled(
     m = meta(table)
     b = lab.wave(df["baseline"].iloc[0] if "baseline" in df and len(df) else m.get("baseline", ""))
     fu = lab.wave(df["followup"].iloc[0] if "followup" in df and len(df) else m.get("followup", ""))
-    level = f.percent(float(m.get("level", 0.95)))
+    level = f.percent(float(m.get("conf_level", m.get("level", 0.95))))
     name = title_of(title, lab, "distance", b=b, f=fu, level=level)
     return finish(fig, f, title=name, height=120 + 38 * len(labels) + (40 if name else 0), legend=False)
 

@@ -13,6 +13,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from impactkit._result import ResultFrame
+from impactkit._summary import Summary
 from impactkit.errors import ParameterError
 from impactkit.instruments import Instrument
 from impactkit.measures._cube import cube, group_codes
@@ -31,10 +32,13 @@ class Attrition:
     model: ResultFrame
     notes: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        parts = [t.summary() for t in (self.flow, self.patterns, self.profile, self.model)]
-        notes = "\n".join(f"- {n}" for n in self.notes)
-        return "\n\n".join(parts) + (f"\n\nNotes\n{notes}" if notes else "")
+    def summary(self) -> Summary:
+        """The four tables, compact, with the notes (prints as text, renders as HTML)."""
+        parts = [str(t.summary(max_rows=12)) for t in (self.flow, self.patterns, self.profile, self.model)]
+        return Summary("Attrition", None, self.notes, body="\n\n".join(parts))
+
+    def __repr__(self) -> str:
+        return str(self.summary())
 
     def figure(self, **kwargs: Any) -> Any:
         """Bar chart of the families measured per wave (overall and per group)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.errors import DesignError, ImpactkitDeprecationWarning, ParameterError, check_choice
 from impactkit.instruments import Instrument
 from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues, check_adjust
 from impactkit.measures._cube import Cube, cube, group_codes, resolve_wave
@@ -191,12 +192,13 @@ def change(
     min_n: int = 10,
     min_pairs: int = 10,
     domains: list[str] | None = None,
-    level: float = 0.95,
+    conf_level: float = 0.95,
     hedges_correction: str = "approx",
     wilcoxon_exact: bool | None = None,
     wilcoxon_correct: bool = True,
     wilcoxon_zero_method: str = "wilcox",
     instrument: Instrument | None = None,
+    level: float | None = None,
 ) -> ChangeResult:
     """Paired change per domain between two waves, on families with both scores.
 
@@ -235,8 +237,11 @@ def change(
         data can carry. Set ``min_pairs=2`` for the full analysis on any sample.
     domains : list of str, optional
         Domains to analyse (default: all domains of the instrument).
-    level : float
-        Confidence level of ``ci_low``/``ci_high`` and of the d_z interval.
+    conf_level : float, default 0.95
+        Confidence level of ``ci_low``/``ci_high`` and of the d_z interval (the name every
+        model uses; R's ``conf.level``).
+    level : float, optional
+        Deprecated spelling of ``conf_level`` (warns ``ImpactkitDeprecationWarning``).
     hedges_correction : {"approx", "exact"}, default "approx"
         Hedges' small-sample correction J of ``hedges_gav`` (df = n - 1): ``"approx"`` is
         1 - 3/(4 df - 1) (Hedges & Olkin 1985, p. 80; the form of Lakens 2013), ``"exact"`` the
@@ -303,12 +308,22 @@ def change(
     (0.812, 'holm')
     """
     func = "change"
+    if level is not None:
+        warnings.warn(
+            "The 'level' parameter of change is deprecated: use conf_level (as every model does).",
+            ImpactkitDeprecationWarning,
+            stacklevel=2,
+        )
+        conf_level = level
+    level = conf_level
     adjust = check_adjust(adjust, func)
     check_choice("adjust_over", func, adjust_over, ["domains", "all"])
     check_choice("hedges_correction", func, hedges_correction, list(HEDGES_CORRECTIONS))
     check_choice("wilcoxon_zero_method", func, wilcoxon_zero_method, ["wilcox", "pratt"])
     if not 0 < level < 1:
-        raise ParameterError(f"The 'level' parameter of {func} must lie in (0, 1). Got {level!r} instead.")
+        raise ParameterError(
+            f"The 'conf_level' parameter of {func} must lie in (0, 1). Got {level!r} instead."
+        )
     if wilcoxon_exact not in (None, True, False):
         raise ParameterError(
             f"The 'wilcoxon_exact' parameter of {func} must be None, True or False. "
@@ -364,7 +379,7 @@ def change(
     )  # fmt: skip
     meta = {"baseline": c.waves[comparisons[0][0]], "followup": c.waves[comparisons[0][1]],
             "pairs": [(c.waves[b], c.waves[f]) for b, f in comparisons], "adjust": adjust,
-            "adjust_over": adjust_over, "by": name, "min_n": min_n, "min_pairs": min_pairs, "level": level,
+            "adjust_over": adjust_over, "by": name, "min_n": min_n, "min_pairs": min_pairs, "conf_level": level, "level": level,
             "hedges_correction": hedges_correction, "instrument": c.instrument, "notes": notes}  # fmt: skip
     return ChangeResult(table.reset_index(drop=True), meta=meta)
 

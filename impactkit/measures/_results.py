@@ -57,6 +57,12 @@ class ReliableChangeResult(ResultFrame):
 
     _title = "Reliable change (Jacobson & Truax 1991)"
 
+    def summary_frame(self) -> Any:
+        """Share of families per category and domain (not one row per family)."""
+        from impactkit.measures import reliable_change_shares
+
+        return reliable_change_shares(self)
+
     def figure(self, **kwargs: Any) -> Any:
         from impactkit.figures._measures import rci_categories
 

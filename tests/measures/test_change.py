@@ -264,3 +264,24 @@ def test_wilcoxon_normal_approximation_matches_scipy(zero_method: str, correct: 
         ref = stats.wilcoxon(pair[:, 1], pair[:, 0], zero_method=zero_method, correction=correct,
                              method="asymptotic")  # fmt: skip
         assert row.wilcoxon_p == pytest.approx(ref.pvalue, rel=CLOSED)
+
+
+def test_conf_level_is_the_one_name_and_level_is_deprecated():
+    """Every model says conf_level (R: conf.level); change's old `level` still works, with a warning,
+    and gives the same table (reliable_change's `level` means domain/family, hence the rename)."""
+    import warnings
+
+    from impactkit.errors import ImpactkitDeprecationWarning
+    from impactkit.measures import change
+
+    data = load("sample")
+    new = change(data, conf_level=0.9)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = change(data, level=0.9)
+    assert [w.category for w in caught] == [ImpactkitDeprecationWarning]
+    assert "use conf_level" in str(caught[0].message)
+    pd.testing.assert_frame_equal(pd.DataFrame(new), pd.DataFrame(old))
+    wide = change(data)
+    assert (new["ci_high"] - new["ci_low"] < wide["ci_high"] - wide["ci_low"]).all()
+    assert new.meta["conf_level"] == 0.9
