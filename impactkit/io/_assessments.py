@@ -21,7 +21,7 @@ from impactkit.instruments import Instrument, builtin, normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ALIASES
 from impactkit.io._config import Config, config_instrument, load_config, with_vocabulary
-from impactkit.io._messages import LAYOUTS, message
+from impactkit.io._messages import date_format, layout_name, message
 from impactkit.io._problems import Problems
 from impactkit.io._source import RawTable
 from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
@@ -29,7 +29,6 @@ from impactkit.io._staging import check_headers, open_raw, report_cells, run_pan
 __all__ = ["AssessmentRead", "read_assessments", "read_items", "stage_assessments"]
 
 Source: TypeAlias = str | Path | pd.DataFrame
-DATE_TEXT = {"en": "YYYY-MM-DD or DD-MM-YYYY", "nl": "JJJJ-MM-DD of DD-MM-JJJJ"}
 
 
 @dataclass
@@ -264,7 +263,7 @@ def stage_assessments(
         return AssessmentRead(empty, problems, layout, n, 0, raw.file, raw.rows)
     if layout != "wide" or len(mapping) < len(raw.frame.columns):
         named = [f"{h} = {t}" for h, t in mapping.items() if t in ALIASES]
-        problems.note(raw.file, "note_layout", layout=LAYOUTS[layout][lang == "nl"], columns=", ".join(named))
+        problems.note(raw.file, "note_layout", layout=layout_name(layout, lang), columns=", ".join(named))
     for req in ("family_id", "wave"):
         if req not in by_target:
             problems.add(raw.file, 1, req, "", "missing_column", expected=" / ".join(ALIASES[req][:4]))
@@ -314,7 +313,7 @@ def stage_assessments(
             dfails,
             by_target["assessed_on"],
             f[by_target["assessed_on"]],
-            expected=DATE_TEXT[lang],
+            expected=date_format(lang),
             today=now.date().isoformat(),
         )
     else:

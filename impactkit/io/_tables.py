@@ -17,7 +17,7 @@ from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ID_ALIASES
 from impactkit.io._config import Config, load_config
 from impactkit.io._events import EVENT_ALIASES, EVENT_CHECKS, fill_event_counts
-from impactkit.io._messages import message
+from impactkit.io._messages import date_format, message
 from impactkit.io._problems import Problems
 from impactkit.io._rowcheck import RowCheck, run_row_checks
 from impactkit.io._source import RawTable
@@ -334,8 +334,6 @@ SPECS: dict[str, TableSpec] = {
     ),
 }
 
-DATE_TEXT = {"en": "YYYY-MM-DD or DD-MM-YYYY", "nl": "JJJJ-MM-DD of DD-MM-JJJJ"}
-
 
 def read_table(
     source: str | Path | pd.DataFrame,
@@ -575,7 +573,7 @@ def _expected(col: Col, lang: str) -> str:
         codes = list(col.choices)
         return ", ".join(codes[:12]) + (f" … ({len(codes)} codes)" if len(codes) > 12 else "")
     if col.kind == "date":
-        return DATE_TEXT[lang]
+        return date_format(lang)
     if col.kind in ("int", "float", "share"):
         lo = "" if col.low is None else f"{col.low:g}"
         hi = "" if col.high is None else f"{col.high:g}"
@@ -656,7 +654,7 @@ def _parse(
             fails,
             header,
             values,
-            expected=DATE_TEXT[lang],
+            expected=date_format(lang),
             today=now.date().isoformat(),
         )
         return parsed
