@@ -30,7 +30,13 @@ from impactkit.figures._measures import (
     rci_categories,
 )
 from impactkit.figures._models import marginal_means_lines
-from impactkit.figures._outcomes import phase_rates_bars, rate_ratio_forest
+from impactkit.figures._outcomes import (
+    family_journey_lines,
+    family_timeline,
+    phase_label,
+    phase_rates_bars,
+    rate_ratio_forest,
+)
 from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme, wrap
 
 __all__ = [
@@ -50,8 +56,11 @@ __all__ = [
     "costs_tornado",
     "costs_waterfall",
     "distance_travelled",
+    "family_journey_lines",
+    "family_timeline",
     "marginal_means_lines",
     "omnibus_effects",
+    "phase_label",
     "phase_rates_bars",
     "radar",
     "rate_ratio_forest",

@@ -155,6 +155,7 @@ def phase_counts(
     notes: list[str] = []
     costs = None
     periodic_types: list[str] = []
+    cache: dict[tuple[Any, Any], pd.DataFrame] = {}
 
     def window_for(table: str, kind: str | None, first: pd.Timestamp | None) -> pd.DataFrame:
         keys = (kind, table) if kind else (table,)
@@ -162,8 +163,10 @@ def phase_counts(
         hi = coverage_for(observed_until, keys, "observed_until", "phase_counts")
         lo = lo if lo is not None else first
         hi = hi if hi is not None else until_default
-        return phase_windows(fam, pre_months=pre_months, post_months=post, observed_from=lo,
-                             observed_until=hi)  # fmt: skip
+        if (lo, hi) not in cache:  # most types share the export's period
+            cache[(lo, hi)] = phase_windows(fam, pre_months=pre_months, post_months=post, observed_from=lo,
+                                            observed_until=hi)  # fmt: skip
+        return cache[(lo, hi)]
 
     if ev is not None:
         first = _first(ev, ("date", "period_start"))

@@ -17,6 +17,7 @@ Scope: one scalar random intercept per family (the design of before / during / a
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,6 +128,76 @@ class _CountModel:
         value = float(-(np.sum(log_li) + const))
         return value if np.isfinite(value) else np.inf
 
+    # ------------------------------------------------------------------ the exact gradient
+    def _d3(self, eta: np.ndarray, theta: float, y: np.ndarray) -> dict[str, np.ndarray]:
+        """First to third derivative of log p(y | eta) in eta, and the NB2 theta-derivatives."""
+        mu = np.exp(eta)
+        if self.family == "poisson":
+            return {"d1": y - mu, "d2": -mu, "d3": -mu}
+        tm = theta + mu
+        a = theta * (y + theta)
+        return {
+            "d1": theta * (y - mu) / tm,
+            "d2": -a * mu / tm**2,
+            "d3": -a * mu * (theta - mu) / tm**3,
+            "t0": -np.log(tm) - (y + theta) / tm,  # of the kernel; the constant's part is added apart
+            "t1": (y - mu) * mu / tm**2,
+            "t2": -mu * (y * (mu - theta) + 2 * theta * mu) / tm**3,
+        }
+
+    def nll_grad(self, par: np.ndarray) -> tuple[float, np.ndarray]:
+        """The negative log-likelihood and its exact gradient in (β, log σ, log θ).
+
+        The nodes move with the parameters (û and D are functions of them); their derivatives come
+        from implicit differentiation of h'(û) = 0: dû = ∂h'(û) / D, dD = −(∂h''(û) + h'''(û) dû).
+        """
+        value = self.nll(par)
+        beta, s, theta = self.unpack(par)
+        n_par, p, nb = len(par), self.p, self.family == "negbin"
+        if not np.isfinite(value) or s == 0.0:
+            return value, np.full(n_par, np.nan)
+        y, x, cl = self.y, self.x, self.cluster
+        eta0 = x @ beta + self.offset
+        u_hat = self.u
+        m = self._d3(eta0 + s * u_hat[cl], theta, y)  # at the modes
+        s1, s2, s3 = self._sum(m["d1"]), self._sum(m["d2"]), self._sum(m["d3"])
+        d = 1.0 - s**2 * s2  # D = −h''(û)
+        dh1 = np.empty((self.n_cl, n_par))  # ∂h'(û) per parameter
+        dh2 = np.empty((self.n_cl, n_par))  # ∂h''(û)
+        dh1[:, :p] = s * self._sum(m["d2"][:, None] * x)
+        dh2[:, :p] = s**2 * self._sum(m["d3"][:, None] * x)
+        dh1[:, p] = s * s1 + s**2 * u_hat * s2  # d/dlog σ = σ d/dσ
+        dh2[:, p] = 2 * s**2 * s2 + s**3 * u_hat * s3
+        if nb:
+            dh1[:, p + 1] = theta * s * self._sum(m["t1"])
+            dh2[:, p + 1] = theta * s**2 * self._sum(m["t2"])
+        h3 = s**3 * s3
+        du = dh1 / d[:, None]
+        dd = -(dh2 + h3[:, None] * du)
+        scale = np.sqrt(2.0 / d)
+        dscale = -0.5 * scale[:, None] * dd / d[:, None]  # ds = −½ s dD / D
+        nodes = u_hat[:, None] + scale[:, None] * self.nodes[None, :]
+        eta = eta0[:, None] + s * nodes[cl]
+        h = self._sum(self._kernel(eta, theta, y[:, None])) - nodes**2 / 2
+        lw = h + self.log_w[None, :]
+        w = np.exp(lw - lw.max(axis=1, keepdims=True))
+        w /= w.sum(axis=1, keepdims=True)  # the weight of each node in the family's likelihood
+        q = self._d3(eta, theta, y[:, None])
+        sum_d1 = self._sum(q["d1"])  # (families, K)
+        hp = s * sum_d1 - nodes  # h'(u_k)
+        grad = np.empty(n_par)
+        wk = w[cl] * q["d1"]  # (n, K)
+        grad[:p] = (wk.sum(axis=1)[:, None] * x).sum(axis=0)
+        grad[p] = float(np.sum(w * s * sum_d1 * nodes))
+        if nb:
+            const = special.digamma(y + theta) - special.digamma(theta) + np.log(theta) + 1.0
+            grad[p + 1] = theta * (float(np.sum(w * self._sum(q["t0"]))) + float(np.sum(const)))
+        move = (w * hp).sum(axis=1)[:, None] * du + (w * hp * self.nodes[None, :]).sum(axis=1)[
+            :, None
+        ] * dscale
+        grad += move.sum(axis=0) + (dscale / scale[:, None]).sum(axis=0)
+        return value, -grad
+
 
 def _hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     n = len(x)
@@ -140,11 +211,6 @@ def _hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
                 f(x + e[i] + e[j]) - f(x + e[i] - e[j]) - f(x - e[i] + e[j]) + f(x - e[i] - e[j])
             ) / (4 * h**2)
     return out
-
-
-def _gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    e = np.eye(len(x)) * h
-    return np.array([(f(x + e[i]) - f(x - e[i])) / (2 * h) for i in range(len(x))])
 
 
 def _glm_start(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> np.ndarray:
@@ -165,26 +231,39 @@ def _glm_start(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> np.ndarray:
 def _minimise(model: _CountModel, start: np.ndarray) -> tuple[np.ndarray, bool]:
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        res = optimize.minimize(model.nll, start, method="BFGS", options={"gtol": 1e-5})
+        res = optimize.minimize(model.nll_grad, start, jac=True, method="BFGS", options={"gtol": 1e-6})
     return res.x, bool(res.success)
+
+
+def _grad_of(model: _CountModel) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda q: model.nll_grad(q)[1]
+
+
+def _jac_hessian(model: _CountModel, par: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Central differences of the exact gradient, symmetrised (2 × n gradient evaluations)."""
+    g = _grad_of(model)
+    e = np.eye(len(par)) * h
+    cols = [(g(par + e[i]) - g(par - e[i])) / (2 * h) for i in range(len(par))]
+    hess = np.array(cols)
+    return (hess + hess.T) / 2
 
 
 def _polish(model: _CountModel, par: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Newton steps from BFGS's answer; returns the parameters, their Hessian and g'H⁻¹g."""
-    hess = _hessian(model.nll, par)
+    hess = _jac_hessian(model, par)
     decrement = np.inf
     for _ in range(6):
-        if not np.all(np.linalg.eigvalsh(hess) > 0):
+        if not np.all(np.isfinite(hess)) or not np.all(np.linalg.eigvalsh(hess) > 0):
             break
-        grad = _gradient(model.nll, par)
+        value, grad = model.nll_grad(par)
         step = np.linalg.solve(hess, grad)
         decrement = float(grad @ step)
         if decrement < 1e-12:
             break
         new = par - step
-        if model.nll(new) > model.nll(par):
+        if model.nll(new) > value:
             break
-        par, hess = new, _hessian(model.nll, new)
+        par, hess = new, _jac_hessian(model, new)
     return par, hess, decrement
 
 

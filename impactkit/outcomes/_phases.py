@@ -208,10 +208,17 @@ def allocate(
     hi_d = pd.DatetimeIndex(hi).normalize().to_numpy("datetime64[D]")
     length = (hi_d - lo_d).astype("int64") + 1
     overlap = np.zeros((n, len(PHASES) + 1))
+    wide = windows.pivot(index="family_id", columns="phase", values=["start", "end"])  # per family × phase
+    pos = wide.index.get_indexer(pd.Index(fid))
     for k, phase in enumerate(PHASES):
-        w = windows[windows["phase"] == phase].drop_duplicates("family_id").set_index("family_id")
-        ws = w["start"].reindex(fid).to_numpy("datetime64[D]")
-        we = w["end"].reindex(fid).to_numpy("datetime64[D]")
+
+        def day(col: str, ph: str = phase) -> np.ndarray:
+            if (col, ph) not in wide.columns:
+                return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            v = wide[(col, ph)].to_numpy("datetime64[D]")
+            return np.where(pos >= 0, v[np.maximum(pos, 0)], np.datetime64("NaT"))
+
+        ws, we = day("start"), day("end")
         a = np.maximum(lo_d, ws)
         b = np.minimum(hi_d, we)
         days = (b - a).astype("int64") + 1

@@ -18,6 +18,7 @@ from impactkit.report._context import Ctx, assumptions_section, design_section
 from impactkit.report._costs import cost_summary_blocks
 from impactkit.report._methods import methods_section
 from impactkit.report._model import KeyFigure, Section
+from impactkit.report._outcomes import outcomes_sections
 from impactkit.report._reach import flow_section, reach_section
 
 __all__ = ["annual_sections"]
@@ -39,6 +40,7 @@ def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
         transitions_section(ctx, ch),
         reliable_section(ctx, summary),
         _costs(ctx),
+        *outcomes_sections(ctx),
         assumptions_section(ctx),
         design_section(ctx),
         methods_section(ctx, ch, desc),

@@ -418,6 +418,7 @@ def _one_municipality(ds: Any, municipality: str) -> Any:
         families=keep(fam),
         counterfactuals=keep(ds.counterfactuals),
         care_used=keep(ds.care_used),
+        events=keep(ds.events),
         programme_costs=costs,
     )
 

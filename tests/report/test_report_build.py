@@ -129,6 +129,8 @@ def test_sections_of_both_reports(annual_en, business_nl):
         "transitions",
         "reliable",
         "costs",
+        "outcomes",
+        "observed",
         "assumptions",
         "design",
         "methods",
@@ -141,6 +143,9 @@ def test_sections_of_both_reports(annual_en, business_nl):
         "sankey",
         "reliable",
         "waterfall",
+        "outcome-events",
+        "outcome-ratios",
+        "outcome-care",
     ]
     ids = [s.id for s in business_nl.sections]
     assert ids == [

@@ -1,0 +1,131 @@
+"""The annual report's events and care before / during / after, and observed next to assumed.
+
+Reference for the numbers: a hand count from the committed CSV files (plain pandas, no impactkit
+allocation), written out below.  Suppression: no published count of families from 1 to k − 1, no
+total resting on fewer than k families, for several k.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from _report_data import DRAWS, GENERATED, SAMPLE, sample
+
+from impactkit import costs as ik_costs
+from impactkit.i18n import Formatter
+from impactkit.report import build_report
+from impactkit.report._context import Ctx
+from impactkit.report._outcomes import outcomes_sections
+from impactkit.report._suppress import PUBLISHED
+
+
+@pytest.fixture(scope="module")
+def annual_nl():
+    return build_report(sample(), kind="annual", lang="nl", draws=DRAWS, generated_at=GENERATED)
+
+
+def test_events_before_the_start_counted_by_hand(annual_nl) -> None:
+    """Nuisance reports in the 12 months before each family's start, from the CSV files alone."""
+    fam = pd.read_csv(SAMPLE / "families.csv", parse_dates=["start_date"])
+    ev = pd.read_csv(SAMPLE / "events.csv", parse_dates=["date"])
+    ev = ev[ev["event_type"] == "nuisance_report"].merge(fam[["family_id", "start_date"]], on="family_id")
+    lo = ev["start_date"] - pd.DateOffset(months=12)
+    n_before = int(ev.loc[(ev["date"] >= lo) & (ev["date"] < ev["start_date"]), "count"].sum())
+    days = ((fam["start_date"] - (fam["start_date"] - pd.DateOffset(months=12))).dt.days).sum()
+    t = annual_nl.tables["outcome-events"]
+    row = t[(t["Gebeurtenis"] == "Overlastmeldingen") & (t["Periode"] == "voor")].iloc[0]
+    assert row["Aantal"] == n_before
+    assert row["Gezinsjaren"] == pytest.approx(days / 365.25)
+    assert row["Per gezinsjaar"] == pytest.approx(n_before / (days / 365.25))
+
+
+def test_observed_and_assumed_are_never_added(annual_nl) -> None:
+    ds = sample()
+    ev = ik_costs.evaluate(ds, draws=0)
+    t = annual_nl.tables["outcome-observed"].set_index("Post")
+    assumed = t[t["Soort"].str.startswith("aangenomen")]["Schatting"].astype(float).tolist()
+    needed, used, avoided = assumed
+    assert avoided == pytest.approx(ev.headline["gross_avoided_cost"])
+    # (needed − used) × (1 − 0.30 deadweight) × (1 − 0.20 attribution): the model's own chain
+    assert (needed + used) * 0.7 * 0.8 == pytest.approx(avoided)
+    observed = t[t["Soort"] == "waargenomen"]["Schatting"].astype(float).tolist()
+    # no published row is a sum of an observed and an assumed figure
+    for o in observed:
+        for a in assumed:
+            assert not np.isclose(t["Schatting"].astype(float), o + a, rtol=0, atol=0.005).any()
+    # and the avoided cost in the cost section is the same number, not the sum
+    summary = annual_nl.tables["costs-summary"].set_index("Post")
+    assert float(summary.iloc[1, 0]) == pytest.approx(avoided)
+
+
+def test_pre_period_care_does_not_change_the_avoided_cost() -> None:
+    """Dropping every care episode that ends before its family's start leaves avoided cost as it is."""
+    ds = sample()
+    care = ds.care_used.merge(ds.families[["family_id", "start_date"]], on="family_id")
+    keep = ~(pd.to_datetime(care["end"]) < pd.to_datetime(care["start_date"]))
+    assert (~keep).sum() > 50  # the sample has a real pre-period
+    during = dataclasses.replace(ds, care_used=ds.care_used[keep.to_numpy()].reset_index(drop=True))
+    a = ik_costs.evaluate(ds, draws=0).headline["gross_avoided_cost"]
+    b = ik_costs.evaluate(during, draws=0).headline["gross_avoided_cost"]
+    assert a == pytest.approx(b)
+
+
+def _ctx(k: int, families: int | None = None) -> Ctx:
+    ds = sample()
+    if families is not None:
+        ids = set(ds.families["family_id"].iloc[:families])
+
+        def keep(frame):  # type: ignore[no-untyped-def]
+            out = frame[frame["family_id"].isin(ids)].reset_index(drop=True)
+            out.attrs = dict(frame.attrs)
+            return out
+
+        ds = dataclasses.replace(ds, assessments=keep(ds.assessments), families=keep(ds.families),
+                                 counterfactuals=keep(ds.counterfactuals), care_used=keep(ds.care_used),
+                                 events=keep(ds.events))  # fmt: skip
+    ev = ik_costs.evaluate(ds, draws=0)
+    return Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=Formatter("en"), k=k, seed=0, draws=0)
+
+
+@pytest.mark.parametrize(("k", "families"), [(10, None), (40, None), (10, 30), (10, 12)])
+def test_no_published_figure_rests_on_fewer_than_k_families(k: int, families: int | None) -> None:
+    sections = outcomes_sections(_ctx(k, families))
+    tables = {t.id: t for s in sections for t in s.tables}
+    for tid, n_any in (
+        ("tbl-outcome-events", "families_with_any"),
+        ("tbl-outcome-care", "families_with_any"),
+    ):
+        t = tables[tid]
+        st, fr = t.status, t.frame
+        shown = st[n_any] == PUBLISHED
+        counts = fr.loc[shown, n_any]
+        assert ((counts == 0) | (counts >= k)).all(), tid  # never 1 .. k-1
+        without = (fr["n_families"] - fr["families_with_any"])[shown]
+        assert ((without == 0) | (without >= k)).all(), tid  # nor its complement
+        total_shown = st["total"] == PUBLISHED
+        rest = fr.loc[total_shown, "families_with_any"]
+        assert ((rest == 0) | (rest >= k)).all(), tid  # every published total: 0 or >= k families
+        assert (fr.loc[st["n_families"] == PUBLISHED, "n_families"] >= k).all()
+    ratios = tables["tbl-outcome-ratios"]
+    shown = ratios.status["rate_ratio"] == PUBLISHED
+    assert (ratios.frame.loc[shown, "n_with_events"] >= k).all()
+    # the charts draw the same suppressed numbers
+    charts = [c for s in sections for c in s.charts]
+    bars = charts[0].figure
+    drawn = [v for tr in bars.data if tr.type == "bar" for v in tr.y if v is not None]
+    published = t_values(tables["tbl-outcome-events"], "rate")
+    assert sorted(np.round(drawn, 12)) == sorted(np.round(published, 12))
+
+
+def t_values(t, col: str) -> list[float]:  # type: ignore[no-untyped-def]
+    return t.frame.loc[t.status[col] == PUBLISHED, col].astype(float).tolist()
+
+
+def test_small_project_publishes_nothing_about_events() -> None:
+    """12 families: each event type rests on fewer than 10 families with an event; the captions say so."""
+    sections = outcomes_sections(_ctx(10, 12))
+    charts = {c.id: c for s in sections for c in s.charts}
+    assert charts["outcome-ratios"].caption.startswith("No rate ratio rests on at least 10 families")
