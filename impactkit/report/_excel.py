@@ -17,7 +17,7 @@ from impactkit.excel import Sheet, SheetTable, write_workbook
 from impactkit.i18n import text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from impactkit.report._build import Report
+    from impactkit.report._report import Report
 
 __all__ = ["workbook_sheets", "write_excel"]
 
