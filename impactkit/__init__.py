@@ -46,6 +46,7 @@ from impactkit.measures import (
     cronbach_alpha,
     describe,
     gee,
+    icc,
     likelihood_ratio_test,
     marginal_means,
     mixed_model,
@@ -53,6 +54,7 @@ from impactkit.measures import (
     omnibus,
     p_adjust,
     reliable_change,
+    reliable_change_summary,
     transitions,
 )
 from impactkit.pseudonym import pseudonymise
@@ -86,6 +88,7 @@ __all__ = [
     "describe",
     "figures",
     "gee",
+    "icc",
     "likelihood_ratio_test",
     "marginal_means",
     "measures",
@@ -101,6 +104,7 @@ __all__ = [
     "read_items",
     "read_table",
     "reliable_change",
+    "reliable_change_summary",
     "sample",
     "score_items",
     "transitions",

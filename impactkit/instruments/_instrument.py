@@ -95,6 +95,7 @@ class Domain:
     reliability: float | None = None
     higher_is_better: bool | None = None
     sufficient: float | None = None
+    reliability_placeholder: bool = False  # the reliability is an assumed placeholder, not an estimate
 
     def label(self, lang: str = "en") -> str:
         return self.label_nl if lang == "nl" else self.label_en
@@ -144,7 +145,9 @@ class Instrument:
     min_share_answered : float
         Share of a domain's items that must be answered for a domain score (else missing).
     reliability_source : str
-        Where the reliabilities come from, shown in reports.
+        Where the reliabilities come from, shown in reports.  ``reliability_placeholder = true``
+        (top level, or per domain) marks a reliability that is an assumption rather than an
+        estimate; analyses name it wherever it is used.
     source : str
         The file or "builtin:<id>" the instrument came from.
     """
@@ -196,6 +199,10 @@ class Instrument:
 
     def reliability(self, domain_id: str) -> float | None:
         return self.domain(domain_id).reliability
+
+    def reliability_is_placeholder(self, domain_id: str) -> bool:
+        """True when the domain's reliability is an assumed placeholder (``reliability_placeholder``)."""
+        return self.domain(domain_id).reliability_placeholder
 
     def higher_is_better(self, domain_id: str) -> bool:
         """Whether a higher score is better on ``domain_id`` (the domain's direction, else the scale's)."""
@@ -379,8 +386,11 @@ _TOP_KEYS = {
     "min_share_answered",
     "reliability",
     "reliability_source",
+    "reliability_placeholder",
 }
-_DOMAIN_KEYS = {"id", "label_nl", "label_en", "aliases", "reliability", "higher_is_better", "sufficient"}
+_DOMAIN_KEYS = {
+    "id", "label_nl", "label_en", "aliases", "reliability", "reliability_placeholder", "higher_is_better", "sufficient",
+}  # fmt: skip
 _SCALE_KEYS = {"min", "max", "integer", "higher_is_better", "levels", "report_mark"}
 _LEVEL_KEYS = {"value", "label_nl", "label_en"}
 _WAVE_KEYS = {"id", "label_nl", "label_en", "aliases"}
@@ -447,6 +457,12 @@ def _aliases(obj: Mapping[str, Any], source: str, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _flag(val: Any, source: str, key: str) -> bool:
+    if not isinstance(val, bool):
+        raise _fail(f"expected true or false, got {val!r}", source, key)
+    return val
+
+
 def _reliability(val: Any, source: str, key: str) -> float | None:
     if val is None:
         return None
@@ -471,6 +487,7 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
     spec = _keys(spec, _TOP_KEYS, source, "")
     iid = _ident(spec, source, "").strip()
     default_rel = _reliability(spec.get("reliability"), source, "reliability")
+    default_placeholder = _flag(spec.get("reliability_placeholder", False), source, "reliability_placeholder")
 
     domains: list[Domain] = []
     for i, d in enumerate(_list(spec, "domains", source, required=True)):
@@ -488,6 +505,13 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
                 label_en=_str(d, "label_en", source, key, did),
                 aliases=_aliases(d, source, key),
                 reliability=_reliability(d.get("reliability", default_rel), source, f"{key}.reliability"),
+                # a domain's own reliability is an estimate unless it says otherwise; the shared default
+                # carries the instrument's flag
+                reliability_placeholder=_flag(
+                    d.get("reliability_placeholder", default_placeholder and "reliability" not in d),
+                    source,
+                    f"{key}.reliability_placeholder",
+                ),
                 higher_is_better=hib,
                 sufficient=None if suff is None else _number(suff, source, f"{key}.sufficient"),
             )

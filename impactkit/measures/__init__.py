@@ -11,12 +11,14 @@ from impactkit.measures._clm import clm
 from impactkit.measures._describe import describe, transitions
 from impactkit.measures._emmeans import MarginalMeansResult, marginal_means
 from impactkit.measures._gee import gee
+from impactkit.measures._icc import IccResult, icc
 from impactkit.measures._lrt import LikelihoodRatioResult, likelihood_ratio_test
 from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._mmrm import mmrm
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._ordinal import clmm
 from impactkit.measures._reliable import cronbach_alpha, reliable_change, reliable_change_shares
+from impactkit.measures._reliable_summary import ReliableChangeSummary, chance_share, reliable_change_summary
 from impactkit.measures._results import (
     ChangeResult,
     DescribeResult,
@@ -30,19 +32,23 @@ __all__ = [
     "Attrition",
     "ChangeResult",
     "DescribeResult",
+    "IccResult",
     "LikelihoodRatioResult",
     "MarginalMeansResult",
     "MixedModelResult",
     "OmnibusResult",
     "ReliableChangeResult",
+    "ReliableChangeSummary",
     "TransitionsResult",
     "attrition",
+    "chance_share",
     "change",
     "clm",
     "clmm",
     "cronbach_alpha",
     "describe",
     "gee",
+    "icc",
     "likelihood_ratio_test",
     "marginal_means",
     "mixed_model",
@@ -51,5 +57,6 @@ __all__ = [
     "p_adjust",
     "reliable_change",
     "reliable_change_shares",
+    "reliable_change_summary",
     "transitions",
 ]

@@ -6,12 +6,13 @@ Per family and domain::
 
 where SD_1 is the SD of the baseline scores and r the reliability.  A change is reliable when
 ``|RCI| > critical`` (1.96, a two-sided 5% level).  Cut-offs for "recovered" (Jacobson & Truax
-1991, p. 13), with M/SD of the baseline sample (dysfunctional) and of a normative (functional)
-population, written for a scale where higher is better:
+1991, p. 13), with M_1/SD_1 of the dysfunctional population (``dysfunctional_norms``, by default the
+baseline sample) and M_0/SD_0 of a functional population (``functional_norms``), written for a
+scale where higher is better:
 
-* ``a``: M_1 + 2 SD_1 (beyond the range of the baseline population);
-* ``b``: M_0 - 2 SD_0 (within the range of the normative population; needs ``norms``);
-* ``c``: (SD_0 M_1 + SD_1 M_0) / (SD_0 + SD_1) (closer to the normative mean; needs ``norms``);
+* ``a``: M_1 + 2 SD_1 (beyond the range of the dysfunctional population);
+* ``b``: M_0 - 2 SD_0 (within the range of the functional population; needs ``functional_norms``);
+* ``c``: (SD_0 M_1 + SD_1 M_0) / (SD_0 + SD_1) (closer to the functional mean; needs both);
 * ``"sufficient"``: the instrument's sufficient level (the default when it has one).
 
 Signs flip for a scale where lower is better.
@@ -57,8 +58,11 @@ def reliable_change(
     *,
     baseline: str | None = None,
     followup: str | None = None,
-    reliability: float | Mapping[str, float] | None = None,
+    reliability: float | Mapping[str, float] | pd.DataFrame | None = None,
+    icc_form: str = "ICC2",
     cutoff: str | float | Mapping[str, float] | None = None,
+    functional_norms: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
+    dysfunctional_norms: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
     norms: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
     sd: float | Mapping[str, float] | None = None,
     critical: float = 1.96,
@@ -77,15 +81,26 @@ def reliable_change(
         Canonical long assessment frame.
     baseline, followup : str or None
         Wave ids (default: the instrument's first and last wave).
-    reliability : float or mapping, optional
-        Reliability r per domain (a float for all). Default: the instrument's domain
-        reliabilities; where those are missing and ``items`` are given, Cronbach's alpha of the
-        baseline items (:func:`cronbach_alpha`).
+    reliability : float, mapping or table, optional
+        Reliability r per domain: a float for all, a mapping domain → r, or a result table of
+        :func:`icc` (the row ``type == icc_form`` per domain) or :func:`cronbach_alpha`.
+        Default: Cronbach's alpha of the baseline items where ``items`` are given and the domain
+        has two or more items, else the instrument's reliability (flagged when the instrument
+        marks it as a placeholder).
+    icc_form : str, default "ICC2"
+        With an :func:`icc` table: which of the six Shrout-Fleiss forms is the reliability of one
+        measurement.  ``"ICC2"`` (two-way random, absolute agreement, single measure) is the
+        usual test-retest reliability (Weir 2005; Koo & Li 2016).
     cutoff : {"a", "b", "c", "sufficient"}, float or mapping, optional
         The threshold for "recovered" (see the module notes). Default: ``"sufficient"`` when the
         instrument defines a sufficient level, else ``"a"``.
-    norms : (mean, sd) or mapping of domain → (mean, sd), optional
-        Normative (functional) population, needed for cut-offs ``b`` and ``c``.
+    functional_norms : (mean, sd) or mapping of domain → (mean, sd), optional
+        The functional (normative) population, needed for cut-offs ``b`` and ``c``.
+    dysfunctional_norms : (mean, sd) or mapping of domain → (mean, sd), optional
+        The dysfunctional population for cut-offs ``a`` and ``c``; default: the mean and SD of
+        the observed baseline scores (Jacobson & Truax use the pre-treatment sample).
+    norms : (mean, sd) or mapping, optional
+        The same as ``functional_norms`` (kept for earlier code).
     sd : float or mapping, optional
         SD_1 for the standard error; default the SD (n - 1) of all observed baseline scores of
         the domain.
@@ -113,8 +128,11 @@ def reliable_change(
         n_deteriorated, category``, the overall class: ``deteriorated`` when some domain
         reliably worsened and none improved, ``mixed`` when both happened, ``recovered`` when
         no domain worsened and at least one recovered, ``improved`` when none worsened and at
-        least one improved, else ``unchanged``. ``meta["parameters"]`` holds per domain the
-        ``sd, reliability, se_diff, cutoff`` used.
+        least one improved, else ``unchanged``. ``meta["parameters"]`` holds per domain ``n, sd,
+        reliability, reliability_source`` ("argument", "icc", "cronbach_alpha", "instrument"),
+        ``reliability_placeholder`` (the instrument marks it as an assumed placeholder),
+        ``se_diff, threshold`` (the smallest change that counts as reliable, critical × S_diff,
+        in score points), ``cutoff, cutoff_rule``.
 
     Notes
     -----
@@ -151,9 +169,14 @@ def reliable_change(
         raise ParameterError(f"The 'baseline' and 'followup' parameters of {func} must differ.")
     dom_idx = _domain_index(c.domains, domains, func)
     doms = [c.domains[d] for d in dom_idx]
-    rel = _reliabilities(reliability, items, inst, doms, c.waves[b], func)
+    rel, rel_src = _reliabilities(reliability, items, inst, doms, c.waves[b], func, icc_form)
     sds = _per_domain(sd, doms, "sd", func)
-    norm = _per_domain(norms, doms, "norms", func)
+    if norms is not None and functional_norms is not None:
+        raise ParameterError(f"Pass 'functional_norms' or its old name 'norms' to {func}, not both.")
+    norm = _per_domain(
+        functional_norms if functional_norms is not None else norms, doms, "functional_norms", func
+    )
+    dys = _per_domain(dysfunctional_norms, doms, "dysfunctional_norms", func)
     if cutoff is None:
         cutoff = "sufficient" if inst.sufficient is not None else "a"
     cuts = _per_domain(cutoff, doms, "cutoff", func)
@@ -182,7 +205,7 @@ def reliable_change(
             )
         r = rel[dom]
         se_diff = sd1 * np.sqrt(2) * np.sqrt(1 - r)
-        cut = _cutoff(cuts[dom], norm[dom], base, sign, inst, dom, func)
+        cut = _cutoff(cuts[dom], norm[dom], dys[dom], base, sign, inst, dom, func)
         ok = ~np.isnan(x) & ~np.isnan(y)
         xi, yi = x[ok], y[ok]
         rci = (yi - xi) / se_diff
@@ -196,8 +219,11 @@ def reliable_change(
         x2s.append(yi)
         rcis.append(rci)
         cats.append(cat)
-        params.append({"domain": dom, "n": int(ok.sum()), "sd": sd1, "reliability": r, "se_diff": se_diff,
-                       "cutoff": cut, "cutoff_rule": str(cuts[dom])})  # fmt: skip
+        params.append({"domain": dom, "n": int(ok.sum()), "sd": sd1, "reliability": r,
+                       "reliability_source": rel_src[dom],
+                       "reliability_placeholder": rel_src[dom] == "instrument" and inst.reliability_is_placeholder(dom),
+                       "se_diff": se_diff, "threshold": critical * se_diff, "cutoff": cut,
+                       "cutoff_rule": str(cuts[dom])})  # fmt: skip
     fam = np.concatenate(fam_idx)
     if fam.size == 0:
         raise DesignError(
@@ -223,10 +249,17 @@ def reliable_change(
     notes = [
         f"Jacobson-Truax RCI ({c.waves[b]} → {c.waves[f]}); reliable when |RCI| > {critical:g}.",
         "Complete pairs per domain; nothing imputed.",
-        f"Reliability from {_rel_source(reliability, items, inst)}; SD_1 "
+        f"Reliability from {_rel_source(rel_src, inst)}; SD_1 "
         + ("given." if sd is not None else "of all observed baseline scores per domain."),
         f"Cut-off for recovered: {cutoff!s}.",
     ]
+    placeholder = [p["domain"] for p in params if p["reliability_placeholder"]]
+    if placeholder:
+        notes.append(
+            f"The reliability of {len(placeholder)} domain(s) is a placeholder from instrument {inst.id!r} "
+            f"({inst.reliability_source or 'an assumption'}), not an estimate: the reliable-change threshold "
+            "rests on that assumption. Give item answers (Cronbach's alpha), an ICC or reliability=..."
+        )
     if level == "family":
         notes.append(
             "Family class: deteriorated if some domain reliably worsened and none improved; mixed if both; "
@@ -264,12 +297,38 @@ def _overall(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _rel_source(reliability: object, items: pd.DataFrame | None, inst: Instrument) -> str:
-    if reliability is not None:
-        return "the 'reliability' argument"
-    if items is not None:
-        return "the instrument, else Cronbach's alpha of the baseline items"
-    return f"the instrument ({inst.reliability_source or inst.id})"
+def _rel_source(sources: dict[str, str], inst: Instrument) -> str:
+    names = {"argument": "the 'reliability' argument", "icc": "the ICC table given",
+             "cronbach_alpha": "Cronbach's alpha of the baseline items",
+             "instrument": f"the instrument ({inst.reliability_source or inst.id})"}  # fmt: skip
+    used = list(dict.fromkeys(sources.values()))
+    if len(used) == 1:
+        return names[used[0]]
+    return "; ".join(f"{names[u]} for {[d for d, s in sources.items() if s == u]}" for u in used)
+
+
+def _from_table(
+    table: pd.DataFrame, doms: list[str], icc_form: str, func: str
+) -> tuple[dict[str, object], str]:
+    """Reliabilities per domain from an :func:`icc` or :func:`cronbach_alpha` result table."""
+    if "domain" in table.columns and "alpha" in table.columns:
+        vals = dict(zip(table["domain"].astype(str), table["alpha"], strict=True))
+        return {d: vals.get(d) for d in doms}, "cronbach_alpha"
+    if {"type", "icc"} <= set(table.columns):
+        forms = sorted(set(table["type"]))
+        if icc_form not in forms:
+            raise ParameterError(
+                f"The 'icc_form' parameter of {func} must be one of {forms}. Got {icc_form!r} instead."
+            )
+        sub = table[table["type"] == icc_form]
+        if "domain" in sub.columns:
+            vals = dict(zip(sub["domain"].astype(str), sub["icc"], strict=True))
+            return {d: vals.get(d) for d in doms}, "icc"
+        return dict.fromkeys(doms, float(sub["icc"].iloc[0])), "icc"
+    raise ParameterError(
+        f"The 'reliability' parameter of {func} got a table without the columns of icc() (type, icc) or "
+        f"cronbach_alpha() (domain, alpha). Got columns {list(table.columns)} instead."
+    )
 
 
 def _reliabilities(
@@ -279,30 +338,39 @@ def _reliabilities(
     doms: list[str],
     wave: str,
     func: str,
-) -> dict[str, float]:
-    given = _per_domain(reliability, doms, "reliability", func)
+    icc_form: str = "ICC2",
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Reliability and its source per domain: the argument (value, ICC or alpha table), else
+    Cronbach's alpha where item data exist, else the instrument."""
+    if isinstance(reliability, pd.DataFrame):
+        given, given_source = _from_table(reliability, doms, icc_form, func)
+    else:
+        given, given_source = _per_domain(reliability, doms, "reliability", func), "argument"
     alpha: dict[str, float] = {}
+    if items is not None:
+        tab = cronbach_alpha(items, wave=wave, instrument=inst)
+        alpha = {d: a for d, a in zip(tab["domain"], tab["alpha"], strict=True) if np.isfinite(a)}
     out: dict[str, float] = {}
+    sources: dict[str, str] = {}
     for dom in doms:
-        value = given[dom] if given[dom] is not None else inst.reliability(dom)
-        r = None if value is None else _as_float(value, "reliability", dom, func)
-        if r is None and items is not None:
-            if not alpha:
-                tab = cronbach_alpha(items, wave=wave, instrument=inst)
-                alpha = dict(zip(tab["domain"], tab["alpha"], strict=True))
-            r = alpha.get(dom)
-        if r is None or not np.isfinite(r):
+        if given[dom] is not None:
+            r, src = _as_float(given[dom], "reliability", dom, func), given_source
+        elif dom in alpha:
+            r, src = float(alpha[dom]), "cronbach_alpha"
+        elif inst.reliability(dom) is not None:
+            r, src = float(inst.reliability(dom)), "instrument"  # type: ignore[arg-type]
+        else:
             raise DesignError(
-                f"{func}: no reliability for domain {dom!r}. Pass reliability=0.8 (or a mapping per domain), "
-                "set it in the instrument, or give item answers with items=... for Cronbach's alpha."
+                f"{func}: no reliability for domain {dom!r}. Pass reliability=0.8 (or a mapping per domain, or "
+                "an icc() table), set it in the instrument, or give item answers with items=... for Cronbach's alpha."
             )
-        if not 0 < r < 1:
+        if not np.isfinite(r) or not 0 < r < 1:
             raise ParameterError(
                 f"The 'reliability' parameter of {func} must lie strictly between 0 and 1. "
-                f"Got {r!r} for {dom!r}."
+                f"Got {r!r} for {dom!r} (from {src})."
             )
-        out[dom] = r
-    return out
+        out[dom], sources[dom] = r, src
+    return out, sources
 
 
 def _as_float(value: object, name: str, dom: str, func: str) -> float:
@@ -315,9 +383,24 @@ def _as_float(value: object, name: str, dom: str, func: str) -> float:
         ) from err
 
 
+def _norm_pair(norm: object, name: str, dom: str, func: str) -> tuple[float, float]:
+    try:
+        m0, s0 = (float(v) for v in norm)  # type: ignore[attr-defined]  # norm is (mean, sd)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} must be (mean, sd) per domain. Got {norm!r} for {dom!r}."
+        ) from err
+    if not s0 > 0:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} needs a positive SD. Got {norm!r} for {dom!r}."
+        )
+    return m0, s0
+
+
 def _cutoff(
     rule: object,
     norm: object,
+    dys: object,
     base: np.ndarray,
     sign: float,
     inst: Instrument,
@@ -336,23 +419,21 @@ def _cutoff(
         if threshold is None:
             raise ParameterError(
                 f"The 'cutoff' parameter of {func} is 'sufficient' but instrument {inst.id!r} defines no "
-                "sufficient level. Use 'a', or 'b'/'c' with norms=(mean, sd)."
+                "sufficient level. Use 'a', or 'b'/'c' with functional_norms=(mean, sd)."
             )
         return float(threshold)
-    m1, s1 = float(base.mean()), float(base.std(ddof=1))
+    if dys is not None:
+        m1, s1 = _norm_pair(dys, "dysfunctional_norms", dom, func)
+    else:
+        m1, s1 = float(base.mean()), float(base.std(ddof=1))
     if rule == "a":
         return m1 + sign * 2 * s1
     if norm is None:
         raise ParameterError(
-            f"The 'norms' parameter of {func} is needed for cut-off {rule!r} (domain {dom!r}): "
-            "pass norms=(mean, sd) of a functional population, or a mapping per domain."
+            f"The 'functional_norms' parameter of {func} is needed for cut-off {rule!r} (domain {dom!r}): "
+            "pass functional_norms=(mean, sd) of a functional population, or a mapping per domain."
         )
-    try:
-        m0, s0 = (float(v) for v in norm)  # type: ignore[attr-defined]  # norm is (mean, sd)
-    except (TypeError, ValueError) as err:
-        raise ParameterError(
-            f"The 'norms' parameter of {func} must be (mean, sd) per domain. Got {norm!r} for {dom!r}."
-        ) from err
+    m0, s0 = _norm_pair(norm, "functional_norms", dom, func)
     if rule == "b":
         return m0 - sign * 2 * s0
     return (s0 * m1 + s1 * m0) / (s0 + s1)

@@ -101,7 +101,7 @@ def test_errors() -> None:
     data = load("ordinal")  # test instrument without reliabilities
     with pytest.raises(DesignError, match="no reliability for domain 'finances'"):
         reliable_change(data)
-    with pytest.raises(ParameterError, match="'norms' parameter"):
+    with pytest.raises(ParameterError, match="'functional_norms' parameter"):
         reliable_change(data, reliability=0.8, cutoff="c")
     with pytest.raises(ParameterError, match="'level' parameter"):
         reliable_change(data, reliability=0.8, level="domains")
