@@ -19,11 +19,6 @@ class Kind(StrEnum):
     business_case = "business-case"
 
 
-class Lang(StrEnum):
-    en = "en"
-    nl = "nl"
-
-
 @app.command()
 def report(
     path: Annotated[Path, typer.Argument(help="An assessments file, or a folder like data/sample.")],
@@ -31,7 +26,9 @@ def report(
     kind: Annotated[
         Kind, typer.Option(help="annual (for funders) or business-case (for a municipality).")
     ] = (Kind.annual),
-    lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.en,
+    lang: Annotated[
+        str, typer.Option(help="Report language: en, nl or any language with catalogues in impactkit/locale.")
+    ] = "en",
     families: Annotated[
         Path | None, typer.Option(help="Families table, when PATH is one assessments file.")
     ] = None,
@@ -81,7 +78,7 @@ def report(
         rep = build_report(
             path,
             kind=kind.value,
-            lang=lang.value,
+            lang=lang,
             scenario=scenario,
             seed=seed,
             draws=draws,
@@ -102,7 +99,7 @@ def report(
         info = {
             **written,
             "kind": kind.value,
-            "lang": lang.value,
+            "lang": lang,
             "bytes": len(rep.html.encode("utf-8")),
             "charts": rep.n_charts,
             "seconds": round(time.perf_counter() - started, 2),

@@ -16,7 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from impactkit._canonical import COLUMNS
-from impactkit.errors import ParameterError, check_choice
+from impactkit.errors import ParameterError
+from impactkit.i18n import check_lang
 from impactkit.instruments import Instrument, builtin, normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ALIASES
@@ -197,7 +198,7 @@ def stage_assessments(
     encoding: str | None = None,
 ) -> AssessmentRead:
     """Read and check without raising: the frame plus every problem found."""
-    check_choice("lang", "read_assessments", lang, ("en", "nl"))
+    check_lang(lang, "read_assessments")  # any language with catalogues (impactkit/locale)
     cfg = load_config(config)
     if isinstance(source, str | Path) and Path(source).is_dir():
         source, folder_instrument = _from_folder(Path(source))

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from impactkit.errors import ConfigError, ParameterError, check_choice
+from impactkit.errors import ConfigError, ParameterError
+from impactkit.i18n import check_lang
 from impactkit.instruments import Instrument, builtin
 from impactkit.io._assessments import AssessmentRead, stage_assessments
 from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_config, with_vocabulary
@@ -226,7 +227,7 @@ def validate(
     >>> report.valid, report.missing_scores
     (True, 133)
     """
-    check_choice("lang", "validate", lang, ("en", "nl"))
+    check_lang(lang, "validate")  # any language with catalogues (impactkit/locale)
     sources, inst, scenario_file, cfg = _resolve(path, families, instrument, config)
     problems = Problems(lang)
     a_src, a_sheet = _source_of(sources["assessments"])

@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from impactkit.errors import ParameterError, check_choice
+from impactkit.i18n import check_lang
 from impactkit.instruments import normalise_label
 from impactkit.io._cells import parse_date, parse_number
 from impactkit.io._columns import ID_ALIASES
@@ -388,7 +389,7 @@ def stage_table(
     ``headers`` (impactkit name → header as written), so later checks can name file, row and column.
     """
     check_choice("kind", "read_table", kind, tuple(SPECS))
-    check_choice("lang", "read_table", lang, ("en", "nl"))
+    check_lang(lang, "read_table")  # any language with catalogues (impactkit/locale)
     spec = SPECS[kind]
     cfg = load_config(config)
     decimal = encoding = None

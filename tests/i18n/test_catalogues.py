@@ -69,6 +69,11 @@ def test_a_third_language_is_a_new_catalogue(tmp_path, monkeypatch):
         assert f.text("sec_summary") == "Zusammenfassung"
         assert f.text("total") == "Total"  # untranslated: English
         assert i18n_main(["check"]) == 1
+        import impactkit as ik
+        from impactkit.figures import radar
+
+        assert ik.validate("data/sample", today="2026-11-01", lang="de").valid  # io takes it too
+        assert radar(ik.describe(sample().assessments), lang="de").layout.separators == ",."
         rep = build_report(sample(), lang="de", draws=DRAWS, generated_at=GENERATED)
         assert '<html lang="de">' in rep.html
         assert "Zusammenfassung" in rep.html
