@@ -245,6 +245,7 @@ def stage_assessments(
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
         expected=expected,
+        required={r: " / ".join(dict.fromkeys((r, *ALIASES[r][:4]))) for r in ("family_id", "wave")},
     )
     by_target = {t: h for h, t in mapping.items()}
     domain_cols = [d for d in inst.domain_ids if d in by_target]
@@ -265,9 +266,6 @@ def stage_assessments(
     if layout != "wide" or len(mapping) < len(raw.frame.columns):
         named = [f"{h} = {t}" for h, t in mapping.items() if t in ALIASES]
         problems.note(raw.file, "note_layout", layout=layout_name(layout, lang), columns=", ".join(named))
-    for req in ("family_id", "wave"):
-        if req not in by_target:
-            problems.add(raw.file, 1, req, "", "missing_column", expected=" / ".join(ALIASES[req][:4]))
     if layout == "wide" and not domain_cols:
         problems.add(raw.file, 1, "domain", "", "missing_column", expected=", ".join(inst.domain_ids))
     if len(problems) and (
@@ -695,12 +693,19 @@ def score_items(items: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 def _used_part(
     data: pd.DataFrame, inst: Instrument, n_missing: int, problems: Problems, file: str
 ) -> tuple[pd.DataFrame, int]:
-    """Leave out domains never scored and waves never measured, with a note (never a refusal)."""
+    """Leave out domains never scored and waves never measured, with a note (never a refusal).
+
+    Works on the categorical codes (no per-row string work: this runs on every read).
+    """
     if data.empty:
         return data, n_missing
-    scored = data[data["score"].notna()]
-    used_d = [d for d in inst.domain_ids if d in set(scored["domain"].astype(str))]
-    used_w = [w for w in inst.wave_ids if w in set(scored["wave"].astype(str))]
+    ok = data["score"].notna().to_numpy()
+    dcodes = data["domain"].cat.codes.to_numpy()
+    wcodes = data["wave"].cat.codes.to_numpy()
+    dcount = np.bincount(dcodes[ok & (dcodes >= 0)], minlength=len(inst.domain_ids))
+    wcount = np.bincount(wcodes[ok & (wcodes >= 0)], minlength=len(inst.wave_ids))
+    used_d = [d for d, c in zip(inst.domain_ids, dcount, strict=True) if c]
+    used_w = [w for w, c in zip(inst.wave_ids, wcount, strict=True) if c]
     if not used_d:
         return data, n_missing
     lang = problems.lang
@@ -722,15 +727,19 @@ def _used_part(
     if unused_w:
         problems.note(file, "note_unused_waves", waves=", ".join(inst.wave_label(w, lang) for w in unused_w))
     sub = inst.subset(domains=used_d, waves=[w for w in inst.wave_ids if w not in unused_w])
-    keep = data["domain"].isin(sub.domain_ids).to_numpy() & data["wave"].isin(sub.wave_ids).to_numpy()
-    n_missing -= int(data["score"][~keep].isna().sum())
+    remap_d = np.array([sub.domain_ids.index(d) if d in sub.domain_ids else -1 for d in inst.domain_ids])
+    remap_w = np.array([sub.wave_ids.index(w) if w in sub.wave_ids else -1 for w in inst.wave_ids])
+    new_d = np.where(dcodes >= 0, remap_d[dcodes], -1)
+    new_w = np.where(wcodes >= 0, remap_w[wcodes], -1)
+    keep = (new_d >= 0) & (new_w >= 0)
+    n_missing -= int((~ok & ~keep).sum())
     out = pd.DataFrame(
         {
-            "family_id": data["family_id"][keep].to_numpy(),
-            "wave": pd.Categorical(data["wave"][keep].astype(str), categories=sub.wave_ids, ordered=True),
-            "assessed_on": data["assessed_on"][keep].to_numpy(),
-            "domain": pd.Categorical(data["domain"][keep].astype(str), categories=sub.domain_ids),
-            "score": data["score"][keep].to_numpy(),
+            "family_id": data["family_id"].to_numpy()[keep],
+            "wave": pd.Categorical.from_codes(new_w[keep], categories=pd.Index(sub.wave_ids), ordered=True),
+            "assessed_on": data["assessed_on"].to_numpy()[keep],
+            "domain": pd.Categorical.from_codes(new_d[keep], categories=pd.Index(sub.domain_ids)),
+            "score": data["score"].to_numpy()[keep],
         }
     )
     out["family_id"] = out["family_id"].astype("string")

@@ -73,8 +73,10 @@ def parse_number(
     ambiguous = np.zeros(len(s), bool)
     if present.any():
         plain = s.str.fullmatch(PLAIN).fillna(False).to_numpy(dtype=bool)
-        if plain.any():  # "1.500" is plain to the regex but ambiguous to a reader
-            sep = plain & s.str.contains(r"[.,]", regex=True).fillna(False).to_numpy(dtype=bool)
+        if plain.any():  # "1.500" is plain to the regex but ambiguous to a reader (needs 5+ characters)
+            sep = plain & (s.str.len().fillna(0).to_numpy() >= 5)
+            if sep.any():
+                sep[sep] = s[sep].str.contains(r"[.,]", regex=True).fillna(False).to_numpy(dtype=bool)
             if sep.any():
                 idx = np.flatnonzero(sep)
                 plain[idx[s[sep].str.fullmatch(AMBIGUOUS).fillna(False).to_numpy(dtype=bool)]] = False

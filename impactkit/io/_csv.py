@@ -22,8 +22,8 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from impactkit.io._source import MAX_COLUMNS, Issue, RawTable, Unreadable, colum
 
 __all__ = ["detect_decimal", "read_csv"]
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff\ue000-\uf8ff]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # cells that can only be read one way (see parse_number in _cells)
 _COMMA_CERTAIN = re.compile(
@@ -158,7 +159,7 @@ def _check_text(text: str) -> None:
         raise Unreadable("not_text")
     sample = text[:100_000]
     if sample:
-        control = sum(1 for c in sample if c not in "\t\n" and unicodedata.category(c) in ("Cc", "Cs", "Co"))
+        control = len(_CONTROL.findall(sample))
         if control > max(3, 0.01 * len(sample)):
             raise Unreadable("not_text")
 
@@ -173,16 +174,18 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     starts = np.concatenate(([0], newlines + 1))
     if ends.size and starts[-1] == arr.size:  # the file ends with a line break
         starts, ends = starts[:-1], ends[:-1]
-    seps = np.concatenate(([0], np.cumsum(arr == ord(sep))))
-    fields = seps[ends] - seps[starts] + 1
+    sep_pos = np.flatnonzero(arr == ord(sep))  # separators between each line's start and end
+    fields = np.searchsorted(sep_pos, ends) - np.searchsorted(sep_pos, starts) + 1
     length = ends - starts
     n_header = int(fields[0])
-    lines = text.split("\n")
-    header = lines[0].split(sep)
+    header = text.split("\n", 1)[0].split(sep)
     core = len(header)
     while core > 1 and not header[core - 1].strip():
         core -= 1
     bad = np.flatnonzero(((fields > n_header) | (fields < core)) & (length > 0))
+    if not bad.size:  # the usual case: every line has the header's fields
+        return _parse_plain(text, sep, header, np.arange(2, len(starts) + 1))
+    lines = text.split("\n")
     drop: set[int] = set()
     for i in bad.tolist():
         cells = lines[i].split(sep)
@@ -190,39 +193,72 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
             drop.add(i)
         elif len(cells) > n_header:  # only empty fields beyond the header: harmless, trimmed
             lines[i] = sep.join(cells[:n_header])
-            text = ""
-    if drop or not text:
-        kept = [ln for j, ln in enumerate(lines) if j not in drop]
-        rows = np.array([j + 1 for j in range(len(lines)) if j not in drop][1:], dtype=int)
-        text = "\n".join(kept)
-    else:
-        rows = np.arange(2, len(lines) + 1)
+    kept = [ln for j, ln in enumerate(lines) if j not in drop]
+    rows = np.array([j + 1 for j in range(len(lines)) if j not in drop][1:], dtype=int)
+    return _parse_plain("\n".join(kept), sep, header, rows)
+
+
+def _parse_plain(text: str, sep: str, header: list[str], rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     frame = pd.read_csv(
         io.StringIO(text),
         sep=sep,
         dtype=str,
         header=None,
+        skiprows=1,
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=False,
         quoting=csv.QUOTE_NONE,
         engine="c",
-        names=range(n_header),
+        names=range(len(header)),
     )
-    header_row = frame.iloc[0].tolist()
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = ["" if pd.isna(h) else str(h) for h in header_row]
-    rows = rows[: len(frame)]
-    return frame, rows
+    frame.columns = header  # as written (duplicates and blanks are settled in _finish_frame)
+    return frame, rows[: len(frame)]
 
 
 def _read_quoted(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Quotes present: the csv module finds records (quoted line breaks) and unclosed quotes."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
-    records: list[list[str]] = []
-    rows: list[int] = []
-    header: list[str] | None = None
-    n_header = core = 0
+    """Quotes present: the csv module finds records (quoted line breaks) and unclosed quotes.
+
+    Record numbers are the rows a spreadsheet shows (a quoted line break stays inside its row).
+    """
+
+    def reader() -> Any:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
+
+    try:
+        cells = list(reader())  # one pass in C; the careful loop below only when something is wrong
+        rows = np.arange(1, len(cells) + 1)
+    except csv.Error:
+        numbered = _records_one_by_one(reader(), issues)
+        cells = [r for _, r in numbered]
+        rows = np.fromiter((n for n, _ in numbered), dtype=np.int64, count=len(numbered))
+    if not cells:
+        return pd.DataFrame(), np.array([], dtype=int)
+    header = cells[0]
+    n_header = core = len(header)
+    while core > 1 and not header[core - 1].strip():
+        core -= 1
+    cells, rows = cells[1:], rows[1:]
+    lengths = np.fromiter((len(r) for r in cells), dtype=np.int64, count=len(cells))
+    keep = lengths == n_header
+    for i in np.flatnonzero(~keep).tolist():
+        r = cells[i]
+        if not r or (len(r) == 1 and not r[0].strip()):
+            continue  # a blank line
+        if (len(r) > n_header or len(r) < core) and _report_row(r, int(rows[i]), n_header, core, sep, issues):
+            continue
+        cells[i] = (r + [""] * n_header)[:n_header]
+        keep[i] = True
+    good = [cells[i] for i in np.flatnonzero(keep)]
+    columns = list(zip(*good, strict=True)) if good else [()] * n_header
+    frame = pd.DataFrame({i: pd.array(col, dtype="string[pyarrow]") for i, col in enumerate(columns)})
+    frame.columns = [str(h) for h in header]
+    return frame, rows[keep]
+
+
+def _records_one_by_one(reader: Any, issues: list[Issue]) -> list[tuple[int, list[str]]]:
+    """Every readable record with its row number; an unclosed or misplaced quote becomes an issue."""
+    out: list[tuple[int, list[str]]] = []
     record = 0
     while True:
         record += 1
@@ -236,28 +272,8 @@ def _read_quoted(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame
                 break
             issues.append(Issue(record, "", "", "bad_quote", {"reason": str(err)}))
             continue
-        if header is None:
-            header = cells
-            n_header = len(header)
-            core = n_header
-            while core > 1 and not header[core - 1].strip():
-                core -= 1
-            continue
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
-        if (len(cells) > n_header or len(cells) < core) and _report_row(
-            cells, record, n_header, core, sep, issues
-        ):
-            continue
-        records.append((cells + [""] * n_header)[:n_header])
-        rows.append(record)
-    if header is None:
-        return pd.DataFrame(), np.array([], dtype=int)
-    columns = list(zip(*records, strict=True)) if records else [()] * n_header
-    frame = pd.DataFrame({i: pd.Series(col, dtype=object) for i, col in enumerate(columns)})
-    frame = frame.replace("", np.nan) if len(frame) else frame
-    frame.columns = [str(h) for h in header]
-    return frame, np.asarray(rows, dtype=int)
+        out.append((record, cells))
+    return out
 
 
 def _report_row(cells: list[str], row: int, n_header: int, core: int, sep: str, issues: list[Issue]) -> bool:
@@ -289,10 +305,9 @@ def _finish_frame(
     keep: list[int] = []
     seen: dict[str, int] = {}
     for i, h in enumerate(headers):
-        col = frame.iloc[:, i]
-        has_data = bool(col.notna().any() and col.astype(str).str.strip().ne("").any())
         if not h:
-            if has_data:
+            col = frame.iloc[:, i]
+            if bool(col.notna().any() and col.astype(str).str.strip().ne("").any()):
                 issues.append(Issue(1, column_letter(i), "", "unnamed_column", {"letter": column_letter(i)}))
             continue
         if h in seen:

@@ -54,16 +54,37 @@ def check_headers(
     ignore_columns: Iterable[str],
     allow_personal_data: bool,
     expected: str,
+    required: Mapping[str, str] | None = None,
+    table: str = "",
 ) -> dict[str, str]:
-    """Map headers to targets; report personal-data, unknown and clashing columns at row 1."""
+    """Map headers to targets; report personal-data, unknown and clashing columns at row 1.
+
+    ``required`` (impactkit name → the headers expected, for the message): a required column that
+    is missing while a header is unknown is most likely that header, so the unknown header is one
+    problem that names the missing column, not two problems; without unknown headers the missing
+    column is reported on its own.
+    """
     mapping, unmatched, clashes = match_columns(raw.frame.columns, targets, column_map=column_map)
     ignore = {str(c) for c in ignore_columns}
+    missing = [t for t in (required or {}) if t not in mapping.values()]
+    unknown = []
     for header in unmatched:
         kind = personal_data_kind(header)
         if kind and not allow_personal_data:
             problems.add(raw.file, 1, header, header, "personal_data", kind=kind)
         elif header not in ignore and not kind:
+            unknown.append(header)
+    for header in unknown:
+        if missing:
+            problems.add(
+                raw.file, 1, header, header, "unknown_column_required",
+                missing=" / ".join(missing), target=missing[0], header=header, table=table or "assessments",
+            )  # fmt: skip
+        else:
             problems.add(raw.file, 1, header, header, "unknown_column", expected=expected)
+    if not unknown:
+        for t in missing:
+            problems.add(raw.file, 1, t, "", "missing_column", expected=(required or {})[t])
     for header, target in clashes:
         problems.add(raw.file, 1, header, header, "duplicate_column", target=target)
     return mapping

@@ -422,20 +422,17 @@ def stage_table(
         ignore_columns=ignore_columns,
         allow_personal_data=allow_personal_data,
         expected=", ".join(spec.columns),
+        required={
+            name: " / ".join(dict.fromkeys((name, *col.aliases[:3])))
+            for name, col in spec.columns.items()
+            if col.required and not (name == "programme" and cfg is not None and cfg.programme_name)
+        },
+        table=kind,
     )
     by_target = {t: h for h, t in mapping.items()}
     n = len(raw.frame)
     if n == 0 and not raw.issues and not len(problems):
         problems.add(raw.file, 1, "", "", "empty_file")
-    for name, col in spec.columns.items():
-        if (
-            col.required
-            and name not in by_target
-            and not (name == "programme" and cfg is not None and cfg.programme_name)
-        ):
-            problems.add(
-                raw.file, 1, name, "", "missing_column", expected=" / ".join((name, *col.aliases[:3]))
-            )
     out: dict[str, object] = {}
     for name, col in spec.columns.items():
         if name not in by_target:

@@ -173,3 +173,22 @@ def test_a_mistake_in_the_mapping_file_names_the_key(tmp_path, sample_dir, text,
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_one_unknown_header_is_one_problem_and_its_follow_ons_one_note(tmp_path, sample_dir):
+    """An id header nobody recognises: one problem (naming the missing column and the fix), and the
+    6,000 look-ups in the families table it prevents summarised in one note, not listed."""
+    folder = tmp_path / "export"
+    shutil.copytree(sample_dir, folder)
+    fam = folder / "families.csv"
+    fam.write_text(fam.read_text(encoding="utf-8").replace("family_id", "Nummer", 1), encoding="utf-8")
+    report = ik.validate(folder, today=TODAY)
+    p = report.problems
+    assert p[["row", "column", "code"]].to_numpy().tolist() == [[1, "Nummer", "unknown_column_required"]]
+    assert '[families] columns = { family_id = "Nummer" }' in p["message"].iloc[0]
+    follow = [n for n in report.notes if "further check(s)" in n]
+    assert len(follow) == 1
+    looked_up = sum(
+        len(pd.read_csv(sample_dir / f"{t}.csv")) for t in ("counterfactuals", "care_used", "events")
+    )
+    assert follow[0].split(": ", 1)[1].startswith(f"{350 + looked_up} further check(s)")
