@@ -42,17 +42,20 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(
         ["n", "n_missing", "n_complete", "n_families", "n_lost", "n_completers", "n_noncompleters",
          "n_children", "children", "families", "n_recovered", "n_improved", "n_unchanged",
-         "n_deteriorated"], "count"),
+         "n_deteriorated", "n_zero", "n_worse", "n_obs", "n_par", "n_pairs", "n_both", "n_targets",
+         "n_raters"], "count"),
     **dict.fromkeys(["year", "calendar_year", "price_year", "report_year"], "year"),
     # scores on the instrument's scale
     **dict.fromkeys(
         ["mean", "sd", "median", "mean_baseline", "mean_followup", "mean_completers", "mean_noncompleters",
-         "sd_completers", "sd_noncompleters", "score"], "score"),
+         "sd_completers", "sd_noncompleters", "score", "median_baseline", "median_followup", "sd_baseline",
+         "sd_diff", "sem", "mdc_group", "mdc_individual", "threshold", "min_change"], "score"),
     # shares and probabilities
     **dict.fromkeys(
         ["share", "share_sufficient", "share_improved", "share_unchanged", "share_worse",
          "share_of_baseline", "break_even_share", "attributed_share", "roi", "deadweight", "attribution",
-         "displacement", "dropoff", "discount_factor"], "share"),
+         "displacement", "dropoff", "discount_factor", "share_deteriorated", "share_both",
+         "chance_improved", "chance_deteriorated", "power", "coverage", "retention"], "share"),
     **_SHARES,
     **dict.fromkeys(
         ["p_net_benefit_positive", "p_bcr_above_1", "p_favourable", "likelihood", "probability"],
@@ -60,16 +63,17 @@ COLUMN_TYPES: dict[str, str] = {
     # p-values
     **dict.fromkeys(
         ["p_value", "p_adjusted", "wilcoxon_p", "friedman_p", "anova_p", "mauchly_p", "p_gg", "p_hf",
-         "welch_p"], "p_value"),
+         "welch_p", "wilcoxon_p_adjusted", "sign_test_p"], "p_value"),
     # estimates and their bounds
     **dict.fromkeys(
         ["mean_diff", "ci_low", "ci_high", "estimate", "se", "cohen_dz", "cohen_dav", "hedges_gav",
-         "dz_ci_low", "dz_ci_high", "rank_biserial", "smd", "z", "icc", "rci"], "estimate"),
+         "dz_ci_low", "dz_ci_high", "rank_biserial", "smd", "z", "icc", "rci", "median_diff"], "estimate"),
     # test statistics
     **dict.fromkeys(
         ["t", "df", "wilcoxon_v", "friedman_chi2", "kendall_w", "anova_f", "anova_df1", "anova_df2",
          "mauchly_w", "gg_epsilon", "hf_epsilon", "eta2_generalized", "eta2_partial", "welch_t",
-         "welch_df"], "statistic"),
+         "welch_df", "wilcoxon_v_minus", "f_value", "df1", "df2", "chi2", "loglik", "aic", "bic", "deviance",
+         "criterion"], "statistic"),
     # money
     **dict.fromkeys(
         ["invests", "saves", "net", "cumulative_net", "counterfactual_cost", "used_cost", "avoided_cost",

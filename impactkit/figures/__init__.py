@@ -29,7 +29,7 @@ from impactkit.figures._measures import (
     radar,
     rci_categories,
 )
-from impactkit.figures._models import marginal_means_lines
+from impactkit.figures._models import marginal_means_lines, reliable_change_chance_bars
 from impactkit.figures._outcomes import (
     family_journey_lines,
     family_timeline,
@@ -65,6 +65,7 @@ __all__ = [
     "radar",
     "rate_ratio_forest",
     "rci_categories",
+    "reliable_change_chance_bars",
     "transitions_sankey",
     "wrap",
 ]

@@ -1,4 +1,4 @@
-"""Figures of model results added for issue 17: estimated marginal means per wave."""
+"""Figures of the results added for issues 12 and 17: marginal means, reliable change against chance."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from impactkit.figures._theme import PALETTE, apply_theme
+from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
 
-__all__ = ["marginal_means_lines"]
+__all__ = ["marginal_means_lines", "reliable_change_chance_bars"]
 
 _SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon", "pentagon"]
 
@@ -46,3 +46,38 @@ def marginal_means_lines(table: pd.DataFrame, *, lang: str = "en", title: str | 
     level = round(100 * meta.get("conf_level", 0.95))
     fig.update_layout(yaxis_title=f"estimated marginal mean ({level}% CI)", xaxis_title="wave")
     return apply_theme(fig, title=title or "Estimated marginal means per wave")
+
+
+def reliable_change_chance_bars(
+    table: pd.DataFrame, *, lang: str = "en", title: str | None = None
+) -> go.Figure:
+    """Reliably improved and reliably deteriorated shares side by side per domain (and on at least
+    one domain), each with a marker at the share expected by chance under no true change.
+
+    Takes :func:`impactkit.measures.reliable_change_summary`'s table.  Direction is told by colour
+    *and* by side (improved to the right, deteriorated to the left), never by colour alone.
+    """
+    frame = pd.DataFrame(table)
+    meta: dict[str, Any] = getattr(table, "meta", {})
+    inst = meta.get("instrument")
+    any_label = "at least one domain" if lang == "en" else "minstens één domein"
+
+    def label(d: str) -> str:
+        if d == "at_least_one_domain":
+            return any_label
+        return inst.domain_label(d, lang) if inst is not None else d
+
+    y = [label(str(d)) for d in frame["domain"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=y, x=frame["share_improved"], orientation="h", name="reliably improved",
+                         marker={"color": POSITIVE}))  # fmt: skip
+    fig.add_trace(go.Bar(y=y, x=-frame["share_deteriorated"], orientation="h", name="reliably deteriorated",
+                         marker={"color": NEGATIVE, "pattern": {"shape": "/"}},
+                         customdata=frame["share_deteriorated"], hovertemplate="%{customdata:.1%}"))  # fmt: skip
+    for col, sign, name in (("chance_improved", 1, "expected by chance"), ("chance_deteriorated", -1, None)):
+        fig.add_trace(go.Scatter(y=y, x=sign * frame[col], mode="markers", name=name or "", showlegend=name is not None,
+                                 marker={"symbol": "line-ns-open", "size": 16, "color": NEUTRAL,
+                                         "line": {"width": 3, "color": NEUTRAL}}))  # fmt: skip
+    fig.update_layout(barmode="overlay", yaxis={"autorange": "reversed"},
+                      xaxis={"tickformat": ".0%", "title": "share of families (deteriorated to the left)"})  # fmt: skip
+    return apply_theme(fig, title=title or "Reliable change against chance")

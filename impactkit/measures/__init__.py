@@ -17,6 +17,7 @@ from impactkit.measures._mixed import MixedModelResult, mixed_model
 from impactkit.measures._mmrm import mmrm
 from impactkit.measures._omnibus import omnibus
 from impactkit.measures._ordinal import clmm
+from impactkit.measures._planning import PlanningResult, minimum_detectable_change, power_mixed, power_paired
 from impactkit.measures._reliable import cronbach_alpha, reliable_change, reliable_change_shares
 from impactkit.measures._reliable_summary import ReliableChangeSummary, chance_share, reliable_change_summary
 from impactkit.measures._results import (
@@ -37,6 +38,7 @@ __all__ = [
     "MarginalMeansResult",
     "MixedModelResult",
     "OmnibusResult",
+    "PlanningResult",
     "ReliableChangeResult",
     "ReliableChangeSummary",
     "TransitionsResult",
@@ -51,10 +53,13 @@ __all__ = [
     "icc",
     "likelihood_ratio_test",
     "marginal_means",
+    "minimum_detectable_change",
     "mixed_model",
     "mmrm",
     "omnibus",
     "p_adjust",
+    "power_mixed",
+    "power_paired",
     "reliable_change",
     "reliable_change_shares",
     "reliable_change_summary",

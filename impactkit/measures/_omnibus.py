@@ -22,7 +22,7 @@ from scipy import stats
 
 from impactkit.errors import DesignError, ParameterError
 from impactkit.instruments import Instrument
-from impactkit.measures._change import _domain_index
+from impactkit.measures._change import _domain_index, check_min_pairs
 from impactkit.measures._cube import cube, group_codes
 from impactkit.measures._results import OmnibusResult
 from impactkit.measures._smallcells import check_min_n, suppress
@@ -34,6 +34,9 @@ COLUMNS = [
     "anova_p", "mauchly_w", "mauchly_p", "gg_epsilon", "hf_epsilon", "p_gg", "p_hf", "eta2_generalized",
     "eta2_partial", "status",
 ]  # fmt: skip
+
+
+_P_VALUES = ["friedman_p", "anova_p", "mauchly_p", "p_gg", "p_hf"]
 
 
 def _friedman(y: np.ndarray) -> tuple[float, float, float]:
@@ -125,6 +128,7 @@ def omnibus(
     by: str | pd.Series | Mapping[str, object] | None = None,
     families: pd.DataFrame | None = None,
     min_n: int = 10,
+    min_pairs: int = 10,
     domains: list[str] | None = None,
     instrument: Instrument | None = None,
 ) -> OmnibusResult:
@@ -138,6 +142,11 @@ def omnibus(
         The waves to compare (default: all waves of the instrument, at least two).
     by, families, min_n
         Subgroups and small-cell suppression as in :func:`change`.
+    min_pairs : int, default 10
+        Below this many complete cases a row is descriptive only (``status`` "descriptive (n <
+        10)"): the statistics and effect sizes stay as descriptions, every p-value is blank, since
+        the asymptotic Friedman and sphericity approximations claim too much on a handful of
+        families. Set ``min_pairs=2`` for the tests on any sample.
     domains : list of str, optional
         Domains to analyse (default: all).
     instrument : Instrument, optional
@@ -179,6 +188,7 @@ def omnibus(
     """
     func = "omnibus"
     min_n = check_min_n(min_n, func)
+    min_pairs = check_min_pairs(min_pairs, func)
     c = cube(data, func, instrument)
     if waves is None:
         w_idx = list(range(len(c.waves)))
@@ -209,6 +219,8 @@ def omnibus(
             else:
                 chi2, fp, w = _friedman(y)
                 row.update(friedman_chi2=chi2, friedman_p=fp, kendall_w=w, **_rm_anova(y), status="ok")
+                if y.shape[0] < min_pairs:
+                    row.update(dict.fromkeys(_P_VALUES, np.nan), status=f"descriptive (n < {min_pairs})")
             if name is not None:
                 row = {name: label, **row}
             rows.append(row)
@@ -223,9 +235,16 @@ def omnibus(
         "RM-ANOVA with Greenhouse-Geisser and Huynh-Feldt (Lecoutre-corrected, as car/afex) epsilons, "
         "always reported; p_hf caps the HF epsilon at 1.",
     ]
+    n_desc = int(table["status"].astype(str).str.startswith("descriptive").sum())
+    if n_desc:
+        notes.append(
+            f"{n_desc} row(s) with fewer than {min_pairs} complete cases are descriptive: statistics and effect "
+            "sizes without p-values, and no claim that a change is beyond chance."
+        )
     if name is not None:
         notes.append(f"Groups with fewer than {min_n} complete cases are suppressed.")
-    meta = {"waves": used, "by": name, "min_n": min_n, "instrument": c.instrument, "notes": notes}
+    meta = {"waves": used, "by": name, "min_n": min_n, "min_pairs": min_pairs, "instrument": c.instrument,
+            "notes": notes}  # fmt: skip
     return OmnibusResult(table.reset_index(drop=True), meta=meta)
 
 

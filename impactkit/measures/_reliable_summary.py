@@ -42,6 +42,11 @@ class ReliableChangeSummary(ResultFrame):
 
     _title = "Reliable change: improved and deteriorated, against chance"
 
+    def figure(self, **kwargs: Any) -> Any:
+        from impactkit.figures._models import reliable_change_chance_bars
+
+        return reliable_change_chance_bars(self, **kwargs)
+
 
 def _latent_sd(se_diff: float, step: float) -> float:
     """σ of the normal whose rounding to the step has variance S_diff² (solved numerically)."""
@@ -230,5 +235,6 @@ def reliable_change_summary(
         notes.append(
             f"Rows with fewer than {min_pairs} families are descriptive: they claim nothing beyond chance."
         )
-    return ReliableChangeSummary(out, meta={"notes": notes, "step": h, "critical": critical,
-                                            "baseline": meta.get("baseline"), "followup": meta.get("followup")})  # fmt: skip
+    return ReliableChangeSummary(out, meta={"notes": notes, "step": h, "critical": critical, "min_pairs": min_pairs,
+                                            "baseline": meta.get("baseline"), "followup": meta.get("followup"),
+                                            "instrument": meta.get("instrument")})  # fmt: skip

@@ -90,3 +90,15 @@ def test_by_suppresses_small_groups() -> None:
     assert small.any()
     assert res.loc[small, ["n_complete", "anova_f", "friedman_chi2"]].isna().all().all()
     assert (res.loc[~small, "n_complete"] >= 20).all()
+
+
+def test_small_samples_are_descriptive() -> None:
+    """Below min_pairs (10) complete cases: statistics stay, p-values go; min_pairs=2 gives the tests
+    (the same statistics)."""
+    small = ik.canonical(reference("small_long.csv"))
+    desc, full = omnibus(small), omnibus(small, min_pairs=2)
+    assert desc["status"].str.startswith("descriptive").all()
+    assert desc[["friedman_p", "anova_p", "p_gg", "p_hf", "mauchly_p"]].isna().all().all()
+    np.testing.assert_allclose(desc["anova_f"], full["anova_f"], rtol=0)
+    assert full["anova_p"].notna().all()
+    assert any("no claim that a change is beyond chance" in n for n in desc.notes)

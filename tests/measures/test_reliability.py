@@ -185,6 +185,10 @@ def test_summary_on_the_sample_and_small_samples() -> None:
     assert last.n_improved == int(fam[["n_recovered", "n_improved"]].sum(axis=1).gt(0).sum())
     assert last.n_deteriorated == int(fam.n_deteriorated.gt(0).sum())
     assert last.n_both == int((fam.category == "mixed").sum())
+    fig = s.figure()  # improved right, deteriorated left, chance markers on both sides
+    assert [t.name for t in fig.data][:2] == ["reliably improved", "reliably deteriorated"]
+    assert list(fig.data[1].x) == pytest.approx(list(-s.share_deteriorated))
+    assert fig.data[0].y[-1] == "at least one domain"
     same = reliable_change_summary(reliable_change(sample))  # a result table works as well
     pd.testing.assert_frame_equal(same.to_frame(), s.to_frame())
     small = ik.canonical(reference("small_long.csv"))
