@@ -1,61 +1,130 @@
-"""Benchmark: probabilistic sensitivity analysis, 10,000 draws on the 350-family sample.
+"""Benchmark: the costs stage at national scale (issue 18) and the PSA with every source of
+uncertainty (issue 12: judgements drawn, families resampled, the spread split by source).
 
-Target (issue 4): under 0.2 s, so a notebook slider feels live. Prints the median of a few runs of
-(a) the PSA alone (draw every parameter, evaluate the vectorised model once on (draws, ...) arrays)
-and (b) the whole ``evaluate`` call (deterministic tables, PSA, acceptability, tornado, scenarios).
-Run with ``python benchmarks/bench_costs.py [draws]``.
+Targets (2-core reference machine):
+
+* PSA with all sources and the spread by source, 100,000 families × 10,000 draws: under 5 s;
+* ``impactkit costs DIR --json`` (read + validate + evaluate + JSON, one process) at 1,000,000
+  families: well under 200 s and under 4 GiB peak resident memory;
+* growth stays linear: the exponent log(t_1M / t_100k) / log(10) of every stage is printed;
+* the 350-family sample: ``evaluate`` with 10,000 draws (no target; printed for reference) and
+  the business case a notebook slider recomputes (``business_case``, 10,000 draws,
+  ``spread=False``): under 0.2 s (the issue-4 target, now for the PSA without the spread).
+
+Every figure is the median of ``--repeats`` runs (default 3; the command at 1M runs twice).
+Cohorts come from ``impactkit.write_sample`` (seed 1). Run with ``make bench`` or
+``python benchmarks/bench_costs.py [--sizes 100000,1000000] [--repeats 3]``.
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from impactkit import write_sample
 from impactkit._canonical import instrument_of
-from impactkit.costs import Scenario, evaluate
+from impactkit.costs import Scenario, business_case, evaluate
 from impactkit.costs._evaluate import _override_prices, _programme_amounts, _programme_table
 from impactkit.costs._need import data_need
 from impactkit.costs._uncertainty import psa
 from impactkit.io import read_dataset
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+TODAY = "2026-11-01"
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
-def main(draws: int = 10_000, repeats: int = 5) -> None:
-    ds = read_dataset(SAMPLE, today="2026-11-01")
-    scenario = _override_prices(Scenario.default(), ds.prices)
-    table, years = _programme_table(ds.programme_costs, scenario)
-    need = data_need(
-        ds.assessments,
-        scenario,
-        instrument_of(ds.assessments),
-        families=ds.families,
-        counterfactuals=ds.counterfactuals,
-        care_used=ds.care_used,
-        programme_years=years,
+def _median(f: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _need(ds):  # type: ignore[no-untyped-def]
+    s = _override_prices(
+        Scenario.from_file(ds.scenario_path) if ds.scenario_path else Scenario.default(), ds.prices
     )
+    table, years = _programme_table(ds.programme_costs, s)
+    need = data_need(ds.assessments, s, instrument_of(ds.assessments), families=ds.families,
+                     counterfactuals=ds.counterfactuals, care_used=ds.care_used, programme_years=years)  # fmt: skip
     need.model.programme_amounts = _programme_amounts(table, need)
-    psa(need.model, 100, 0)  # warm up
-    alone = []
-    for seed in range(repeats):
-        t = time.perf_counter()
-        psa(need.model, draws, seed)
-        alone.append(time.perf_counter() - t)
-    whole = []
-    for seed in range(repeats):
-        t = time.perf_counter()
-        evaluate(ds, draws=draws, seed=seed)
-        whole.append(time.perf_counter() - t)
-    n = len(need.likelihoods["family_id"].unique())
-    print(
-        f"PSA, {draws:,} draws on {n} families: {statistics.median(alone):.3f} s (median of {repeats}; target < 0.2 s)"
+    return need
+
+
+def _command(path: Path) -> tuple[float, float]:
+    """Wall time and peak resident memory (GiB) of ``impactkit costs PATH --json`` in a fresh process."""
+    exe = Path(sys.executable).with_name("impactkit")
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(exe), "costs", str(path), "--json"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    return time.perf_counter() - t, int(out.stdout.split()[-1]) / 2**20
+
+
+def stage_times(path: Path, repeats: int) -> dict[str, float]:
+    out: dict[str, float] = {}
+    out["read + validate"] = _median(lambda: read_dataset(path, today=TODAY), repeats)
+    ds = read_dataset(path, today=TODAY)
+    out["need (who needs what)"] = _median(lambda: _need(ds), repeats)
+    model = _need(ds).model
+    out["PSA, all sources + spread"] = _median(lambda: psa(model, 10_000, 0), repeats)
+    out["evaluate (10,000 draws)"] = _median(lambda: evaluate(ds, draws=10_000, seed=0), repeats)
+    return out
+
+
+def main(sizes: list[int], repeats: int) -> None:
+    print("costs stage, median of repeats (seconds)")
+    ds = read_dataset(SAMPLE, today=TODAY)
+    sample = _median(lambda: evaluate(ds, draws=10_000, seed=0), repeats)
+    bc = _median(
+        lambda: business_case(families_per_year=40, years=3, draws=10_000, seed=0, spread=False), repeats
     )
     print(
-        f"evaluate(..., draws={draws:,}) end to end: {statistics.median(whole):.3f} s (median of {repeats})"
+        f"  sample, 350 families: evaluate with 10,000 draws and the spread by source {sample:.2f} s (no target)"
     )
+    print(f"  business case, 10,000 draws, no spread (a notebook slider): {bc:.3f} s (target < 0.2 s)")
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="impactkit-bench-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"n{n}"
+            write_sample(folder, n_families=n, seed=1)
+            results[n] = stage_times(folder, repeats)
+            runs = [_command(folder) for _ in range(2 if n >= 1_000_000 else repeats)]
+            results[n]["command: impactkit costs --json"] = statistics.median(r[0] for r in runs)
+            peak = max(r[1] for r in runs)
+            print(f"\n  {n:,} families")
+            for stage, secs in results[n].items():
+                target = ""
+                if stage.startswith("PSA") and n == 100_000:
+                    target = " (target < 5 s)"
+                if stage.startswith("command") and n == 1_000_000:
+                    target = " (target well under 200 s)"
+                print(f"    {stage:<34} {secs:8.2f} s{target}")
+            print(f"    {'command peak resident memory':<34} {peak:8.2f} GiB"
+                  + (" (target < 4 GiB)" if n == 1_000_000 else ""))  # fmt: skip
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        print(f"\n  growth exponent {lo:,} → {hi:,} families (1 = linear)")
+        for stage in results[lo]:
+            k = math.log(results[hi][stage] / results[lo][stage]) / math.log(hi / lo)
+            print(f"    {stage:<34} {k:8.2f}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated cohort sizes")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    main([int(x) for x in args.sizes.split(",")], args.repeats)

@@ -11,10 +11,12 @@ the SROI chain
     avoided[c, h] = (Σ_p cases[c, p] × case_cost[p, h] − used[c, h])
                     × (1 − deadweight) × (1 − displacement) × (1 − attribution) × (1 − dropoff)^(h − 1)
 
-where ``case_cost[p]`` is one family's care on path ``p`` (units × indexed price, split over payers),
-plus ``probability × case_cost[q]`` shifted by ``after_years`` for every escalation ``p → q``.
-Expected cases are recorded likelihoods (fixed) plus, per group of families sharing the same matching
-rules, ``count × max(rule probabilities)`` (or the path's prevalence).
+where ``case_cost[p]`` is one family's care on path ``p`` (units × indexed price × the share of each
+year the drawn duration covers, split over payers), plus ``probability × case_cost[q]`` shifted by
+``after_years`` for every escalation ``p → q``.  Expected cases are recorded likelihoods plus, per
+group of families sharing the same matching rules, ``count × max(rule probabilities)`` (or the
+path's prevalence).  The PSA may pass per-draw cohort totals (:class:`CohortDraws`: resampled
+families, drawn judgements) instead of the observed ones.
 """
 
 from __future__ import annotations
@@ -26,7 +28,49 @@ import numpy as np
 from impactkit.costs._money import discount_factors
 from impactkit.costs._scenario import Scenario
 
-__all__ = ["Model", "Outcome", "base_theta", "run"]
+__all__ = ["CohortDraws", "FamilyDetail", "Model", "Outcome", "base_theta", "run"]
+
+
+@dataclass
+class FamilyDetail:
+    """Family-level structure of an evaluation on data, for the cohort bootstrap and judgement draws.
+
+    Attributes
+    ----------
+    cohort : ndarray (n,)
+        Cohort (start-year index) of each family.
+    variant : ndarray (n,)
+        Index into ``Model.variants`` of each family's programme declaration.
+    judged_family, judged_path, judged_value : ndarray (J,)
+        Every recorded judgement with likelihood > 0 (family index, path index, mean judgement).
+    group_of : ndarray (n, P)
+        Index into ``Model.groups`` of each family's rule/prevalence group per path (-1: none).
+    used : tuple of ndarrays (E,)
+        Care used per episode: family index, year since start, care type index, units.
+    """
+
+    cohort: np.ndarray
+    variant: np.ndarray
+    judged_family: np.ndarray
+    judged_path: np.ndarray
+    judged_value: np.ndarray
+    group_of: np.ndarray
+    used: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, int), np.zeros(0, int), np.zeros(0, int), np.zeros(0))
+    )
+
+    @property
+    def n(self) -> int:
+        return len(self.cohort)
+
+
+@dataclass
+class CohortDraws:
+    """Per-draw cohort totals replacing the observed ones (shapes with a leading draws axis D)."""
+
+    judged: np.ndarray  # (D, C, V, P) sum of (drawn, reweighted) recorded likelihoods
+    group_counts: np.ndarray  # (D, G) reweighted number of families per group
+    used: np.ndarray | None  # (D, C, H, K) reweighted units of care used (None: the observed ones)
 
 
 @dataclass
@@ -38,10 +82,13 @@ class Model:
     scenario : Scenario
     n_cohorts : int
         Number of start years (cohort ``c`` starts in calendar year index ``c``).
-    fixed_cases : ndarray (C, P)
-        Sum of recorded likelihoods per cohort and path.
-    groups : list of (cohort, path index, count, parameter names)
-        Families whose likelihood is the maximum of these parameters.
+    fixed_cases : ndarray (C, V, P)
+        Sum of recorded likelihoods per cohort, programme variant and path.
+    groups : list of (cohort, variant, path index, count, parameter names, basis code)
+        Families whose likelihood is the maximum of these parameters (basis: rule or prevalence).
+    variants : list of tuple of path ids, or None
+        The paths each programme declaration allows (None: all).  An escalation to a path the
+        family's programme does not declare is not counted, so the case cost depends on the variant.
     used_units : ndarray (C, H, K)
         Units of care actually used, per cohort, year since start and care type.
     families : ndarray (C,)
@@ -51,22 +98,41 @@ class Model:
     programme_amounts : ndarray (N,) or None
         Recorded programme cost per calendar year (report-year prices); replaces the scenario's
         programme items when given.
+    used_by_basis : ndarray (B, C, H, K) or None
+        ``used_units`` split by the basis of the path owning each care type (see ``_need.BASES``).
+    detail : FamilyDetail or None
+        Family-level structure (evaluations on data only; None for business cases).
     """
 
     scenario: Scenario
     n_cohorts: int
     fixed_cases: np.ndarray
-    groups: list[tuple[int, int, float, tuple[str, ...]]]
+    groups: list[tuple[int, int, int, float, tuple[str, ...], int]]
     used_units: np.ndarray
     families: np.ndarray
+    variants: list[tuple[str, ...] | None] = field(default_factory=lambda: [None])
     fte: np.ndarray | None = None
     programme_amounts: np.ndarray | None = None
+    used_by_basis: np.ndarray | None = None
+    detail: FamilyDetail | None = None
     paths: list[str] = field(default_factory=list)
     care_types: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.paths = list(self.scenario.paths)
         self.care_types = list(self.scenario.prices)
+
+    @property
+    def group_counts(self) -> np.ndarray:
+        return np.array([g[3] for g in self.groups], dtype=float)
+
+    @property
+    def n_cells(self) -> int:
+        """Cohort × variant × path cells of the expected cases."""
+        return self.n_cohorts * len(self.variants) * len(self.paths)
+
+    def cell(self, c: int, v: int, p: int) -> int:
+        return (c * len(self.variants) + v) * len(self.paths) + p
 
     @property
     def horizon(self) -> int:
@@ -93,10 +159,12 @@ class Outcome:
     path_cf_pv: np.ndarray | None = None  # (D, P + 1) expected counterfactual care
     path_used_pv: np.ndarray | None = None  # (D, P + 1) care used
     path_avoided_pv: np.ndarray | None = None  # (D, P + 1) after all adjustments
-    case_cost: np.ndarray | None = None  # (D, P, Y, H) one case, undiscounted
-    cases: np.ndarray | None = None  # (D, C, P)
+    case_cost: np.ndarray | None = None  # (D, V, P, Y, H) one case per programme variant, undiscounted
+    cases: np.ndarray | None = None  # (D, C, V, P)
     df_effects: np.ndarray | None = None  # (D, N)
     decay: np.ndarray | None = None  # (D, H)
+    price: np.ndarray | None = None  # (D, K) unit price, report-year euros
+    split: np.ndarray | None = None  # (K, Y) payer shares of each care type
 
     @property
     def net_pv(self) -> np.ndarray:
@@ -125,8 +193,24 @@ def _shift(x: np.ndarray, by: int) -> np.ndarray:
     return out
 
 
-def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> Outcome:
-    """Evaluate the model for every row of ``theta`` (name → array of shape (D,))."""
+def coverage(years: np.ndarray, start_year: int, n_h: int) -> np.ndarray:
+    """Share of each horizon year (D, H) that care of ``years`` (D,) duration from ``start_year`` covers.
+
+    >>> coverage(np.array([1.0, 2.5]), 2, 4)
+    array([[0. , 1. , 0. , 0. ],
+           [0. , 1. , 1. , 0.5]])
+    """
+    j = np.arange(n_h)[None, :] - (start_year - 1)
+    return np.where(j >= 0, np.clip(years[:, None] - j, 0.0, 1.0), 0.0)
+
+
+def run(
+    model: Model, theta: dict[str, np.ndarray], *, detail: bool = False, cohort: CohortDraws | None = None
+) -> Outcome:
+    """Evaluate the model for every row of ``theta`` (name → array of shape (D,)).
+
+    ``cohort`` replaces the observed cohort totals draw by draw (the PSA's resampled families).
+    """
     s = model.scenario
     payer_ix = {p: i for i, p in enumerate(s.payer_ids)}
     n_y, n_h, n_n, n_c = len(payer_ix), model.horizon, model.n_years, model.n_cohorts
@@ -142,30 +226,48 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
         for pid, share in pr.payers:
             split[k, payer_ix[pid]] = share
 
-    # one case per path, with escalations (targets first)
+    # one case per programme variant and path, with escalations (targets first)
     pidx = {p: i for i, p in enumerate(model.paths)}
-    case = np.zeros((d, len(model.paths), n_y, n_h))
-    for pid in s.path_order:
-        path = s.paths[pid]
-        stream = np.zeros((d, n_y, n_h))
-        for comp in path.components:
-            k = model.care_types.index(comp.care_type)
-            lo, hi = comp.start_year - 1, min(comp.start_year - 1 + comp.years, n_h)
-            if lo >= n_h:
-                continue
-            amount = theta[comp.units_per_year.name] * price[:, k]  # (D,)
-            stream[:, :, lo:hi] += (amount[:, None] * split[k][None, :])[:, :, None]
-        for esc in path.escalations:
-            stream += theta[esc.probability.name][:, None, None] * _shift(
-                case[:, pidx[esc.to]], esc.after_years
-            )
-        case[:, pidx[pid]] = stream
+    n_p, n_v = len(model.paths), len(model.variants)
+    direct = np.zeros((d, n_p, n_y, n_h))
+    for pid, path in s.paths.items():
+        comps = [c for c in path.components if c.start_year - 1 < n_h]
+        if not comps:
+            continue
+        ks = [model.care_types.index(c.care_type) for c in comps]
+        flows = np.stack(
+            [
+                (theta[c.units_per_year.name] * price[:, k])[:, None]
+                * coverage(theta[c.years.name] * one, c.start_year, n_h)
+                for c, k in zip(comps, ks, strict=True)
+            ],
+            axis=1,
+        )  # (D, components, H): units × price × the share of each year covered
+        direct[:, pidx[pid]] = np.einsum("dch,cy->dyh", flows, split[ks])
+    case = np.zeros((d, n_v, n_p, n_y, n_h))
+    for v, allowed in enumerate(model.variants):
+        for pid in s.path_order:
+            stream = direct[:, pidx[pid]].copy()
+            for esc in s.paths[pid].escalations:
+                if allowed is None or esc.to in allowed:
+                    stream += theta[esc.probability.name][:, None, None] * _shift(
+                        case[:, v, pidx[esc.to]], esc.after_years
+                    )
+            case[:, v, pidx[pid]] = stream
 
-    # expected cases per cohort and path
-    cases = np.broadcast_to(model.fixed_cases, (d, n_c, len(model.paths))).copy()
-    for c, p, count, names in model.groups:
+    # expected cases per cohort, variant and path
+    if cohort is None:
+        cases = np.broadcast_to(model.fixed_cases, (d, n_c, n_v, n_p)).copy()
+        counts = np.broadcast_to(model.group_counts, (d, len(model.groups)))
+        used_units = model.used_units[None]  # (1, C, H, K)
+    else:
+        cases = cohort.judged.copy()
+        counts = cohort.group_counts
+        used_units = model.used_units[None] if cohort.used is None else cohort.used
+    flat = cases.reshape(d, n_c * n_v * n_p)
+    for g, (c, v, p, _count, names, _basis) in enumerate(model.groups):
         prob = theta[names[0]] if len(names) == 1 else np.max(np.stack([theta[n] for n in names]), axis=0)
-        cases[:, c, p] += count * prob
+        flat[:, model.cell(c, v, p)] += counts[:, g] * prob
 
     dw, disp, attr = theta[s.deadweight.name], theta[s.displacement.name], theta[s.attribution.name]
     attributed = (1 - dw) * (1 - disp) * (1 - attr)
@@ -177,9 +279,12 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
     # year c + h, so weight[d, c, h] = decay × discount folds cohorts and years into one factor.
     year_of = np.arange(n_c)[:, None] + np.arange(n_h)[None, :]  # (C, H)
     weight = decay[:, None, :] * df_e[:, year_of]  # (D, C, H)
-    per_path = np.einsum("dcp,dch->dph", cases, weight)  # (D, P, H)
-    used_pv = np.einsum("chk,dch->dk", model.used_units, weight) * price  # (D, K)
-    saves_before = np.einsum("dpyh,dph->dy", case, per_path) - used_pv @ split  # (D, Y)
+    per_path = np.einsum("dcvp,dch->dvph", cases, weight)  # (D, V, P, H)
+    used_pv = np.einsum("xchk,dch->dk", used_units, weight) if used_units.shape[0] == 1 else None
+    if used_pv is None:
+        used_pv = np.einsum("dchk,dch->dk", used_units, weight)
+    used_pv = used_pv * price  # (D, K)
+    saves_before = np.einsum("dvpyh,dvph->dy", case, per_path) - used_pv @ split  # (D, Y)
     saves_pv = saves_before * attributed[:, None]
 
     invests = _programme(model, theta, d, payer_ix)
@@ -198,7 +303,7 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
         net_care = np.zeros((d, n_y, n_n))
         used_cost = np.einsum("chk,dk,ky->dcyh", model.used_units, price, split)  # (D, C, Y, H)
         for c in range(n_c):
-            flow = np.einsum("dp,dpyh->dyh", cases[:, c], case) - used_cost[:, c]
+            flow = np.einsum("dvp,dvpyh->dyh", cases[:, c], case) - used_cost[:, c]
             net_care[:, :, c : c + n_h] += flow * decay[:, None, :]
         out.avoided = net_care * attributed[:, None, None]
         out.invests = invests
@@ -206,6 +311,8 @@ def run(model: Model, theta: dict[str, np.ndarray], *, detail: bool = False) -> 
         out.cases = cases
         out.df_effects = df_e
         out.decay = decay
+        out.price = price
+        out.split = split
         out.path_cf_pv, out.path_used_pv = _by_path(model, cases, case, price, decay, df_e)
         out.path_avoided_pv = (out.path_cf_pv - out.path_used_pv) * attributed[:, None]
     return out
@@ -237,7 +344,7 @@ def _by_path(
     used = np.zeros((d, n_p + 1))
     for c in range(model.n_cohorts):
         w = decay * df_e[:, c : c + n_h]  # (D, H)
-        cf[:, :n_p] += np.einsum("dp,dpyh,dh->dp", cases[:, c], case, w)
+        cf[:, :n_p] += np.einsum("dvp,dvpyh,dh->dp", cases[:, c], case, w)
         used += np.einsum("hk,dk,dh,kp->dp", model.used_units[c], price, w, owner)
     return cf, used
 

@@ -11,13 +11,16 @@ import numpy as np
 import pandas as pd
 
 from impactkit._canonical import instrument_of
+from impactkit.costs._assumptions import assumptions_table, used_params
 from impactkit.costs._engine import Model, Outcome, base_theta, run
+from impactkit.costs._labels import param_labels
 from impactkit.costs._money import discount_factors
-from impactkit.costs._need import Need, _problems, _require, cohort_need, data_need
-from impactkit.costs._params import Param
+from impactkit.costs._need import BASES, Need, _owner, _problems, _require, cohort_need, data_need
+from impactkit.costs._params import MAX_ABS, Param
+from impactkit.costs._parse import _readable
 from impactkit.costs._result import CostEvaluation
 from impactkit.costs._scenario import UNITS, Price, Scenario
-from impactkit.costs._uncertainty import acceptability, named_scenarios, psa, tornado
+from impactkit.costs._uncertainty import MAX_DRAWS, acceptability, named_scenarios, psa, tornado
 from impactkit.errors import DesignError, ParameterError
 
 __all__ = ["business_case", "evaluate"]
@@ -36,12 +39,21 @@ def _scenario(scenario: Scenario | str | Path | None) -> Scenario:
     )
 
 
-def _check_int(name: str, func: str, value: Any, low: int) -> int:
+def _check_int(name: str, func: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise ParameterError(
             f"The {name!r} parameter of {func} must be an integer ≥ {low}. Got {value!r} instead."
         )
+    if high is not None and value > high:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} must be at most {high:,} (the limit). Got {value:,} instead: "
+            f"{high:,} draws already give P(saving) to within 0.1 percentage point."
+        )
     return int(value)
+
+
+def _check_draws(func: str, draws: Any, seed: Any) -> tuple[int, int]:
+    return _check_int("draws", func, draws, 0, MAX_DRAWS), _check_int("seed", func, seed, 0, 2**63 - 1)
 
 
 def evaluate(
@@ -55,6 +67,7 @@ def evaluate(
     prices: pd.DataFrame | None = None,
     draws: int = 10000,
     seed: int = 0,
+    spread: bool = True,
 ) -> CostEvaluation:
     """Avoided cost, programme cost and their balance per payer and per year, under uncertainty.
 
@@ -80,9 +93,12 @@ def evaluate(
         ``care_type, unit, price, price_year, payer, source``: local tariffs replacing the
         scenario's (same relative uncertainty).
     draws : int
-        PSA draws (0 skips the PSA).
+        PSA draws (0 skips the PSA; at most 1,000,000).  Each draw also resamples the families
+        and draws the recorded judgements (see :mod:`impactkit.costs._uncertainty`).
     seed : int
         Seed of ``np.random.default_rng``.
+    spread : bool
+        Split the PSA variance by source (``spread`` table; about eight times the PSA's work).
 
     Returns
     -------
@@ -90,8 +106,10 @@ def evaluate(
         ``headline`` (dict), ``by_payer`` (payer, label, fiscal, invests, saves, net),
         ``by_year`` (year, calendar_year, payer, invests, saves, net, cumulative_net,
         discount_factor), ``by_path`` (path, label, expected_cases, counterfactual_cost,
-        used_cost, avoided_cost, cost_per_case, break_even_cases), ``per_family`` (internal
-        only), ``psa``, ``psa_draws``, ``acceptability``, ``tornado``, ``scenarios``.
+        used_cost, avoided_cost, cost_per_case, break_even_cases), ``by_basis`` (the same per
+        path and basis of need), ``assumptions`` (used parameters, tornado order), ``spread``
+        (variance share by source), ``per_family`` (internal only), ``psa``, ``psa_draws``,
+        ``acceptability``, ``tornado``, ``scenarios``.
 
     Examples
     --------
@@ -131,7 +149,7 @@ def evaluate(
             f"Got columns {list(data.columns)} instead (read files with impactkit.read_dataset)."
         )
     s = _scenario(scenario)
-    draws, seed = _check_int("draws", "evaluate", draws, 0), _check_int("seed", "evaluate", seed, 0)
+    draws, seed = _check_draws("evaluate", draws, seed)
     if prices is not None:
         s = _override_prices(s, prices)
     inst = instrument_of(data)
@@ -145,25 +163,45 @@ def evaluate(
         care_used=care_used,
         programme_years=years,
     )
+    origin = None
     if table is not None:
         need.model.programme_amounts = _programme_amounts(table, need)
+        total = float(table["amount"].sum())
+        origin = (total, f"programme_costs table: {len(table)} row(s), years {table['year'].min()}–"
+                         f"{table['year'].max()}, indexed to {s.report_year} with [index.factors]")  # fmt: skip
     if not need.model.families.sum():
         raise DesignError("No families to evaluate: the assessments and families tables are empty.")
-    basis = need.likelihoods.groupby("family_id")["basis"].agg(
-        lambda b: (
-            "recorded judgements"
-            if "recorded" in set(b)
-            else ("prevalence" if "prevalence" in set(b) else "intake rules")
-        )
-    )
-    notes = [
-        f"Families: {int(need.model.families.sum())}; likelihoods from "
-        + ", ".join(f"{k}: {v}" for k, v in basis.value_counts().sort_index().items())
-        + " families."
-    ]
-    if programme_costs is not None:
-        notes.append("Programme cost from the programme_costs table (indexed to the report year).")
-    return _finish(need, s, draws=draws, seed=seed, kind="evaluate", notes=notes)
+    notes = [_basis_note(need)]
+    if table is not None:
+        notes.append("Programme cost from the programme_costs table (indexed to the report year); the "
+                     "scenario's coordinator FTE, caseload and cost items were not used.")  # fmt: skip
+    else:
+        notes.append("Programme cost from the scenario: coordinator FTE (families ÷ caseload per FTE) × cost "
+                     "per FTE, plus the per-family and per-year items.")  # fmt: skip
+    return _finish(need, s, draws=draws, seed=seed, kind="evaluate", notes=notes, instrument=inst,
+                   programme_note=origin, spread=spread)  # fmt: skip
+
+
+def _basis_note(need: Need) -> str:
+    """How many families' need rests on judgements, rules, prevalence (a family counts once, by the
+    strongest basis of any of its paths) and how many had paths their programme does not declare."""
+    lk = need.likelihoods
+    code = lk["basis"].cat.codes.to_numpy()
+    fam = lk["family_id"].cat.codes.to_numpy()
+    n = len(lk["family_id"].cat.categories)
+    strongest = np.full(n, len(BASES), dtype=int)
+    carries = code <= 2  # recorded, rule or prevalence
+    np.minimum.at(strongest, fam[carries], code[carries])
+    parts = [f"{BASES[b]}: {int((strongest == b).sum())}" for b in range(3) if (strongest == b).any()]
+    none = int((strongest == len(BASES)).sum())
+    if none:
+        parts.append(f"no need counted: {none}")
+    text = f"Families: {n}; likelihoods from " + ", ".join(parts) + " families."
+    undeclared = (code == BASES.index("not declared")).reshape(n, -1).any(axis=1).sum() if n else 0
+    if undeclared:
+        text += (f" For {int(undeclared)} families some care paths are not declared for their programme: "
+                 "only a recorded judgement counts there (no rule, no prevalence).")  # fmt: skip
+    return text
 
 
 def business_case(
@@ -172,13 +210,15 @@ def business_case(
     families_per_year: float,
     coordinator_fte: float | None = None,
     years: int = 1,
+    programme: str | None = None,
     draws: int = 10000,
     seed: int = 0,
+    spread: bool = True,
 ) -> CostEvaluation:
     """What-if for a municipality without data: fund ``years`` yearly cohorts of families.
 
-    Each cohort of ``families_per_year`` families needs each care path with the scenario's
-    prevalence; avoided care runs ``horizon`` years from the cohort's start.
+    Each cohort of ``families_per_year`` families needs each care path that ``programme``
+    declares with its prevalence; avoided care runs ``horizon`` years from the cohort's start.
 
     Parameters
     ----------
@@ -189,8 +229,14 @@ def business_case(
         Coordinator FTE funded per year; default families_per_year / caseload_per_fte.
     years : int
         Funded years (cohorts).
+    programme : str, optional
+        A programme of the scenario's ``[programmes]`` (id or name); None takes its ``default``
+        declaration (in the shipped scenario the light paths only: social work, parenting support
+        and debt assistance; no supervision orders or placements unless a programme declares them).
     draws, seed : int
-        PSA draws (0 skips it) and seed.
+        PSA draws (0 skips it; at most 1,000,000) and seed.
+    spread : bool
+        Split the PSA variance by source (off for a live slider: the PSA alone is eight times faster).
 
     Returns
     -------
@@ -229,21 +275,55 @@ def business_case(
             f"The 'coordinator_fte' parameter of business_case must be a non-negative number or None. "
             f"Got {coordinator_fte!r} instead."
         )
-    years = _check_int("years", "business_case", years, 1)
-    draws, seed = _check_int("draws", "business_case", draws, 0), _check_int("seed", "business_case", seed, 0)
-    need = cohort_need(s, families_per_year=families_per_year, years=years, fte=coordinator_fte)
+    if families_per_year > MAX_ABS or (coordinator_fte is not None and coordinator_fte > MAX_ABS):
+        raise ParameterError(
+            f"The 'families_per_year' and 'coordinator_fte' parameters of business_case must be at most "
+            f"{MAX_ABS:.0e}. Got {families_per_year!r} and {coordinator_fte!r} instead."
+        )
+    years = _check_int("years", "business_case", years, 1, 100)
+    draws, seed = _check_draws("business_case", draws, seed)
+    if programme is not None and s.find_programme(programme) is None:
+        known = ", ".join(f"{p.id} ({p.label})" for p in s.programmes.values()) or "none"
+        raise ParameterError(
+            f"The 'programme' parameter of business_case must be a programme the scenario declares in "
+            f"[programmes] ({known}). Got {programme!r} instead."
+        )
+    need = cohort_need(s, families_per_year=families_per_year, years=years, fte=coordinator_fte,
+                       programme=programme)  # fmt: skip
     fte = "from the caseload" if coordinator_fte is None else f"{coordinator_fte:g} FTE"
-    notes = [f"Business case: {families_per_year:g} families a year for {years} year(s), coordinator {fte}."]
-    return _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes)
+    prog = s.programme_for(programme)
+    which = f"programme {prog.label!r}" if prog is not None else "every care path of the scenario"
+    notes = [
+        f"Business case: {families_per_year:g} families a year for {years} year(s), coordinator {fte}; "
+        f"care paths declared for {which}: {', '.join(s.declared_paths(programme)) or 'none'}."
+    ]
+    return _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, spread=spread)
 
 
 # --------------------------------------------------------------------------- assembling the result
-def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes: list[str]) -> CostEvaluation:
+def _finish(
+    need: Need,
+    s: Scenario,
+    *,
+    draws: int,
+    seed: int,
+    kind: str,
+    notes: list[str],
+    instrument: object = None,
+    programme_note: tuple[float, str] | None = None,
+    spread: bool = True,
+) -> CostEvaluation:
     model = need.model
     det = run(model, base_theta(s), detail=True)
+    if not (np.isfinite(det.gross_pv).all() and np.isfinite(det.cost_pv).all()):
+        raise DesignError(
+            "The cost sums overflow (not finite): a price, unit count or programme amount is far too large. "
+            "Check the scenario and the prices, care_used and programme_costs tables."
+        )
     by_year = _by_year(model, det, need.first_year)
     by_payer = _by_payer(s, det)
     by_path = _by_path(model, det)
+    by_basis = _by_basis(model, det, need)
     cost, gross = float(det.cost_pv[0]), float(det.gross_pv[0])
     headline: dict[str, Any] = {
         "programme_cost": cost,
@@ -265,14 +345,18 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
         "p_net_benefit_positive": math.nan,
         "p_bcr_above_1": math.nan,
     }
-    psa_table = psa_summary = accept = None
+    psa_table = psa_summary = accept = spread_table = None
+    used = used_params(model, det)
     if draws:
-        psa_table, psa_summary, theta = psa(model, draws, seed)
+        result = psa(model, draws, seed, used={p.name for p in used}, spread=spread)
+        psa_table, psa_summary, spread_table = result.table, result.summary, result.spread
         headline["p_net_benefit_positive"] = float((psa_table["net_benefit"] > 0).mean())
         headline["p_bcr_above_1"] = float((psa_table["benefit_cost_ratio"] > 1).mean())
-        accept = acceptability(model, theta)
-    torn = tornado(model)
+        accept = acceptability(model, result.theta)
+    labels = param_labels(s, instrument)
+    torn = tornado(model, used, labels)
     scen = named_scenarios(model, torn)
+    assumptions = assumptions_table(model, det, torn, instrument=instrument, programme_note=programme_note)
     per_family = _per_family(need, det)
     notes += [
         f"Money in {s.report_year} euros; present values discounted at "
@@ -295,9 +379,18 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
             f"Scenario {s.id!r} is illustrative: replace its prices and probabilities with local figures. "
             "The Youth Authority warns that savings assumed from prevention are contested."
         )
+    if draws and model.detail is not None:
+        notes.append(
+            f"The PSA also draws each recorded judgement (a judgement counts as {s.judgement_strength.value:g} "
+            f"observations) and resamples the families ({s.bootstrap} bootstrap), so a small cohort shows the "
+            "uncertainty its size carries; the bootstrap cannot show families unlike those seen."
+        )
     meta = {"kind": kind, "scenario": s.id, "scenario_source": s.source, "report_year": s.report_year,
             "horizon": s.horizon, "draws": draws, "seed": seed, "illustrative": s.illustrative,
-            "families": float(model.families.sum())}  # fmt: skip
+            "families": float(model.families.sum()),
+            "programme_cost_origin": "scenario" if programme_note is None else "programme_costs table",
+            "bootstrap": s.bootstrap if model.detail is not None else "none",
+            "judgement_strength": s.judgement_strength.value}  # fmt: skip
     return CostEvaluation(
         scenario=s,
         headline=headline,
@@ -312,6 +405,9 @@ def _finish(need: Need, s: Scenario, *, draws: int, seed: int, kind: str, notes:
         scenarios=scen,
         meta=meta,
         notes=notes,
+        by_basis=by_basis,
+        assumptions=assumptions,
+        spread=spread_table,
     )
 
 
@@ -394,12 +490,20 @@ def _by_path(model: Model, det: Outcome) -> pd.DataFrame:
     s = model.scenario
     ids = [*model.paths, "other_care"]
     cost = float(det.cost_pv[0])
-    case_pv = np.einsum("pyh,h->p", det.case_cost[0], det.df_effects[0, : model.horizon])  # type: ignore[index]
+    # one case's PV per path: the variants averaged by their expected cases (all alike without [programmes])
+    if det.case_cost is None or det.df_effects is None or det.cases is None:
+        raise DesignError("by_path needs the detailed run (a bug: run(..., detail=True) was not used).")
+    by_v = np.einsum("vpyh,h->vp", det.case_cost[0], det.df_effects[0, : model.horizon])
+    n_vp = det.cases[0].sum(axis=0)  # (V, P)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        case_pv = np.where(
+            n_vp.sum(axis=0) > 0, (by_v * n_vp).sum(axis=0) / n_vp.sum(axis=0), by_v.max(axis=0)
+        )
     out = pd.DataFrame(
         {
             "path": ids,
             "label": [s.paths[p].label for p in model.paths] + ["Care used outside the scenario's paths"],
-            "expected_cases": [*det.cases[0].sum(axis=0), 0.0],  # type: ignore[index]
+            "expected_cases": [*det.cases[0].sum(axis=(0, 1)), 0.0],
             "counterfactual_cost": det.path_cf_pv[0],  # type: ignore[index]
             "used_cost": det.path_used_pv[0],  # type: ignore[index]
             "avoided_cost": det.path_avoided_pv[0],  # type: ignore[index]
@@ -412,19 +516,79 @@ def _by_path(model: Model, det: Outcome) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _by_basis(model: Model, det: Outcome, need: Need) -> pd.DataFrame:
+    """Avoided cost per path and basis of need (recorded / rule / prevalence; used care also under
+    the bases that count no need), present values as in ``by_path``; ``families`` counts the
+    families with a likelihood above 0 on that path and basis (a business case: the cohorts' size).
+
+    Counterfactual care = expected cases on that basis × the path's case cost (with escalations),
+    drop-off and discounting applied; used care is that of families whose owning path has this
+    basis.  The rows of one path add up to its ``by_path`` row.
+    """
+    s = model.scenario
+    if det.case_cost is None or det.decay is None or det.df_effects is None or det.price is None:
+        raise DesignError("by_basis needs the detailed run (a bug: run(..., detail=True) was not used).")
+    n_p, n_c, n_h = len(model.paths), model.n_cohorts, model.horizon
+    cases = np.zeros((len(BASES), n_c, len(model.variants), n_p))
+    cases[0] = model.fixed_cases
+    values = {p.name: p.value for p in s.params()}
+    for c, v, p, count, names, code in model.groups:
+        cases[code, c, v, p] += count * max(values[n] for n in names)
+    case_total = det.case_cost[0].sum(axis=2)  # (V, P, H)
+    w = np.stack([det.decay[0] * det.df_effects[0, c : c + n_h] for c in range(n_c)])
+    cf = np.einsum("bcvp,vph,ch->bp", cases, case_total, w)
+    used = np.zeros((len(BASES), n_p + 1))
+    ub = model.used_by_basis
+    if ub is not None:
+        owner = _owner(s)
+        cost_k = np.einsum("bchk,k,ch->bk", ub, det.price[0], w)
+        for k, o in enumerate(owner):
+            used[:, o if o >= 0 else n_p] += cost_k[:, k]
+    cf = np.hstack([cf, np.zeros((len(BASES), 1))])
+    att = float(det.attributed[0])
+    ids = [*model.paths, "other_care"]
+    labels = [s.paths[p].label for p in model.paths] + ["Care used outside the scenario's paths"]
+    lk = need.likelihoods
+    if model.detail is None:  # business case: one row per cohort, weighted by its families
+        per = {(str(g_p), "prevalence"): 0.0 for g_p in model.paths}
+        for _c, _v, p, count, _n, _b in model.groups:
+            per[(model.paths[p], "prevalence")] += count
+        counts = pd.Series(per)
+    else:
+        counts = lk[lk["likelihood"] > 0].groupby(["path", "basis"], observed=True).size().astype(float)
+    rows = []
+    for b, basis in enumerate(BASES):
+        for i, pid in enumerate(ids):
+            n_cases = float(cases[b, :, :, i].sum()) if i < n_p else 0.0
+            if cf[b, i] == 0 and used[b, i] == 0 and n_cases == 0:
+                continue
+            fams = float(counts.get((pid, basis), 0.0))
+            rows.append({"path": pid, "label": labels[i], "basis": basis, "families": fams,
+                         "expected_cases": n_cases, "counterfactual_cost": cf[b, i], "used_cost": used[b, i],
+                         "avoided_cost": (cf[b, i] - used[b, i]) * att})  # fmt: skip
+    return pd.DataFrame(rows, columns=["path", "label", "basis", "families", "expected_cases",
+                                       "counterfactual_cost", "used_cost", "avoided_cost"])  # fmt: skip
+
+
 def _per_family(need: Need, det: Outcome) -> pd.DataFrame:
     """Per family × path (internal only): likelihood, basis, rule, source and expected cost (PV)."""
     model = need.model
     rows = need.likelihoods.drop(columns=[c for c in ("params", "weight") if c in need.likelihoods])
-    df = det.df_effects[0]  # type: ignore[index]
+    if det.df_effects is None or det.case_cost is None:
+        raise DesignError("per_family needs the detailed run (a bug: run(..., detail=True) was not used).")
+    df = det.df_effects[0]
     pv = np.stack(
-        [
-            np.einsum("pyh,h->p", det.case_cost[0], df[c : c + model.horizon])  # type: ignore[index]
-            for c in range(model.n_cohorts)
-        ]
-    )  # (C, P) PV of one case for each cohort, before drop-off and adjustment
-    p_ix = rows["path"].map(model.paths.index).to_numpy(int)
-    rows = rows.assign(expected_cost=rows["likelihood"].to_numpy() * pv[rows["cohort"].to_numpy(int), p_ix])
+        [np.einsum("vpyh,h->vp", det.case_cost[0], df[c : c + model.horizon]) for c in range(model.n_cohorts)]
+    )  # (C, V, P) PV of one case for each cohort and variant, before drop-off and adjustment
+    path = rows["path"]
+    if isinstance(path.dtype, pd.CategoricalDtype) and list(path.cat.categories) == model.paths:
+        p_ix = path.cat.codes.to_numpy(np.int64)
+    else:
+        p_ix = path.map(model.paths.index).to_numpy(int)
+    v_ix = rows["variant"].to_numpy(np.int64) if "variant" in rows else np.zeros(len(rows), dtype=np.int64)
+    rows = rows.assign(
+        expected_cost=rows["likelihood"].to_numpy() * pv[rows["cohort"].to_numpy(int), v_ix, p_ix]
+    )
     return rows.reset_index(drop=True)
 
 
@@ -448,8 +612,8 @@ def _override_prices(s: Scenario, prices: pd.DataFrame) -> Scenario:
             bad("unit", r.unit, f"unknown unit; expected one of {', '.join(UNITS)}")
         elif old is not None and r.unit != old.unit:
             bad("unit", r.unit, f"units mismatch: the scenario prices {ct!r} per {old.unit!r}")
-        if not price >= 0:
-            bad("price", r.price, "must be a non-negative number")
+        if not 0 <= price <= MAX_ABS:
+            bad("price", r.price, f"must be a non-negative number of at most {MAX_ABS:.0e}")
         if r.payer not in s.payer_ids:
             bad("payer", r.payer, f"unknown payer; known: {', '.join(s.payer_ids)}")
         if year not in s.index:
@@ -466,7 +630,9 @@ def _override_prices(s: Scenario, prices: pd.DataFrame) -> Scenario:
             param = replace(old.price, value=float(price), source=str(r.source))
         new[ct] = Price(
             care_type=ct,
-            label=ct if old is None else old.label,
+            label=_readable(ct) if old is None else old.label,
+            label_nl="" if old is None else old.label_nl,
+            label_en="" if old is None else old.label_en,
             unit=str(r.unit),
             price=param,
             price_year=int(year),
@@ -490,8 +656,8 @@ def _programme_table(table: pd.DataFrame | None, s: Scenario) -> tuple[pd.DataFr
         for i in np.flatnonzero((~year.isin(list(s.index))).to_numpy())
     ] + [
         {"file": "programme_costs", "row": i + 2, "column": "amount", "value": table["amount"].iloc[i],
-         "message": "must be a non-negative number"}
-        for i in np.flatnonzero((~(amount >= 0)).to_numpy())
+         "message": f"must be a non-negative number of at most {MAX_ABS:.0e}"}
+        for i in np.flatnonzero((~((amount >= 0) & (amount <= MAX_ABS))).to_numpy())
     ]  # fmt: skip
     _problems(problems)
     out = pd.DataFrame({"year": year.astype(int), "amount": amount * year.map(s.index)})

@@ -40,6 +40,7 @@ __all__ = ["DISTRIBUTIONS", "Param", "parse_param", "sample"]
 
 DISTRIBUTIONS = ("fixed", "beta", "gamma", "lognormal", "triangular")
 _KEYS = {"value", "dist", "sd", "low", "high", "source", "source_nl", "source_en"}
+MAX_ABS = 1e12  # no price, count or share in a cost scenario comes near this; larger ones overflow sums
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,16 @@ def parse_param(
             if required:
                 raise ScenarioError(f"'{key}' is required for this distribution", source=file, key=name)
             return None
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, int | float):
             raise ScenarioError(f"expected a number, got {v!r}", source=file, key=f"{name}.{key}")
+        if not math.isfinite(v):
+            raise ScenarioError(f"expected a finite number, got {v!r}", source=file, key=f"{name}.{key}")
+        if abs(v) > MAX_ABS:
+            raise ScenarioError(
+                f"must be at most {MAX_ABS:.0e} in size (the limit for any scenario number), got {v:g}",
+                source=file,
+                key=f"{name}.{key}",
+            )
         return float(v)
 
     value = num("value", required=True) or 0.0  # required=True: None never reaches here
@@ -226,7 +235,7 @@ def parse_param(
     )  # fmt: skip
 
 
-def sample(params: list[Param], draws: int, seed: int) -> dict[str, np.ndarray]:
+def sample(params: list[Param], draws: int, seed: int | np.random.Generator) -> dict[str, np.ndarray]:
     """Draw every parameter ``draws`` times from ``np.random.default_rng(seed)``, in list order."""
-    rng = np.random.default_rng(seed)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     return {p.name: p.draw(rng, draws) for p in params}

@@ -13,7 +13,9 @@ from typing import Any
 
 from impactkit.costs._params import Param, parse_param
 from impactkit.costs._scenario import (
+    BOOTSTRAPS,
     DEFAULT_PAYERS,
+    MAX_HORIZON,
     PER,
     UNITS,
     CarePath,
@@ -21,6 +23,7 @@ from impactkit.costs._scenario import (
     Escalation,
     Payer,
     Price,
+    Programme,
     ProgrammeItem,
     Rule,
     Scenario,
@@ -31,7 +34,24 @@ __all__ = ["parse_scenario"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TEXTS = {"label", "label_nl", "label_en", "source", "source_nl", "source_en"}
-_TOP = {"scenario", "discount", "index", "payers", "prices", "paths", "rules", "adjustments", "programme"}
+_TOP = {"scenario", "discount", "index", "payers", "prices", "paths", "programmes", "rules", "adjustments",
+        "programme", "uncertainty"}  # fmt: skip
+MAX_DEPTH = 8  # the deepest key a scenario needs is paths.ID.components[i].units_per_year.value (6)
+
+
+def _depth(obj: Any) -> int:
+    """Nesting depth of tables and arrays, without recursion (a hostile file cannot overflow it)."""
+    deepest, stack = 0, [(obj, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > MAX_DEPTH:
+            break
+        if isinstance(node, Mapping):
+            stack.extend((v, d + 1) for v in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, d + 1) for v in node)
+    return deepest
 
 
 class _Ctx:
@@ -142,6 +162,12 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     """Validate ``spec`` and build the :class:`Scenario` (see the module docstring of ``_scenario``)."""
     c = _Ctx(source)
     c.table(spec, "", _TOP)
+    if _depth(spec) > MAX_DEPTH:
+        raise c.fail(
+            f"tables or arrays are nested more than {MAX_DEPTH} levels deep (the limit); a scenario "
+            "needs at most 6 (paths.ID.components[i].units_per_year.value)",
+            "",
+        )
     head = c.section(
         spec,
         "scenario",
@@ -149,7 +175,14 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     )
     sid = c.ident(c.text(head, "id", "scenario"), "scenario.id")
     report_year = c.integer(head, "report_year", "scenario", low=1900)
+    if report_year > 9999:
+        raise c.fail(f"expected a calendar year, got {report_year}", "scenario.report_year")
     horizon = c.integer(head, "horizon", "scenario", default=5)
+    if horizon > MAX_HORIZON:
+        raise c.fail(
+            f"must be at most {MAX_HORIZON} years (the limit on the horizon), got {horizon}",
+            "scenario.horizon",
+        )
 
     disc = c.table(
         spec.get("discount", {}), "discount", {"costs", "effects", "source", "source_nl", "source_en"}
@@ -197,7 +230,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         p_year = c.integer(pt, "price_year", key, low=1900)
         prices[ct] = Price(
             care_type=ct,
-            label=str(pt.get("label", lab_en or ct)),
+            label=str(pt.get("label", lab_en or _readable(ct))),
             unit=unit,
             price=c.param(pt, "price", key, source=src, source_nl=src_nl),
             price_year=p_year,
@@ -211,6 +244,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
 
     paths = _paths(c, c.section(spec, "paths"), prices)
     order = _topological(c, paths)
+    programmes = _programmes(c, spec.get("programmes"), paths)
 
     rules: list[Rule] = []
     raw_rules = spec.get("rules", [])
@@ -287,14 +321,18 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     items = []
     for iid, raw in c.table(prog.get("costs", {}), "programme.costs").items():
         key = f"programme.costs.{iid}"
-        it = c.table(raw, key, {"amount", "per", "price_year", "source", "source_nl", "source_en"})
+        it = c.table(raw, key, {"amount", "per", "price_year", *_TEXTS})
         per = c.text(it, "per", key)
         if per not in PER:
             raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
         src, src_nl = c.source_pair(it, key)
         i_year = c.integer(it, "price_year", key, low=1900)
+        lab_nl, lab_en = c.lang_text(it, "label", key)
         items.append(
             ProgrammeItem(
+                label=str(it.get("label", lab_en or _readable(iid))),
+                label_nl=lab_nl,
+                label_en=lab_en,
                 id=c.ident(iid, key),
                 amount=c.param(it, "amount", key, source=src, source_nl=src_nl),
                 per=per,
@@ -326,6 +364,20 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         raise c.fail(f"unknown payer {v_payer!r}; known: {', '.join(payer_ids)}", f"{vkey}.payer")
     v_year = c.integer(vt, "price_year", vkey, default=report_year, low=1900)
 
+    unc = c.table(spec.get("uncertainty", {}), "uncertainty", {"judgement_strength", "bootstrap", "source"})
+    usrc = c.text(unc, "source", "uncertainty", default="(not given)")
+    strength = c.param(unc, "judgement_strength", "uncertainty", default=10.0, source=usrc)
+    if strength.dist != "fixed" or strength.value <= 0:
+        raise c.fail(
+            f"expected a fixed positive pseudo-count (a judgement counts as that many observations), "
+            f"got {strength.value:g} ({strength.dist})",
+            "uncertainty.judgement_strength",
+        )
+    bootstrap = c.text(unc, "bootstrap", "uncertainty", default="bayesian")
+    if bootstrap not in BOOTSTRAPS:
+        raise c.fail(f"unknown bootstrap {bootstrap!r}; expected one of {', '.join(BOOTSTRAPS)}",
+                     "uncertainty.bootstrap")  # fmt: skip
+
     return Scenario(
         id=sid,
         name=str(head.get("name", c.lang_text(head, "name", "scenario")[1] or sid)),
@@ -355,6 +407,10 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         source=source,
         name_nl=c.lang_text(head, "name", "scenario")[0],
         index_source_nl=index_source_nl,
+        programmes=programmes,
+        judgement_strength=strength,
+        bootstrap=bootstrap,
+        uncertainty_source=usrc,
         _order=tuple(order),
     )
 
@@ -408,7 +464,10 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
         src, src_nl = c.source_pair(pt, key)
         lab_nl, lab_en = c.lang_text(pt, "label", key)
         comps = []
-        for j, comp in enumerate(pt.get("components", [])):
+        raw_comps = pt.get("components", [])
+        if not isinstance(raw_comps, list):
+            raise c.fail("expected an array of tables", f"{key}.components")
+        for j, comp in enumerate(raw_comps):
             ck = f"{key}.components[{j}]"
             ct_ = c.table(comp, ck, {"care_type", "units_per_year", "unit", "start_year", "years"})
             care = c.text(ct_, "care_type", ck)
@@ -421,18 +480,27 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
                     f"{prices[care].unit!r}",
                     f"{ck}.unit",
                 )
+            start = c.integer(ct_, "start_year", ck, default=1)
+            if start > MAX_HORIZON:
+                raise c.fail(f"must be at most {MAX_HORIZON} (the limit on the horizon), got {start}",
+                             f"{ck}.start_year")  # fmt: skip
             comps.append(
                 Component(
                     care_type=care,
                     units_per_year=c.param(ct_, "units_per_year", ck, source=src, source_nl=src_nl),
-                    start_year=c.integer(ct_, "start_year", ck, default=1),
-                    years=c.integer(ct_, "years", ck, default=1),
+                    start_year=start,
+                    years=c.param(
+                        ct_, "years", ck, default=1, maximum=float(MAX_HORIZON), source=src, source_nl=src_nl
+                    ),
                 )
             )
         if not comps:
             raise c.fail("a care path needs at least one component", f"{key}.components")
         escs = []
-        for j, esc in enumerate(pt.get("escalations", [])):
+        raw_escs = pt.get("escalations", [])
+        if not isinstance(raw_escs, list):
+            raise c.fail("expected an array of tables", f"{key}.escalations")
+        for j, esc in enumerate(raw_escs):
             ek = f"{key}.escalations[{j}]"
             et = c.table(esc, ek, {"to", "probability", "after_years"})
             to = c.text(et, "to", ek)
@@ -442,12 +510,12 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
                 Escalation(
                     to=to,
                     probability=c.param(et, "probability", ek, maximum=1.0, source=src, source_nl=src_nl),
-                    after_years=c.integer(et, "after_years", ek, default=1, low=0),
+                    after_years=min(c.integer(et, "after_years", ek, default=1, low=0), MAX_HORIZON),
                 )
             )
         out[pid] = CarePath(
             id=pid,
-            label=str(pt.get("label", lab_en or pid)),
+            label=str(pt.get("label", lab_en or _readable(pid))),
             label_nl=lab_nl,
             label_en=lab_en,
             source_nl=src_nl,
@@ -458,6 +526,62 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
         )
     if not out:
         raise c.fail("at least one care path is required", "paths")
+    return out
+
+
+def _readable(ident: str) -> str:
+    """A label for an id without one: ``debt_assistance`` → ``Debt assistance``."""
+    text = ident.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, Programme]:
+    if raw is None:
+        return {}
+    out: dict[str, Programme] = {}
+    for gid, val in c.table(raw, "programmes").items():
+        key = f"programmes.{gid}"
+        c.ident(gid, key)
+        pt = c.table(val, key, {"label", "names", "paths", "prevalence", "source"})
+        label = c.text(pt, "label", key, default=_readable(gid))
+        names = pt.get("names", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise c.fail(f"expected an array of programme names, got {names!r}", f"{key}.names")
+        declared = pt.get("paths")
+        if not isinstance(declared, list) or not all(isinstance(n, str) for n in declared):
+            raise c.fail(
+                f"expected an array of care path ids (may be empty), got {declared!r}", f"{key}.paths"
+            )
+        for pid in declared:
+            if pid not in paths:
+                raise c.fail(f"unknown care path {pid!r}; known: {', '.join(paths)}", f"{key}.paths")
+        src = c.text(pt, "source", key)
+        prev = {}
+        for pid, rawp in c.table(pt.get("prevalence", {}), f"{key}.prevalence").items():
+            if pid not in declared:
+                raise c.fail(
+                    f"a prevalence for {pid!r}, which this programme does not declare in 'paths'",
+                    f"{key}.prevalence.{pid}",
+                )
+            prev[pid] = parse_param(rawp, name=f"{key}.prevalence.{pid}", file=c.file, minimum=0.0,
+                                    maximum=1.0, source=src)  # fmt: skip
+        out[gid] = Programme(
+            id=gid,
+            label=label,
+            names=tuple(names),
+            paths=tuple(p for p in paths if p in declared),
+            prevalence=prev,
+            source=src,
+        )
+    seen: dict[str, str] = {}
+    from impactkit.costs._scenario import _norm
+
+    for prog in out.values():
+        for name in {_norm(n) for n in (prog.id, prog.label, *prog.names)}:
+            if name in seen and seen[name] != prog.id:
+                raise c.fail(f"the name {name!r} also belongs to programme {seen[name]!r}",
+                             f"programmes.{prog.id}.names")  # fmt: skip
+            seen[name] = prog.id
     return out
 
 

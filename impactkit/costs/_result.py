@@ -99,11 +99,22 @@ class CostEvaluation:
         report-year euros; ``fiscal_net_benefit`` counts only payers marked fiscal, so neither
         families nor volunteers' time).
     by_payer, by_year, by_path, psa, psa_draws, acceptability, tornado, scenarios : CostTable
+    by_basis : CostTable
+        Avoided cost per care path and basis of need (``recorded``, ``rule``, ``prevalence``; care
+        used by families whose path counts no need under ``no rule matched`` / ``not declared``).
+    assumptions : CostTable
+        Every parameter that drove this result (used-only), labelled in English and Dutch, in the
+        tornado's order; see :func:`impactkit.costs._assumptions.assumptions_table`.
+    spread : CostTable or None
+        Share of the PSA variance of the net benefit per source (first-order and total Sobol
+        indices); None without a PSA.
     per_family : pandas.DataFrame
         Internal only (never for reports): likelihood, basis, rule and source per family × path.
     scenario : Scenario
     meta : dict
-        kind, scenario id and source, report year, horizon, draws, seed.
+        kind, scenario id and source, report year, horizon, draws, seed, families,
+        ``programme_cost_origin`` ("scenario" or "programme_costs table"), bootstrap and
+        judgement_strength.
     notes : list of str
     """
 
@@ -123,6 +134,9 @@ class CostEvaluation:
         scenarios: pd.DataFrame,
         meta: dict[str, Any],
         notes: list[str],
+        by_basis: pd.DataFrame | None = None,
+        assumptions: pd.DataFrame | None = None,
+        spread: pd.DataFrame | None = None,
     ) -> None:
         self.scenario = scenario
         self.headline = headline
@@ -137,6 +151,21 @@ class CostEvaluation:
         self.acceptability = _table(acceptability, "acceptability", "P(saving) against deadweight", notes)
         self.tornado = _required(tornado, "tornado", "One-way sensitivity of the net benefit", notes)
         self.scenarios = _required(scenarios, "scenarios", "Named scenarios", notes)
+        self.by_basis = _required(
+            by_basis if by_basis is not None else pd.DataFrame(),
+            "by_basis",
+            "Avoided cost by basis of need",
+            notes,
+        )
+        self.assumptions = _required(
+            assumptions if assumptions is not None else scenario.assumptions(),
+            "assumptions",
+            "Assumptions that drove this result (tornado order)",
+            notes,
+        )
+        self.spread = _table(
+            spread, "spread", "Where the spread comes from (share of the PSA variance)", notes
+        )
 
     def figure(self, kind: str = "waterfall", **kwargs: Any) -> Any:
         """A plotly figure: waterfall, by_payer, by_year, psa, tornado or acceptability.
@@ -182,7 +211,10 @@ class CostEvaluation:
             "by_payer": _records(by_payer[["payer", "label", "fiscal", "invests", "saves", "net"]]),
             "by_year": _records(self.by_year),
             "by_path": _records(self.by_path),
+            "by_basis": _records(self.by_basis),
+            "assumptions": _records(self.assumptions),
             "psa": _records(self.psa),
+            "spread": _records(self.spread),
             "acceptability": _records(self.acceptability),
             "tornado": _records(self.tornado),
             "scenarios": _records(self.scenarios),
@@ -193,8 +225,9 @@ class CostEvaluation:
     def to_excel(self, path: str | Path) -> Path:
         """Write the tables a municipality works with to an Excel workbook, one sheet per table.
 
-        Sheets: ``headline``, ``by_payer``, ``by_year``, ``by_path``, ``psa``, ``acceptability``,
-        ``tornado``, ``scenarios``, ``assumptions`` (every parameter with its source) and ``notes``.
+        Sheets: ``headline``, ``by_payer``, ``by_year``, ``by_path``, ``by_basis``, ``psa``,
+        ``spread``, ``acceptability``, ``tornado``, ``scenarios``, ``assumptions`` (every parameter
+        that drove the result, with its source) and ``notes``.
         Numbers stay numbers (euro amounts formatted ``#,##0``); the per-family table is never written.
 
         Examples
@@ -217,11 +250,13 @@ class CostEvaluation:
             "by_payer": self.by_payer,
             "by_year": self.by_year,
             "by_path": self.by_path,
+            "by_basis": self.by_basis,
             "psa": self.psa,
+            "spread": self.spread,
             "acceptability": self.acceptability,
             "tornado": self.tornado,
             "scenarios": self.scenarios,
-            "assumptions": self.scenario.assumptions(),
+            "assumptions": self.assumptions,
             "notes": pd.DataFrame({"note": list(self.notes)}),
         }
         sheets = []
@@ -254,11 +289,21 @@ class CostEvaluation:
         ]
         if not math.isnan(h["p_net_benefit_positive"]):
             lines.append(f"  P(net benefit > 0)        {h['p_net_benefit_positive']:>14.1%}")
+        if self.psa is not None:
+            net = self.psa.set_index("quantity").loc["net_benefit"]
+            lines.append(f"  net benefit 95% interval  {net['q025']:>14,.0f} to {net['q975']:,.0f}")
         table = pd.DataFrame(self.by_payer)[["label", "invests", "saves", "net"]].to_string(
             index=False, float_format=lambda x: f"{x:,.0f}"
         )
-        body = "\n".join([*lines[1:], "", table])
-        return Summary(lines[0], None, self.notes, body=body)
+        parts = [*lines[1:], "", table]
+        if self.spread is not None and len(self.spread):
+            sp = pd.DataFrame(self.spread)
+            parts += ["", "Where the spread comes from (share of the PSA variance of the net benefit)"]
+            for label, first, total in zip(sp["label_en"], sp["first_order"], sp["total_order"], strict=True):
+                parts.append(
+                    f"  {label!s:<62} {_share(first):>6} alone, {_share(total):>6} with interactions"
+                )
+        return Summary(lines[0], None, self.notes, body="\n".join(parts))
 
     def __repr__(self) -> str:
         return str(self.summary())
@@ -276,6 +321,10 @@ class CostEvaluation:
             f"({escape(str(self.meta['kind']))}, scenario {escape(self.scenario.id)})</p>"
             f"<table>{cells}</table>{payers}<ul style='font-size:smaller'>{notes}</ul></div>"
         )
+
+
+def _share(v: Any) -> str:
+    return "–" if v is None or not math.isfinite(float(v)) else f"{float(v):.0%}"
 
 
 def _months(v: float) -> str:

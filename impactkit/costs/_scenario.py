@@ -4,15 +4,29 @@ A scenario is configuration, never code.  impactkit ships one illustrative Dutch
 (:meth:`Scenario.default`, ``impactkit/costs/data/default.toml``) in which every number carries its
 source and price year (BRIEF §5); replace it with local tariffs.  Sections of a scenario file:
 
-``[scenario]``      id, name, report_year, horizon (years of avoided care per family), illustrative
-``[discount]``      ``costs`` and ``effects`` rates (parameters), source
-``[index]``         ``factors`` (price year → factor to the report year), source
-``[payers.ID]``     label, fiscal (optional; the seven Dutch payers plus volunteers by default)
-``[prices.ID]``     label, unit, price (parameter), price_year, payer (id or ``{id = share}``), source
-``[paths.ID]``      label, source, prevalence (parameter), components, escalations
-``[[rules]]``       id, path, domain, max_score, probability (parameter), source, instrument
-``[adjustments]``   deadweight, attribution, displacement, dropoff (parameters)
-``[programme]``     payer, caseload_per_fte, ``[programme.costs.ID]`` and ``[programme.volunteer_time]``
+``[scenario]``        id, name, report_year, horizon (years of avoided care per family, at most
+                      :data:`MAX_HORIZON`), illustrative
+``[discount]``        ``costs`` and ``effects`` rates (parameters), source
+``[index]``           ``factors`` (price year → factor to the report year), source
+``[payers.ID]``       label, label_nl, fiscal (optional; the seven Dutch payers plus volunteers)
+``[prices.ID]``       label, label_nl, unit, price (parameter), price_year, payer (id or
+                      ``{id = share}``), source
+``[paths.ID]``        label, label_nl, source, prevalence (parameter), components (care_type,
+                      units_per_year and years: parameters; start_year), escalations
+``[programmes.ID]``   label (the name in the families table), names (other spellings), paths
+                      (the care paths this programme can avert), prevalence.PATH (parameter,
+                      overrides the path's), source.  ``ID = "default"`` covers families whose
+                      programme is missing or not declared
+``[[rules]]``         id, path, domain, max_score, probability (parameter), source, instrument
+``[adjustments]``     deadweight, attribution, displacement, dropoff (parameters)
+``[programme]``       payer, caseload_per_fte, ``[programme.costs.ID]`` (label, label_nl, ...) and
+                      ``[programme.volunteer_time]``
+``[uncertainty]``     judgement_strength (the pseudo-count of a recorded judgement), bootstrap
+                      (``bayesian``, ``ordinary`` or ``none``), source
+
+Which paths apply to whom: a family's need for a path comes from a recorded judgement (always
+honoured), else from an intake rule or the path's prevalence, and the last two only for paths
+its programme declares.  A scenario without ``[programmes]`` declares every path for everyone.
 
 A "parameter" is a number or a table ``{value, dist, sd, low, high, source}``
 (see :mod:`impactkit.costs._params`).  Every malformed entry raises :class:`ScenarioError` naming
@@ -35,13 +49,16 @@ from impactkit.costs._params import Param
 from impactkit.errors import ScenarioError
 
 __all__ = [
+    "BOOTSTRAPS",
     "DEFAULT_PAYERS",
+    "MAX_HORIZON",
     "UNITS",
     "CarePath",
     "Component",
     "Escalation",
     "Payer",
     "Price",
+    "Programme",
     "ProgrammeItem",
     "Rule",
     "Scenario",
@@ -57,6 +74,8 @@ def in_lang(lang: str, default: str, nl: str = "", en: str = "") -> str:
 
 
 PER = ("fte", "family", "year")
+BOOTSTRAPS = ("bayesian", "ordinary", "none")
+MAX_HORIZON = 100  # years; the cost arrays grow with it (issue 10: horizon = 1000000 asked 71 GiB)
 
 
 @dataclass(frozen=True)
@@ -74,14 +93,21 @@ class Payer:
 
 
 DEFAULT_PAYERS = (
-    Payer("municipality_prevention", "Municipality: prevention budget"),
-    Payer("municipality_youth", "Municipality: youth care (Jeugdwet)"),
-    Payer("municipality_income", "Municipality: income support (Participatiewet)"),
-    Payer("housing_corporations", "Housing corporations"),
-    Payer("health_insurers", "Health insurers"),
-    Payer("state", "State (UWV, Belastingdienst, justice)"),
-    Payer("families", "Families", fiscal=False),
-    Payer("volunteers", "Volunteers' time (societal)", fiscal=False),
+    Payer("municipality_prevention", "Municipality: prevention budget", True, "Gemeente: preventiebudget"),
+    Payer(
+        "municipality_youth", "Municipality: youth care (Jeugdwet)", True, "Gemeente: jeugdhulp (Jeugdwet)"
+    ),
+    Payer(
+        "municipality_income",
+        "Municipality: income support (Participatiewet)",
+        True,
+        "Gemeente: inkomensondersteuning (Participatiewet)",
+    ),
+    Payer("housing_corporations", "Housing corporations", True, "Woningcorporaties"),
+    Payer("health_insurers", "Health insurers", True, "Zorgverzekeraars"),
+    Payer("state", "State (UWV, Belastingdienst, justice)", True, "Rijk (UWV, Belastingdienst, justitie)"),
+    Payer("families", "Families", False, "Gezinnen"),
+    Payer("volunteers", "Volunteers' time (societal)", False, "Tijd van vrijwilligers (maatschappelijk)"),
 )
 
 
@@ -110,12 +136,16 @@ class Price:
 
 @dataclass(frozen=True)
 class Component:
-    """Care a path uses: ``units_per_year`` of ``care_type`` in years start_year..start_year+years-1."""
+    """Care a path uses: ``units_per_year`` of ``care_type`` for ``years`` years from ``start_year``.
+
+    ``years`` may be fractional (a drawn duration of 1.4 years is a full first year and 40% of the
+    second); care beyond the horizon is not counted.
+    """
 
     care_type: str
     units_per_year: Param
+    years: Param
     start_year: int = 1
-    years: int = 1
 
 
 @dataclass(frozen=True)
@@ -146,6 +176,25 @@ class CarePath:
 
     def source_in(self, lang: str) -> str:
         return in_lang(lang, self.source, self.source_nl)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """Which care paths a programme can avert, with optional programme-specific prevalences.
+
+    ``names`` are the spellings of the programme in the families table (matched case- and
+    space-insensitively, the id and label included).
+    """
+
+    id: str
+    label: str
+    names: tuple[str, ...]
+    paths: tuple[str, ...]
+    prevalence: Mapping[str, Param]
+    source: str
+
+    def prevalence_of(self, path: CarePath) -> Param:
+        return self.prevalence.get(path.id, path.prevalence)
 
 
 @dataclass(frozen=True)
@@ -209,9 +258,15 @@ class ProgrammeItem:
     index: float
     source: str
     source_nl: str = ""
+    label: str = ""
+    label_nl: str = ""
+    label_en: str = ""
 
     def source_in(self, lang: str) -> str:
         return in_lang(lang, self.source, self.source_nl)
+
+    def label_in(self, lang: str) -> str:
+        return in_lang(lang, self.label or self.id, self.label_nl, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -254,6 +309,10 @@ class Scenario:
     source: str = "<dict>"
     name_nl: str = ""
     index_source_nl: str = ""
+    programmes: Mapping[str, Programme] = field(default_factory=dict)
+    judgement_strength: Param = field(default_factory=lambda: Param("uncertainty.judgement_strength", 10.0))
+    bootstrap: str = "bayesian"
+    uncertainty_source: str = ""
     _order: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     # ------------------------------------------------------------------ views
@@ -261,19 +320,48 @@ class Scenario:
     def payer_ids(self) -> list[str]:
         return [p.id for p in self.payers]
 
+    def find_programme(self, name: object) -> Programme | None:
+        """The programme declared under this id, label or name (no fallback to ``default``)."""
+        key = _norm(name)
+        for prog in self.programmes.values():
+            if key and key in {_norm(n) for n in (prog.id, prog.label, *prog.names)}:
+                return prog
+        return None
+
+    def programme_for(self, name: object) -> Programme | None:
+        """The declaration covering a families-table programme name: its own, else ``default``
+        (None when the scenario declares no programmes: every path applies)."""
+        if not self.programmes:
+            return None
+        return self.find_programme(name) or self.programmes.get("default")
+
+    def declared_paths(self, name: object) -> tuple[str, ...]:
+        """Paths whose rules and prevalence apply to families of programme ``name``."""
+        if not self.programmes:
+            return tuple(self.paths)
+        prog = self.programme_for(name)
+        return () if prog is None else prog.paths
+
     @property
     def path_order(self) -> list[str]:
         """Path ids such that every escalation target comes before its source."""
         return list(self._order)
 
     def params(self) -> list[Param]:
-        """Every parameter of the scenario, in a fixed order (the PSA draws them in this order)."""
+        """Every parameter of the scenario, in a fixed order (the PSA draws them in this order).
+
+        The judgement strength is not among them: it shapes the draws of recorded judgements and
+        is itself fixed.
+        """
         out = [self.discount_costs, self.discount_effects]
         out += [p.price for p in self.prices.values()]
         for path in self.paths.values():
-            out += [c.units_per_year for c in path.components]
+            for c in path.components:
+                out += [c.units_per_year, c.years]
             out += [e.probability for e in path.escalations]
             out.append(path.prevalence)
+        for prog in self.programmes.values():
+            out += list(prog.prevalence.values())
         out += [r.probability for r in self.rules]
         out += [self.deadweight, self.attribution, self.displacement, self.dropoff]
         out += [self.caseload_per_fte, *(i.amount for i in self.programme_items)]
@@ -335,10 +423,15 @@ class Scenario:
             raise ScenarioError("file not found", source=str(p))
         try:
             spec = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        except UnicodeDecodeError as err:
+            raise ScenarioError(f"not UTF-8 text ({err.reason} at byte {err.start})", source=str(p)) from err
+        except tomllib.TOMLDecodeError as err:
             raise ScenarioError(f"not valid TOML: {err}", source=str(p)) from err
         except RecursionError as err:
-            raise ScenarioError("not valid TOML: nested too deeply", source=str(p)) from err
+            raise ScenarioError(
+                "tables or arrays are nested too deeply to read (a scenario needs at most 6 levels)",
+                source=str(p),
+            ) from err
         return cls.from_dict(spec, source=str(p))
 
     @classmethod
@@ -347,3 +440,10 @@ class Scenario:
         ref = resources.files("impactkit.costs") / "data" / "default.toml"
         spec = tomllib.loads(ref.read_text(encoding="utf-8"))
         return cls.from_dict(spec, source="builtin:default")
+
+
+def _norm(name: object) -> str:
+    """Programme names compare case-, space-, hyphen- and underscore-insensitively."""
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())

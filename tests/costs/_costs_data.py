@@ -84,3 +84,22 @@ def recorded(
     return pd.DataFrame(
         {"family_id": list(ids), "care_path": path, "likelihood": likelihood, "judged_by": "referrer"}
     )
+
+
+# One recorded case of the tiny scenario, present value after every adjustment (hand calculation):
+# 10 contacts × €127 × 1.073 (CPI 2022 → 2024) = €1,362.71 a year for 3 years, drop-off 25% a year,
+# discounted at 2.25%: × (1 + 0.75/1.0225 + 0.75²/1.0225²) = × 2.271547; then
+# × (1 − 0.3)(1 − 0.2)(1 − 0.1) = × 0.504.
+TINY_CASE_PV = 10 * 127 * 1.073 * (1 + 0.75 / 1.0225 + 0.75**2 / 1.0225**2) * 0.7 * 0.8 * 0.9
+
+
+def judged_cohort(
+    likelihoods: list[float], *, path: str = "social_work", prefix: str = "F"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Families F0..F(n-1) with an intake on 2024-01-10 (all scores 3) and one recorded judgement each."""
+    ids = [f"{prefix}{i}" for i in range(len(likelihoods))]
+    data = intake({f: {"finances": 3.0, "parenting": 3.0} for f in ids})
+    cf = pd.DataFrame(
+        {"family_id": ids, "care_path": path, "likelihood": likelihoods, "judged_by": "referrer"}
+    )
+    return data, cf

@@ -112,13 +112,8 @@ def test_business_case_coordinator_fte_and_bad_options() -> None:
             business_case(s, draws=0, **kw)
 
 
-def test_psa_is_vectorised_and_fast() -> None:
-    """10,000 draws of the default business case well under a second (benchmark: < 0.2 s)."""
-    import time
-
-    s = Scenario.default()
-    business_case(s, families_per_year=40, years=3, draws=100)
-    t = time.perf_counter()
-    r = business_case(s, families_per_year=40, years=3, draws=10000)
-    assert time.perf_counter() - t < 2.0
+def test_psa_of_the_default_business_case_is_finite() -> None:
+    """10,000 draws of the default business case (its speed is a target in benchmarks/, not a test)."""
+    r = business_case(Scenario.default(), families_per_year=40, years=3, draws=10000)
     assert np.isfinite(r.psa_draws["net_benefit"]).all()
+    assert len(r.psa_draws) == 10000

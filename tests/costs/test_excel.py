@@ -13,8 +13,8 @@ def test_business_case_to_excel(tmp_path):
     path = bc.to_excel(tmp_path / "bc.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
-        "headline", "by_payer", "by_year", "by_path", "psa", "acceptability", "tornado", "scenarios",
-        "assumptions", "notes",
+        "headline", "by_payer", "by_year", "by_path", "by_basis", "psa", "spread", "acceptability", "tornado",
+        "scenarios", "assumptions", "notes",
     ]  # fmt: skip
     ws = wb["by_payer"]
     header = [c.value for c in ws[1]]

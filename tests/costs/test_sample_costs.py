@@ -43,7 +43,17 @@ def test_tables_add_up(result) -> None:
     pv = (result.by_year["saves"] * result.by_year["discount_factor"]).sum()
     assert pv == pytest.approx(h["gross_avoided_cost"])
     assert result.meta["families"] == 350
-    assert set(result.per_family["basis"]) <= {"recorded", "rule", "no rule matched", "prevalence"}
+    assert set(result.per_family["basis"]) <= {
+        "recorded",
+        "rule",
+        "no rule matched",
+        "prevalence",
+        "not declared",
+    }
+    by_basis = result.by_basis.groupby("path")[["counterfactual_cost", "used_cost", "avoided_cost"]].sum()
+    bp = result.by_path.set_index("path")
+    for col in by_basis.columns:
+        assert by_basis[col].to_numpy() == pytest.approx(bp.loc[by_basis.index, col].to_numpy())
 
 
 def test_used_care_is_allocated(result) -> None:
