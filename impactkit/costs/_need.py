@@ -563,6 +563,10 @@ def _per_family_rows(
 
 def _categorical(codes: np.ndarray, values: list[str]) -> pd.Categorical[str]:
     """A categorical from codes into ``values`` that may repeat (codes remapped to unique categories)."""
+    if not values:  # every code is -1 (e.g. no family has a programme)
+        return pd.Categorical.from_codes(
+            np.full(len(codes), -1, dtype=np.int64), categories=pd.Index([], dtype=str)
+        )
     uniq, remap = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
     remap = remap.reshape(-1)
     new = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int64)

@@ -234,3 +234,13 @@ def test_per_family_table_is_vectorised_and_lean() -> None:
                 ]
                 expected = max(hits, default=0.0)  # fmt: skip
             assert got[(ids[i], pid)] == expected, (ids[i], pid)
+
+
+def test_a_programme_column_without_any_value_means_the_default_declaration() -> None:
+    """Every family's programme missing (an export with an empty column): the 'default' declaration."""
+    kw = _home_start_cohort("x")
+    kw["families"]["programme"] = None
+    r = evaluate(kw.pop("data"), Scenario.default(), **kw, draws=0)
+    bp = r.by_path.set_index("path")
+    assert bp.loc["supervision_order", "expected_cases"] == 0
+    assert bp.loc["debt_assistance", "expected_cases"] > 0
