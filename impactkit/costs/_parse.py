@@ -573,11 +573,11 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
             prevalence=prev,
             source=src,
         )
-    seen: dict[str, str] = {}
     from impactkit.costs._scenario import _norm
 
-    for prog in out.values():
-        for name in {_norm(n) for n in (prog.id, prog.label, *prog.names)}:
+    seen: dict[str, str] = {}
+    for prog in out.values():  # ids and names must be unambiguous; a shared label only stops matching
+        for name in {_norm(n) for n in (prog.id, *prog.names)}:
             if name in seen and seen[name] != prog.id:
                 raise c.fail(f"the name {name!r} also belongs to programme {seen[name]!r}",
                              f"programmes.{prog.id}.names")  # fmt: skip

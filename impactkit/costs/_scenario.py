@@ -323,10 +323,13 @@ class Scenario:
     def find_programme(self, name: object) -> Programme | None:
         """The programme declared under this id, label or name (no fallback to ``default``)."""
         key = _norm(name)
+        if not key:
+            return None
         for prog in self.programmes.values():
-            if key and key in {_norm(n) for n in (prog.id, prog.label, *prog.names)}:
+            if key in {_norm(n) for n in (prog.id, *prog.names)}:
                 return prog
-        return None
+        by_label = [p for p in self.programmes.values() if _norm(p.label) == key]
+        return by_label[0] if len(by_label) == 1 else None  # a label two programmes share matches neither
 
     def programme_for(self, name: object) -> Programme | None:
         """The declaration covering a families-table programme name: its own, else ``default``

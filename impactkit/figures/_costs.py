@@ -229,7 +229,11 @@ def costs_tornado(
     lab = setup(tornado, lang, "costs_tornado", instrument, scenario)
     f = lab.fmt
     t = pd.DataFrame(tornado).head(top)
-    names = [lab.param(p) for p in t["parameter"]]
+    column = f"label_{lab.lang}"  # costs labels every parameter in en and nl; other languages: Labels
+    names = [
+        str(x) if column in t.columns and isinstance(x, str) and x else lab.param(p)
+        for p, x in zip(t["parameter"], t[column] if column in t.columns else t["parameter"], strict=True)
+    ]
     centre = float(base) if base is not None else 0.0
     fig = go.Figure()
     for side, colour, pattern in (("low", PALETTE[1], "x"), ("high", PALETTE[0], "")):

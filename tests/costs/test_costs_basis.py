@@ -244,3 +244,13 @@ def test_a_programme_column_without_any_value_means_the_default_declaration() ->
     bp = r.by_path.set_index("path")
     assert bp.loc["supervision_order", "expected_cases"] == 0
     assert bp.loc["debt_assistance", "expected_cases"] > 0
+
+
+def test_a_label_two_programmes_share_matches_neither() -> None:
+    spec = _two_paths()
+    spec["programmes"] = {"a": {"label": "Same", "paths": ["short_help"], "source": "t"},
+                          "b": {"label": "Same", "paths": ["social_work"], "source": "t"}}  # fmt: skip
+    s = Scenario.from_dict(spec)
+    assert s.find_programme("Same") is None
+    assert s.find_programme("b").id == "b"
+    assert s.declared_paths("same") == ()  # no 'default' declared: nothing but judgements counts

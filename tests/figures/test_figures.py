@@ -56,7 +56,7 @@ def test_dutch_words_not_ids(bc):
     assert wf.data[0].text[0] == "€ -" + wf.data[0].text[0].removeprefix("€ -")  # babel nl: "€ -12.345"
     tor = bc.figure("tornado", lang="nl")
     labels = list(tor.data[0].y)
-    assert "Deadweight" in labels
+    assert any(lab_.startswith("Deadweight") for lab_ in labels)  # the costs label (en/nl) of the tornado row
     assert not any(
         "." in lab_ and lab_.split(".")[0] in ("adjustments", "prices", "paths", "rules") for lab_ in labels
     )
