@@ -65,6 +65,11 @@ assumptions[["parameter", "value", "dist", "low", "high", "source"]]
 # have needed, applies deadweight, attribution and drop-off, discounts to present values
 # and runs a probabilistic sensitivity analysis (PSA).
 #
+# Which care paths count is the scenario's declaration per programme (`[programmes]`):
+# without `programme=` only the light paths count (social work, parenting support, debt
+# assistance); `programme="Samen Oplopen"` adds supervision orders and out-of-home
+# placements, which the scenario declares only for that programme.
+#
 # The library default is 10,000 PSA draws; this notebook uses **2,000** to stay quick.
 # The probabilities below move by about a percentage point between seeds at that size;
 # use the default for anything you publish.
