@@ -17,6 +17,7 @@ from impactkit.cli._errors import reported
 class Kind(StrEnum):
     annual = "annual"
     business_case = "business-case"
+    casework = "casework"
 
 
 @app.command()
@@ -24,7 +25,11 @@ def report(
     path: Annotated[Path, typer.Argument(help="An assessments file, or a folder like data/sample.")],
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
     kind: Annotated[
-        Kind, typer.Option(help="annual (for funders) or business-case (for a municipality).")
+        Kind,
+        typer.Option(
+            help="annual (for funders), business-case (for a municipality) or casework (the coordinator's "
+            "confidential family view; never published)."
+        ),
     ] = (Kind.annual),
     lang: Annotated[
         str, typer.Option(help="Report language: en, nl or any language with catalogues in impactkit/locale.")
@@ -48,10 +53,25 @@ def report(
         str | None, typer.Option(help="Only the families (and programme costs) of this municipality.")
     ] = None,
     k: Annotated[
-        int, typer.Option("--k", help="Smallest number of families a published figure may rest on.")
-    ] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the sensitivity analysis.", min=0)] = 0,
-    draws: Annotated[int, typer.Option(help="Draws of the sensitivity analysis.", min=0)] = 10000,
+        int | None,
+        typer.Option("--k", help="Smallest number of families a published figure may rest on [default: 10]."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the sensitivity analysis [default: 0].", min=0)
+    ] = None,
+    draws: Annotated[
+        int | None, typer.Option(help="Draws of the sensitivity analysis [default: 10000].", min=0)
+    ] = None,
+    family: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--family", help="casework: a family to show (repeat for more; the page shows pseudonyms)."
+        ),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(help="casework: the pseudonym key file (default: $IMPACTKIT_PSEUDONYM_KEY)."),
+    ] = None,
     generated_at: Annotated[
         str | None, typer.Option(help="Date printed on the report (ISO; fixes the output).")
     ] = (None),
@@ -70,11 +90,19 @@ def report(
 
     started = time.perf_counter()
     with reported():
+        if kind is Kind.casework and xlsx is not None:
+            from impactkit.errors import ParameterError
+
+            raise ParameterError(
+                "impactkit report --kind casework writes no spreadsheet (--xlsx): its tables are one family's "
+                "data. Leave --xlsx out; --pdf prints the view for the conversation with the family."
+            )
         check_outputs(
             [("--out", out), ("--xlsx", xlsx), ("--pdf", out.with_suffix(".pdf") if pdf else None)],
-            [("PATH", path), ("--families", families), ("--scenario", scenario), ("--templates", templates)],
+            [("PATH", path), ("--families", families), ("--scenario", scenario), ("--templates", templates),
+             ("--key-file", key_file)],
             func="impactkit report",
-        )
+        )  # fmt: skip
         rep = build_report(
             path,
             kind=kind.value,
@@ -89,6 +117,8 @@ def report(
             municipality=municipality,
             config=config,
             today=today,
+            family=family or None,
+            key_file=key_file,
         )
         written = {"html": str(rep.save(out))}
         if xlsx is not None:

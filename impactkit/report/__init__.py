@@ -7,15 +7,25 @@
 """
 
 from impactkit.i18n import Formatter
-from impactkit.report._build import KINDS, Report, build_report
+from impactkit.report._build import (
+    CONFIDENTIAL_KINDS,
+    KINDS,
+    RELEASE_KINDS,
+    Report,
+    build_report,
+    check_release_kinds,
+)
 from impactkit.report._suppress import Protected, protect, suppress_counts, suppress_links, suppress_rows
 
 __all__ = [
+    "CONFIDENTIAL_KINDS",
     "KINDS",
+    "RELEASE_KINDS",
     "Formatter",
     "Protected",
     "Report",
     "build_report",
+    "check_release_kinds",
     "protect",
     "suppress_counts",
     "suppress_links",

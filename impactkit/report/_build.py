@@ -17,10 +17,26 @@ from impactkit.report._html import figure_div, plotly_js, render
 from impactkit.report._model import Chart, Section, Table
 from impactkit.report._report import Report
 
-__all__ = ["KINDS", "Report", "build_report"]
+__all__ = ["CONFIDENTIAL_KINDS", "KINDS", "RELEASE_KINDS", "Report", "build_report", "check_release_kinds"]
 
-KINDS = ("annual", "business-case")
-_TEMPLATE = {"annual": "annual.html.j2", "business-case": "business_case.html.j2"}
+KINDS = ("annual", "business-case", "casework")
+RELEASE_KINDS = ("annual", "business-case")  # what a publication (a release) may contain
+CONFIDENTIAL_KINDS = ("casework",)  # internal only: never rendered into a release
+_TEMPLATE = {
+    "annual": "annual.html.j2",
+    "business-case": "business_case.html.j2",
+    "casework": "casework.html.j2",
+}
+
+
+def check_release_kinds(kinds: list[str] | tuple[str, ...], func: str = "impactkit run") -> None:
+    """Refuse a release (a set of published reports) that would contain a confidential kind."""
+    bad = [k for k in kinds if k in CONFIDENTIAL_KINDS]
+    if bad:
+        raise ParameterError(
+            f"{func}: {bad[0]!r} is the coordinator's confidential family view and is never part of a release; "
+            f"a release holds {', '.join(RELEASE_KINDS)}. Render it on its own: impactkit report PATH --kind casework."
+        )
 
 
 def _sha256(p: Path) -> str:
@@ -33,15 +49,18 @@ def build_report(
     kind: str = "annual",
     lang: str = "en",
     scenario: Any = None,
-    seed: int = 0,
-    draws: int = 10000,
-    k: int = 10,
+    seed: int | None = None,
+    draws: int | None = None,
+    k: int | None = None,
     generated_at: str | dt.date | dt.datetime | None = None,
     templates: str | Path | None = None,
     families: str | Path | pd.DataFrame | None = None,
     municipality: str | None = None,
     config: Any = None,
     today: str | None = None,
+    family: str | list[str] | None = None,
+    pseudonym_key: str | bytes | None = None,
+    key_file: str | Path | None = None,
 ) -> Report:
     """Build the annual impact report or the municipal business case as self-contained HTML.
 
@@ -50,14 +69,17 @@ def build_report(
     dataset_or_path : Dataset, str or Path
         A dataset from :func:`impactkit.read_dataset`, a folder laid out like ``data/sample/``
         or an assessments file.
-    kind : {"annual", "business-case"}
+    kind : {"annual", "business-case", "casework"}
+        ``casework`` is the coordinator's confidential family view (one family's scores, events and
+        care over time, under a keyed pseudonym): internal only, never part of a release, and it takes
+        none of the funder reports' options (``k``, ``seed``, ``draws``, ``scenario``, ``municipality``).
     lang : {"en", "nl"}
     scenario : Scenario, path or None
         Cost assumptions; None uses the dataset's scenario file, else the default scenario.
-    seed, draws : int
-        Seed and number of draws of the probabilistic sensitivity analysis.
-    k : int
-        Smallest number of families a published figure may rest on (at least 3).
+    seed, draws : int, optional
+        Seed (default 0) and number of draws (default 10,000) of the probabilistic sensitivity analysis.
+    k : int, optional
+        Smallest number of families a published figure may rest on (at least 3; default 10).
     generated_at : str, date or datetime, optional
         The date printed on the report; fix it for byte-identical output (default: today, UTC).
     templates : folder, optional
@@ -72,6 +94,11 @@ def build_report(
         folder's own).
     today : str, optional
         Dates after this day are future dates when reading a path (default: the current date).
+    family : str or list of str, optional
+        ``casework`` only: the families to show (their ids; the page shows pseudonyms). Needed when
+        the data hold more than 25 families.
+    pseudonym_key, key_file : optional
+        ``casework`` only: the key of the pseudonyms (default ``$IMPACTKIT_PSEUDONYM_KEY``).
 
     Returns
     -------
@@ -91,6 +118,22 @@ def build_report(
 
     check_choice("kind", "build_report", kind, KINDS)
     check_lang(lang, "build_report")
+    if kind in CONFIDENTIAL_KINDS:
+        given = [n for n, v in (("k", k), ("seed", seed), ("draws", draws), ("scenario", scenario),
+                                ("municipality", municipality)) if v is not None]  # fmt: skip
+        if given:
+            raise ParameterError(
+                f"build_report(kind='casework') is the coordinator's internal family view and takes no funder "
+                f"options; got {', '.join(given)}. Leave them out (nothing in the view is published or costed)."
+            )
+    elif family is not None or pseudonym_key is not None or key_file is not None:
+        raise ParameterError(
+            f"The 'family', 'pseudonym_key' and 'key_file' parameters of build_report belong to kind='casework'; "
+            f"a {kind} report never names or shows a family. Got kind={kind!r}."
+        )
+    k = 10 if k is None else k
+    seed = 0 if seed is None else seed
+    draws = 10000 if draws is None else draws
     for name, value, low in (("seed", seed, 0), ("draws", draws, 0), ("k", k, 3)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ParameterError(
@@ -108,6 +151,9 @@ def build_report(
     if municipality is not None:
         _release_allows(ds, municipality, k)
         ds = _one_municipality(ds, municipality)
+    if kind in CONFIDENTIAL_KINDS:
+        return _casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
+                         generated_at=generated_at, templates=templates, inputs=inputs)  # fmt: skip
     if ds.assessments["family_id"].nunique() < k:
         raise DesignError(
             f"build_report: only {ds.assessments['family_id'].nunique()} families; nothing can be published "
@@ -213,6 +259,51 @@ def _release_allows(ds: Any, municipality: str, k: int) -> None:
         return  # _one_municipality gives the clear error
     plan = plan_release(fam, k=k, programmes=False)
     plan.scope("municipality", municipality)
+
+
+def _casework(
+    ds: Any,
+    *,
+    lang: str,
+    family: str | list[str] | None,
+    key: str | bytes | None,
+    key_file: str | Path | None,
+    generated_at: Any,
+    templates: str | Path | None,
+    inputs: list[tuple[str, Path]],
+) -> Report:
+    """The confidential family view: no costs, no suppression, pseudonyms, a banner on every page."""
+    from impactkit.report._casework import casework_sections
+
+    fmt = Formatter(lang)
+    sections, cover = casework_sections(ds, fmt, family=family, key=key, key_file=key_file)
+    when = _generated(generated_at)
+    parts = dict(cover.pop("subtitle_parts"))
+    subtitle = fmt.text("cw_subtitle", generated=fmt.date(when), **parts)
+    files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(ds, "files", {}).items())]
+    inputs = inputs + [(name, Path(p)) for name, p in sorted(getattr(ds, "files", {}).items())]
+    if templates is not None:
+        inputs.append(("templates", Path(templates)))
+    footer = {
+        "version": __version__,
+        "generated_at": when.isoformat(),
+        "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
+        "scenario": "–",
+        "options": f"casework · {lang}",
+        "files": files,
+        "command": fmt.text(
+            "footer_command", command=f"impactkit report PATH --kind casework --lang {lang} --family ..."
+        ),
+    }
+    charts = {b.id: figure_div(b.figure, f"chart-{b.id}", lang=lang) for sec in sections for b in sec.charts}
+    labels = {key_: fmt.text(key_) for key_ in ("skip", "contents", "numbers", "reproduce", "generated",
+                                                "instrument", "scenario", "options", "inputs", "file")}  # fmt: skip
+    context = {"lang": lang, "title": cover["title"], "kicker": cover["kicker"], "subtitle": subtitle,
+               "sections": sections, "charts": charts, "labels": labels, "footer": footer,
+               "plotly_js": plotly_js()}  # fmt: skip
+    page = render(_TEMPLATE["casework"], context, templates=templates)
+    return Report(html=page, sections=sections, kind="casework", lang=lang, footer=footer, title=cover["title"],
+                  subtitle=subtitle, inputs=inputs)  # fmt: skip
 
 
 def _one_municipality(ds: Any, municipality: str) -> Any:

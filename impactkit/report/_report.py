@@ -119,6 +119,11 @@ class Report:
         """One sheet per section (numbers as numbers, with formats) and a sheet of assumptions and method."""
         from impactkit.report._excel import write_excel
 
+        if self.kind == "casework":
+            raise ParameterError(
+                "The casework view has no spreadsheet: its tables are one family's data, and a workbook is too "
+                "easily forwarded. Save the HTML (or print it to PDF) for the conversation with the family."
+            )
         self._check(path, "to_excel")
         return write_excel(self, Path(path))
 

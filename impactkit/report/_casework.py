@@ -1,0 +1,213 @@
+"""The coordinator's family view (``kind="casework"``): one family's journey, for the conversation
+with that family.  Internal and confidential, never part of a funder report.
+
+Per family: its scores over the waves (a journey radar and a line per domain), its events and
+care over time on the background of its before / during / after windows, and the counts per
+window.  Families are named by a keyed pseudonym (HMAC-SHA256, :mod:`impactkit.pseudonym`), never by
+their id; nothing is suppressed (the view is about one family), so it takes none of the funder
+reports' options and has no spreadsheet export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from impactkit import figures, outcomes
+from impactkit.errors import DesignError, ParameterError
+from impactkit.figures import phase_label
+from impactkit.figures._outcomes import short_label
+from impactkit.i18n import Formatter
+from impactkit.instruments import Instrument
+from impactkit.pseudonym import pseudonymise
+from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
+
+__all__ = ["MAX_FAMILIES", "casework_sections"]
+
+MAX_FAMILIES = 25  # one page per family; more belongs in separate files
+
+
+def _families(ds: Any, family: str | Iterable[str] | None) -> list[str]:
+    known = list(dict.fromkeys(ds.assessments["family_id"].astype(str)))
+    if family is None:
+        if len(known) > MAX_FAMILIES:
+            raise DesignError(
+                f"build_report(kind='casework'): {len(known)} families; the family view shows at most "
+                f"{MAX_FAMILIES}. Name the families to show: family=['F00012', ...] (CLI: --family F00012)."
+            )
+        return known
+    wanted = [family] if isinstance(family, str) else [str(f) for f in family]
+    unknown = [f for f in wanted if f not in set(known)]
+    if unknown:
+        raise ParameterError(
+            f"The 'family' parameter of build_report names families not in the data: {unknown[:5]}. "
+            f"Got {len(wanted)} id(s); the data hold {len(known)} families (e.g. {known[:3]})."
+        )
+    if len(wanted) > MAX_FAMILIES:
+        raise ParameterError(
+            f"The 'family' parameter of build_report may name at most {MAX_FAMILIES} families for one "
+            f"casework file. Got {len(wanted)} instead."
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def casework_sections(
+    ds: Any,
+    fmt: Formatter,
+    *,
+    family: str | Iterable[str] | None,
+    key: str | bytes | None,
+    key_file: Any,
+    scenario: Any = None,
+) -> tuple[list[Section], dict[str, Any]]:
+    """The sections of the family view and the strings of its cover."""
+    chosen = _families(ds, family)
+    names = pseudonymise(pd.DataFrame({"family_id": chosen}), key=key, key_file=key_file)["family_id"]
+    alias = dict(zip(chosen, names.astype(str), strict=True))
+    inst: Instrument = ds.instrument
+    t = fmt.text
+    counts = None
+    if (
+        ds.families is not None
+        and "start_date" in ds.families
+        and (ds.events is not None or ds.care_used is not None)
+    ):
+        counts = outcomes.phase_counts(ds, scenario=scenario, lang=fmt.lang)
+    intro = Section("confidential", t("cw_confidential_title"), [t("cw_confidential"), t("cw_reading")])
+    intro.lists.append((t("cw_families_shown", n=fmt.integer(len(chosen))), [alias[f] for f in chosen]))
+    sections = [intro]
+    for i, fid in enumerate(chosen):
+        sections.append(_family_section(ds, fmt, fid, alias[fid], i, counts, inst))
+    cover = {
+        "kicker": t("cw_kicker"),
+        "title": t("cw_title", n=fmt.integer(len(chosen))),
+        "subtitle_parts": {
+            "families": fmt.integer(len(chosen)),
+            "instrument": inst.name_nl if fmt.lang == "nl" else inst.name_en,
+        },
+    }
+    return sections, cover
+
+
+def _family_section(
+    ds: Any,
+    fmt: Formatter,
+    fid: str,
+    name: str,
+    i: int,
+    counts: outcomes.PhaseCounts | None,
+    inst: Instrument,
+) -> Section:
+    t = fmt.text
+    sec = Section(f"family-{i + 1}", t("cw_family", name=name))
+    fam = ds.families
+    row = (
+        fam[fam["family_id"].astype(str) == fid].iloc[0]
+        if fam is not None and (fam["family_id"].astype(str) == fid).any()
+        else None
+    )
+    if row is not None:
+        start, end, reason = row.get("start_date"), row.get("end_date"), row.get("end_reason")
+        sec.key_figures.append(KeyFigure(fmt.date(start), t("cw_start")))
+        ended = t(f"end_{reason}") if isinstance(reason, str) and _has(f"end_{reason}") else ""
+        sec.key_figures.append(
+            KeyFigure(fmt.date(end) if pd.notna(end) else t("cw_ongoing"), t("cw_end"), ended)
+        )
+        if "programme" in row and pd.notna(row["programme"]):
+            sec.key_figures.append(KeyFigure(str(row["programme"]), t("cw_programme")))
+    scores = ds.assessments[ds.assessments["family_id"].astype(str) == fid][
+        ["domain", "wave", "score"]
+    ].copy()
+    scores["wave"] = scores["wave"].astype(str)
+    scores["domain"] = scores["domain"].astype(str)
+    lab = figures.Labels(fmt, inst)
+    wide = scores.pivot_table(index="domain", columns="wave", values="score", aggfunc="first")
+    wide = wide.reindex(index=[d for d in inst.domain_ids if d in wide.index],
+                        columns=[w for w in inst.wave_ids if w in wide.columns])  # fmt: skip
+    frame = wide.reset_index()
+    frame["domain_t"] = [lab.domain(d) for d in frame["domain"]]
+    cols = [Column("domain_t", t("domain"))] + [Column(w, lab.wave(w), "general") for w in wide.columns]
+    score_table = Table.build(
+        f"tbl-cw-scores-{i + 1}", t("cw_scores"), frame, cols, fmt, k=3, sheet="casework"
+    )
+    radar = figures.radar(scores.rename(columns={"score": "mean"}), lang=fmt.lang, instrument=inst, title="")
+    waves = [str(w) for w in wide.columns]
+    first, last = (waves[0], waves[-1]) if waves else ("", "")
+    sec.blocks.append(Chart(f"cw-radar-{i + 1}", t("cw_radar"), t("cw_radar_caption", first=lab.wave(first),
+                            last=lab.wave(last)), radar, score_table))  # fmt: skip
+    lines = figures.family_journey_lines(scores, lang=fmt.lang, instrument=inst, title="")
+    change = frame[["domain", "domain_t"]].copy()
+    if waves:  # the change from the first to the last measurement, in the direction that is better
+        change["first"] = frame[waves[0]]
+        change["last"] = frame[waves[-1]]
+        change["gain"] = (change["last"] - change["first"]) * change["domain"].map(lab.direction)
+    ccols = [Column("domain_t", t("domain")), Column("first", lab.wave(first), "general"),
+             Column("last", lab.wave(last), "general"), Column("gain", t("cw_gain"), "signed2")]  # fmt: skip
+    change_table = Table.build(
+        f"tbl-cw-change-{i + 1}", t("cw_change"), change, ccols, fmt, k=3, sheet="casework"
+    )
+    sec.blocks.append(Chart(f"cw-lines-{i + 1}", t("cw_lines"), t("cw_lines_caption"), lines, change_table))
+    if counts is not None:
+        sec.blocks += _timeline(ds, fmt, fid, i, counts)
+    return sec
+
+
+def _has(key: str) -> bool:
+    from impactkit.i18n._catalog import has
+
+    return has("report", key)
+
+
+def _timeline(ds: Any, fmt: Formatter, fid: str, i: int, counts: outcomes.PhaseCounts) -> list[Table | Chart]:
+    t = fmt.text
+    mine = counts[counts["family_id"] == fid]
+    windows = next(iter(counts.windows.values()))
+    win = windows[windows["family_id"] == fid]
+    recs: list[dict[str, Any]] = []
+    if ds.events is not None:
+        ev = ds.events[ds.events["family_id"].astype(str) == fid]
+        for r in ev.itertuples(index=False):
+            lo = r.date if pd.notna(r.date) else r.period_start
+            hi = r.date if pd.notna(r.date) else r.period_end
+            recs.append({"source": "events", "outcome": r.event_type, "start": lo, "end": hi, "amount": float(r.count),
+                         "unit": ""})  # fmt: skip
+    if ds.care_used is not None:
+        cu = ds.care_used[ds.care_used["family_id"].astype(str) == fid]
+        for r in cu.itertuples(index=False):
+            if pd.isna(r.start):
+                continue
+            recs.append({"source": "care_used", "outcome": r.care_type, "start": r.start,
+                         "end": r.end if pd.notna(r.end) else r.start, "amount": float(r.units), "unit": ""})  # fmt: skip
+    lab = figures.Labels(fmt)
+    names = dict(zip(counts["outcome"], counts["label"], strict=False))
+    kinds = dict(zip(counts["outcome"], counts["source"], strict=False))
+
+    def word(o: str) -> str:
+        text_ = str(names.get(o, o))
+        if kinds.get(o) != "events":
+            text_ = lab.word("care", o, text_)
+        return short_label(text_)
+
+    rec = pd.DataFrame(recs, columns=["source", "outcome", "start", "end", "amount", "unit"])
+    rec["label"] = [word(o) for o in rec["outcome"]]
+    units = dict(zip(counts["outcome"], counts["unit"], strict=False))
+    rec["unit"] = [units.get(o, "") for o in rec["outcome"]]
+    fig = figures.family_timeline(rec, win, lang=fmt.lang, title="")
+    table = mine.pivot_table(index=["source", "outcome", "label", "unit"], columns="phase", values="count",
+                             aggfunc="sum", observed=True).reset_index()  # fmt: skip
+    table = table[table["source"] != "care_cost"].reset_index(drop=True)
+    phases = [p for p in outcomes.PHASES if p in table.columns]
+    table = table[table[phases].fillna(0).ne(0).any(axis=1)].reset_index(drop=True)  # what the family had
+    table["label_t"] = [word(str(o)) for o in table["outcome"]]
+    table["unit_t"] = [lab.word("unit", u) if kinds.get(o) != "events" else "" for o, u in
+                       zip(table["outcome"], table["unit"], strict=True)]  # fmt: skip
+    cols = [Column("label_t", t("cw_what")), Column("unit_t", t("unit"))] + [
+        Column(p, phase_label(p, fmt.lang), "general") for p in phases
+    ]
+    tab = Table.build(f"tbl-cw-events-{i + 1}", t("cw_counts"), table, cols, fmt, k=3, sheet="casework",
+                      notes=[t("cw_counts_note")])  # fmt: skip
+    caption = t("cw_timeline_caption", n_events=fmt.integer(int(rec["source"].eq("events").sum())),
+                n_care=fmt.integer(int(rec["source"].eq("care_used").sum())))  # fmt: skip
+    return [Chart(f"cw-timeline-{i + 1}", t("cw_timeline"), caption, fig, tab)]
