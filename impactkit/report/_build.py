@@ -152,7 +152,9 @@ def build_report(
         _release_allows(ds, municipality, k)
         ds = _one_municipality(ds, municipality)
     if kind in CONFIDENTIAL_KINDS:
-        return _casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
+        from impactkit.report._casework import build_casework
+
+        return build_casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
                          generated_at=generated_at, templates=templates, inputs=inputs)  # fmt: skip
     if ds.assessments["family_id"].nunique() < k:
         raise DesignError(
@@ -259,51 +261,6 @@ def _release_allows(ds: Any, municipality: str, k: int) -> None:
         return  # _one_municipality gives the clear error
     plan = plan_release(fam, k=k, programmes=False)
     plan.scope("municipality", municipality)
-
-
-def _casework(
-    ds: Any,
-    *,
-    lang: str,
-    family: str | list[str] | None,
-    key: str | bytes | None,
-    key_file: str | Path | None,
-    generated_at: Any,
-    templates: str | Path | None,
-    inputs: list[tuple[str, Path]],
-) -> Report:
-    """The confidential family view: no costs, no suppression, pseudonyms, a banner on every page."""
-    from impactkit.report._casework import casework_sections
-
-    fmt = Formatter(lang)
-    sections, cover = casework_sections(ds, fmt, family=family, key=key, key_file=key_file)
-    when = _generated(generated_at)
-    parts = dict(cover.pop("subtitle_parts"))
-    subtitle = fmt.text("cw_subtitle", generated=fmt.date(when), **parts)
-    files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(ds, "files", {}).items())]
-    inputs = inputs + [(name, Path(p)) for name, p in sorted(getattr(ds, "files", {}).items())]
-    if templates is not None:
-        inputs.append(("templates", Path(templates)))
-    footer = {
-        "version": __version__,
-        "generated_at": when.isoformat(),
-        "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
-        "scenario": "–",
-        "options": f"casework · {lang}",
-        "files": files,
-        "command": fmt.text(
-            "footer_command", command=f"impactkit report PATH --kind casework --lang {lang} --family ..."
-        ),
-    }
-    charts = {b.id: figure_div(b.figure, f"chart-{b.id}", lang=lang) for sec in sections for b in sec.charts}
-    labels = {key_: fmt.text(key_) for key_ in ("skip", "contents", "numbers", "reproduce", "generated",
-                                                "instrument", "scenario", "options", "inputs", "file")}  # fmt: skip
-    context = {"lang": lang, "title": cover["title"], "kicker": cover["kicker"], "subtitle": subtitle,
-               "sections": sections, "charts": charts, "labels": labels, "footer": footer,
-               "plotly_js": plotly_js()}  # fmt: skip
-    page = render(_TEMPLATE["casework"], context, templates=templates)
-    return Report(html=page, sections=sections, kind="casework", lang=lang, footer=footer, title=cover["title"],
-                  subtitle=subtitle, inputs=inputs)  # fmt: skip
 
 
 def _one_municipality(ds: Any, municipality: str) -> Any:

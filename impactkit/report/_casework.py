@@ -10,21 +10,26 @@ reports' options and has no spreadsheet export.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from impactkit import figures, outcomes
+from impactkit._version import __version__
 from impactkit.errors import DesignError, ParameterError
 from impactkit.figures import phase_label
 from impactkit.figures._outcomes import short_label
 from impactkit.i18n import Formatter
 from impactkit.instruments import Instrument
 from impactkit.pseudonym import pseudonymise
+from impactkit.report._html import figure_div, plotly_js, render
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
+from impactkit.report._report import Report
 
-__all__ = ["MAX_FAMILIES", "casework_sections"]
+__all__ = ["MAX_FAMILIES", "build_casework", "casework_sections"]
 
 MAX_FAMILIES = 25  # one page per family; more belongs in separate files
 
@@ -211,3 +216,51 @@ def _timeline(ds: Any, fmt: Formatter, fid: str, i: int, counts: outcomes.PhaseC
     caption = t("cw_timeline_caption", n_events=fmt.integer(int(rec["source"].eq("events").sum())),
                 n_care=fmt.integer(int(rec["source"].eq("care_used").sum())))  # fmt: skip
     return [Chart(f"cw-timeline-{i + 1}", t("cw_timeline"), caption, fig, tab)]
+
+
+def build_casework(
+    ds: Any,
+    *,
+    lang: str,
+    family: str | list[str] | None,
+    key: str | bytes | None,
+    key_file: str | Path | None,
+    generated_at: Any,
+    templates: str | Path | None,
+    inputs: list[tuple[str, Path]],
+) -> Report:
+    """The confidential family view: no costs, no suppression, pseudonyms, a banner on every page."""
+    from impactkit.report._build import _file_name, _generated
+
+    fmt = Formatter(lang)
+    sections, cover = casework_sections(ds, fmt, family=family, key=key, key_file=key_file)
+    when = _generated(generated_at)
+    parts = dict(cover.pop("subtitle_parts"))
+    subtitle = fmt.text("cw_subtitle", generated=fmt.date(when), **parts)
+    files = [
+        (name, hashlib.sha256(Path(p).read_bytes()).hexdigest())
+        for name, p in sorted(getattr(ds, "files", {}).items())
+    ]
+    inputs = inputs + [(name, Path(p)) for name, p in sorted(getattr(ds, "files", {}).items())]
+    if templates is not None:
+        inputs.append(("templates", Path(templates)))
+    footer = {
+        "version": __version__,
+        "generated_at": when.isoformat(),
+        "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
+        "scenario": "–",
+        "options": f"casework · {lang}",
+        "files": files,
+        "command": fmt.text(
+            "footer_command", command=f"impactkit report PATH --kind casework --lang {lang} --family ..."
+        ),
+    }
+    charts = {b.id: figure_div(b.figure, f"chart-{b.id}", lang=lang) for sec in sections for b in sec.charts}
+    labels = {key_: fmt.text(key_) for key_ in ("skip", "contents", "numbers", "reproduce", "generated",
+                                                "instrument", "scenario", "options", "inputs", "file")}  # fmt: skip
+    context = {"lang": lang, "title": cover["title"], "kicker": cover["kicker"], "subtitle": subtitle,
+               "sections": sections, "charts": charts, "labels": labels, "footer": footer,
+               "plotly_js": plotly_js()}  # fmt: skip
+    page = render("casework.html.j2", context, templates=templates)
+    return Report(html=page, sections=sections, kind="casework", lang=lang, footer=footer, title=cover["title"],
+                  subtitle=subtitle, inputs=inputs)  # fmt: skip
