@@ -84,7 +84,17 @@ def _fit(y: np.ndarray, x: np.ndarray) -> dict[str, object]:
     levels = np.unique(y)
     k = len(levels) - 1
     p = x.shape[1]
-    rows, counts = np.unique(np.column_stack([x, y]), axis=0, return_counts=True)
+    # distinct (x, y) rows with their counts: one integer key per row (np.unique(axis=0) sorts rows, slowly)
+    cols = np.column_stack([x, y])
+    factors = [pd.factorize(cols[:, j]) for j in range(cols.shape[1])]
+    if np.prod([float(len(u)) for _, u in factors]) < 2.0**62:
+        key = np.zeros(len(y), dtype=np.int64)
+        for codes, uniq in factors:
+            key = key * len(uniq) + codes
+        _, first, counts = np.unique(key, return_index=True, return_counts=True)
+        rows = cols[first]
+    else:  # many continuous covariates: the combined key would overflow
+        rows, counts = np.unique(cols, axis=0, return_counts=True)
     xr, yr, w = rows[:, :-1], np.searchsorted(levels, rows[:, -1]), counts.astype(float)
     npar = k + p
     bad = {"status": "too_few", "par": np.full(npar, np.nan), "vcov": np.full((npar, npar), np.nan),

@@ -55,6 +55,20 @@ def _fit_one(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> dict[str, obje
     }
 
 
+def _qic(y: np.ndarray, x: np.ndarray, fit: dict[str, object]) -> dict[str, float]:
+    """Pan's (2001) QIC as ``geepack::QIC``: Gaussian quasi-likelihood -Σ(y - μ)²/2 and the trace of
+    the independence model's naive information times the robust covariance (CIC)."""
+    beta, vcov = np.asarray(fit["beta"]), np.asarray(fit["vcov"])
+    if not np.all(np.isfinite(vcov)):
+        return dict.fromkeys(["qic", "qicu", "quasi_loglik", "cic"], np.nan)
+    quasi = -float(((y - x @ beta) ** 2).sum()) / 2
+    xtx = x.T @ x
+    resid = y - x @ np.linalg.solve(xtx, x.T @ y)  # the independence fit: OLS
+    scale = float(resid @ resid) / len(y)  # geepack's dispersion, Σe²/N
+    cic = float(np.trace(xtx @ vcov)) / scale  # tr(Ω_I V_r), Ω_I = X'X / φ
+    return {"qic": -2 * (quasi - cic), "qicu": -2 * (quasi - x.shape[1]), "quasi_loglik": quasi, "cic": cic}
+
+
 def gee(
     data: pd.DataFrame,
     *,
@@ -91,7 +105,10 @@ def gee(
         SE without small-sample correction; ``reference`` names the level each term is measured
         against.  ``.omnibus`` holds Wald χ² tests of wave (and, with ``by``, of the group main
         effect and ``wave:by``) with ``chi2, df1, p_value, p_adjusted``.  GEE has no likelihood,
-        so ``.fit_statistics`` is empty and no likelihood-ratio test applies.
+        so no logLik, AIC, BIC or likelihood-ratio test: ``.fit_statistics`` holds Pan's (2001)
+        QIC instead, as ``geepack::QIC`` (``domain, model, method, n_par, qic, qicu,
+        quasi_loglik, cic, n_obs, n_families, status``; compare working correlations with QIC,
+        mean structures with QICu).
 
     Notes
     -----
@@ -121,13 +138,17 @@ def gee(
     )
     cons = design.contrasts()
     crit = stats.norm.ppf(0.5 + conf_level / 2)
-    rows, omni = [], []
+    rows, omni, qic = [], [], []
     for d, domain in enumerate(design.domains):
         sel = design.domain == d
         if not sel.any():
             continue
         fam = design.family[sel]
         fit = _fit_one(design.y[sel], design.x[sel], fam)
+        qic.append({"domain": domain, "model": "gee", "method": "QL", "n_par": design.x.shape[1],
+                    **(_qic(design.y[sel], design.x[sel], fit) if fit["status"] != "too_few" else
+                       dict.fromkeys(["qic", "qicu", "quasi_loglik", "cic"], np.nan)),
+                    "n_obs": int(sel.sum()), "n_families": len(np.unique(fam)), "status": fit["status"]})  # fmt: skip
         beta, vcov = fit["beta"], fit["vcov"]
         common = {"working_corr": fit["alpha"], "scale": fit["scale"], "n_families": len(np.unique(fam)),
                   "n_obs": int(sel.sum()), "status": fit["status"]}  # fmt: skip
@@ -155,6 +176,8 @@ def gee(
         f"Wave contrasts against {design.waves[0]!r}; p_adjusted: {adjust_note(adjust, adjust_over)}.",
         *design.notes,
     ]
-    meta = {"adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
+    fit_stats = pd.DataFrame(qic)
+    fit_stats["domain"] = pd.Categorical(fit_stats["domain"], categories=design.domains)
+    meta = {"fit_statistics": fit_stats, "adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
             "notes": notes, "instrument": design.instrument, "model": "gee"}  # fmt: skip
     return MixedModelResult(table, meta=meta)

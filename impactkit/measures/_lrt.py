@@ -70,14 +70,15 @@ def likelihood_ratio_test(*models: Any, names: list[str] | None = None) -> Likel
     stats_ = []
     for name, m in zip(names, models, strict=True):
         fs = getattr(m, "meta", {}).get("fit_statistics") if hasattr(m, "meta") else None
-        if fs is None or len(fs) == 0:
+        if fs is None or len(fs) == 0 or "loglik" not in fs.columns:
             kind = (
                 getattr(m, "meta", {}).get("model", type(m).__name__)
                 if hasattr(m, "meta")
                 else type(m).__name__
             )
             raise ParameterError(
-                f"{func}: {name!r} ({kind}) has no likelihood; pass results of mixed_model, mmrm, clm or clmm."
+                f"{func}: {name!r} ({kind}) has no likelihood; pass results of mixed_model, mmrm, clm or clmm "
+                "(GEE: compare QIC in .fit_statistics)."
             )
         stats_.append(fs.assign(model=name, kind=fs["model"], _fixed=str(m.meta.get("fixed_effects"))))
     methods = {s["method"].iloc[0] for s in stats_}

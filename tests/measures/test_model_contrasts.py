@@ -284,3 +284,27 @@ def test_likelihood_ratio_test_refuses_what_is_not_comparable(cohort) -> None:
     fewer = ik.canonical(pd.DataFrame(data).iloc[:-40])
     with pytest.raises(DesignError, match="fitted to different rows"):
         ik.likelihood_ratio_test(ik.mixed_model(data, method="ml"), ik.mixed_model(fewer, method="ml"))
+
+
+def test_marginal_means_adjust_over_all_and_reference_group_invariance(cohort, by_ede) -> None:
+    """adjust_over="all": one family of every contrast of the table (ik.p_adjust on the pooled
+    p-values, itself checked against R). The reference group changes the parameterisation, never the
+    fitted means, nor the GEE or clm rows of a group."""
+    data, fam = cohort
+    emm = ik.marginal_means(by_ede, adjust="hochberg", adjust_over="all")
+    con = emm.contrasts
+    np.testing.assert_allclose(con.p_adjusted, ik.p_adjust(con.p_value.to_numpy(), "hochberg"), rtol=1e-12)
+    default = ik.marginal_means(ik.mixed_model(data, by="municipality", families=fam))
+    key = ["domain", "group", "wave"]
+    a = pd.DataFrame(emm).sort_values(key).reset_index(drop=True)
+    b = pd.DataFrame(default).sort_values(key).reset_index(drop=True)
+    np.testing.assert_allclose(a.estimate, b.estimate, rtol=1e-9)
+    np.testing.assert_allclose(a.se, b.se, rtol=1e-7)
+    for fit in (ik.gee, ik.clm):
+        ref = fit(data, by="municipality", families=fam, reference_group="Zwolle")
+        plain = fit(data, by="municipality", families=fam)
+        assert set(ref.reference_group) == {"Zwolle"}
+        for frame in (ref, plain):
+            frame.attrs = {}
+        sel = lambda f: pd.DataFrame(f)[(f.group == "Ede") & (f.term == "year2")].set_index("domain")  # noqa: E731
+        np.testing.assert_allclose(sel(ref).estimate, sel(plain).estimate, atol=1e-5)
