@@ -165,6 +165,8 @@ class Instrument:
     description: str = ""
     source: str = "<dict>"
     omitted_domains: tuple[str, ...] = ()  # domains left out by :meth:`subset` (never scored in the data)
+    omitted_waves: tuple[str, ...] = ()  # waves left out by :meth:`subset` (never measured)
+    omitted_labels: tuple[tuple[str, str, str], ...] = ()  # (id, label_nl, label_en) of what was left out
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- lookups
@@ -258,10 +260,23 @@ class Instrument:
             waves=tuple(w for w in self.waves if w.id in keep_w),
             items=tuple(i for i in self.items if i.domain in keep_d),
             omitted_domains=(*self.omitted_domains, *(d.id for d in self.domains if d.id not in keep_d)),
+            omitted_waves=(*self.omitted_waves, *(w.id for w in self.waves if w.id not in keep_w)),
+            omitted_labels=(
+                *self.omitted_labels,
+                *((d.id, d.label_nl, d.label_en) for d in self.domains if d.id not in keep_d),
+                *((w.id, w.label_nl, w.label_en) for w in self.waves if w.id not in keep_w),
+            ),
             _lookup={},
         )
         out._lookup.update(_build_lookup(out, out.source))
         return out
+
+    def omitted_label(self, item_id: str, lang: str = "en") -> str:
+        """The label of a domain or wave :meth:`subset` left out."""
+        for iid, nl, en in self.omitted_labels:
+            if iid == item_id:
+                return nl if lang == "nl" else en
+        return item_id
 
     def with_aliases(
         self,

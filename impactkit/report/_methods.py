@@ -26,6 +26,18 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             adjust=str(ok["adjust_method"].iloc[0] if len(ok) else "holm").capitalize(),
         )
     )
+    if inst.omitted_domains or inst.omitted_waves:  # part of an instrument: say what was not used
+        sec.paragraphs.append(
+            ctx.t(
+                "methods_partial",
+                instrument=inst.name_nl if ctx.lang == "nl" else inst.name_en,
+                n=f.integer(len(inst.domains)),
+                total=f.integer(len(inst.domains) + len(inst.omitted_domains)),
+                omitted=", ".join(
+                    inst.omitted_label(x, ctx.lang) for x in (*inst.omitted_domains, *inst.omitted_waves)
+                ),
+            )
+        )
     d = desc.copy()
     d["label"], d["wave_label"] = [ctx.domain(x) for x in d["domain"]], [ctx.wave(x) for x in d["wave"]]
     st = suppress_rows(d, n="n", k=ctx.k, total=False, keep=["label", "wave_label", "domain", "wave"]).status

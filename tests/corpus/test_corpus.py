@@ -186,6 +186,8 @@ def _check_meeleefgezin(analysis, costs, reports):
     assert ds.families["expected_children"].tolist() == expect
     assert set(ds.families["programme"]) == {"Meeleefgezin"}
     assert "Geestelijke gezondheid" in reports["nl"]
+    assert "Deze export gebruikt 7 van de 13 domeinen van Zelfredzaamheid-Matrix 2017" in reports["nl"]
+    assert "This export uses 7 of the 13 domains" in reports["en"]
 
 
 def _check_jeugdbescherming(analysis, costs, reports):
