@@ -20,7 +20,7 @@ from impactkit.errors import ParameterError
 from impactkit.i18n import check_lang
 from impactkit.instruments import Instrument, builtin, normalise_label
 from impactkit.io._cells import parse_date, parse_number
-from impactkit.io._columns import ALIASES
+from impactkit.io._columns import ALIASES, match_columns
 from impactkit.io._config import Config, config_instrument, load_config, with_vocabulary
 from impactkit.io._messages import date_format, layout_name, message
 from impactkit.io._problems import Problems
@@ -237,6 +237,14 @@ def stage_assessments(
         + ", ".join(inst.domain_ids)
         + ")"
     )
+    other = _other_instrument(raw.frame.columns, targets, inst, columns, ignore_columns)
+    if other is not None:  # many headers are another instrument's domains: one problem, not one per column
+        name, headers = other
+        problems.add(
+            raw.file, 1, headers[0], ", ".join(headers[:4]) + (", …" if len(headers) > 4 else ""),
+            "instrument_mismatch", n=len(headers), other=name, instrument=inst.id,
+        )  # fmt: skip
+        ignore_columns = (*ignore_columns, *headers)
     mapping = check_headers(
         raw,
         targets,
@@ -388,6 +396,9 @@ def stage_assessments(
             score_cols[c] = by_target[c]
         unique_keys = ["family_id", "wave"]
 
+    # scores far off the scale in bulk: the instrument's scale, not the cells, is wrong (one problem)
+    _scale_mismatch(staged, score_cols, scale, raw, problems, inst)
+
     # pandera: identifiers present, scores on the scale, keys unique (all failures at once)
     schema = pa.DataFrameSchema(
         {
@@ -446,6 +457,64 @@ def stage_assessments(
     return AssessmentRead(
         data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target
     )
+
+
+def _other_instrument(
+    headers: Iterable[str],
+    targets: Mapping[str, Iterable[str]],
+    inst: Instrument,
+    columns: Mapping[str, str] | None,
+    ignore: Iterable[str],
+) -> tuple[str, list[str]] | None:
+    """(name, headers) when at least two unrecognised headers, and most of them, are the domains of
+    another shipped instrument: the export was read with the wrong instrument."""
+    _mapped, unmatched, _clashes = match_columns(headers, targets, column_map=columns)
+    skip = {str(c) for c in ignore}
+    unmatched = [h for h in unmatched if h not in skip]
+    if len(unmatched) < 2:
+        return None
+    best: tuple[str, list[str]] | None = None
+    for name in ("default", "zrm2017", "agreement35"):
+        cand = builtin(name)
+        if cand.id == inst.id:
+            continue
+        hits = [h for h in unmatched if cand.match_domain(h) is not None]
+        if (
+            len(hits) >= 2
+            and len(hits) >= 0.5 * len(unmatched)
+            and (best is None or len(hits) > len(best[1]))
+        ):
+            best = (name, hits)
+    return best
+
+
+def _scale_mismatch(
+    staged: pd.DataFrame,
+    score_cols: dict[str, str],
+    scale: Any,
+    raw: RawTable,
+    problems: Problems,
+    inst: Instrument,
+) -> None:
+    """One problem when a fifth or more of the scores (ten at least) lie off the scale: a 1–10 export
+    read with a 1–5 instrument is one mistake, not hundreds of bad cells."""
+    if not score_cols:
+        return
+    values = staged[list(score_cols)].to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    off = present & ((values < scale.min) | (values > scale.max))
+    n_off, n = int(off.sum()), int(present.sum())
+    if n_off < 10 or n_off < 0.2 * n:
+        return
+    lo, hi = np.nanmin(values), np.nanmax(values)
+    problems.add(
+        raw.file, 1, next(iter(score_cols.values())), f"{lo:g}–{hi:g}", "scale_mismatch",
+        n_off=n_off, n=n, lo=f"{lo:g}", hi=f"{hi:g}", instrument=inst.id, min=f"{scale.min:g}",
+        max=f"{scale.max:g}",
+    )  # fmt: skip
+    for c in score_cols:  # the cells are not reported one by one as well
+        col = staged[c].to_numpy(dtype=float)
+        staged[c] = np.where((col < scale.min) | (col > scale.max), np.nan, col)
 
 
 def _levels_as_numbers(cells: pd.Series, inst: Instrument) -> pd.Series:
