@@ -36,7 +36,7 @@ def test_every_method_matches_r(method: str) -> None:
                               equal_nan=True)  # fmt: skip
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=10, deadline=None)  # statsmodels runs gc.collect() per call: slow
 @given(st.lists(st.floats(1e-12, 1.0, exclude_max=True), min_size=1, max_size=15))
 def test_matches_statsmodels(ps: list[float]) -> None:
     """Second library: statsmodels multipletests, every method it shares with R, plus 'hs' and 'sidak'."""
