@@ -11,13 +11,20 @@ from impactkit.errors import ParameterError
 from impactkit.measures import (
     attrition,
     change,
+    clm,
     describe,
+    gee,
+    minimum_detectable_change,
+    mixed_model,
+    mmrm,
     omnibus,
     reliable_change,
+    reliable_change_summary,
     transitions,
 )
 
-TABLE_FUNCTIONS = [describe, change, omnibus, reliable_change, transitions]
+TABLE_FUNCTIONS = [describe, change, omnibus, reliable_change, transitions, mixed_model, mmrm, clm, gee,
+                   reliable_change_summary, minimum_detectable_change]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
