@@ -26,7 +26,7 @@ from impactkit.costs._uncertainty import SOURCE_LABELS, source_of
 __all__ = ["ASSUMPTION_COLUMNS", "assumptions_table", "used_params"]
 
 ASSUMPTION_COLUMNS = ["parameter", "label_en", "label_nl", "source_group", "value", "dist", "sd", "low",
-                      "high", "source", "swing", "tornado_rank"]  # fmt: skip
+                      "high", "source", "source_nl", "swing", "tornado_rank"]  # fmt: skip
 
 
 def used_params(model: Model, det: Outcome) -> list[Param]:
@@ -83,7 +83,7 @@ def assumptions_table(
     tornado_table: pd.DataFrame,
     *,
     instrument: object = None,
-    programme_note: tuple[float, str] | None = None,
+    programme_note: tuple[float, str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per used parameter, in the tornado's order (largest swing first), then the fixed ones.
 
@@ -92,9 +92,9 @@ def assumptions_table(
     pandas.DataFrame
         Columns :data:`ASSUMPTION_COLUMNS`: ``label_en``/``label_nl`` name the parameter for people,
         ``source_group`` is its source of spread (``_uncertainty.SOURCES``), ``low``/``high`` the
-        tornado range, ``swing`` the tornado's |net_high − net_low| (NaN when not varied) and
+        tornado range, ``source_nl`` the Dutch source where the scenario gives one, ``swing`` the tornado's |net_high − net_low| (NaN when not varied) and
         ``tornado_rank`` its position in the tornado (1 = largest).  ``programme_note`` =
-        (total, source) adds the row of a ``programme_costs`` table.
+        (total, source, Dutch source) adds the row of a ``programme_costs`` table.
     """
     s = model.scenario
     labels = param_labels(s, instrument)
@@ -116,6 +116,7 @@ def assumptions_table(
                 "low": None if rng is None else rng[0],
                 "high": None if rng is None else rng[1],
                 "source": p.source or s.uncertainty_source,
+                "source_nl": p.source_nl,
                 "swing": swing.get(p.name, np.nan),
                 "tornado_rank": rank.get(p.name),
             }
@@ -123,12 +124,13 @@ def assumptions_table(
     en, nl = labels["scenario.horizon"]
     rows.append({"parameter": "scenario.horizon", "label_en": en, "label_nl": nl, "source_group": "care",
                  "value": float(s.horizon), "dist": "fixed", "sd": None, "low": None, "high": None,
-                 "source": f"scenario {s.id}", "swing": np.nan, "tornado_rank": None})  # fmt: skip
+                 "source": f"scenario {s.id}", "source_nl": f"scenario {s.id}", "swing": np.nan,
+                 "tornado_rank": None})  # fmt: skip
     if programme_note is not None:
         en, nl = labels["programme_costs"]
         rows.append({"parameter": "programme_costs", "label_en": en, "label_nl": nl,
                      "source_group": "programme", "value": programme_note[0], "dist": "fixed", "sd": None,
-                     "low": None, "high": None, "source": programme_note[1], "swing": np.nan,
+                     "low": None, "high": None, "source": programme_note[1], "source_nl": programme_note[2], "swing": np.nan,
                      "tornado_rank": None})  # fmt: skip
     out = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
     order = out["tornado_rank"].fillna(len(out) + 1e6)

@@ -167,8 +167,12 @@ def evaluate(
     if table is not None:
         need.model.programme_amounts = _programme_amounts(table, need)
         total = float(table["amount"].sum())
-        origin = (total, f"programme_costs table: {len(table)} row(s), years {table['year'].min()}–"
-                         f"{table['year'].max()}, indexed to {s.report_year} with [index.factors]")  # fmt: skip
+        span = f"{table['year'].min()}–{table['year'].max()}"
+        origin = (
+            total,
+            f"programme_costs table: {len(table)} row(s), years {span}, indexed to {s.report_year} with [index.factors]",
+            f"tabel programmakosten: {len(table)} rij(en), jaren {span}, geïndexeerd naar {s.report_year}",
+        )
     if not need.model.families.sum():
         raise DesignError("No families to evaluate: the assessments and families tables are empty.")
     notes = [_basis_note(need)]
@@ -310,7 +314,7 @@ def _finish(
     kind: str,
     notes: list[str],
     instrument: object = None,
-    programme_note: tuple[float, str] | None = None,
+    programme_note: tuple[float, str, str] | None = None,
     spread: bool = True,
 ) -> CostEvaluation:
     model = need.model

@@ -17,6 +17,7 @@ from impactkit.figures._costs import (
     costs_by_payer,
     costs_by_year,
     costs_psa_histogram,
+    costs_spread,
     costs_tornado,
     costs_waterfall,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "costs_by_payer",
     "costs_by_year",
     "costs_psa_histogram",
+    "costs_spread",
     "costs_tornado",
     "costs_waterfall",
     "distance_travelled",

@@ -23,6 +23,7 @@ __all__ = [
     "costs_by_payer",
     "costs_by_year",
     "costs_psa_histogram",
+    "costs_spread",
     "costs_tornado",
     "costs_waterfall",
 ]
@@ -276,3 +277,37 @@ def costs_acceptability(
     fig.update_yaxes(tickformat=".0%", range=[0, 1], title_text=_t(lab, "p_positive"))
     name = title_of(title, lab, "acceptability")
     return finish(fig, f, title=name, height=360 + (40 if name else 0), legend=False)
+
+
+def costs_spread(spread: pd.DataFrame, *, lang: str = "en", title: str | None = None) -> go.Figure:
+    """Where the PSA's spread comes from: per source of uncertainty the share of the variance of
+    the net benefit it causes alone (first-order Sobol index) and with its interactions (total).
+
+    ``spread`` is :attr:`CostEvaluation.spread` (``source, first_order, total_order`` and the
+    labels ``label_en``/``label_nl``; other languages use the figures catalogue ``source.<id>``).
+    Largest total first.
+    """
+    lab = setup(spread, lang, "costs_spread")
+    f = lab.fmt
+    df = pd.DataFrame(spread).sort_values("total_order", ascending=False, kind="stable")
+    col = f"label_{lab.lang}"
+    names = [
+        str(x) if col in df.columns and isinstance(x, str) and x else _t(lab, f"source.{src}")
+        for src, x in zip(df["source"], df[col] if col in df.columns else df["source"], strict=True)
+    ]
+    names = [wrap(x, 34) for x in names]
+    fig = go.Figure()
+    for key, colour, pattern in (("first_order", PALETTE[0], ""), ("total_order", PALETTE[1], "x")):
+        values = df[key].astype(float)
+        fig.add_trace(
+            go.Bar(
+                y=names, x=values, orientation="h", name=_t(lab, f"spread_{key}"),
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                text=[f.percent(v) for v in values], textposition="outside", hoverinfo="text+name",
+            )
+        )  # fmt: skip
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.1], title_text=_t(lab, "spread_axis"))
+    name = title_of(title, lab, "spread")
+    return finish(fig, f, title=name, height=160 + 56 * len(names) + (40 if name else 0))

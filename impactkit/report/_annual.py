@@ -15,7 +15,7 @@ import pandas as pd
 from impactkit import measures
 from impactkit.report._change import change_section, reliable_section, transitions_section
 from impactkit.report._context import Ctx, assumptions_section, design_section
-from impactkit.report._costs import cost_summary_blocks
+from impactkit.report._costs import cost_summary_blocks, spread_chart
 from impactkit.report._methods import methods_section
 from impactkit.report._model import KeyFigure, Section
 from impactkit.report._outcomes import outcomes_sections
@@ -145,4 +145,7 @@ def _costs(ctx: Ctx) -> Section:
         ],
     )
     sec.blocks += cost_summary_blocks(ctx)
+    spread = spread_chart(ctx)
+    if spread is not None:
+        sec.blocks.append(spread)
     return sec

@@ -11,7 +11,7 @@ import pandas as pd
 
 from impactkit import figures
 from impactkit.report._context import Ctx, assumptions_section, design_section
-from impactkit.report._costs import cost_summary_blocks, interval, paths
+from impactkit.report._costs import cost_summary_blocks, interval, paths, spread_chart
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
 
 __all__ = ["business_sections"]
@@ -228,6 +228,9 @@ def _uncertainty(ctx: Ctx) -> Section:
         sheet="uncertainty",
     )
     sec.blocks.append(Chart("psa", ctx.t("psa_title", draws=f.integer(len(nb))), cap, fig, table))
+    spread = spread_chart(ctx)
+    if spread is not None:
+        sec.blocks.append(spread)
     acc = ev.acceptability
     if acc is not None and len(acc):
         acc = pd.DataFrame(acc)
@@ -252,7 +255,11 @@ def _uncertainty(ctx: Ctx) -> Section:
         )
         sec.blocks.append(Chart("acceptability", ctx.t("accept_title"), cap, fig, table))
     tor = pd.DataFrame(ev.tornado).head(12).reset_index(drop=True)
-    tor["name"] = [ctx.param(p) for p in tor["parameter"]]
+    col = f"label_{ctx.lang}"  # the costs labels (en, nl); other languages: the figures' words
+    tor["name"] = [
+        str(x) if col in tor.columns and isinstance(x, str) and x else ctx.param(p)
+        for p, x in zip(tor["parameter"], tor[col] if col in tor.columns else tor["parameter"], strict=True)
+    ]
     base = ev.headline["net_benefit"]
     fig = figures.costs_tornado(
         tor, base=base, lang=ctx.lang, scenario=ev.scenario, instrument=ctx.instrument, title=""

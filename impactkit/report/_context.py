@@ -17,9 +17,9 @@ from impactkit.i18n import Formatter
 from impactkit.i18n._catalog import has
 from impactkit.instruments import Instrument
 from impactkit.report._model import Column, Section, Table
-from impactkit.report._suppress import protect
+from impactkit.report._suppress import PUBLISHED, marker, protect
 
-__all__ = ["Ctx", "assumptions_section", "cost_notes", "design_section", "hide_small_parts"]
+__all__ = ["Ctx", "assumptions_section", "basis_counts", "cost_notes", "design_section", "hide_small_parts"]
 
 
 @dataclass
@@ -99,9 +99,24 @@ def assumptions_section(ctx: Ctx) -> Section:
     sec.paragraphs.append(
         ctx.t("assumptions_intro", illustrative=ctx.t("illustrative") if s.illustrative else "")
     )
-    a = s.assumptions(ctx.lang)
+    ev = ctx.costs
+    origin = ev.meta.get("programme_cost_origin")
+    if origin == "programme_costs table":
+        sec.paragraphs.append(ctx.t("prog_origin_table"))
+    elif origin == "scenario":
+        sec.paragraphs.append(ctx.t("prog_origin_scenario"))
+    # the parameters that drove this result (used-only), in the tornado's order, named in words
+    a = pd.DataFrame(ev.assumptions).reset_index(drop=True)
+    col = f"label_{ctx.lang}"
+    a["name"] = [
+        str(x) if col in a.columns and isinstance(x, str) and x else ctx.param(p)
+        for p, x in zip(a["parameter"], a[col] if col in a.columns else a["parameter"], strict=True)
+    ]
+    if "source_nl" in a.columns and ctx.lang == "nl":
+        a["source"] = [
+            n if isinstance(n, str) and n else e for e, n in zip(a["source"], a["source_nl"], strict=True)
+        ]
     a["dist"] = [ctx.t(f"dist_{d}") if ctx.known(f"dist_{d}") else str(d) for d in a["dist"]]
-    a["name"] = [ctx.param(p) for p in a["parameter"]]
     sec.blocks.append(
         Table.build(
             "tbl-assumptions",
@@ -120,15 +135,16 @@ def assumptions_section(ctx: Ctx) -> Section:
             sheet="assumptions",
         )
     )
-    if s.rules:
+    used_rules = [r for r in s.rules if r.probability.name in set(a["parameter"])]  # rules some family met
+    if used_rules:
         rules = pd.DataFrame(
             {
                 "rule": [
                     f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(r.bound, 0)} → {ctx.path(r.path)}"
-                    for r in s.rules
+                    for r in used_rules
                 ],
-                "p": [r.probability.value for r in s.rules],
-                "source": [r.source_in(ctx.lang) for r in s.rules],
+                "p": [r.probability.value for r in used_rules],
+                "source": [r.source_in(ctx.lang) for r in used_rules],
             }
         )
         sec.blocks.append(
@@ -177,6 +193,19 @@ def assumptions_section(ctx: Ctx) -> Section:
     return sec
 
 
+def basis_counts(ctx: Ctx) -> tuple[dict[str, int], dict[str, str]]:
+    """Families by the strongest basis of their need (recorded, rule, prevalence, none) and the
+    publication status of each count: parts of the published number of families, protected."""
+    pf = ctx.costs.per_family
+    rank = {"recorded": 0, "rule": 1, "prevalence": 2}
+    carried = pf[pf["likelihood"] > 0]
+    best = carried["basis"].astype(str).map(rank).groupby(carried["family_id"], observed=True).min()
+    counts = {b: int((best == r).sum()) for b, r in rank.items()}
+    counts["none"] = int(pf["family_id"].nunique()) - sum(counts.values())
+    status = hide_small_parts(pd.DataFrame([counts]), ctx.k).iloc[0]
+    return counts, {b: str(status[b]) for b in counts}
+
+
 def cost_notes(ctx: Ctx) -> list[str]:
     """The method notes of the cost estimate, in the report's language."""
     ev, f = ctx.costs, ctx.fmt
@@ -184,18 +213,13 @@ def cost_notes(ctx: Ctx) -> list[str]:
     notes = []
     pf = ev.per_family
     if "basis" in pf and "family_id" in pf and ev.meta.get("kind") != "business_case":
-        kinds = pf.groupby("family_id")["basis"].agg(set)
-        recorded = int(kinds.map(lambda b: "recorded" in b).sum())
-        rule = int(kinds.map(lambda b: "recorded" not in b and "rule" in b).sum())
-        notes.append(
-            ctx.t(
-                "cost_note_basis",
-                n=f.integer(len(kinds)),
-                recorded=f.integer(recorded),
-                rule=f.integer(rule),
-                none=f.integer(len(kinds) - recorded - rule),
-            )
-        )
+        counts, status = basis_counts(ctx)
+        shown = {
+            b: f.integer(v) if status[b] == PUBLISHED else marker(status[b], ctx.k) for b, v in counts.items()
+        }
+        notes.append(ctx.t("cost_note_basis", n=f.integer(int(pf["family_id"].nunique())), **shown))
+        if (pf["basis"].astype(str) == "not declared").any():
+            notes.append(ctx.t("cost_note_declared"))
     notes.append(
         ctx.t(
             "cost_note_adjust",

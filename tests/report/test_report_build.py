@@ -143,6 +143,7 @@ def test_sections_of_both_reports(annual_en, business_nl):
         "sankey",
         "reliable",
         "waterfall",
+        "spread",
         "outcome-events",
         "outcome-ratios",
         "outcome-care",
@@ -306,7 +307,7 @@ def test_any_instrument_two_waves_no_families_no_reliability(rng):
     ]
     ds = read_dataset(pd.DataFrame(rows), instrument=inst)
     rep = build_report(ds, lang="nl", draws=100, generated_at=GENERATED)
-    assert rep.n_charts == 6  # no reliable-change chart
+    assert rep.n_charts == 7  # no reliable-change chart (the spread by source is one)
     assert "Betrouwbare verandering kan voor deze gegevens niet worden berekend" in rep.html
     assert "Einde" in rep.html
     assert rep.tables["flow"]["Gezinnen"].tolist() == [60, 48]  # 60 at intake, every 5th left

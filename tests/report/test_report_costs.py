@@ -1,0 +1,211 @@
+"""The report's rendering of the cost model's honest numbers (issue 12 items 1-3): avoided cost by
+basis of need with suppression, the sentence under it built from published values only, the spread
+by source, and the used-only assumptions in the tornado's order with the programme-cost origin."""
+
+from __future__ import annotations
+
+import functools
+import re
+from html import unescape
+
+import pandas as pd
+import pytest
+from _report_data import DRAWS, GENERATED, sample
+
+import impactkit as ik
+from impactkit.costs import evaluate
+from impactkit.report._context import Ctx, basis_counts
+from impactkit.report._costs import basis_sentence
+
+RAW = re.compile(r"\b(paths|prices|rules|adjustments|programme|programmes|discount|uncertainty)\.|\[\d+\]")
+
+
+@functools.cache
+def report(kind: str = "annual", lang: str = "en", k: int = 10) -> ik.Report:
+    return ik.build_report(sample(), kind=kind, lang=lang, draws=DRAWS, k=k, generated_at=GENERATED)
+
+
+@functools.cache
+def costs() -> ik.costs.CostEvaluation:
+    return evaluate(sample(), draws=DRAWS, seed=0)
+
+
+def _ctx(k: int, lang: str = "en") -> Ctx:
+    ds = sample()
+    return Ctx(dataset=ds, costs=costs(), instrument=ds.instrument, fmt=ik.i18n.Formatter(lang), k=k, seed=0,
+               draws=DRAWS)  # fmt: skip
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_basis_table_protects_a_path_with_one_small_basis() -> None:
+    """At k = 20 the supervision orders placed by an intake rule rest on fewer than 20 families:
+    that row reads <20 and, because the path's family count is published, its other row is hidden
+    too (x); paths with every basis at or above k are published."""
+    t = report(k=20).tables["basis"].set_index(["Care path", "Need rests on"])
+    ev = costs()
+    bb = pd.DataFrame(ev.by_basis).set_index(["path", "basis"])
+    assert (
+        bb.loc[("supervision_order", "rule"), "families"]
+        < 20
+        <= bb.loc[("supervision_order", "recorded"), "families"]
+    )
+    ots = t.loc["Supervision order (OTS)"]
+    assert ots.loc["intake rule", "Avoided costs (gross)"] == "<20"
+    assert ots.loc["judgement recorded at intake", "Avoided costs (gross)"] == "x"
+    debt = t.loc["Debt assistance and problematic debt"]
+    assert float(debt.loc["intake rule", "Avoided costs (gross)"]) == pytest.approx(
+        bb.loc[("debt_assistance", "rule"), "avoided_cost"]
+    )
+
+
+@pytest.mark.parametrize("k", [3, 10, 150, 155, 160, 300])
+def test_basis_sentence_states_only_published_values(k: int) -> None:
+    """Every suppression pattern of the three bases: an amount appears only where its family count
+    is published, hidden counts never appear, a lone hidden amount takes the smallest shown one
+    with it when nothing else unpublished enters the total, and the sentence parses in both
+    languages (no stray placeholder, no 'families of families')."""
+    ctx = _ctx(k)
+    counts, status = basis_counts(ctx)
+    sentence = basis_sentence(ctx)
+    bb = pd.DataFrame(costs().by_basis)
+    amounts = bb.groupby("basis")["avoided_cost"].sum()
+    f = ctx.fmt
+    for b in ("recorded", "rule", "prevalence"):
+        if counts[b] == 0:
+            continue
+        amount = f.currency(float(amounts.get(b, 0.0)))
+        if status[b] != "":
+            assert amount not in sentence, (b, sentence)
+            assert f"{f.integer(counts[b])} families" not in sentence
+            assert f"fewer than {k} families" in sentence
+        elif amount not in sentence:  # hidden only to protect another
+            assert "so that a hidden amount cannot be worked out" in sentence
+    assert "{" not in sentence
+    assert "families of families" not in sentence
+    nl = basis_sentence(_ctx(k, "nl"))
+    assert nl.startswith("De vermeden kosten van")
+    assert "{" not in nl
+    assert " en " in nl or nl.count(":") <= 2  # babel's Dutch list: "a, b en c"
+
+
+def test_cost_note_counts_families_by_basis_with_protection() -> None:
+    ctx = _ctx(160)
+    counts, status = basis_counts(ctx)
+    assert sum(counts.values()) == 350
+    hidden = [b for b, s in status.items() if s]
+    assert len(hidden) != 1  # a single hidden part of a published total would be derivable
+
+
+def test_spread_chart_in_both_reports_and_languages() -> None:
+    for kind in ("annual", "business-case"):
+        for lang in ("en", "nl"):
+            r = report(kind, lang)
+            t = r.tables["spread"]
+            assert len(t) == len(costs().spread)
+            assert t.iloc[:, 0].map(lambda x: bool(RAW.search(str(x)))).sum() == 0
+    text = _text(report("business-case", "en").html)
+    assert re.search(r"The largest source of uncertainty is [A-Z][a-z]", text)
+    assert "Sobol" in text
+
+
+def test_assumptions_are_used_only_labelled_and_in_tornado_order() -> None:
+    """The sample's programme cost comes from its table: no coordinator, caseload or cost items,
+    one row for the table instead, and a sentence saying so; rows in the tornado's order; words,
+    not keys, in both languages (Dutch labels in the Dutch report)."""
+    ev = costs()
+    for lang in ("en", "nl"):
+        r = report("annual", lang)
+        a = r.tables["assumptions"]
+        names = a.iloc[:, 0].astype(str)
+        assert not names.map(lambda x: bool(RAW.search(x))).any()
+        assert len(a) == len(ev.assumptions)
+        ranked = ev.assumptions[ev.assumptions["tornado_rank"].notna()]
+        assert names.iloc[: len(ranked)].tolist() == ranked[f"label_{lang}"].tolist()
+    nl = report("annual", "nl")
+    assert "Deadweight (was ook zonder programma vermeden)" in nl.tables["assumptions"].iloc[:, 0].tolist()
+    en_text = _text(report("annual", "en").html)
+    assert "The programme cost comes from the programme cost table" in en_text
+    assert "Coordinator" not in " ".join(report("annual", "en").tables["assumptions"].iloc[:, 0])
+    assert "De programmakosten komen uit de tabel" in _text(nl.html)
+
+
+def test_only_rules_some_family_met_are_listed(tmp_path) -> None:
+    """An extra intake rule nobody meets (parenting ≤ 0 on a 1-5 scale) is not in the rules table."""
+    import tomllib
+    from importlib import resources
+
+    from impactkit.costs import Scenario
+
+    spec = tomllib.loads((resources.files("impactkit.costs") / "data" / "default.toml").read_text("utf-8"))
+    spec["rules"].append({"id": "never", "path": "social_work", "domain": "parenting", "max_score": 0,
+                          "probability": 0.9, "source": "nobody meets this", "instrument": "default"})  # fmt: skip
+    r = ik.build_report(sample(), kind="annual", lang="en", draws=DRAWS, generated_at=GENERATED,
+                        scenario=Scenario.from_dict(spec))  # fmt: skip
+    assert "nobody meets this" not in r.tables["rules"].to_string()
+    assert len(r.tables["rules"]) == len(Scenario.default().rules)
+
+
+def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[Ctx, ik.costs.CostEvaluation]:
+    """Families judged (social work 0.5), meeting an intake rule (finances 1), without intake
+    (prevalence) and meeting no rule (finances 3, not judged); no care used."""
+    import types
+
+    from impactkit._canonical import canonical
+    from impactkit.costs import Scenario
+
+    judged = [f"J{i}" for i in range(n_judged)]
+    ruled = [f"R{i}" for i in range(n_rule)]
+    unscored = [f"P{i}" for i in range(n_prev)]
+    nothing = [f"N{i}" for i in range(n_none)]
+    rows = [{"family_id": f, "wave": "intake", "assessed_on": "2024-01-10", "domain": "finances",
+             "score": 1.0 if f in ruled else 3.0} for f in judged + ruled + nothing]  # fmt: skip
+    data = canonical(pd.DataFrame(rows))
+    fam = pd.DataFrame({"family_id": judged + ruled + unscored + nothing, "programme": "Samen Oplopen",
+                        "start_date": "2024-01-10"})  # fmt: skip
+    cf = pd.DataFrame({"family_id": judged, "care_path": "social_work", "likelihood": 0.5, "judged_by": "gp"})
+    ev = evaluate(data, Scenario.default(), families=fam, counterfactuals=cf, draws=0)
+    ctx = Ctx(dataset=types.SimpleNamespace(families=fam), costs=ev, instrument=ik.builtin(),
+              fmt=ik.i18n.Formatter("en"), k=10, seed=0, draws=0)  # fmt: skip
+    return ctx, ev
+
+
+@pytest.mark.parametrize(
+    "sizes", [(30, 12, 4, 0), (30, 40, 4, 11), (30, 40, 12, 4), (5, 40, 20, 12), (3, 4, 5, 2)]
+)
+def test_sentence_under_every_suppression_pattern_of_the_parts(sizes: tuple[int, int, int, int]) -> None:
+    """Synthetic cohorts that hide different parts: a part hidden because it rests on fewer than k
+    families says so; a part hidden only to protect another never claims 'fewer than k'; an amount
+    is shown only with its count; when exactly one amount is hidden and nothing unpublished enters
+    the total, the smallest shown amount is withheld too (total − shown would reveal it)."""
+    ctx, ev = _synthetic(*sizes)
+    counts, status = basis_counts(ctx)
+    assert list(counts.values()) == list(sizes)
+    sentence = basis_sentence(ctx)
+    f = ctx.fmt
+    amounts = pd.DataFrame(ev.by_basis).groupby("basis")["avoided_cost"].sum()
+    names = {"recorded": "judgements recorded at intake", "rule": "intake rules",
+             "prevalence": "the prevalence the scenario assumes for the programme"}  # fmt: skip
+    shown = []
+    for b, name in names.items():
+        if counts[b] == 0:
+            assert name not in sentence
+            continue
+        n = f.integer(counts[b])
+        forms = {
+            "primary": f"{name}: fewer than 10 families (amount not shown)",
+            "protected": f"{name}: not shown, so that a hidden figure cannot be worked out",
+            "shown": f"{name}: {f.currency(amounts[b])} ({n} families)",
+            "withheld": f"{name}: {n} families (amount not shown, so that a hidden amount cannot be worked out)",
+        }
+        found = [k for k, v in forms.items() if v in sentence]
+        assert len(found) == 1, (b, sentence)
+        expected = {"primary": ["primary"], "secondary": ["protected"]}.get(status[b], ["shown", "withheld"])
+        assert found[0] in expected, (b, status[b], sentence)
+        if found[0] == "shown":
+            shown.append(b)
+    hidden = [b for b in names if counts[b] and b not in shown]
+    assert len(hidden) != 1 or len([b for b in names if counts[b]]) == 1  # never one alone
+    assert "{" not in sentence
