@@ -216,10 +216,12 @@ def _profile(intake: np.ndarray, completer: np.ndarray, keep: np.ndarray, domain
             va, vb = a.var(ddof=1), b.var(ddof=1)
             pooled = np.sqrt((va + vb) / 2)
             if va + vb > 0:
-                res = stats.ttest_ind(a, b, equal_var=False)
+                # Welch's t written out (scipy.stats.ttest_ind(equal_var=False) warns of "catastrophic
+                # cancellation" when one group is constant, which small groups often are)
                 se2a, se2b = va / a.size, vb / b.size
                 dfw = (se2a + se2b) ** 2 / (se2a**2 / (a.size - 1) + se2b**2 / (b.size - 1))
-                row.update(welch_t=float(res.statistic), welch_df=float(dfw), welch_p=float(res.pvalue))
+                t = (a.mean() - b.mean()) / np.sqrt(se2a + se2b)
+                row.update(welch_t=float(t), welch_df=float(dfw), welch_p=float(2 * stats.t.sf(abs(t), dfw)))
             row.update(
                 mean_completers=a.mean(), mean_noncompleters=b.mean(), sd_completers=np.sqrt(va),
                 sd_noncompleters=np.sqrt(vb), smd=(a.mean() - b.mean()) / pooled if pooled > 0 else np.nan,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from impactkit.errors import DesignError, ParameterError
+from impactkit.errors import DesignError, ParameterError, check_choice
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index, check_min_pairs
 from impactkit.measures._cube import cube, group_codes
@@ -131,6 +131,7 @@ def omnibus(
     min_pairs: int = 10,
     domains: list[str] | None = None,
     instrument: Instrument | None = None,
+    degenerate: str = "raise",
 ) -> OmnibusResult:
     """Change across all waves per domain, on families observed at every wave (complete cases).
 
@@ -151,6 +152,11 @@ def omnibus(
         Domains to analyse (default: all).
     instrument : Instrument, optional
         Defaults to ``data.attrs["instrument"]``.
+    degenerate : {"raise", "row"}, default "raise"
+        Without ``by``, a domain with fewer than two complete cases or no variation raises; with
+        ``"row"`` it is a row without statistics whose ``status`` says why (as a group's row
+        always is). A report of a short period uses ``"row"``: one untestable domain must not stop
+        the whole report.
 
     Returns
     -------
@@ -187,6 +193,7 @@ def omnibus(
     ('finances', 248, 0.959)
     """
     func = "omnibus"
+    check_choice("degenerate", func, degenerate, ("raise", "row"))
     min_n = check_min_n(min_n, func)
     min_pairs = check_min_pairs(min_pairs, func)
     c = cube(data, func, instrument)
@@ -209,7 +216,7 @@ def omnibus(
             y = y[~np.isnan(y).any(axis=1)]
             row: dict[str, object] = {"domain": c.domains[d], "n_complete": y.shape[0]}
             problem = _degenerate(y)
-            if problem and name is None:
+            if problem and name is None and degenerate == "raise":
                 raise DesignError(
                     f"{func}: domain {c.domains[d]!r} {problem}. Leave it out with domains=[...], "
                     "or compare fewer waves with waves=[...]."

@@ -121,7 +121,7 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
     )
     if ctx.families is not None and ctx.families["municipality"].notna().any():
         sec.blocks.append(_by_municipality(ctx))
-    om = measures.omnibus(ctx.dataset.assessments)
+    om = measures.omnibus(ctx.dataset.assessments, degenerate="row")
     om["label"] = [ctx.domain(x) for x in om["domain"]]
     st = suppress_rows(om, n="n_complete", k=ctx.k, total=False, keep=["label", "domain"]).status
     sec.blocks.append(

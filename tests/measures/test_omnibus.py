@@ -76,6 +76,32 @@ def test_degenerate_domain_is_design_error(values: list[list[float]], message: s
         omnibus(_frame(values))
 
 
+def test_degenerate_domain_as_a_row_beside_the_others() -> None:
+    """degenerate="row" (a report of a short period): the untestable domain is a row saying why,
+    the other domain's statistics are those of omnibus on that domain alone."""
+    rows = [
+        {"family_id": f"f{i}", "wave": w, "domain": d, "score": v}
+        for i in range(4)
+        for d in ("d1", "d2")
+        for w, v in zip(
+            ["intake", "year1", "year2"], [1 + i % 2] * 3 if d == "d1" else [1, 2 + i % 2, 3 + i], strict=True
+        )
+    ]
+    data = ik.canonical(pd.DataFrame(rows), instrument(["intake", "year1", "year2"], ["d1", "d2"]))
+    with pytest.raises(DesignError, match="'d1' shows no change within any family"):
+        omnibus(data, min_pairs=2)
+    res = omnibus(data, min_pairs=2, degenerate="row").to_frame().set_index("domain")
+    assert res.loc["d1", "status"] == "shows no change within any family, so no test is defined"
+    assert np.isnan(res.loc["d1", "friedman_p"])
+    assert res.loc["d1", "n_complete"] == 4
+    alone = omnibus(data, min_pairs=2, domains=["d2"]).to_frame().set_index("domain")
+    pd.testing.assert_series_equal(
+        res.loc["d2"].drop("status"), alone.loc["d2"].drop("status"), check_dtype=False
+    )
+    with pytest.raises(ParameterError, match="'degenerate' parameter of omnibus"):
+        omnibus(data, degenerate="skip")
+
+
 def test_waves_subset_and_errors() -> None:
     data = load("ordinal")
     two = omnibus(data, waves=["intake", "year2"]).to_frame()
