@@ -29,6 +29,7 @@ from impactkit.instruments import Instrument, builtin
 from impactkit.io import (
     Config,
     Dataset,
+    Period,
     ValidationReport,
     read_assessments,
     read_dataset,
@@ -74,6 +75,7 @@ __all__ = [
     "InstrumentError",
     "OutputError",
     "ParameterError",
+    "Period",
     "Report",
     "ScenarioError",
     "ValidationError",

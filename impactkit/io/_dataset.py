@@ -24,6 +24,7 @@ from impactkit.instruments import Instrument, builtin
 from impactkit.io._assessments import AssessmentRead, stage_assessments
 from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_config, with_vocabulary
 from impactkit.io._locate import Located, locate, locate_table
+from impactkit.io._period import PeriodSelection
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
 from impactkit.io._tables import stage_table
 
@@ -51,10 +52,30 @@ class Dataset:
     config: Config | None = None
     notes: list[str] = field(default_factory=list)  # how each file was read (sheet, encoding, layout, ...)
     warnings: pd.DataFrame | None = None  # problems that do not make the input invalid (e.g. ages)
+    period: PeriodSelection | None = None  # the reporting period it was cut to (in_period)
 
     @property
     def n_families(self) -> int:
         return int(self.assessments["family_id"].nunique())
+
+    def in_period(self, period: Any, *, families: str | None = None, waves: str | None = None) -> Dataset:
+        """The export cut to a reporting period: which families count (``families``: active,
+        intake or measured in the period) and which of their measurements (``waves``: until the
+        period's end, only within it, or all); see :mod:`impactkit.io._period`.
+
+        ``period`` is a year (2025), ``"2025-H1"``, ``"2024-07-01/2025-06-30"`` or a
+        :class:`~impactkit.Period`.  ``.period`` of the result counts everything left out.
+
+        Examples
+        --------
+        >>> import impactkit as ik
+        >>> ds = ik.read_dataset("data/sample", today="2026-11-01").in_period(2024)
+        >>> ds.period.describe()[:48]
+        '2024 (2024-01-01 to 2024-12-31): families active'
+        """
+        from impactkit.io._period import Period, select_period
+
+        return select_period(self, Period.of(period, families=families, waves=waves))
 
     def sha256(self) -> dict[str, str]:
         """SHA-256 of every input file (for a report's reproducibility footer)."""
@@ -287,7 +308,7 @@ def validate(
             config=cfg,
             notes=list(problems.notes),
             warnings=problems.warnings_frame(),
-            **{k: v for k, v in tables.items()},
+            **{k: v for k, v in tables.items()},  # type: ignore[arg-type]
         )
     return ValidationReport(
         frame[PROBLEM_COLUMNS],
