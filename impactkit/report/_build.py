@@ -11,9 +11,10 @@ import pandas as pd
 
 from impactkit._version import __version__
 from impactkit.errors import DesignError, ParameterError, check_choice
-from impactkit.i18n import Formatter, check_lang
+from impactkit.i18n import Formatter, check_lang, text
+from impactkit.io._period import data_sha256
 from impactkit.report._context import Ctx
-from impactkit.report._html import figure_div, plotly_js, render
+from impactkit.report._html import css_string, figure_div, plotly_js, render
 from impactkit.report._model import Chart, Section, Table
 from impactkit.report._report import Report
 
@@ -56,11 +57,14 @@ def build_report(
     templates: str | Path | None = None,
     families: str | Path | pd.DataFrame | None = None,
     municipality: str | None = None,
+    programme: str | None = None,
     config: Any = None,
     today: str | None = None,
     family: str | list[str] | None = None,
     pseudonym_key: str | bytes | None = None,
     key_file: str | Path | None = None,
+    period: Any = None,
+    previous: Any = None,
 ) -> Report:
     """Build the annual impact report or the municipal business case as self-contained HTML.
 
@@ -89,6 +93,9 @@ def build_report(
     municipality : str, optional
         Report on the families of one municipality only (its programme costs too): the municipal
         business case of that municipality.  Needs the families table.
+    programme : str, optional
+        Report on the families of one programme only.  Like ``municipality``, refused with the
+        reason when the release plan of the whole dataset withholds it.
     config : Config or path, optional
         The mapping file (``impactkit.toml``) when ``dataset_or_path`` is a path (default: the
         folder's own).
@@ -99,6 +106,17 @@ def build_report(
         the data hold more than 25 families.
     pseudonym_key, key_file : optional
         ``casework`` only: the key of the pseudonyms (default ``$IMPACTKIT_PSEUDONYM_KEY``).
+    period : int, str, dict or Period, optional
+        Report on a reporting period of the export (``2025``, ``"2025-H1"``,
+        ``"2024-07-01/2025-06-30"`` or :class:`~impactkit.Period` with its rule of which
+        families and measurements count): the export is cut with :meth:`Dataset.in_period`
+        before anything is computed; the report states the rule and counts what was left out,
+        and its footer gives the SHA-256 of the data actually used.
+    previous : path, optional
+        Last year's release folder (written by ``impactkit run``): adds a section comparing this
+        report's published key figures and change per domain with the same report of that release
+        (figures hidden in either year stay hidden; a changed instrument or cost scenario is
+        flagged instead of compared).
 
     Returns
     -------
@@ -120,7 +138,8 @@ def build_report(
     check_lang(lang, "build_report")
     if kind in CONFIDENTIAL_KINDS:
         given = [n for n, v in (("k", k), ("seed", seed), ("draws", draws), ("scenario", scenario),
-                                ("municipality", municipality)) if v is not None]  # fmt: skip
+                                ("municipality", municipality), ("programme", programme), ("period", period),
+                                ("previous", previous)) if v is not None]  # fmt: skip
         if given:
             raise ParameterError(
                 f"build_report(kind='casework') is the coordinator's internal family view and takes no funder "
@@ -148,9 +167,14 @@ def build_report(
         inputs.append(("families", Path(families)))
     if isinstance(config, str | Path):
         inputs.append(("config", Path(config)))
-    if municipality is not None:
-        _release_allows(ds, municipality, k)
-        ds = _one_municipality(ds, municipality)
+    if period is not None:
+        ds = ds.in_period(period)
+    if municipality is not None and programme is not None:
+        raise ParameterError("build_report reports on one municipality or one programme, not both.")
+    for column, chosen in (("municipality", municipality), ("programme", programme)):
+        if chosen is not None:
+            _release_allows(ds, column, chosen, k)
+            ds = _restrict(ds, column, chosen)
     if kind in CONFIDENTIAL_KINDS:
         from impactkit.report._casework import build_casework
 
@@ -175,6 +199,32 @@ def build_report(
         from impactkit.report._business import business_sections
 
         sections, cover = business_sections(ctx)
+    selection = getattr(ds, "period", None)
+    if selection is not None:
+        from impactkit.report._period import period_section
+
+        sections.append(period_section(selection, fmt, k, wave=ctx.wave))
+        cover["kicker"] = f"{cover['kicker']} · {selection.period.label}"
+    if previous is not None:
+        from impactkit.report._compare import PreviousRelease, comparison_section
+        from impactkit.report._results import identity
+
+        prev = PreviousRelease.of(previous)
+        inputs.append(("previous", prev.folder))
+        current = {
+            **identity(ds.instrument, scen if scen is not None else ik_costs.Scenario.default(), ds.prices),
+            "instrument_obj": ds.instrument,
+            "period": selection.period.to_dict() if selection is not None else {},
+        }
+        scope = (
+            f"municipality:{municipality}"
+            if municipality
+            else (f"programme:{programme}" if programme else "funder")
+        )
+        where = next((i + 1 for i, sec in enumerate(sections) if sec.id == "summary"), 0)
+        sections.insert(
+            where, comparison_section(prev, sections, current=current, fmt=fmt, k=k, kind=kind, scope=scope)
+        )
     when = _generated(generated_at)
     parts = dict(cover.pop("subtitle_parts"))
     parts["generated"] = fmt.date(when)
@@ -198,12 +248,16 @@ def build_report(
         "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
         "scenario": f"{ev.scenario.id} ({_file_name(ev.scenario.source)})",
         "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
-        + (f" · {municipality}" if municipality else ""),
+        + (f" · {municipality or programme}" if municipality or programme else ""),
         "files": files,
+        "period": selection.describe(lang) if selection is not None else "",
+        "data": data_sha256(ds) if selection is not None else "",
         "command": fmt.text(
             "footer_command",
             command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}"
-            + (f" --municipality {municipality!r}" if municipality else ""),
+            + (f" --municipality {municipality!r}" if municipality else "")
+            + (f" --programme {programme!r}" if programme else "")
+            + (f" --period {selection.period.label!r}" if selection is not None else ""),
         ),
     }
     charts: dict[str, Any] = {}
@@ -226,16 +280,22 @@ def build_report(
             "file",
         )
     }
+    labels["period"] = text("run", "footer_period", lang)
+    labels["data_used"] = text("run", "footer_data", lang)
+    context_kicker = cover["kicker"] + (
+        f" · {municipality or programme}" if municipality or programme else ""
+    )
     context = {
         "lang": lang,
         "title": cover["title"],
-        "kicker": cover["kicker"] + (f" · {municipality}" if municipality else ""),
+        "kicker": context_kicker,
         "subtitle": subtitle,
         "sections": sections,
         "charts": charts,
         "labels": labels,
         "footer": footer,
         "plotly_js": plotly_js(),
+        "page_label": css_string(f"{context_kicker} · {cover['title']}"),
     }
     page = render(_TEMPLATE[kind], context, templates=templates)
     return Report(
@@ -250,34 +310,34 @@ def build_report(
     )
 
 
-def _release_allows(ds: Any, municipality: str, k: int) -> None:
-    """A municipal report is one report of the release of the whole dataset: it is refused when the
-    release plan withholds it (under k families, or its remainder would be), whichever order the
-    reports are rendered in (impactkit.privacy.plan_release)."""
+def _release_allows(ds: Any, column: str, name: str, k: int) -> None:
+    """A municipal (programme) report is one report of the release of the whole dataset: it is
+    refused when the release plan withholds it (under k families, or its remainder would be),
+    whichever order the reports are rendered in (impactkit.privacy.plan_release)."""
     from impactkit.privacy import plan_release
 
     fam = ds.families
-    if fam is None or "municipality" not in fam or municipality not in set(fam["municipality"].astype(str)):
-        return  # _one_municipality gives the clear error
-    plan = plan_release(fam, k=k, programmes=False)
-    plan.scope("municipality", municipality)
+    if fam is None or column not in fam or name not in set(fam[column].astype(str)):
+        return  # _restrict gives the clear error
+    plan = plan_release(fam, k=k, programmes=column == "programme", municipalities=column == "municipality")
+    plan.scope(column, name)
 
 
-def _one_municipality(ds: Any, municipality: str) -> Any:
-    """The dataset restricted to the families (and programme costs) of one municipality."""
+def _restrict(ds: Any, column: str, name: str) -> Any:
+    """The dataset restricted to the families (and programme costs) of one municipality or programme."""
     import dataclasses
 
     fam = ds.families
-    if fam is None or "municipality" not in fam:
+    if fam is None or column not in fam:
         raise ParameterError(
-            "The 'municipality' parameter of build_report needs a families table with municipalities."
+            f"The {column!r} parameter of build_report needs a families table with a {column} column."
         )
-    known = sorted(fam["municipality"].dropna().astype(str).unique())
-    if municipality not in known:
+    known = sorted(fam[column].dropna().astype(str).unique())
+    if name not in known:
         raise ParameterError(
-            f"The 'municipality' parameter of build_report must be one of {known}. Got {municipality!r} instead."
+            f"The {column!r} parameter of build_report must be one of {known}. Got {name!r} instead."
         )
-    ids = set(fam.loc[fam["municipality"].astype(str) == municipality, "family_id"].astype(str))
+    ids = set(fam.loc[fam[column].astype(str) == name, "family_id"].astype(str))
 
     def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None or "family_id" not in frame:
@@ -287,8 +347,10 @@ def _one_municipality(ds: Any, municipality: str) -> Any:
         return out
 
     costs = ds.programme_costs
-    if costs is not None and "municipality" in costs:
-        costs = costs[costs["municipality"].astype(str) == municipality].reset_index(drop=True)
+    if costs is not None and column in costs:
+        costs = costs[costs[column].astype(str) == name].reset_index(drop=True)
+    elif costs is not None and column == "programme":
+        costs = None  # a table without a programme column cannot be split: the scenario's cost model
     return dataclasses.replace(
         ds,
         assessments=keep(ds.assessments),

@@ -25,7 +25,7 @@ from impactkit.figures._outcomes import short_label
 from impactkit.i18n import Formatter
 from impactkit.instruments import Instrument
 from impactkit.pseudonym import pseudonymise
-from impactkit.report._html import figure_div, plotly_js, render
+from impactkit.report._html import css_string, figure_div, plotly_js, render
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
 from impactkit.report._report import Report
 
@@ -260,7 +260,7 @@ def build_casework(
                                                 "instrument", "scenario", "options", "inputs", "file")}  # fmt: skip
     context = {"lang": lang, "title": cover["title"], "kicker": cover["kicker"], "subtitle": subtitle,
                "sections": sections, "charts": charts, "labels": labels, "footer": footer,
-               "plotly_js": plotly_js()}  # fmt: skip
+               "plotly_js": plotly_js(), "page_label": css_string(f"{cover['kicker']} · {cover['title']}")}  # fmt: skip
     page = render("casework.html.j2", context, templates=templates)
     return Report(html=page, sections=sections, kind="casework", lang=lang, footer=footer, title=cover["title"],
                   subtitle=subtitle, inputs=inputs)  # fmt: skip

@@ -15,6 +15,7 @@ import pandas as pd
 
 from impactkit.excel import Sheet, SheetTable, write_workbook
 from impactkit.i18n import text
+from impactkit.i18n._catalog import has
 
 if TYPE_CHECKING:  # pragma: no cover
     from impactkit.report._report import Report
@@ -38,7 +39,9 @@ def workbook_sheets(report: Report) -> list[Sheet]:
             contents_texts += [lead, *(f"• {i}" for i in items)]
         contents_texts += sec.after
         for t in sec.tables:
-            name = _t(report, f"sheet.{t.id.removeprefix('tbl-')}")
+            key = f"sheet.{t.id.removeprefix('tbl-')}"
+            # tables of the annual run (period, comparison) keep their texts in the run catalogue
+            name = _t(report, key) if has("report", key) else text("run", key, report.lang)
             frame, types = t.excel_frame()
             tables.append(Sheet(name, [SheetTable(frame, types=types, title=t.caption, notes=t.notes)]))
             index_rows.append({"sheet": name, "table": t.caption, "section": sec.title})

@@ -97,6 +97,15 @@ def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
     return Markup(html)
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string literal safe inside ``<style>``: every character other than an
+    ASCII letter or digit is a six-digit CSS escape (``\\00003C``; six digits, so the escape
+    never swallows the next character), so no quote, backslash, ``<`` or ``>`` of the text reaches
+    the style sheet (a municipality called ``</style><script>`` stays text)."""
+    out = "".join(ch if ch.isascii() and ch.isalnum() else f"\\{ord(ch):06X}" for ch in text)
+    return Markup(f'"{out}"')
+
+
 def render(template: str, context: Mapping[str, Any], *, templates: str | Path | None = None) -> str:
     """Render ``template`` with ``context``; the output is a pure function of the inputs."""
     env = environment(templates)
