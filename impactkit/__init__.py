@@ -9,7 +9,7 @@
 True
 """
 
-from impactkit import costs, figures, measures, outcomes
+from impactkit import costs, figures, measures, outcomes, run
 from impactkit._canonical import canonical
 from impactkit._sample import make_sample as sample
 from impactkit._sample import write_sample
@@ -113,6 +113,7 @@ __all__ = [
     "read_table",
     "reliable_change",
     "reliable_change_summary",
+    "run",
     "sample",
     "score_items",
     "transitions",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import IO, Any
 
 from impactkit.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write", "check_outputs"]
+__all__ = ["atomic_folder", "atomic_open", "atomic_write", "check_outputs"]
 
 PathLike = str | os.PathLike[str]
 
@@ -177,3 +178,53 @@ def atomic_write(path: PathLike, data: str | bytes, *, encoding: str = "utf-8") 
     with atomic_open(p, "wb") as fh:
         fh.write(raw)
     return p
+
+
+@contextlib.contextmanager
+def atomic_folder(path: PathLike, *, replace: bool = False) -> Iterator[Path]:
+    """Write a whole folder at once: yield an empty hidden folder next to ``path``; on success it
+    takes the place of ``path`` (a previous folder there is moved aside, then removed).
+
+    A failure or a signal while the folder is being filled leaves ``path`` as it was and removes
+    the partial folder.  Between the two renames that swap the folders in, ``path`` is missing
+    for an instant, never half written.  An existing non-empty ``path`` is replaced only with
+    ``replace=True``.
+
+    Raises
+    ------
+    OutputError
+        ``path`` exists and is not a folder, or is a non-empty folder and ``replace`` is False,
+        or the folder could not be written.
+    """
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{str(target)!r} exists and is not a folder; choose another output folder.")
+    if target.is_dir() and any(target.iterdir()) and not replace:
+        raise OutputError(
+            f"The folder {str(target)!r} is not empty; nothing was written. Choose a new folder, or "
+            "allow replacing it."
+        )
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
+    except OSError as err:
+        raise _clear_error(target, err) from err
+    old: Path | None = None
+    try:
+        yield stage
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.replace(target, old / target.name)
+        os.replace(stage, target)
+        _fsync_dir(parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException as err:
+        shutil.rmtree(stage, ignore_errors=True)
+        if old is not None and not target.exists() and (old / target.name).exists():
+            os.replace(old / target.name, target)  # put the previous folder back
+            shutil.rmtree(old, ignore_errors=True)
+        if isinstance(err, OSError) and not isinstance(err, OutputError):
+            raise _clear_error(target, err) from err
+        raise

@@ -5,7 +5,7 @@ Each command lives in its own module and registers itself on :data:`app` when im
 
 from __future__ import annotations
 
-from impactkit.cli import _analyse, _costs, _init, _report, _validate
+from impactkit.cli import _analyse, _costs, _init, _report, _run, _validate
 from impactkit.cli._app import app
 
 COMMAND_MODULES = (
@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     _costs,
     _init,
     _report,
+    _run,
     _validate,
 )  # imported for their @app.command() side effect
 

@@ -1,0 +1,138 @@
+"""``impactkit run``: the whole release the mapping file's ``[run]`` section describes, in one folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from impactkit.cli._app import app, console
+from impactkit.cli._errors import reported
+
+
+@app.command("run")
+def run_command(
+    config: Annotated[
+        Path, typer.Argument(help="The mapping file impactkit.toml with a [run] section (or its folder).")
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(help="Reporting period: 2025, 2025-H1 or 2024-07-01/2025-06-30 (default: [run])."),
+    ] = None,
+    families: Annotated[
+        str | None,
+        typer.Option(help="Who counts: active, intake or measured in the period (default: [run])."),
+    ] = None,
+    waves: Annotated[
+        str | None,
+        typer.Option(help="Which measurements count: until_end, in_period or all (default: [run])."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The release folder (default: [run] out).")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="Last year's release folder, for 'compared with last year'.")
+    ] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="A language of the release (repeat; default: [run]).")
+    ] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option("--output", help="html, xlsx or pdf (repeat; default: [run], else all)."),
+    ] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", help="Smallest number of families a figure rests on.")
+    ] = None,
+    draws: Annotated[int | None, typer.Option(help="Draws of the sensitivity analysis.", min=0)] = None,
+    generated_at: Annotated[
+        str | None, typer.Option(help="Date printed on the reports (ISO; fixes the output).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an existing release in the folder.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest summary as JSON.")] = False,
+) -> None:
+    """Render the funder report and every municipal and programme report disclosure control
+    allows, in every language, with Excel, PDF, the manifest and its suppression audit."""
+    from impactkit.run import run
+
+    overrides: dict[str, Any] = {
+        "period": int(period) if period is not None and period.isdigit() else period,
+        "families": families,
+        "waves": waves,
+        "previous": str(previous) if previous is not None else None,
+        "languages": list(lang) if lang else None,
+        "outputs": list(output) if output else None,
+        "k": k,
+        "draws": draws,
+        "generated_at": generated_at,
+    }
+    with reported():
+        result = run(config, out=out, replace=replace, **overrides)
+    summary = release_summary(result.manifest)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    lang0 = result.manifest["options"]["languages"][0]
+    for line in summary_lines(result, lang0):
+        console.print(line, highlight=False, soft_wrap=False)
+
+
+def release_summary(m: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's summary: period, counts, reports published and withheld, audit, files."""
+    sup = m["suppression"]
+    return {
+        "period": {k: m["period"][k] for k in ("label", "start", "end", "families", "waves")},
+        "families": m["families"],
+        "published": [f"{r['kind']} {r['name']}".strip() for r in m["reports"] if r["published"]],
+        "withheld": {
+            f"{r['kind']} {r['name']}".strip(): r["reason"] for r in m["reports"] if not r["published"]
+        },
+        "hidden_populations": len(sup["populations"]),
+        "hidden_cells": len(sup["hidden_cells"]),
+        "audit_ok": sup["audit_ok"],
+        "outputs": [o["file"] for o in m["outputs"]],
+        "comparison": m.get("comparison"),
+    }
+
+
+def summary_lines(result: Any, lang: str) -> list[str]:
+    from impactkit.i18n import text
+
+    m = result.manifest
+    t = lambda key, **v: text("run", key, lang, **v)  # noqa: E731 - a short local alias
+    lines = [
+        f"[bold]{escape(t('m_title', label=m['period']['label']))}[/]",
+        escape(m["period"]["definition"][lang]),
+    ]
+    ex = result.exact_exclusions
+    for r in ex.to_dict("records"):
+        what = t("period_table." + r["table"]) + ": " + t("period_reason." + r["reason"])
+        detail = f" ({r['detail']})" if r["detail"] else ""
+        if r["table"] == "programme_costs":
+            count = f"€ {r['amount']:,.0f}"
+        else:
+            count = f"{int(r['rows'])} · {int(r['families'])}"
+        action = t("period_action." + r["action"])
+        lines.append(f"  [dim]{escape(action)}[/] {escape(what + detail)}: {count}")
+    lines.append(f"[bold]{escape(t('m_sec_reports'))}[/]")
+    for r in m["reports"]:
+        name = f"{t('m_scope.' + r['kind'])} {r['name']}".strip()
+        if r["published"]:
+            lines.append(f"  [green]✓[/] {escape(name)} ({r['families']})")
+        else:
+            lines.append(f"  [yellow]–[/] {escape(name)}: {escape(r['reason_text'][lang])}")
+    sup = m["suppression"]
+    lines.append(
+        escape(t("cli_audit", n_pop=str(len(sup["populations"])), n_cells=str(len(sup["hidden_cells"])),
+                 ok=t("m_audit_ok") if sup["audit_ok"] else t("m_audit_exposed", what="; ".join(sup["exposed"]))))
+    )  # fmt: skip
+    lines.append(
+        escape(
+            t("cli_written", n=str(len(result.files)), folder=str(result.folder), seconds=str(result.seconds))
+        )
+    )
+    return lines
