@@ -20,6 +20,9 @@ from impactkit.report import build_report
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+# Page loads wait up to 3 minutes: under a loaded 2-core machine (8 parallel jobs) chromium took > 30 s to
+# load a report; a timeout there is slowness, not a failure of the report.
+BROWSER_TIMEOUT_MS = 180_000
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -53,6 +56,7 @@ def rendered(browser, tmp_path_factory):
         rep = build_report(hostile(), kind=kind, lang=lang, draws=DRAWS, generated_at=GENERATED)
         path = rep.save(out_dir / f"{kind}_{lang}.html")
         page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a loaded 2-core machine is slow, not broken
         requests, errors, dialogs = [], [], []
         page.on(
             "request",
@@ -65,7 +69,8 @@ def rendered(browser, tmp_path_factory):
         page.on("dialog", lambda d, acc=dialogs: (acc.append(d.message), d.dismiss()))
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}", timeout=30_000
+            f"document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}",
+            timeout=BROWSER_TIMEOUT_MS,
         )
         page.wait_for_timeout(300)
         shot = shots / f"report_{kind}_{lang}.png"
