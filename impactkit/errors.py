@@ -19,9 +19,10 @@ Every exception subclasses :class:`ValueError` through :class:`ImpactkitError`, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ConfigError",

@@ -32,7 +32,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from impactkit.errors import ScenarioError
 
@@ -100,6 +99,8 @@ class Param:
 
     def frozen(self) -> Any:
         """The scipy.stats frozen distribution (None for ``fixed``)."""
+        from scipy import stats  # only here: scipy.stats costs ~1 s of start-up
+
         m, sd = self.value, float(self.sd or 0.0)
         if self.dist == "triangular" and self.high != self.low:
             lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]

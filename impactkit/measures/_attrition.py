@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.discrete.discrete_model import Logit
 
 from impactkit._result import ResultFrame
 from impactkit._summary import Summary
@@ -247,7 +247,7 @@ def _model(intake: np.ndarray, completer: np.ndarray, keep: np.ndarray, domains:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fit = sm.Logit(y, exog).fit(disp=0, method="newton", maxiter=100)
+            fit = Logit(y, exog).fit(disp=0, method="newton", maxiter=100)
         except (np.linalg.LinAlgError, ValueError) as err:
             return pd.DataFrame({"term": terms, "status": f"not estimable: {err}"}).reindex(columns=cols)
     converged = bool(fit.mle_retvals.get("converged", False))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from impactkit._result import ResultFrame
-from impactkit.figures._theme import NEUTRAL, PALETTE, apply_theme
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["MixedModelResult"]
 
@@ -65,6 +66,10 @@ class MixedModelResult(ResultFrame):
 
         Colour and marker shape both encode the wave (and group), so no cue depends on colour alone.
         """
+        import plotly.graph_objects as go  # plotly only when a figure is drawn
+
+        from impactkit.figures._theme import NEUTRAL, PALETTE, apply_theme
+
         waves = self.meta.get("waves", [])
         time = self.meta.get("time", "wave")
         inst = self.meta.get("instrument")

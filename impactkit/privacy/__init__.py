@@ -8,6 +8,11 @@
   municipalities (:func:`municipalities`).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from impactkit._lazy import load
 from impactkit.privacy._codes import (
     CODE_LISTS,
     CodeList,
@@ -16,8 +21,29 @@ from impactkit.privacy._codes import (
     hidden_value,
     municipalities,
 )
-from impactkit.privacy._disclosure import PRIMARY, PUBLISHED, SECONDARY, Audit, Ledger, Population, protect
 from impactkit.privacy._release import OTHER, ReleasePlan, Scope, plan_release
+
+if TYPE_CHECKING:
+    from impactkit.privacy._disclosure import (
+        PRIMARY,
+        PUBLISHED,
+        SECONDARY,
+        Audit,
+        Ledger,
+        Population,
+        protect,
+    )
+
+# the disclosure checks import scipy.sparse (and HiGHS): loaded on first use, not when reading data
+_LAZY: dict[str, tuple[str, str | None]] = {
+    n: ("impactkit.privacy._disclosure", n)
+    for n in ("PRIMARY", "PUBLISHED", "SECONDARY", "Audit", "Ledger", "Population", "protect")
+}
+
+
+def __getattr__(name: str) -> Any:
+    return load(__name__, _LAZY, name, globals())
+
 
 __all__ = [
     "CODE_LISTS",
