@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: report test lint typecheck bench lab sample notebooks clean
+.PHONY: report test lint typecheck bench lab sample notebooks plotly-bundle plotly-bundle-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ typecheck: $(STAMP)
 ## bench: speed and memory targets (never timed tests)
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## plotly-bundle: rebuild impactkit/report/js/plotly-impactkit.min.js from npm (scripts/plotly_bundle)
+plotly-bundle:
+	scripts/plotly_bundle/build.sh
+
+## plotly-bundle-check: rebuild it into a temporary file; it must be the shipped file, byte for byte
+plotly-bundle-check:
+	@tmp=$$(mktemp -d); scripts/plotly_bundle/build.sh $$tmp/bundle.js > /dev/null \
+		&& cmp $$tmp/bundle.js impactkit/report/js/plotly-impactkit.min.js \
+		&& echo "impactkit/report/js/plotly-impactkit.min.js: reproduced from npm"; rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## lab: JupyterLab on notebooks/
 lab: $(STAMP)

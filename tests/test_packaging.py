@@ -1,4 +1,5 @@
-"""The wheel ships what a non-editable install needs: templates, instruments, the default scenario."""
+"""The wheel ships what a non-editable install needs: templates, instruments, the default scenario,
+the plotly.js bundle."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def test_wheel_contains_templates_instruments_and_scenario(tmp_path):
     for inst in ("default", "zrm2017", "agreement35"):
         assert f"impactkit/instruments/data/{inst}.toml" in names
     assert "impactkit/costs/data/default.toml" in names
+    assert "impactkit/report/js/plotly-impactkit.min.js" in names  # the reports' plotly.js bundle
     for po in (ROOT / "impactkit" / "locale").glob("*/LC_MESSAGES/*.po"):  # the text catalogues
         assert f"impactkit/locale/{po.parent.parent.name}/LC_MESSAGES/{po.name}" in names
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)

@@ -1,0 +1,81 @@
+"""impactkit's plotly.js bundle: the core and only the trace types impactkit's charts draw (issue 18).
+
+The bundle (impactkit/report/js/plotly-impactkit.min.js, built from npm by scripts/plotly_bundle)
+must (1) be the plotly.js version the plotly Python package embeds, since figures are validated and
+serialised by plotly.py against that version's schema; (2) register every trace type a chart of
+impactkit builds, found here independently by reading the source for ``go.<Trace>(`` calls; and (3)
+register what its first line claims, checked in chromium through ``Plotly.PlotSchema``.  The
+browser tests (test_report_browser.py) check every chart of each report is drawn with it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from plotly.basedatatypes import BaseTraceType
+from plotly.offline import get_plotlyjs_version
+
+from impactkit.errors import OutputError
+from impactkit.report._html import figure_div, plotly_bundle, plotly_js
+
+PACKAGE = Path(__file__).resolve().parents[2] / "impactkit"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def _traces_built_by_impactkit() -> set[str]:
+    """Trace types of every ``go.X(...)`` call in impactkit's source (X a plotly trace class)."""
+    found: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "go":
+                cls = getattr(go, func.attr, None)
+                if isinstance(cls, type) and issubclass(cls, BaseTraceType):
+                    found.add(cls().type)
+    return found
+
+
+def test_bundle_is_the_plotly_js_of_plotly_py() -> None:
+    bundle = plotly_bundle()
+    assert bundle.version == get_plotlyjs_version()
+    assert plotly_js() == bundle.text
+    assert "</script" not in bundle.text.lower()  # safe inline in a <script> element
+    assert 1_000_000 < len(bundle.text) < 2_000_000  # the full plotly.min.js is 4.8 MB
+
+
+def test_bundle_holds_every_trace_type_impactkit_draws() -> None:
+    used = _traces_built_by_impactkit()
+    assert {"bar", "scatter"} <= used  # the reading of the source works
+    assert used <= plotly_bundle().traces
+
+
+def test_a_chart_the_bundle_cannot_draw_is_refused() -> None:
+    fig = go.Figure(go.Histogram(x=[1, 2, 2, 3]))
+    with pytest.raises(OutputError, match=r"histogram.*make plotly-bundle"):
+        figure_div(fig, "chart-x")
+    assert "Plotly.newPlot" in figure_div(go.Figure(go.Bar(x=["a"], y=[1])), "chart-y")
+
+
+@pytest.mark.browser
+def test_bundle_registers_what_it_claims(tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs chromium
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    page_file = tmp_path / "bundle.html"
+    page_file.write_text(
+        f"<!doctype html><html><head><script>{plotly_js()}</script></head><body></body></html>"
+    )
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(page_file.as_uri(), timeout=120_000)
+        traces = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
+        version = page.evaluate("Plotly.version")
+        browser.close()
+    assert set(traces) == plotly_bundle().traces
+    assert version == plotly_bundle().version
