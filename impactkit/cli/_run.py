@@ -63,7 +63,8 @@ def run_command(
         "period": int(period) if period is not None and period.isdigit() else period,
         "families": families,
         "waves": waves,
-        "previous": str(previous) if previous is not None else None,
+        # a path given on the command line is relative to the working folder, not to the mapping file
+        "previous": str(previous.resolve()) if previous is not None else None,
         "languages": list(lang) if lang else None,
         "outputs": list(output) if output else None,
         "k": k,

@@ -164,6 +164,17 @@ def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
     from impactkit.i18n import languages
 
     langs = choice_list("languages", languages(), (cfg.lang or "en",))
+    asked = spec.get("kinds")
+    if isinstance(asked, str | list):
+        from impactkit.report._build import check_release_kinds
+
+        try:  # the confidential family view is never part of a release: say so, not "unknown kind"
+            check_release_kinds(
+                [asked] if isinstance(asked, str) else [x for x in asked if isinstance(x, str)]
+            )
+        except ImpactkitError as err:
+            raise fail(str(err).removeprefix("impactkit run: "), "kinds") from err
+    kinds = choice_list("kinds", KINDS, ("annual",))
     generated = date("generated_at")
     today = date("today")
     out = path("out") or cfg.resolve(f"release-{_slug(period.label)}")
@@ -174,7 +185,7 @@ def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
         municipalities=which("municipalities"),
         languages=langs,
         k=integer("k", 10, 3),
-        kinds=choice_list("kinds", KINDS, ("annual",)),
+        kinds=kinds,
         outputs=choice_list("outputs", OUTPUTS, OUTPUTS),
         out=out,
         previous=path("previous"),

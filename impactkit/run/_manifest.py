@@ -29,6 +29,36 @@ def _range(lo: Any, hi: Any) -> str:
     return f"{'–' if lo is None else int(lo)} … {'∞' if hi is None else int(hi)}"
 
 
+def _option(v: Any) -> str:
+    """An option as the [run] section spells it (true, ["nl", "en"])."""
+    import json
+
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _grouped(cells: list[dict[str, Any]]) -> list[tuple[tuple[str, str], list[dict[str, Any]]]]:
+    """Hidden cells by report and table, in the order they appear."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in cells:
+        out.setdefault((c["report"], c["caption"]), []).append(c)
+    return list(out.items())
+
+
+def population_label(key: str, label: str, lang: str) -> str:
+    """A hidden population of the audit named in ``lang`` from its key (``row:municipality:Ede``,
+    ``row:programme:P/municipality:M``, ``municipality:Ede``); other keys keep their label."""
+    parts = key.split("/")
+    named = []
+    for part in parts:
+        bits = part.removeprefix("row:").split(":", 1)
+        if len(bits) != 2 or bits[0] not in ("municipality", "programme"):
+            return label
+        value = _t(lang, "m_other") if bits[1] == "other" else bits[1]
+        named.append(f"{_t(lang, f'm_scope.{bits[0]}')} {value}")
+    what = " × ".join(named)
+    return _t(lang, "m_pop_row", what=what) if key.startswith("row:") else _t(lang, "m_pop_report", what=what)
+
+
 def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str, pd.DataFrame]]:
     """The manifest as titled tables (id -> (title, frame)) in ``lang``."""
     fmt = Formatter(lang)
@@ -51,7 +81,7 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
             (_t(lang, "m_k"), str(manifest["options"]["k"])),
             (
                 _t(lang, "m_options"),
-                ", ".join(f"{k}={v}" for k, v in manifest["options"].items() if k != "period"),
+                ", ".join(f"{k} = {_option(v)}" for k, v in manifest["options"].items() if k != "period"),
             ),
             (
                 _t(lang, "m_instrument"),
@@ -113,9 +143,11 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
     pops = pd.DataFrame(
         [
             (
-                p["label"],
+                population_label(p["key"], p["label"], lang),
                 _t(lang, f"m_status.{p['status']}"),
-                p["reason"],
+                _t(lang, "m_reason.fewer_than_k", k=sup["k"], what="")
+                if p["status"] == "primary"
+                else p["reason"],
                 _range(p["n_low"], p["n_high"]),
                 yes if p["protected"] else no,
             )
@@ -127,6 +159,23 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
             _t(lang, "col_reason"),
             _t(lang, "m_range"),
             _t(lang, "m_protected"),
+        ],
+    )
+    by_table = pd.DataFrame(
+        [
+            (
+                report,
+                caption,
+                sum(c["status"] == "primary" for c in group),
+                sum(c["status"] == "secondary" for c in group),
+            )
+            for (report, caption), group in _grouped(sup["hidden_cells"])
+        ],
+        columns=[
+            _t(lang, "m_report"),
+            _t(lang, "col_table"),
+            _t(lang, "m_n_primary"),
+            _t(lang, "m_n_secondary"),
         ],
     )
     cells = pd.DataFrame(
@@ -172,6 +221,7 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
         "reports": (_t(lang, "m_sec_reports"), reports),
         "period": (_t(lang, "tbl_period"), excl),
         "populations": (_t(lang, "m_sec_populations"), pops),
+        "cells_by_table": (_t(lang, "m_sec_cells_by_table"), by_table),
         "cells": (_t(lang, "m_sec_cells"), cells),
         "inputs": (_t(lang, "m_sec_inputs"), inputs),
         "outputs": (_t(lang, "m_sec_outputs"), outputs),
@@ -213,6 +263,7 @@ def write_manifest_pages(manifest: dict[str, Any], folder: Path, langs: tuple[st
             "tables": [
                 (key, title, frame.columns.tolist(), frame.astype(str).values.tolist())
                 for key, (title, frame) in tables.items()
+                if key != "cells"  # cell by cell: in manifest.xlsx and manifest.json (the page sums them up)
             ],
             "audit_text": _t(
                 lang,

@@ -104,6 +104,16 @@ def test_reports_published_and_withheld(release: ik.run.RunResult) -> None:
     page = (release.folder / "manifest-en.html").read_text(encoding="utf-8")
     assert "fewer than k = 10 families" in page
     assert "Privacy officer" in page
+    # the page to sign sums the hidden cells up per table (every cell is in the workbook and JSON)
+    hidden = release.manifest["suppression"]["hidden_cells"]
+    per_table = pd.read_excel(release.folder / "manifest.xlsx", sheet_name="cells_by_table", header=None)
+    assert f"{len(hidden)} cells" in page
+    assert page.count("<tr>") < len(hidden)
+    cells = pd.read_excel(release.folder / "manifest.xlsx", sheet_name="cells", header=None)
+    assert len(cells) >= len(hidden)
+    assert len(per_table) < len(hidden)
+    nl = (release.folder / "manifest-nl.html").read_text(encoding="utf-8")
+    assert "uitsplitsingsrij programma Home-Start × gemeente Arnhem" in nl
 
 
 def test_suppression_audit(release: ik.run.RunResult) -> None:
@@ -158,6 +168,11 @@ def test_results_are_the_published_figures_in_both_languages(release: ik.run.Run
 def _split(result: dict, table: str) -> dict:
     t = result["tables"][table]
     return {"data": t["rows"], "columns": t["columns"]}
+
+
+def test_a_release_never_holds_the_confidential_view(export: Path) -> None:
+    with pytest.raises(ik.ConfigError, match=r"run\.kinds.*confidential family view"):
+        ik.run.run(export / "impactkit.toml", kinds=["annual", "casework"])
 
 
 def test_outputs_never_land_on_inputs(release: ik.run.RunResult, export: Path, tmp_path: Path) -> None:
