@@ -230,20 +230,7 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
             if p.is_file()
         ],
         "data_sha256": data_sha256(dsp),
-        "families": {
-            "export": sel.families_before,
-            "counted": sel.families_after,
-            "still_in_support": _mask(sel.still_in_support, rc.k),
-        },
-        "exclusions": [
-            {
-                **r,
-                "rows": _mask(r["rows"], rc.k),
-                "families": _mask(r["families"], rc.k),
-                "amount": round(float(r["amount"]), 2) if r["amount"] else None,
-            }
-            for r in exact.to_dict("records")
-        ],
+        **_masked_exclusions(exact, sel, rc.k),
         "reports": [
             {
                 "kind": s.kind,
@@ -281,6 +268,34 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
 
     files += write_manifest_pages(manifest, stage, rc.languages)
     return RunResult(stage, manifest, files, dsp, plan, audit, exact_exclusions=exact)
+
+
+def _masked_exclusions(exact: Any, sel: Any, k: int) -> dict[str, Any]:
+    """The period's exclusions as a manifest may print them: a count of 1 to k-1 as "<k", and, since
+    the families left out add up to the export minus the families counted (both printed), one
+    more count hidden ("x", the smallest) when only one of them is under k, so that no hidden
+    count can be recovered by subtraction; with a single such count the export's size is hidden."""
+    rows = [
+        {**r, "rows": _mask(r["rows"], k), "families": _mask(r["families"], k),
+         "amount": round(float(r["amount"]), 2) if r["amount"] else None}
+        for r in exact.to_dict("records")
+    ]  # fmt: skip
+    export: Any = sel.families_before
+    left = [r for r in rows if r["table"] == "families" and r["action"] == "excluded"]
+    hidden = [r for r in left if isinstance(r["families"], str)]
+    if len(hidden) == 1:
+        shown = [r for r in left if not isinstance(r["families"], str) and r["families"]]
+        if shown:
+            pick = min(shown, key=lambda r: r["families"])
+            pick["rows"] = pick["families"] = "x"
+        else:
+            export = "x"
+    families = {
+        "export": export,
+        "counted": sel.families_after,
+        "still_in_support": _mask(sel.still_in_support, k),
+    }
+    return {"families": families, "exclusions": rows}
 
 
 def _comparison(prev: Any, ident: dict[str, Any], rc: RunConfig) -> dict[str, Any]:

@@ -145,6 +145,16 @@ def test_suppression_audit(release: ik.run.RunResult) -> None:
     for r in release.manifest["exclusions"]:
         for col in ("rows", "families"):
             assert not (isinstance(r[col], int) and 0 < r[col] < K)
+    # nor lets one be recovered by subtraction: the families left out add up to export - counted
+    ex = release.exact_exclusions
+    left = ex[(ex["table"] == "families") & (ex["action"] == "excluded")]
+    assert int(left["families"].sum()) == 90 - 68
+    shown = [
+        r for r in release.manifest["exclusions"] if r["table"] == "families" and r["action"] == "excluded"
+    ]
+    hidden = [r for r in shown if isinstance(r["families"], str)]
+    assert sorted(r["families"] for r in hidden) == ["<10", "x"]  # ended before 2023 (6), started after it (16)
+    assert release.manifest["families"]["export"] == 90
 
 
 def test_results_are_the_published_figures_in_both_languages(release: ik.run.RunResult) -> None:
