@@ -101,8 +101,9 @@ def release_summary(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_lines(result: Any, lang: str) -> list[str]:
-    from impactkit.i18n import text
+    from impactkit.i18n import Formatter, text
 
+    fmt = Formatter(lang)
     m = result.manifest
     t = lambda key, **v: text("run", key, lang, **v)  # noqa: E731 - a short local alias
     lines = [
@@ -114,9 +115,13 @@ def summary_lines(result: Any, lang: str) -> list[str]:
         what = t("period_table." + r["table"]) + ": " + t("period_reason." + r["reason"])
         detail = f" ({r['detail']})" if r["detail"] else ""
         if r["table"] == "programme_costs":
-            count = f"€ {r['amount']:,.0f}"
-        else:
-            count = f"{int(r['rows'])} · {int(r['families'])}"
+            count = fmt.currency(float(r["amount"]))
+        else:  # exact counts, for whoever runs the release (the manifest prints none under k)
+            count = t(
+                "cli_rows_families",
+                rows=fmt.integer(int(r["rows"])),
+                families=fmt.integer(int(r["families"])),
+            )
         action = t("period_action." + r["action"])
         lines.append(f"  [dim]{escape(action)}[/] {escape(what + detail)}: {count}")
     lines.append(f"[bold]{escape(t('m_sec_reports'))}[/]")

@@ -95,7 +95,13 @@ def _inputs(ds: Any, cfg: Config, rc: RunConfig) -> list[tuple[str, Path]]:
         out.append(("templates", rc.templates))
     if rc.previous is not None:
         out.append(("previous", rc.previous))
-    return out
+    seen: set[Path] = set()
+    unique = []
+    for name, p in out:  # the mapping file is both one of the export's files and the config
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            unique.append((name, p))
+    return unique
 
 
 def run(

@@ -82,6 +82,7 @@ def test_the_release_holds_what_its_manifest_lists(release: ik.run.RunResult, ex
     assert str(export) not in text
     assert str(release.folder) not in text
     assert all("/" not in i["file"] for i in m["inputs"])
+    assert len({i["file"] for i in m["inputs"]}) == len(m["inputs"])  # each file once
 
 
 def test_reports_published_and_withheld(release: ik.run.RunResult) -> None:
@@ -153,7 +154,10 @@ def test_suppression_audit(release: ik.run.RunResult) -> None:
         r for r in release.manifest["exclusions"] if r["table"] == "families" and r["action"] == "excluded"
     ]
     hidden = [r for r in shown if isinstance(r["families"], str)]
-    assert sorted(r["families"] for r in hidden) == ["<10", "x"]  # ended before 2023 (6), started after it (16)
+    assert sorted(r["families"] for r in hidden) == [
+        "<10",
+        "x",
+    ]  # ended before 2023 (6), started after it (16)
     assert release.manifest["families"]["export"] == 90
 
 
@@ -258,3 +262,16 @@ def test_changed_scenario_and_hidden_figures_are_not_compared(
     key = bare.tables["compare-key"].set_index("Figure")
     assert key.loc["benefit-cost ratio", "Change"] == "not in this report"
     assert key.loc["benefit-cost ratio", "2023"] == "–"
+
+
+def test_console_summary_in_the_release_language(release: ik.run.RunResult) -> None:
+    from rich.text import Text
+
+    from impactkit.cli._run import summary_lines
+
+    text = "\n".join(Text.from_markup(line).plain for line in summary_lines(release, "nl"))
+    ex = release.exact_exclusions
+    started = ex[(ex["table"] == "families") & (ex["reason"] == "started_after")].iloc[0]
+    assert f"{int(started['rows'])} regels, {int(started['families'])} gezinnen" in text
+    assert "✓ gemeente Arnhem (16)" in text
+    assert "gemeente Apeldoorn: minder dan k = 10 gezinnen" in text
