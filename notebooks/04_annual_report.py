@@ -22,8 +22,9 @@
 # their sources, and a methods appendix. This notebook is that yearly run.
 #
 # It is **parameterised**: the cell tagged `parameters` below holds the year and the
-# language. Edit it and run all cells, or let a tool such as papermill inject new values
-# (`papermill 04_annual_report.ipynb out.ipynb -p year 2024 -p lang nl`).
+# language; edit it and run all cells. For the whole publication (the funder report, a
+# report per municipality and programme, both languages, Excel and PDF, the manifest and
+# its suppression audit) there is one command, `impactkit run impactkit.toml` (section 5).
 
 # %%
 import os
@@ -43,7 +44,7 @@ pd.set_option("display.max_columns", 40)
 pd.set_option("display.max_colwidth", 200)
 
 # %% tags=["parameters"]
-year = 2025  # the calendar year the report covers
+year = 2024  # the calendar year the report covers
 lang = "en"  # "en" or "nl"
 data_dir = "../data/sample"  # the export: a folder laid out like data/sample/
 out_dir = None  # where to write the report; None: a new temporary folder
@@ -68,55 +69,38 @@ print(
 # %% [markdown]
 # ## 2. The families of the year
 #
-# The export holds every family since the start. The report for a year covers the
-# families **supported during that year**: started on or before 31 December and not ended
-# before 1 January. Only what was known at the end of the year counts: scores assessed
-# later are left out, support that ended after the year counts as still ongoing, and care
-# used and programme costs stop at the year's end. Families still ongoing are not counted
-# as dropouts in the attrition figures.
+# The export holds every family since the start. Which of them "the 2025 report" counts is a
+# choice the foundation makes once and states in the report: `ik.Period` is that choice.
+# By default (`families="active"`) the report covers the families **supported during the
+# year**: started on or before its last day and not ended before its first. Other rules:
+# `"intake"` (the year's intake cohort) and `"measured"` (a score dated in the year). And
+# `waves="until_end"` (default) counts only what was known at the year's end: scores assessed
+# later are left out, support that ended later counts as still ongoing, care used and
+# programme costs stop at the year's end (programme costs are shared out by support days).
+# `waves="in_period"` also leaves out scores from before the year; `"all"` keeps every score
+# of the families counted (to follow a cohort up). A period can be any span:
+# `ik.Period.of("2024-07-01/2025-06-30")`, `"2025-H1"`.
 
 # %%
-import dataclasses
+period = ik.Period.of(year, families="active", waves="until_end")
+this_year = dataset.in_period(period)
+print(this_year.period.describe(lang))
 
+# %% [markdown]
+# Nothing is left out silently: every row, family and euro the period leaves out, blanks or
+# prorates is counted with its reason. These counts are for you, not for publication (the
+# report prints none under 10 families).
 
-def year_view(ds: ik.Dataset, year: int) -> ik.Dataset:
-    first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-    families = ds.families
-    active = (families["start_date"] <= last) & (
-        families["end_date"].isna() | (families["end_date"] >= first)
-    )
-    families = families[active].copy()
-    later = families["end_date"] > last
-    families.loc[later, "end_date"] = pd.NaT
-    families.loc[later, "end_reason"] = pd.NA
-    ids = families["family_id"]
-    scores = ds.assessments
-    scores = scores[
-        scores["family_id"].isin(ids) & (scores["assessed_on"].isna() | (scores["assessed_on"] <= last))
-    ]
-    optional = {}
-    if ds.counterfactuals is not None:
-        optional["counterfactuals"] = ds.counterfactuals[ds.counterfactuals["family_id"].isin(ids)]
-    if ds.care_used is not None:
-        used = ds.care_used
-        optional["care_used"] = used[used["family_id"].isin(ids) & (used["start"] <= last)]
-    if ds.programme_costs is not None:
-        optional["programme_costs"] = ds.programme_costs[ds.programme_costs["year"] <= year]
-    return dataclasses.replace(ds, assessments=scores, families=families, **optional)
+# %%
+this_year.period.table(lang)
 
-
-this_year = year_view(dataset, year)
+# %%
 families = this_year.families
-print(
-    f"{year}: {len(families)} families supported, "
-    f"{int(families['end_reason'].isna().sum())} still ongoing on 31 December"
-)
 families.groupby("municipality").size().rename("families").to_frame()
 
 # %% [markdown]
-# The counts above are for you, not for publication: the report itself suppresses every
-# count under 10 families. Which waves had been reached by the end of the year? Families who started late in the
-# year have only an intake; the change per domain rests on those with a year-2 score.
+# Which waves had been reached by the end of the year? Families who started late in the
+# year have only an intake; the change per domain rests on those with a later score.
 
 # %%
 this_year.assessments.groupby("wave", observed=True)["family_id"].nunique().rename("families").to_frame()
@@ -124,7 +108,9 @@ this_year.assessments.groupby("wave", observed=True)["family_id"].nunique().rena
 # %% [markdown]
 # ## 3. Build the report
 #
-# One call runs the analyses, the cost evaluation and the PSA, and lays out the report in
+# One call cuts the export to the period (the same `period` as above; the report states its
+# rule in a section of its own and in the footer, with the SHA-256 of the data it used),
+# runs the analyses, the cost evaluation and the PSA, and lays out the report in
 # the chosen language (Dutch number formats with `lang="nl"`: € 1.234,50). Counts, means,
 # shares and costs resting on fewer than 10 families are suppressed, with secondary
 # suppression where a total would reveal them. Below is the report's summary card;
@@ -133,7 +119,7 @@ this_year.assessments.groupby("wave", observed=True)["family_id"].nunique().rena
 # %%
 from impactkit.report import build_report
 
-report = build_report(this_year, lang=lang, draws=draws, seed=seed)
+report = build_report(dataset, period=period, lang=lang, draws=draws, seed=seed)
 report
 
 # %% [markdown]
@@ -163,3 +149,38 @@ html_path = report.save(target / f"impact_report_{year}_{lang}.html")
 excel_path = report.to_excel(target / f"impact_report_{year}_{lang}.xlsx")
 print(html_path)
 print(excel_path)
+
+# %% [markdown]
+# ## 5. The whole release: `impactkit run`
+#
+# The funder report is one report of a release. `impactkit run impactkit.toml` reads the
+# `[run]` section of the mapping file (period and its rule, municipalities, programmes,
+# languages, k, outputs) and writes, into one new folder, every report disclosure control
+# allows, `results.json` (what next year's "compared with last year" reads: pass
+# `--previous release-2024`) and the manifest: every input and output with its SHA-256, the
+# options, what the period left out, which reports were withheld and why, and the
+# suppression audit (each hidden cell and the feasible range of each hidden group) for the
+# privacy officer to sign. The same from Python, here kept short: one language, HTML only,
+# two municipal reports (by default every report disclosure control allows is made; the
+# others are listed as "not asked for") and at most 1,000 PSA draws (a release's reports
+# take `[run] draws`, 10,000 by default):
+
+# %%
+release = ik.run.run(
+    Path(data_dir) / "impactkit.toml",
+    period=year,
+    languages=[lang],
+    outputs=["html"],
+    municipalities=["Arnhem", "Tiel"],
+    programmes=False,
+    draws=min(draws, 1000),
+    seed=seed,
+    out=target / f"release-{year}",
+)
+print(release)
+pd.DataFrame(release.manifest["reports"])[["kind", "name", "published", "reason"]]
+
+# %%
+audit = release.manifest["suppression"]
+print(f"audit ok: {audit['audit_ok']}; {len(audit['hidden_cells'])} cells hidden in the reports")
+pd.DataFrame(audit["populations"])[["label", "status", "reason", "n_low", "n_high"]]
