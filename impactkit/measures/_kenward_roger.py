@@ -1,4 +1,4 @@
-"""Kenward-Roger small-sample inference for the random-intercept model, as ``pbkrtest`` computes it.
+"""Kenward-Roger small-sample inference for linear mixed models, as ``pbkrtest`` computes it.
 
 Kenward & Roger (1997, *Biometrics* 53: 983-997) replace ``Φ = cov(β̂) = (X'V⁻¹X)⁻¹`` by a bias-
 corrected ``Φ_A = Φ + 2 Φ U Φ`` and approximate the distribution of the Wald F of ``L β`` by a
@@ -13,6 +13,8 @@ with ``V = τ² G₁ + σ² G₂``, ``G₁ = ZZ'`` (a block of ones per family) 
 Within a family every matrix in play is ``c_I I + c_J J`` (J the matrix of ones), so each sum
 over families reduces to the per-family-size sufficient statistics of :mod:`._mixed`
 (``X'X`` and ``Σ s_i s_i'`` per size, ``s_i = X_i'1``) and costs nothing however many families.
+:func:`kenward_roger_blocks` is the same for a random intercept and slope (any ``G``), batched over
+families of equal size.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["KenwardRoger", "kenward_roger"]
+__all__ = ["KenwardRoger", "kenward_roger", "kenward_roger_blocks"]
 
 
 @dataclass
@@ -144,6 +146,72 @@ def kenward_roger(
             u += w[r, s] * (q_mats[r, s] - p_mats[r] @ phi @ p_mats[s])
     u = u + u.T
     for r in range(k):
+        u += w[r, r] * (q_mats[r, r] - p_mats[r] @ phi @ p_mats[r])
+    phi_a = phi + 2 * phi @ u @ phi
+    return KenwardRoger(phi, phi_a, p_mats, w)
+
+
+def kenward_roger_blocks(
+    x: np.ndarray,
+    z: np.ndarray,
+    family: np.ndarray,
+    g: np.ndarray,
+    sigma2: float,
+    phi: np.ndarray,
+) -> KenwardRoger:
+    """KR pieces of a fit with a general random-effects covariance ``G`` per family (random slopes).
+
+    ``V_i = Z_i G Z_i' + σ² I``; pbkrtest's variance parameters are the distinct entries of ``G``
+    (lower triangle, each with ``G_r = Z_i (E_jk + E_kj) Z_i'``, or ``Z_i E_jj Z_i'`` on the
+    diagonal) and σ² (``G = I``): V is linear in them, so ``R_rs = 0`` as above.  Families are
+    batched by their number of rows; each block is at most the number of waves wide.
+    """
+    q = z.shape[1]
+    p = x.shape[1]
+    units = []
+    for j in range(q):
+        for k in range(j, q):
+            e = np.zeros((q, q))
+            e[j, k] = e[k, j] = 1.0
+            units.append(e)
+    k_par = len(units) + 1
+    order = np.argsort(family, kind="stable")
+    fam_sorted = family[order]
+    starts = np.flatnonzero(np.r_[True, fam_sorted[1:] != fam_sorted[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    p_mats = [np.zeros((p, p)) for _ in range(k_par)]
+    q_mats = {(r, s): np.zeros((p, p)) for r in range(k_par) for s in range(r, k_par)}
+    ktr = np.zeros((k_par, k_par))
+    for n in np.unique(sizes):
+        rows = order[starts[sizes == n][:, None] + np.arange(n)[None, :]]  # (m, n)
+        xb, zb = x[rows], z[rows]  # (m, n, p), (m, n, q)
+        eye = np.broadcast_to(np.eye(n), (len(rows), n, n))
+        vinv = np.linalg.inv(zb @ g @ zb.transpose(0, 2, 1) + sigma2 * eye)
+        gs = [zb @ e @ zb.transpose(0, 2, 1) for e in units] + [eye]
+        vg = [vinv @ gr for gr in gs]  # V⁻¹ G_r
+        vx = vinv @ xb
+        xvg = [xb.transpose(0, 2, 1) @ m for m in vg]  # X'V⁻¹G_r
+        for r in range(k_par):
+            p_mats[r] -= np.einsum("mij,mjk->ik", xvg[r], vx)
+            for s in range(r, k_par):
+                q_mats[r, s] += np.einsum("mij,mjk->ik", xvg[r] @ vg[s], vx)
+                ktr[r, s] += float(np.einsum("mij,mji->", vg[r], vg[s]))
+    ie2 = np.empty((k_par, k_par))
+    for r in range(k_par):
+        for s in range(r, k_par):
+            ie2[r, s] = ie2[s, r] = (
+                ktr[r, s]
+                - 2 * float(np.sum(phi * q_mats[r, s]))
+                + float(np.sum((phi @ p_mats[r]) * (p_mats[s] @ phi)))
+            )
+    evals = np.linalg.eigvalsh(ie2)
+    w = 2 * np.linalg.inv(ie2) if np.min(np.abs(evals)) > 1e-10 else 2 * np.linalg.pinv(ie2)
+    u = np.zeros_like(phi)
+    for r in range(k_par - 1):
+        for s in range(r + 1, k_par):
+            u += w[r, s] * (q_mats[r, s] - p_mats[r] @ phi @ p_mats[s])
+    u = u + u.T
+    for r in range(k_par):
         u += w[r, r] * (q_mats[r, r] - p_mats[r] @ phi @ p_mats[r])
     phi_a = phi + 2 * phi @ u @ phi
     return KenwardRoger(phi, phi_a, p_mats, w)

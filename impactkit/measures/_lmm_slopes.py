@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from impactkit.measures._kenward_roger import KenwardRoger, kenward_roger_blocks
 from impactkit.measures._mixed_design import Design
 from impactkit.measures._model_tables import DomainModel
 from impactkit.measures._satterthwaite import Satterthwaite, vcov_varpar
@@ -223,8 +224,8 @@ def _fit(model: _Model) -> tuple[np.ndarray, str]:
     return theta, status
 
 
-def fit_slopes(design: Design, *, reml: bool) -> dict[int, DomainModel]:
-    """One random intercept-and-slope fit per domain (numeric ``design.t``)."""
+def fit_slopes(design: Design, *, reml: bool, ddf: str = "satterthwaite") -> dict[int, DomainModel]:
+    """One random intercept-and-slope fit per domain (numeric ``design.t``); ``ddf`` as mixed_model."""
     out: dict[int, DomainModel] = {}
     cells = design.cells()
     p = design.x.shape[1]
@@ -267,6 +268,11 @@ def fit_slopes(design: Design, *, reml: bool) -> dict[int, DomainModel]:
         dev = model.deviance(theta)
         cols = {"var_family": g[0, 0], "var_slope": g[1, 1], "cor_intercept_slope": cor, "var_residual": sigma2,
                 "icc": g[0, 0] / (g[0, 0] + sigma2)}  # fmt: skip
-        out[d] = DomainModel(status, beta, Satterthwaite(vcov, jac, a_varpar), -dev / 2, n_par, st.n_obs,
+        inference: Satterthwaite | KenwardRoger = Satterthwaite(vcov, jac, a_varpar)
+        if ddf == "kenward-roger":
+            t = design.t[sel]  # type: ignore[index]
+            z = np.column_stack([np.ones(len(t)), t])
+            inference = kenward_roger_blocks(design.x[sel], z, design.family[sel], g, sigma2, vcov)
+        out[d] = DomainModel(status, beta, inference, -dev / 2, n_par, st.n_obs,
                              st.n_families, dev, x_mean, cols, cells.get(d, {}), st.xtx)  # fmt: skip
     return out

@@ -99,7 +99,7 @@ def mixed_model(
     ddf : {"satterthwaite", "kenward-roger"}, default "satterthwaite"
         Denominator degrees of freedom: Satterthwaite as ``lmerTest``, or Kenward-Roger as
         ``pbkrtest`` (which also uses the bias-adjusted covariance of the estimates for every SE;
-        REML, random intercept only).
+        REML; random intercept, or intercept and slope with ``random_slope=True``).
     adjust : str, default "holm"
         Adjustment of the wave-contrast, group-contrast and omnibus p-values into ``p_adjusted``:
         any method of :func:`impactkit.p_adjust`.
@@ -172,11 +172,6 @@ def mixed_model(
             f"The 'random_slope' parameter of {func} needs a numeric time: pass time='months' (or a "
             "numeric column). Got time='wave'."
         )
-    if random_slope and ddf == "kenward-roger":
-        raise ParameterError(
-            f"The 'ddf' parameter of {func} is 'kenward-roger', implemented for the random-intercept model "
-            "only. Use ddf='satterthwaite' with random_slope=True."
-        )
     if ordinal:
         if time != "wave" or random_slope or ddf != "satterthwaite" or method != "reml":
             raise ParameterError(
@@ -195,7 +190,7 @@ def mixed_model(
     if random_slope:
         from impactkit.measures._lmm_slopes import fit_slopes
 
-        models = fit_slopes(design, reml=method == "reml")
+        models = fit_slopes(design, reml=method == "reml", ddf=ddf)
     else:
         models = _fit_intercepts(design, reml=method == "reml", ddf=ddf)
     if all(not m.fitted for m in models.values()):
