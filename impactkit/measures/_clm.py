@@ -21,7 +21,14 @@ from scipy import special, stats
 
 from impactkit.errors import check_choice
 from impactkit.measures._adjust import check_adjust
-from impactkit.measures._mixed_design import Design, adjust_note, build_design, finish_tables
+from impactkit.measures._mixed_design import (
+    Design,
+    adjust_note,
+    build_design,
+    finish_group_table,
+    finish_tables,
+    wald_group_rows,
+)
 from impactkit.measures._mixed_result import MixedModelResult
 from impactkit.measures._ordinal import _level, _wald
 
@@ -176,6 +183,9 @@ def clm(
         wave named in ``reference``) and covariates, with Wald z (normal reference, as
         ``summary(clm)``).  ``.omnibus`` has Wald χ² tests of wave; ``.fit_statistics`` logLik,
         AIC and BIC per domain (parameters: thresholds and β).
+        ``.group_contrasts`` (with ``by``): each group minus the reference group, at the first
+        wave (``intercept``), in the change since it (later waves) and averaged over the waves,
+        with Wald z.
 
     Notes
     -----
@@ -201,7 +211,7 @@ def clm(
         data, covariates=covariates, by=by, families=families, func="clm", reference_group=reference_group
     )
     crit = stats.norm.ppf(0.5 + conf_level / 2)
-    rows, omni, fits = [], [], {}
+    rows, omni, fits, group_rows = [], [], {}, []
     for d, domain in enumerate(design.domains):
         sel = design.domain == d
         if not sel.any():
@@ -210,6 +220,8 @@ def clm(
         fits[d] = fit
         rows += _rows(design, domain, fit, crit)
         omni += _wald(design, domain, _as_clmm(fit))
+        group_rows += wald_group_rows(design, domain, fit["par"], fit["vcov"], offset=fit["k"],
+                                      crit=crit, common={"n_families": fit["n_families"], "status": fit["status"]})  # fmt: skip
     table, omnibus = finish_tables(
         rows, omni, design, adjust, adjust_over, func="clm", needs="two levels and variation needed"
     )
@@ -222,7 +234,9 @@ def clm(
     ]
     meta = {"fit_statistics": _stats(design, fits), "fixed_effects": list(design.columns), "adjust": adjust,
             "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by,
-            "omnibus": omnibus, "notes": notes, "instrument": design.instrument, "model": "clm"}  # fmt: skip
+            "omnibus": omnibus, "notes": notes, "instrument": design.instrument, "model": "clm",
+            "group_contrasts": finish_group_table(group_rows, design, adjust, adjust_over),
+            "reference_group": design.reference_group}  # fmt: skip
     return MixedModelResult(table, meta=meta)
 
 

@@ -22,7 +22,13 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWa
 
 from impactkit.errors import check_choice
 from impactkit.measures._adjust import check_adjust
-from impactkit.measures._mixed_design import adjust_note, build_design, finish_tables
+from impactkit.measures._mixed_design import (
+    adjust_note,
+    build_design,
+    finish_group_table,
+    finish_tables,
+    wald_group_rows,
+)
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["gee"]
@@ -109,6 +115,9 @@ def gee(
         QIC instead, as ``geepack::QIC`` (``domain, model, method, n_par, qic, qicu,
         quasi_loglik, cic, n_obs, n_families, status``; compare working correlations with QIC,
         mean structures with QICu).
+        ``.group_contrasts`` (with ``by``): each group minus the reference group, at the first
+        wave (``intercept``), in the change since it (later waves) and averaged over the waves,
+        with Wald z.
 
     Notes
     -----
@@ -138,7 +147,7 @@ def gee(
     )
     cons = design.contrasts()
     crit = stats.norm.ppf(0.5 + conf_level / 2)
-    rows, omni, qic = [], [], []
+    rows, omni, qic, group_rows = [], [], [], []
     for d, domain in enumerate(design.domains):
         sel = design.domain == d
         if not sel.any():
@@ -159,6 +168,8 @@ def gee(
             rows.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se,
                          "z": z, "p_value": 2 * stats.norm.sf(abs(z)),
                          "ci_low": est - crit * se, "ci_high": est + crit * se} | common)  # fmt: skip
+        group_rows += wald_group_rows(design, domain, beta, vcov, offset=0, crit=crit, common={
+            "n_families": common["n_families"], "status": fit["status"]})  # fmt: skip
         for grp, term, ell in design.omnibus_tests(np.eye(len(design.columns))):
             lb = ell @ beta
             try:
@@ -179,5 +190,7 @@ def gee(
     fit_stats = pd.DataFrame(qic)
     fit_stats["domain"] = pd.Categorical(fit_stats["domain"], categories=design.domains)
     meta = {"fit_statistics": fit_stats, "adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
+            "group_contrasts": finish_group_table(group_rows, design, adjust, adjust_over),
+            "reference_group": design.reference_group,
             "notes": notes, "instrument": design.instrument, "model": "gee"}  # fmt: skip
     return MixedModelResult(table, meta=meta)

@@ -19,16 +19,27 @@ chosen ``reference_group``; numeric covariates enter as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from impactkit._canonical import canonical, instrument_of
 from impactkit.errors import DesignError, ImpactkitError, ParameterError
 from impactkit.instruments import Instrument
 from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues
 
-__all__ = ["MONTH_DAYS", "Covariate", "Design", "adjust_note", "build_design", "finish_tables"]
+__all__ = [
+    "MONTH_DAYS",
+    "Covariate",
+    "Design",
+    "adjust_note",
+    "build_design",
+    "finish_group_table",
+    "finish_tables",
+    "wald_group_rows",
+]
 
 MONTH_DAYS = 365.25 / 12  # a month of the "months since intake" time scale
 _CANONICAL = ("family_id", "wave", "assessed_on", "domain", "score")
@@ -431,6 +442,58 @@ def finish_tables(
     table.insert(3, "reference_group", design.reference_group)
     omnibus.insert(1, "by", design.by)
     return table, omnibus
+
+
+def wald_group_rows(
+    design: Design,
+    domain: str,
+    par: Any,
+    vcov: Any,
+    *,
+    offset: Any,
+    crit: float,
+    common: dict[str, object],
+) -> list[dict[str, object]]:
+    """Group contrasts (each group minus the reference) with Wald z, for GEE, clm and clmm.
+
+    ``offset``: the number of leading parameters before the fixed effects (the thresholds of an
+    ordinal model, whose intercept they absorb; the contrasts never involve the intercept).
+    Trailing parameters of ``par`` (clmm's log SD) get weight zero."""
+    out: list[dict[str, object]] = []
+    cols = len(design.columns)
+    par, vcov, offset = np.asarray(par, dtype=float), np.asarray(vcov, dtype=float), int(offset)
+    for grp, term, ell in design.group_contrasts():
+        big = np.zeros(len(par))
+        if offset:
+            big[offset : offset + cols - 1] = ell[1:]
+        else:
+            big[:cols] = ell
+        on = big != 0  # a singular clmm has no SE of its log SD: leave that row and column out
+        var = float(big[on] @ vcov[np.ix_(on, on)] @ big[on])
+        est = float(big[on] @ par[on])
+        se = float(np.sqrt(var)) if var >= 0 else np.nan
+        z = est / se if se > 0 else np.nan
+        out.append({"domain": domain, "group": grp, "term": term, "estimate": est, "se": se, "z": z,
+                    "p_value": 2 * stats.norm.sf(abs(z)), "ci_low": est - crit * se,
+                    "ci_high": est + crit * se} | common)  # fmt: skip
+    return out
+
+
+def finish_group_table(
+    rows: list[dict[str, object]], design: Design, adjust: str, adjust_over: str
+) -> pd.DataFrame:
+    """The group-contrast table: p_adjusted, the grouping column, reference group and reference."""
+    groups = pd.DataFrame(rows)
+    if not len(groups):
+        return groups
+    groups = adjust_table(groups, np.ones(len(groups), dtype=bool), adjust, adjust_over)
+    groups.insert(1, "by", design.by)
+    groups.insert(3, "reference_group", design.reference_group)
+    groups.insert(
+        5, "reference", [design.reference_of(t) if t != "average" else None for t in groups["term"]]
+    )
+    groups["domain"] = pd.Categorical(groups["domain"], categories=design.domains)
+    return groups
 
 
 def adjust_note(adjust: str, adjust_over: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from impactkit.measures._mixed_design import Design, adjust_table, finish_tables
+from impactkit.measures._mixed_design import Design, finish_group_table, finish_tables
 
 __all__ = ["DomainModel", "Inference", "fit_statistics", "tabulate"]
 
@@ -105,16 +105,7 @@ def tabulate(
         frame["domain"] = pd.Categorical(frame["domain"], categories=design.domains)
     for col in ("n_families", "n_obs"):
         table[col] = table[col].astype("int64")
-    groups = pd.DataFrame(group_rows)
-    if len(groups):
-        groups = adjust_table(groups, np.ones(len(groups), dtype=bool), adjust, adjust_over)
-        groups.insert(1, "by", design.by)
-        groups.insert(3, "reference_group", design.reference_group)
-        groups.insert(
-            5, "reference", [design.reference_of(t) if t != "average" else None for t in groups["term"]]
-        )
-        groups["domain"] = pd.Categorical(groups["domain"], categories=design.domains)
-    return table, omnibus, groups
+    return table, omnibus, finish_group_table(group_rows, design, adjust, adjust_over)
 
 
 def _xtx(design: Design, d: int) -> np.ndarray:

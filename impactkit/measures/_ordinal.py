@@ -20,7 +20,14 @@ from scipy import optimize, special, stats
 
 from impactkit.errors import ParameterError, check_choice
 from impactkit.measures._adjust import check_adjust
-from impactkit.measures._mixed_design import Design, adjust_note, build_design, finish_tables
+from impactkit.measures._mixed_design import (
+    Design,
+    adjust_note,
+    build_design,
+    finish_group_table,
+    finish_tables,
+    wald_group_rows,
+)
 from impactkit.measures._mixed_result import MixedModelResult
 
 __all__ = ["clmm"]
@@ -287,6 +294,9 @@ def clmm(
         variance) and ``icc`` their ratio.  ``.omnibus`` holds Wald χ² tests of wave (``chi2, df1,
         p_value, p_adjusted``); ``.fit_statistics`` logLik, AIC and BIC per domain (the number of
         parameters counts thresholds, β and the family SD, as ``logLik(clmm)``).
+        ``.group_contrasts`` (with ``by``): each group minus the reference group, at the first
+        wave (``intercept``), in the change since it (later waves) and averaged over the waves,
+        with Wald z.
 
     Notes
     -----
@@ -318,7 +328,7 @@ def clmm(
         data, covariates=covariates, by=by, families=families, func="clmm", reference_group=reference_group
     )
     crit = stats.norm.ppf(0.5 + conf_level / 2)
-    rows, omni = [], []
+    rows, omni, group_rows = [], [], []
     fits = {}
     for d, domain in enumerate(design.domains):
         sel = design.domain == d
@@ -328,6 +338,9 @@ def clmm(
         fits[d] = fit | {"n_obs": int(sel.sum())}
         rows += _rows(design, domain, fit, sel, crit)
         omni += _wald(design, domain, fit)
+        group_rows += wald_group_rows(design, domain, fit["par"], fit["vcov"],
+                                      offset=fit["model"].k, crit=crit,  # type: ignore[attr-defined]
+                                      common={"n_families": len(np.unique(design.family[sel])), "status": fit["status"]})  # fmt: skip
     table, omnibus = finish_tables(
         rows,
         omni,
@@ -346,7 +359,9 @@ def clmm(
     ]
     meta = {"fit_statistics": _fit_stats(design, fits, "clmm"), "fixed_effects": list(design.columns),
             "adjust": adjust, "adjust_over": adjust_over, "conf_level": conf_level, "waves": design.waves, "by": design.by, "omnibus": omnibus,
-            "notes": notes, "instrument": design.instrument, "model": "clmm", "n_agq": n_agq}  # fmt: skip
+            "notes": notes, "instrument": design.instrument, "model": "clmm", "n_agq": n_agq,
+            "group_contrasts": finish_group_table(group_rows, design, adjust, adjust_over),
+            "reference_group": design.reference_group}  # fmt: skip
     return MixedModelResult(table, meta=meta)
 
 

@@ -308,3 +308,57 @@ def test_marginal_means_adjust_over_all_and_reference_group_invariance(cohort, b
             frame.attrs = {}
         sel = lambda f: pd.DataFrame(f)[(f.group == "Ede") & (f.term == "year2")].set_index("domain")  # noqa: E731
         np.testing.assert_allclose(sel(ref).estimate, sel(plain).estimate, atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["gee", "clm", "clmm"])
+def test_group_contrasts_of_gee_clm_clmm_match_r(cohort, model: str) -> None:
+    """R: tests/results/models/reference_group_wald.R: geeglm / clm / clmm(nAGQ = 10) of
+    wave * municipality with reference "Ede": municipalityG (difference at intake),
+    waveyearK:municipalityG (difference in change), and the average over the waves, L b with
+    sqrt(L V L').  Tolerances: clm 1e-9 (Newton on both sides); GEE estimates 1e-6, SEs 1e-6
+    relative (geepack's and statsmodels' iterations stop at ~1e-7); clmm 1e-4 absolute / relative:
+    ordinal's fit stops at max |gradient| 3.4e-4 (finances) with a logLik 6e-9 below ours."""
+    data, fam = cohort
+    fit = {"gee": ik.gee, "clm": ik.clm, "clmm": ik.clmm}[model]
+    res = fit(data, by="municipality", families=fam, reference_group="Ede")
+    gc = res.group_contrasts
+    ref = pd.read_csv(RES / "group_wald.csv").query("model == @model")
+    got = gc.merge(ref, on=["domain", "group", "term"], suffixes=("", "_r"), validate="1:1")
+    assert len(got) == len(ref) == len(gc) == 3 * 2 * 4
+    tol = {"gee": (1e-6, 1e-6), "clm": (1e-9, 1e-9), "clmm": (1e-4, 1e-4)}[model]
+    np.testing.assert_allclose(got.estimate, got.estimate_r, atol=tol[0])
+    np.testing.assert_allclose(got.se, got.se_r, rtol=tol[1])
+    np.testing.assert_allclose(got.z, got.estimate / got.se, rtol=1e-12)
+    assert list(gc.columns[:6]) == ["domain", "by", "group", "reference_group", "term", "reference"]
+    assert "z" in gc.columns
+    assert not {"t", "df"} & set(gc.columns)
+    assert set(gc.reference_group) == {"Ede"}
+    assert set(gc.loc[gc.term == "year2", "reference"]) == {"intake"}
+    # p_adjusted: one family per (term, group) across the three domains (ik.p_adjust, checked against R)
+    sel = gc[(gc.term == "year1") & (gc.group == "Zwolle")]
+    np.testing.assert_allclose(sel.p_adjusted, ik.p_adjust(sel.p_value.to_numpy(), "holm"), rtol=1e-12)
+
+
+def test_clm_with_covariates_fit_statistics_and_lrt_match_ordinal(cohort, ordinal_fits) -> None:
+    """R: clm(y ~ wave + n_children + household_type): coefficients, logLik, AIC, BIC; and
+    anova(clm(y ~ wave), that model) (reference_group_wald.R). Tolerance 1e-8 (Newton both sides)."""
+    data, fam = cohort
+    c1 = ik.clm(data, covariates=["n_children", "household_type"], families=fam)
+    ref = pd.read_csv(RES / "clm_cov.csv")
+    fs = c1.fit_statistics.set_index("domain")
+    lrt = ik.likelihood_ratio_test(ordinal_fits[0], c1, names=["wave", "covariates"])
+    for dom in DOMAINS:
+        want = ref[(ref.domain == dom) & (ref.term != "lrt")]
+        got = c1[c1.domain == dom]
+        names = [t.replace("wave", "").replace("household_type", "household_type=") for t in want.term]
+        assert got.term.tolist() == names
+        np.testing.assert_allclose(got.estimate, want.estimate, atol=1e-8)
+        np.testing.assert_allclose(got.se, want.se, rtol=1e-8)
+        for col in ("loglik", "n_par", "aic", "bic"):
+            assert fs.loc[dom, col] == pytest.approx(want[col].iloc[0], abs=1e-8), col
+        row = lrt[(lrt.domain == dom) & (lrt.model == "covariates")].iloc[0]
+        want_lrt = ref[(ref.domain == dom) & (ref.term == "lrt")].iloc[0]
+        assert row.chi2 == pytest.approx(want_lrt.estimate, abs=1e-8)
+        assert row.df == want_lrt.df
+        assert row.p_value == pytest.approx(want_lrt.p_value, rel=1e-7)
+    assert set(c1.loc[c1.term.str.startswith("household_type"), "reference"]) == {"household_type=newcomer"}
