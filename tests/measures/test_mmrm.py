@@ -130,3 +130,19 @@ def test_implicit_and_explicit_missing_agree() -> None:
     data = ik.canonical(pd.read_csv(MIXED / "synthetic_cohort.csv"))
     a, b = ik.mmrm(data), ik.mmrm(ik.canonical(pd.DataFrame(data)[data.score.notna()]))
     pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+
+
+def test_likelihood_ratio_test_against_the_random_intercept_model_matches_nlme(fits) -> None:
+    """R: anova(lme(score ~ wave, random = ~ 1 | family_id), gls(..., corSymm, varIdent)), REML
+    with the same fixed effects (tests/results/models/reference_lrt_mmrm.R).  Tolerance 1e-6 on
+    χ², as the logLik above (gls stops at ~1e-8 relative on the criterion)."""
+    data = ik.canonical(pd.read_csv(MIXED / "synthetic_cohort.csv"))
+    lrt = ik.likelihood_ratio_test(ik.mixed_model(data), fits[("synthetic", "wave")], names=["lmm", "mmrm"])
+    ref = pd.read_csv(RES / "lrt_mmrm.csv").set_index("domain")
+    for dom, want in ref.iterrows():
+        got = lrt[lrt.domain == dom].set_index("model")
+        assert got.loc["lmm", "loglik"] == pytest.approx(want.loglik_lmm, abs=1e-6)
+        assert got.loc["mmrm", "n_par"] == want.n_par_mmrm
+        assert got.loc["mmrm", "chi2"] == pytest.approx(want.chi2, abs=1e-6)
+        assert got.loc["mmrm", "df"] == want.df
+        assert got.loc["mmrm", "p_value"] == pytest.approx(want.p_value, rel=1e-5)
