@@ -120,11 +120,11 @@ def reliable_change(
     Returns
     -------
     ReliableChangeResult
-        ``level="domain"``: ``family_id, domain, baseline_score, followup_score, rci,
-        category`` with category ``recovered`` (reliable improvement that crosses the cut-off:
+        ``level="domain"``: ``family_id, domain, baseline, followup, baseline_score,
+        followup_score, rci, category`` (``baseline``/``followup``: the waves compared) with category ``recovered`` (reliable improvement that crosses the cut-off:
         baseline on the dysfunctional side, followup at or beyond it), ``improved`` (reliable
         improvement, not recovered), ``unchanged`` or ``deteriorated`` (reliable worsening).
-        ``level="family"``: ``family_id, n_domains, n_recovered, n_improved, n_unchanged,
+        ``level="family"``: ``family_id, baseline, followup, n_domains, n_recovered, n_improved, n_unchanged,
         n_deteriorated, category``, the overall class: ``deteriorated`` when some domain
         reliably worsened and none improved, ``mixed`` when both happened, ``recovered`` when
         no domain worsened and at least one recovered, ``improved`` when none worsened and at
@@ -243,6 +243,10 @@ def reliable_change(
     if level == "family":
         table = _overall(table)
         fam = pd.Index(c.families).get_indexer(table["family_id"])
+    # the waves compared, named in the table itself (not only in the notes)
+    at = list(table.columns).index("domain" if level == "domain" else "family_id") + 1
+    table.insert(at, "baseline", c.waves[b])
+    table.insert(at + 1, "followup", c.waves[f])
     if name is not None:
         # code -1 (family without a group) picks the trailing None
         table.insert(0, name, np.asarray([*labels, None], dtype=object)[codes[fam]])

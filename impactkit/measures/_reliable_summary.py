@@ -132,8 +132,9 @@ def reliable_change_summary(
     -------
     ReliableChangeSummary
         One row per domain, then one row ``domain == "at_least_one_domain"``, with columns
-        ``domain, n, n_improved, share_improved, chance_improved, n_deteriorated,
-        share_deteriorated, chance_deteriorated, n_both, share_both, threshold, min_change,
+        ``domain, baseline, followup`` (the waves compared) ``, n, n_improved, share_improved,
+        chance_improved, n_deteriorated, share_deteriorated, chance_deteriorated, n_both,
+        share_both, threshold, min_change,
         reliability, reliability_source, reliability_placeholder, status``.  ``n_improved``
         counts reliable improvements (recovered included); ``chance_*`` is the expected share
         under no true change (module notes); ``threshold`` is c × S_diff and ``min_change`` the
@@ -213,6 +214,8 @@ def reliable_change_summary(
     for k in ("improved", "deteriorated", "both"):
         out.insert(list(out.columns).index(f"n_{k}") + 1, f"share_{k}", out[f"n_{k}"] / n_classified)
     out["status"] = np.where(out["n"] < min_pairs, f"descriptive (n < {min_pairs})", "ok")
+    out.insert(1, "baseline", meta.get("baseline"))
+    out.insert(2, "followup", meta.get("followup"))
     out["n_both"] = out["n_both"].astype("Int64")
     notes = [
         f"Reliable change |RCI| > {critical:g} ({meta.get('baseline')} → {meta.get('followup')}); improved counts "

@@ -181,3 +181,19 @@ def test_shares_sum_to_one_per_domain() -> None:
     assert shares.groupby("domain")["share"].sum().round(12).eq(1).all()
     # R (rci_sample.csv): 193 recovered over all domains
     assert shares.loc[shares["category"] == "recovered", "n"].sum() == 193
+
+
+def test_the_waves_compared_are_named_in_every_table() -> None:
+    """Issue 17 item 9: the domain and family tables and the summary name the baseline and
+    follow-up waves (here the sample's year1 → year2, chosen explicitly)."""
+    data = ik.read_dataset("data/sample", today="2026-11-01").assessments
+    for level in ("domain", "family"):
+        rc = ik.reliable_change(data, baseline="year1", followup="year2", level=level)
+        first = "domain" if level == "domain" else "family_id"
+        i = list(rc.columns).index(first)
+        assert list(rc.columns[i + 1 : i + 3]) == ["baseline", "followup"]
+        assert set(rc.baseline) == {"year1"}
+        assert set(rc.followup) == {"year2"}
+    summary = ik.reliable_change_summary(data, baseline="year1", followup="year2")
+    assert list(summary.columns[:3]) == ["domain", "baseline", "followup"]
+    assert set(summary.followup) == {"year2"}
