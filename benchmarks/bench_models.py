@@ -2,8 +2,8 @@
 
 Targets (issue 17): the nine-domain mixed model under 2 s (also in bench_mixed.py) and MMRM
 (unstructured covariance, REML, Satterthwaite df) under 10 s.  Also timed, without a target:
-Kenward-Roger df, marginal means with all pairwise contrasts, clm, and a random-slope model on
-months since intake.  Wall time is the best of ``--repeat`` runs; CPU time (process_time) is shown
+Kenward-Roger df, marginal means with all pairwise contrasts, clm, a random-slope model on
+months since intake (Satterthwaite and Kenward-Roger), and GEE on one domain.  Wall time is the best of ``--repeat`` runs; CPU time (process_time) is shown
 too, since a shared 2-core machine inflates wall time.
 
     python benchmarks/bench_models.py [--families 100000] [--repeat 3]
@@ -59,6 +59,14 @@ def main() -> None:
             "",
             lambda: ik.mixed_model(dated[dated.domain == "finances"], time="months", random_slope=True),
         ),
+        (
+            "the same, ddf='kenward-roger'",
+            "",
+            lambda: ik.mixed_model(
+                dated[dated.domain == "finances"], time="months", random_slope=True, ddf="kenward-roger"
+            ),
+        ),
+        ("gee, 1 domain (group contrasts need by=)", "", lambda: ik.gee(data[data.domain == "finances"])),
     ]
     fitted: dict[str, Any] = {}
     for name, target, func in rows:

@@ -8,7 +8,8 @@
   the reliable-change threshold in score points.
 * :func:`power_mixed`: the random-intercept mixed model with dropout, by simulation (no formula
   exists with missing waves): datasets drawn from the model, each fitted as :func:`mixed_model`
-  would (REML, Satterthwaite df); power is the share of fits with p < alpha.
+  would (REML, Satterthwaite df); power is the share of fits with p < alpha.  With a comparison
+  group (``n_comparison``): the power of the difference in change between the groups.
 """
 
 from __future__ import annotations
@@ -244,26 +245,40 @@ def _simulate(
     observed: np.ndarray,
     n_sim: int,
     rng: np.random.Generator,
+    n_comparison: int = 0,
+    comparison_means: np.ndarray | None = None,
 ) -> Design:
-    """``n_sim`` datasets as the domains of one design (each simulated dataset is fitted separately)."""
+    """``n_sim`` datasets as the domains of one design (each simulated dataset is fitted separately).
+
+    With a comparison group the first ``n_families`` families are the programme group (indicator
+    ``g``); X = [1, waves, g, g × waves], so the g × wave coefficients are the differences in change."""
     n_w = len(means)
-    fam = np.repeat(np.arange(n_families), n_w)
-    wave = np.tile(np.arange(n_w), n_families)
-    ys, fs, ds, ws = [], [], [], []
+    n_all = n_families + n_comparison
+    fam = np.repeat(np.arange(n_all), n_w)
+    wave = np.tile(np.arange(n_w), n_all)
+    prog = fam < n_families
+    mu = np.where(prog, means[wave], (comparison_means if comparison_means is not None else means)[wave])
+    ys, fs, ds, ws, gs = [], [], [], [], []
     for k in range(n_sim):
-        keep = rng.random(n_families * n_w) < observed[wave]
+        keep = rng.random(n_all * n_w) < observed[wave]
         keep[wave == 0] = True  # every family has its intake assessment
-        b = rng.normal(0, np.sqrt(var_family), n_families)[fam]
-        y = means[wave] + b + rng.normal(0, np.sqrt(var_residual), len(fam))
+        b = rng.normal(0, np.sqrt(var_family), n_all)[fam]
+        y = mu + b + rng.normal(0, np.sqrt(var_residual), len(fam))
         ys.append(y[keep])
         ws.append(wave[keep])
         fs.append(fam[keep])  # each simulated cohort is its own domain: family codes can repeat
+        gs.append(prog[keep])
         ds.append(np.full(int(keep.sum()), k))
     w = np.concatenate(ws)
-    x = np.column_stack([np.ones(len(w))] + [(w == j).astype(float) for j in range(1, n_w)])
-    return Design(y=np.concatenate(ys), x=x, family=np.concatenate(fs), domain=np.concatenate(ds),
-                  family_ids=np.arange(n_families), domains=[f"sim{k}" for k in range(n_sim)],
-                  columns=["intercept", *[f"w{j}" for j in range(1, n_w)]], waves=[f"w{j}" for j in range(n_w)],
+    waves = [np.ones(len(w))] + [(w == j).astype(float) for j in range(1, n_w)]
+    columns = ["intercept", *[f"w{j}" for j in range(1, n_w)]]
+    if n_comparison:
+        g = np.concatenate(gs).astype(float)
+        waves += [g] + [g * (w == j) for j in range(1, n_w)]
+        columns += ["g", *[f"g:w{j}" for j in range(1, n_w)]]
+    return Design(y=np.concatenate(ys), x=np.column_stack(waves), family=np.concatenate(fs),
+                  domain=np.concatenate(ds), family_ids=np.arange(n_all), domains=[f"sim{k}" for k in range(n_sim)],
+                  columns=columns, waves=[f"w{j}" for j in range(n_w)],
                   by=None, groups=[], covariate_columns=[], instrument=None, wave=w)  # type: ignore[arg-type]  # fmt: skip
 
 
@@ -277,8 +292,16 @@ def power_mixed(
     alpha: float = 0.05,
     n_sim: int = 1000,
     seed: int = 0,
+    n_comparison: int | None = None,
+    comparison_change: float | Sequence[float] = 0.0,
+    waves: Sequence[str] | None = None,
 ) -> PlanningResult:
     """Power of the random-intercept mixed model's wave contrasts, by simulation.
+
+    Without a comparison group: the power of the change since intake at each later wave.  With
+    ``n_comparison`` families in a comparison group (waiting list, matched cohort): the power of
+    the difference in change between the groups (the group × wave contrast of
+    ``mixed_model(by=...)``), ``change - comparison_change``.
 
     Datasets are drawn from ``score = μ_wave + b_family + e`` (b ~ N(0, var_family), e ~ N(0,
     var_residual)) with families missing later waves at random, and each is fitted as
@@ -298,14 +321,21 @@ def power_mixed(
     n_sim : int, default 1000
     seed : int, default 0
         Seed of the simulation (numpy's default generator).
+    n_comparison : int, optional
+        Families at intake in a comparison group (same variance components and retention).
+    comparison_change : float or list of float, default 0.0
+        The true mean change in the comparison group at each later wave.
+    waves : list of str, optional
+        Names of the waves, intake first (default ``w0, w1, ...``), e.g. an instrument's wave ids.
 
     Returns
     -------
     PlanningResult
-        One row per later wave with columns ``wave, n_families, change, retention, power,
-        power_se`` (Monte Carlo SE), ``mean_estimate, coverage`` (share of 1 - alpha intervals
-        that hold the true change), ``mean_df, n_sim, n_failed`` (fits that did not converge,
-        left out).
+        One row per later wave with columns ``wave, reference`` (the intake wave), ``effect``
+        ("change" or "difference in change"), ``n_families, [n_comparison, comparison_change,]
+        change, [difference,] retention, power, power_se`` (Monte Carlo SE), ``mean_estimate,
+        coverage`` (share of 1 - alpha intervals that hold the true effect), ``mean_df, n_sim,
+        n_failed`` (fits that did not converge, left out).
 
     Examples
     --------
@@ -329,11 +359,35 @@ def power_mixed(
         raise ParameterError(
             f"The 'n_sim' parameter of {func} must be an integer of at least 10. Got {n_sim!r}."
         )
+    n_comp = 0
+    comp = np.zeros_like(changes)
+    if n_comparison is not None:
+        if (
+            isinstance(n_comparison, bool)
+            or not isinstance(n_comparison, int | np.integer)
+            or n_comparison < 2
+        ):
+            raise ParameterError(
+                f"The 'n_comparison' parameter of {func} must be an integer of at least 2. Got {n_comparison!r}."
+            )
+        n_comp = int(n_comparison)
+        comp = np.broadcast_to(
+            np.atleast_1d(np.asarray(comparison_change, dtype=float)), changes.shape
+        ).copy()
+    names = [f"w{j}" for j in range(len(changes) + 1)] if waves is None else [str(w) for w in waves]
+    if len(names) != len(changes) + 1:
+        raise ParameterError(
+            f"The 'waves' parameter of {func} must name {len(changes) + 1} waves (intake and one per change). "
+            f"Got {len(names)}."
+        )
     rng = np.random.default_rng(seed)
     means = np.concatenate([[0.0], changes])
     design = _simulate(
-        int(n_families), means, var_family, var_residual, np.concatenate([[1.0], keep]), n_sim, rng
-    )
+        int(n_families), means, var_family, var_residual, np.concatenate([[1.0], keep]), n_sim, rng,
+        n_comp, np.concatenate([[0.0], comp]),
+    )  # fmt: skip
+    truth = changes - comp if n_comp else changes
+    n_w = len(changes) + 1
     sums = domain_sums(design)
     crit = stats.t.ppf
     est = np.full((n_sim, len(changes)), np.nan)
@@ -347,19 +401,29 @@ def power_mixed(
             failed += 1
             continue
         for j in range(len(changes)):
-            ell = np.zeros(len(changes) + 1)
-            ell[j + 1] = 1.0
+            ell = np.zeros(len(design.columns))
+            ell[j + 1 + (n_w if n_comp else 0)] = 1.0  # the wave, or the group × wave column
             e, se, df = contest1d(ell, fit.beta, fit.vcov, fit.jac, fit.a_varpar)
             est[k, j], dfs[k, j] = e, df
             p[k, j] = 2 * stats.t.sf(abs(e / se), df)
             half = crit(1 - alpha / 2, df) * se
-            cover[k, j] = abs(e - changes[j]) <= half
+            cover[k, j] = abs(e - truth[j]) <= half
     rows = []
     for j in range(len(changes)):
         ok = ~np.isnan(p[:, j])
         pw = float(np.mean(p[ok, j] < alpha))
-        rows.append({"wave": f"w{j + 1}", "n_families": int(n_families), "change": float(changes[j]),
-                     "retention": float(keep[j]), "power": pw, "power_se": float(np.sqrt(pw * (1 - pw) / ok.sum())),
+        row: dict[str, object] = {
+            "wave": names[j + 1],
+            "reference": names[0],
+            "effect": "difference in change" if n_comp else "change",
+            "n_families": int(n_families),
+        }
+        if n_comp:
+            row |= {"n_comparison": n_comp, "comparison_change": float(comp[j])}
+        row["change"] = float(changes[j])
+        if n_comp:
+            row["difference"] = float(truth[j])
+        rows.append(row | {"retention": float(keep[j]), "power": pw, "power_se": float(np.sqrt(pw * (1 - pw) / ok.sum())),
                      "mean_estimate": float(np.mean(est[ok, j])), "coverage": float(np.mean(cover[ok, j])),
                      "mean_df": float(np.mean(dfs[ok, j])), "n_sim": int(n_sim), "n_failed": failed})  # fmt: skip
     notes = [
@@ -367,6 +431,11 @@ def power_mixed(
         f"var_residual {var_residual:g}; later waves missing completely at random; each fitted by REML with "
         "Satterthwaite df as mixed_model; power = share with p < alpha.",
     ]
+    if n_comp:
+        notes.append(
+            f"{n_families} programme and {n_comp} comparison families: the power of the difference in change "
+            f"since {names[0]!r} between the groups (the group × wave contrast of mixed_model(by=...))."
+        )
     if failed:
         notes.append(f"{failed} simulated fit(s) without a converged or identifiable model were left out.")
     return PlanningResult(pd.DataFrame(rows), meta={"notes": notes, "seed": seed})

@@ -89,3 +89,28 @@ def test_dropout_lowers_power_and_is_reproducible() -> None:
     assert full.equals(again)
     with pytest.raises(ParameterError, match="'retention' parameter of power_mixed"):
         power_mixed(n_families=80, change=0.3, var_family=0.4, var_residual=0.5, retention=0.0)
+
+
+def test_simulated_power_of_a_comparison_group_matches_the_two_sample_formula() -> None:
+    """A programme and a comparison group, complete data: the difference in change is the
+    two-sample t on the change scores (2 waves: R power.t.test(type = "two.sample", n = 50,
+    delta = 0.4, sd = 1)); with 3 waves and 60 vs 40 families the noncentral t with
+    df = (n1 + n2 - 2)(T - 1), SE √(2σ² (1/n1 + 1/n2)) (reference_planning.R)."""
+    cases = ((REF.iloc[12], 50, 50, [0.4], 0.0), (REF.iloc[13], 60, 40, [0.45, 0.55], [0.1, 0.2]))
+    for row, n1, n2, change, comparison in cases:
+        waves = ["intake", "year1", "year2"][: len(change) + 1]
+        res = power_mixed(n_families=n1, n_comparison=n2, change=change, comparison_change=comparison,
+                          var_family=0.3, var_residual=0.5, n_sim=600, seed=7, waves=waves)  # fmt: skip
+        assert res.wave.tolist() == waves[1:]
+        assert set(res.reference) == {"intake"}
+        assert set(res.effect) == {"difference in change"}
+        for got in res.itertuples():
+            assert got.difference == pytest.approx(row.delta)
+            assert abs(got.power - row.power) < 3.5 * got.power_se, (got.power, row.power)
+            assert got.mean_estimate == pytest.approx(row.delta, abs=0.03)
+            assert abs(got.coverage - 0.95) < 3.5 * np.sqrt(0.95 * 0.05 / 600)
+            assert got.mean_df == pytest.approx((n1 + n2 - 2) * len(change), rel=1e-3)
+    with pytest.raises(ParameterError, match="'n_comparison' parameter of power_mixed"):
+        power_mixed(n_families=40, n_comparison=1, change=0.3, var_family=0.4, var_residual=0.5)
+    with pytest.raises(ParameterError, match="'waves' parameter of power_mixed must name 2 waves"):
+        power_mixed(n_families=40, change=0.3, var_family=0.4, var_residual=0.5, waves=["a", "b", "c"])

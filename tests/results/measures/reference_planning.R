@@ -28,4 +28,15 @@ rows[[length(rows) + 1]] <- data.frame(n = 60, delta = 0.4, sd = sqrt(2 * 0.5), 
   power = ncp_power(60, 0.4, 0.5, 2), alternative = "two.sided", strict = TRUE, solved = "lmm_2waves")
 rows[[length(rows) + 1]] <- data.frame(n = 40, delta = 0.4, sd = sqrt(2 * 0.5), sig.level = 0.05,
   power = ncp_power(40, 0.4, 0.5, 3), alternative = "two.sided", strict = TRUE, solved = "lmm_3waves")
+# the two-group simulation checks (comparison group): the difference in change between groups of
+# n1 and n2 families, balanced complete data: SE sqrt(2 sigma^2 (1/n1 + 1/n2)), df = (n1 + n2 - 2)(T - 1);
+# with T = 2 this is power.t.test(type = "two.sample") on the change scores
+ncp_power2 <- function(n1, n2, delta, s2, T) { df <- (n1 + n2 - 2) * (T - 1)
+  ncp <- delta / sqrt(2 * s2 * (1 / n1 + 1 / n2)); q <- qt(0.975, df); pt(q, df, ncp, lower.tail = FALSE) + pt(-q, df, ncp) }
+tt <- power.t.test(n = 50, delta = 0.4, sd = sqrt(2 * 0.5), type = "two.sample", strict = TRUE, tol = 1e-12)
+stopifnot(abs(tt$power - ncp_power2(50, 50, 0.4, 0.5, 2)) < 1e-10)
+rows[[length(rows) + 1]] <- data.frame(n = 50, delta = 0.4, sd = sqrt(2 * 0.5), sig.level = 0.05,
+  power = tt$power, alternative = "two.sided", strict = TRUE, solved = "lmm_groups_2waves")
+rows[[length(rows) + 1]] <- data.frame(n = 60, delta = 0.35, sd = sqrt(2 * 0.5), sig.level = 0.05,
+  power = ncp_power2(60, 40, 0.35, 0.5, 3), alternative = "two.sided", strict = TRUE, solved = "lmm_groups_3waves_60_40")
 write.csv(do.call(rbind, rows), "power_t.csv", row.names = FALSE)
