@@ -11,16 +11,26 @@
 """
 
 from impactkit.excel._types import COLUMN_TYPES, FORMATS, column_type, number_format
-from impactkit.excel._writer import FORMULA_PREFIXES, Sheet, SheetTable, check_sheet_names, write_workbook
+from impactkit.excel._writer import (
+    FORMULA_PREFIXES,
+    Formula,
+    Sheet,
+    SheetTable,
+    check_sheet_names,
+    data_rows,
+    write_workbook,
+)
 
 __all__ = [
     "COLUMN_TYPES",
     "FORMATS",
     "FORMULA_PREFIXES",
+    "Formula",
     "Sheet",
     "SheetTable",
     "check_sheet_names",
     "column_type",
+    "data_rows",
     "number_format",
     "write_workbook",
 ]

@@ -7,6 +7,11 @@
   unique), never cut;
 - a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
   as a string with Excel's quote prefix, never as a formula (OWASP, CSV/formula injection);
+- a formula is written only when the cell holds a :class:`Formula` (impactkit generates those
+  from its own model definition, never from text it read);
+- columns a table declares ``editable`` are the workbook's inputs: filled light yellow and
+  unlocked, every other cell of that sheet locked (sheet protection without a password, so a
+  reader sees what to change and cannot overwrite a formula by accident);
 - the bytes are a pure function of the content: fixed document dates and zip timestamps.
 """
 
@@ -23,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -31,7 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 from impactkit.errors import ParameterError
 from impactkit.excel._types import column_type, number_format
 
-__all__ = ["FORMULA_PREFIXES", "Sheet", "SheetTable", "check_sheet_names", "write_workbook"]
+__all__ = ["FORMULA_PREFIXES", "Formula", "Sheet", "SheetTable", "check_sheet_names", "data_rows", "write_workbook"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _EPOCH = dt.datetime(2000, 1, 1)  # document dates when the caller gives none
@@ -40,6 +45,20 @@ _BAD_SHEET_CHARS = set("[]:*?/\\")
 _TITLE = Font(bold=True, size=13)
 _BOLD = Font(bold=True)
 _NOTE = Font(italic=True, size=9, color="555555")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A spreadsheet formula (``"=B2*C2"``) that impactkit generated; shown with ``cached`` until
+    the spreadsheet program recalculates (None: no cached value)."""
+
+    text: str
+    cached: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.text.startswith("="):
+            raise ParameterError(f"A Formula must start with '='. Got {self.text[:20]!r} instead.")
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,7 @@ class SheetTable:
     headers: Mapping[str, str] = field(default_factory=dict)
     title: str = ""
     notes: Sequence[str] = ()
+    editable: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +107,21 @@ def check_sheet_names(names: Sequence[str]) -> None:
         raise ParameterError("Sheet names must be designed to fit Excel: " + "; ".join(problems) + ".")
 
 
+def data_rows(sheet: Sheet) -> list[int]:
+    """The worksheet row (1-based) of the first data row of each table of ``sheet``, as
+    :func:`write_workbook` lays it out (for formulas that refer to those cells)."""
+    row = 1 + len(sheet.texts) + (1 if sheet.texts else 0)
+    out = []
+    for table in sheet.tables:
+        row += (1 if table.title else 0) + len(table.notes) + 1  # title, notes, header
+        out.append(row)
+        row += len(table.frame) + 1
+    return out
+
+
 def _cell_value(v: Any, kind: str) -> Any:
+    if isinstance(v, Formula):
+        return v
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -109,6 +143,12 @@ def _cell_value(v: Any, kind: str) -> Any:
 
 def _write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
     cell = ws.cell(row, col)
+    if isinstance(value, Formula):
+        cell.value = value.text
+        cell.data_type = "f"
+        if fmt:
+            cell.number_format = fmt
+        return cell
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # never a formula, whatever the first character
@@ -126,6 +166,8 @@ def _write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None =
 def _width(values: list[Any], header: str) -> float:
     longest = len(header)
     for v in values:
+        if isinstance(v, Formula):
+            v = v.cached if v.cached is not None else 0.0
         text = f"{v:,.3f}" if isinstance(v, float) else str(v) if v is not None else ""
         longest = max(longest, min(len(text), 60))
     return float(min(max(longest + 2, 8), 62))
@@ -153,10 +195,14 @@ def _write_table(ws: Worksheet, row: int, table: SheetTable, *, freeze: bool) ->
             )
         kind = column_type(frame, col, table.types) if per_row is None else ""
         values = []
+        editable = col in table.editable
         for i, v in enumerate(frame[col].tolist()):
             k = per_row[i] if per_row is not None else kind
             value = _cell_value(v, k)
-            _write_cell(ws, row + i, j, value, number_format(k))
+            cell = _write_cell(ws, row + i, j, value, number_format(k))
+            if editable:
+                cell.fill = _INPUT_FILL
+                cell.protection = Protection(locked=False)
             values.append(value)
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = max(
@@ -197,6 +243,10 @@ def write_workbook(
             row += 1
         for i, table in enumerate(sheet.tables):
             row = _write_table(ws, row, table, freeze=i == 0 and len(sheet.tables) == 1)
+        if any(t.editable for t in sheet.tables):
+            ws.protection.sheet = True  # no password: a guard against overwriting, not a lock
+            ws.protection.autoFilter = False
+            ws.protection.sort = False
     when = (
         created
         if isinstance(created, dt.datetime)
