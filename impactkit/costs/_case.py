@@ -393,3 +393,58 @@ def _merge_used(m: Model, det: Any, s: Scenario, k: int) -> tuple[tuple[np.ndarr
                              f"start rests on fewer than {k} families: counted in year {first + 1}.")  # fmt: skip
     used_families = {f"care:{m.care_types[kk]}": len(set(uf[uk == kk].tolist())) for kk in np.unique(uk)}
     return (uf, uh, uk, uu), notes, used_families
+
+
+# ----------------------------------------------------------------------------- a scenario at other values
+def scenario_with(s: Scenario, values: Mapping[str, float]) -> Scenario:
+    """``s`` with the parameters named in ``values`` set to those values (and ``scenario.horizon``).
+
+    Amounts keep their relative uncertainty (as a local tariff does); a share keeps its sd where
+    the distribution allows it.  Keys that are not parameters of ``s`` are ignored.
+    """
+    import dataclasses
+
+    from impactkit.costs._params import Param
+
+    def moved(p: Param) -> Param:
+        v = float(values[p.name])
+        if p.value and _unit_scale(p.name):
+            return p.rescaled(v / p.value)
+        sd = p.sd
+        if p.dist == "beta" and sd is not None and 0 < v < 1:
+            sd = min(sd, 0.99 * math.sqrt(v * (1 - v)))
+        low = None if p.low is None else min(p.low, v)
+        high = None if p.high is None else max(p.high, v)
+        return dataclasses.replace(p, value=v, sd=sd, low=low, high=high)
+
+    def swap(obj: Any) -> Any:
+        if isinstance(obj, Param):
+            return moved(obj) if obj.name in values else obj
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            changes = {}
+            for f in dataclasses.fields(obj):
+                if not f.init:
+                    continue
+                old = getattr(obj, f.name)
+                new = swap(old)
+                if new is not old:
+                    changes[f.name] = new
+            return dataclasses.replace(obj, **changes) if changes else obj
+        if isinstance(obj, tuple):
+            items = tuple(swap(x) for x in obj)
+            return obj if all(a is b for a, b in zip(items, obj, strict=True)) else items
+        if isinstance(obj, Mapping):
+            d = {k: swap(v) for k, v in obj.items()}
+            return obj if all(d[k] is obj[k] for k in obj) else d
+        return obj
+
+    out = swap(s)
+    if "scenario.horizon" in values:
+        out = dataclasses.replace(out, horizon=int(values["scenario.horizon"]))
+    return out
+
+
+def _unit_scale(name: str) -> bool:
+    from impactkit.costs._casemodel import _unit_of
+
+    return _unit_of(name) not in ("share", "rate")

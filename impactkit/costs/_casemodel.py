@@ -583,7 +583,9 @@ def build(
         "benefit_cost_ratio": bcr, "roi": roi, "net_benefit_undiscounted": undiscounted,
         "payback_months": payback, "break_even_share": share, "attributed_share": attributed,
         "fiscal_net_benefit": fiscal_net, "before_adjustment": before,
-        "saves_pv": saves_pv, "invests_pv": invests_pv, "avoided": avoided, "invests": invests,
+        "saves_pv": saves_pv, "invests_pv": invests_pv,
+        "net_pv": [g.label(saves_pv[y] - invests_pv[y], f"Net (PV): {payers[y]}") for y in range(n_y)],
+        "avoided": avoided, "invests": invests,
         "net_by_year": net_y, "cumulative_by_year": cum_y,
         "invested_total": inv_t, "saved_total": av_t, "net_total": net_t, "cumulative_total": cum_t,
         "calendar_year": calendar, "year_active": active,
@@ -653,8 +655,7 @@ def _inputs(b: _Builder, s: Scenario, instrument: Any, max_cohorts: int, max_hor
             else:
                 low, high, step = _range(unit, value, None)
             out.append(CaseInput(key, en, nl, "programme" if key.startswith("case.") else "time", unit, value,
-                                 min(low, value), max(high, value), step, "fixed",
-                                 source=f"business case setting (scenario {s.id})"))  # fmt: skip
+                                 min(low, value), max(high, value), step, "fixed"))  # fmt: skip
         else:  # data summaries
             en, nl = _data_label(key, s)
             out.append(CaseInput(key, en, nl, "data", "number", value, 0.0, max(1.0, value), 0.001, "data",
