@@ -115,6 +115,7 @@ class Model:
     programme_amounts: np.ndarray | None = None
     used_by_basis: np.ndarray | None = None
     detail: FamilyDetail | None = None
+    case: object = None  # a business case's graph (impactkit.costs._casemodel.CaseModel): run() uses it
     paths: list[str] = field(default_factory=list)
     care_types: list[str] = field(default_factory=list)
 
@@ -210,7 +211,13 @@ def run(
     """Evaluate the model for every row of ``theta`` (name → array of shape (D,)).
 
     ``cohort`` replaces the observed cohort totals draw by draw (the PSA's resampled families).
+    A business case (``model.case`` set) is evaluated through its one definition, the case graph
+    of :mod:`impactkit.costs._casemodel`, which the page and the workbook also compute with.
     """
+    if model.case is not None:
+        from impactkit.costs._case import run_case
+
+        return run_case(model, theta, detail=detail, cohort=cohort)
     s = model.scenario
     payer_ix = {p: i for i, p in enumerate(s.payer_ids)}
     n_y, n_h, n_n, n_c = len(payer_ix), model.horizon, model.n_years, model.n_cohorts

@@ -211,15 +211,18 @@ def _basis_note(need: Need) -> str:
 def business_case(
     scenario: Scenario | str | Path | None = None,
     *,
-    families_per_year: float,
+    families_per_year: float | None = None,
     coordinator_fte: float | None = None,
     years: int = 1,
     programme: str | None = None,
+    start_year: int | None = None,
+    data: Any = None,
+    k: int = 10,
     draws: int = 10000,
     seed: int = 0,
     spread: bool = True,
 ) -> CostEvaluation:
-    """What-if for a municipality without data: fund ``years`` yearly cohorts of families.
+    """What-if for a municipality: fund ``years`` yearly cohorts of families, with or without data.
 
     Each cohort of ``families_per_year`` families needs each care path that ``programme``
     declares with its prevalence; avoided care runs ``horizon`` years from the cohort's start.
@@ -227,8 +230,10 @@ def business_case(
     Parameters
     ----------
     scenario : Scenario, path or None
+        Cost assumptions; None uses the data's scenario file, else :meth:`Scenario.default`.
     families_per_year : float
-        Families supported per funded year (> 0).
+        Families supported per funded year (> 0); with ``data`` the default is the families the
+        data hold per start year.
     coordinator_fte : float, optional
         Coordinator FTE funded per year; default families_per_year / caseload_per_fte.
     years : int
@@ -237,6 +242,16 @@ def business_case(
         A programme of the scenario's ``[programmes]`` (id or name); None takes its ``default``
         declaration (in the shipped scenario the light paths only: social work, parenting support
         and debt assistance; no supervision orders or placements unless a programme declares them).
+    data : Dataset, optional
+        Assessment data (:func:`impactkit.read_dataset`): what a family would need per care path
+        comes from its recorded judgements, intake rules and care used (see
+        :func:`evaluate`) instead of the scenario's prevalence; the PSA resamples those families.
+    k : int
+        With ``data``: every number taken from the data rests on at least ``k`` families (a path
+        fewer families carry takes the scenario's prevalence; sparse care-used cells are merged).
+    start_year : int, optional
+        The calendar year of the first funded year (default: the year after the scenario's
+        report year); the budget tables run in calendar years from it.
     draws, seed : int
         PSA draws (0 skips it; at most 1,000,000) and seed.
     spread : bool
@@ -249,7 +264,9 @@ def business_case(
 
     Notes
     -----
-    No data, so nothing is missing: every likelihood is a scenario prevalence.
+    No data, so nothing is missing: every likelihood is a scenario prevalence.  Every number comes
+    from one definition of the model (:mod:`impactkit.costs._casemodel`), which the interactive
+    page and the live workbook compute with too; ``what_if`` recomputes it at other inputs.
 
     Examples
     --------
@@ -260,7 +277,17 @@ def business_case(
     >>> round(bc.headline["programme_cost"])
     440170
     """
+    if data is not None:
+        return _data_business_case(
+            data, scenario, families_per_year=families_per_year, coordinator_fte=coordinator_fte, years=years,
+            start_year=start_year, k=k, draws=draws, seed=seed, spread=spread,
+        )  # fmt: skip
     s = _scenario(scenario)
+    if families_per_year is None:
+        raise ParameterError(
+            "The 'families_per_year' parameter of business_case is required without data. Got None instead: "
+            "pass families_per_year=40, or data=<a Dataset> to take it from the data."
+        )
     if (
         isinstance(families_per_year, bool)
         or not isinstance(families_per_year, int | float)
@@ -292,8 +319,16 @@ def business_case(
             f"The 'programme' parameter of business_case must be a programme the scenario declares in "
             f"[programmes] ({known}). Got {programme!r} instead."
         )
+    if start_year is not None:
+        start_year = _check_int("start_year", "business_case", start_year, 1900, 2200)
     need = cohort_need(s, families_per_year=families_per_year, years=years, fte=coordinator_fte,
                        programme=programme)  # fmt: skip
+    from impactkit.costs._case import CaseInfo, attach
+    from impactkit.costs._casemodel import Profile
+
+    settings = _case_settings(s, families_per_year, coordinator_fte, years, start_year)
+    info = CaseInfo(s, Profile.assumed(s, programme), settings)
+    attach(need.model, info)
     fte = "from the caseload" if coordinator_fte is None else f"{coordinator_fte:g} FTE"
     prog = s.programme_for(programme)
     which = f"programme {prog.label!r}" if prog is not None else "every care path of the scenario"
@@ -301,7 +336,99 @@ def business_case(
         f"Business case: {families_per_year:g} families a year for {years} year(s), coordinator {fte}; "
         f"care paths declared for {which}: {', '.join(s.declared_paths(programme)) or 'none'}."
     ]
-    return _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, spread=spread)
+    ev = _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, spread=spread)
+    ev.case = info
+    ev.meta["start_year"] = int(settings["case.start_year"])
+    return ev
+
+
+def _data_business_case(
+    data: Any,
+    scenario: Scenario | str | Path | None,
+    *,
+    families_per_year: float | None,
+    coordinator_fte: float | None,
+    years: int,
+    start_year: int | None,
+    k: int,
+    draws: int,
+    seed: int,
+    spread: bool,
+) -> CostEvaluation:
+    """business_case(data=...): the need profile of the data's families, projected."""
+    from impactkit.costs._case import CaseInfo, attach, data_profile
+    from impactkit.io import Dataset
+
+    if not isinstance(data, Dataset):
+        raise ParameterError(
+            f"The 'data' parameter of business_case must be a Dataset (impactkit.read_dataset). "
+            f"Got {type(data).__name__} instead."
+        )
+    k = _check_int("k", "business_case", k, 1)
+    s = _scenario(scenario if scenario is not None else data.scenario_path)
+    if data.prices is not None:
+        s = _override_prices(s, data.prices)
+    inst = instrument_of(data.assessments)
+    obs = data_need(data.assessments, s, inst, families=data.families, counterfactuals=data.counterfactuals,
+                    care_used=data.care_used)  # fmt: skip
+    n = int(obs.model.families.sum())
+    if n < k:
+        raise DesignError(
+            f"business_case: the data hold {n} families; a business case resting on them needs at least k = {k}. "
+            "Combine years or programmes, or make the business case without data."
+        )
+    dp = data_profile(obs, s, k=k)
+    if families_per_year is None:
+        families_per_year = round(n / max(dp.n_cohorts, 1), 1)
+    if isinstance(families_per_year, bool) or not isinstance(families_per_year, int | float) or not 0 < families_per_year <= MAX_ABS:
+        raise ParameterError(
+            f"The 'families_per_year' parameter of business_case must be a positive number. Got {families_per_year!r} instead."
+        )
+    if coordinator_fte is not None and (isinstance(coordinator_fte, bool) or not isinstance(coordinator_fte, int | float)
+                                        or not 0 <= coordinator_fte <= MAX_ABS):  # fmt: skip
+        raise ParameterError(
+            f"The 'coordinator_fte' parameter of business_case must be a non-negative number or None. Got {coordinator_fte!r} instead."
+        )
+    years = _check_int("years", "business_case", years, 1, 100)
+    draws, seed = _check_draws("business_case", draws, seed)
+    if start_year is not None:
+        start_year = _check_int("start_year", "business_case", start_year, 1900, 2200)
+    model = dp.model
+    if coordinator_fte is not None:
+        model.fte = np.full(1, float(coordinator_fte))
+    settings = _case_settings(s, float(families_per_year), coordinator_fte, years, start_year)
+    info = CaseInfo(s, dp.profile, settings, inst, families_basis=dp.families)
+    attach(model, info)
+    lk = obs.likelihoods.assign(cohort=0)
+    need = Need(model=model, likelihoods=lk, first_year=obs.first_year)
+    fte = "from the caseload" if coordinator_fte is None else f"{coordinator_fte:g} FTE"
+    notes = [
+        f"Business case on the need of the {n} families in the data (recorded judgements, intake rules and care "
+        f"used per family), projected to {families_per_year:g} families a year for {years} year(s), coordinator "
+        f"{fte}; the programmes keep the mix of the data.",
+        _basis_note(obs),
+        *dp.notes,
+    ]
+    ev = _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, instrument=inst,
+                 spread=spread)  # fmt: skip
+    ev.case = info
+    ev.meta["start_year"] = int(settings["case.start_year"])
+    ev.meta["data_families"] = n
+    ev.meta["k"] = k
+    return ev
+
+
+def _case_settings(
+    s: Scenario, families: float, fte: float | None, years: int, start_year: int | None
+) -> dict[str, float]:
+    """The business case's own inputs (``_casemodel.STRUCTURE``)."""
+    return {
+        "case.families_per_year": float(families),
+        "case.coordinator_fte": float(fte) if fte is not None else float(families) / s.caseload_per_fte.value,
+        "case.fte_from_caseload": 1.0 if fte is None else 0.0,
+        "case.years": float(years),
+        "case.start_year": float(start_year if start_year is not None else s.report_year + 1),
+    }
 
 
 # --------------------------------------------------------------------------- assembling the result
@@ -324,10 +451,18 @@ def _finish(
             "The cost sums overflow (not finite): a price, unit count or programme amount is far too large. "
             "Check the scenario and the prices, care_used and programme_costs tables."
         )
-    by_year = _by_year(model, det, need.first_year)
-    by_payer = _by_payer(s, det)
-    by_path = _by_path(model, det)
-    by_basis = _by_basis(model, det, need)
+    case = model.case is not None  # a business case: every table from its one definition (the case graph)
+    if case:
+        from impactkit.costs._case import deterministic
+
+        _, tables = deterministic(model)
+        by_year, by_payer, by_path = tables["by_year"], tables["by_payer"], tables["by_path"]
+    else:
+        by_year = _by_year(model, det, need.first_year)
+        by_payer = _by_payer(s, det)
+        by_path = _by_path(model, det)
+    # a business case on data projects one collapsed cohort: its basis split is not the projection's
+    by_basis = None if case and model.detail is not None else _by_basis(model, det, need)
     cost, gross = float(det.cost_pv[0]), float(det.gross_pv[0])
     headline: dict[str, Any] = {
         "programme_cost": cost,
@@ -349,10 +484,13 @@ def _finish(
         "p_net_benefit_positive": math.nan,
         "p_bcr_above_1": math.nan,
     }
-    psa_table = psa_summary = accept = spread_table = None
+    if case:
+        headline.update(tables["headline"])
+    psa_table = psa_summary = accept = spread_table = result = None
     used = used_params(model, det)
     if draws:
-        result = psa(model, draws, seed, used={p.name for p in used}, spread=spread)
+        keep = model.case.draw_params() if case else None  # type: ignore[attr-defined]
+        result = psa(model, draws, seed, used={p.name for p in used}, spread=spread, keep=keep)
         psa_table, psa_summary, spread_table = result.table, result.summary, result.spread
         headline["p_net_benefit_positive"] = float((psa_table["net_benefit"] > 0).mean())
         headline["p_bcr_above_1"] = float((psa_table["benefit_cost_ratio"] > 1).mean())
@@ -395,7 +533,7 @@ def _finish(
             "programme_cost_origin": "scenario" if programme_note is None else "programme_costs table",
             "bootstrap": s.bootstrap if model.detail is not None else "none",
             "judgement_strength": s.judgement_strength.value}  # fmt: skip
-    return CostEvaluation(
+    ev = CostEvaluation(
         scenario=s,
         headline=headline,
         by_payer=by_payer,
@@ -413,6 +551,11 @@ def _finish(
         assumptions=assumptions,
         spread=spread_table,
     )
+    if case and result is not None:
+        from impactkit.costs._case import keep_draws
+
+        keep_draws(model, result)
+    return ev
 
 
 def payback_months(invests: np.ndarray, avoided: np.ndarray) -> float:

@@ -362,11 +362,10 @@ class Graph:
         return [np.asarray(live[o.index], dtype=float) for o in outputs]
 
     # -------------------------------------------------------------- JavaScript
-    def javascript(self, inputs: Sequence[str], outputs: Mapping[str, Node | Sequence[Node]],
-                   name: str = "model") -> str:  # fmt: skip
+    def javascript(self, inputs: Sequence[str], outputs: Mapping[str, Any], name: str = "model") -> str:
         """``function name(x) {...}``: ``x`` holds the inputs in the order of ``inputs``; the result
-        is an object with one number (or array of numbers) per key of ``outputs``."""
-        flat = [n for v in outputs.values() for n in ([v] if isinstance(v, Node) else v)]
+        is an object with one number (or nested array of numbers) per key of ``outputs``."""
+        flat = [n for v in outputs.values() for n in _leaves(v)]
         order = self.needed(flat)
         pos = {k: i for i, k in enumerate(inputs)}
         lines = [f"function {name}(x) {{"]
@@ -383,12 +382,12 @@ class Graph:
                 expr = _js_expr(node.op, [ref[a.index] for a in node.args])
             lines.append(f"const v{node.index}={expr};")
             ref[node.index] = f"v{node.index}"
-        parts = []
-        for key, v in outputs.items():
+        def nested(v: Any) -> str:
             if isinstance(v, Node):
-                parts.append(f"{_js_key(key)}:{ref[v.index]}")
-            else:
-                parts.append(f"{_js_key(key)}:[{','.join(ref[n.index] for n in v)}]")
+                return ref[v.index]
+            return "[" + ",".join(nested(x) for x in v) + "]"
+
+        parts = [f"{_js_key(key)}:{nested(v)}" for key, v in outputs.items()]
         lines.append("return {" + ",".join(parts) + "};")
         lines.append("}")
         return "\n".join(lines)
@@ -408,6 +407,13 @@ class Graph:
             refs = [_cell_ref(a, cell_of_input, cell_of_node) for a in node.args]
             out.append((node, "=" + _xl_expr(node.op, refs)))
         return out
+
+
+def _leaves(value: Any) -> list[Node]:
+    """The nodes of an output: a node, or (nested) lists of nodes."""
+    if isinstance(value, Node):
+        return [value]
+    return [n for v in value for n in _leaves(v)]
 
 
 def _key(value: float) -> Any:

@@ -142,6 +142,7 @@ class CostEvaluation:
         self.headline = headline
         self.meta = meta
         self.notes = notes
+        self.case: Any = None  # a business case: its definition and PSA draws (impactkit.costs._case.CaseInfo)
         self.by_payer = _required(by_payer, "by_payer", "Invests and saves per payer (present value)", notes)
         self.by_year = _required(by_year, "by_year", "Budget per payer and year (undiscounted)", notes)
         self.by_path = _required(by_path, "by_path", "Avoided cost per care path (present value)", notes)
@@ -166,6 +167,45 @@ class CostEvaluation:
         self.spread = _table(
             spread, "spread", "Where the spread comes from (share of the PSA variance)", notes
         )
+
+    # ------------------------------------------------------------------ business case: inputs and what-if
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """The inputs of a business case: ``key, label_en, label_nl, group, unit, value, low, high,
+        step, kind, editable, source`` (what the page's form and the workbook's input sheet show)."""
+        info = self._case("inputs")
+        frame = pd.DataFrame([vars(i) for i in info.model().inputs])
+        return frame.drop(columns=["source_nl"])
+
+    def what_if(self, **values: float) -> Any:
+        """The business case with some inputs changed, as the page and the workbook compute it.
+
+        Keywords are input keys with dots as double underscores or given as a dict:
+        ``bc.what_if(**{"adjustments.deadweight": 0.4, "case.families_per_year": 60})``.
+        Returns a ``WhatIf`` (``headline``, ``by_payer``, ``by_year``, ``by_path`` and ``psa``:
+        P(net benefit > 0), P(BCR > 1) and the 95% interval on the evaluation's own PSA draws,
+        each draw moved with its input).
+
+        >>> import impactkit as ik
+        >>> bc = ik.costs.business_case(families_per_year=40, years=2, draws=500, seed=1)
+        >>> w = bc.what_if(**{"case.families_per_year": 40})
+        >>> round(w.headline["net_benefit"]) == round(bc.headline["net_benefit"])
+        True
+        """
+        from impactkit.costs._case import what_if
+
+        info = self._case("what_if")
+        return what_if(info, {k.replace("__", "."): v for k, v in values.items()})
+
+    def _case(self, what: str) -> Any:
+        if self.case is None:
+            from impactkit.errors import DesignError
+
+            raise DesignError(
+                f"CostEvaluation.{what} exists for a business case only (ik.costs.business_case); this is an "
+                "evaluation of the families in the data."
+            )
+        return self.case
 
     def figure(self, kind: str = "waterfall", **kwargs: Any) -> Any:
         """A plotly figure: waterfall, by_payer, by_year, psa, tornado or acceptability.

@@ -300,6 +300,9 @@ class PsaResult:
     summary: pd.DataFrame
     theta: dict[str, np.ndarray]
     spread: pd.DataFrame | None
+    # with keep=True: the draws of sample A (parameters and cohort totals), in draw order
+    inputs: dict[str, np.ndarray] | None = None
+    cohort: CohortDraws | None = None
 
 
 def _chunk(model: Model, cohort: _Cohort | None) -> int:
@@ -318,12 +321,15 @@ def psa(
     sources: tuple[str, ...] = SOURCES,
     spread: bool = True,
     used: set[str] | None = None,
+    keep: set[str] | None = None,
 ) -> PsaResult:
     """Probabilistic sensitivity analysis of ``model`` with ``draws`` draws.
 
     ``sources`` switches sources of uncertainty on (the others stay at their base or observed
     values); ``spread`` adds the Sobol indices by source (two more samples and one per source);
-    ``used`` names the parameters that can move the result (the spread lists only sources with one).
+    ``used`` names the parameters that can move the result (the spread lists only sources with one);
+    ``keep`` names parameters whose draws are returned (``inputs``), with the cohort totals
+    (``cohort``): the business-case page and workbook evaluate them again.
 
     Returns
     -------
@@ -362,6 +368,7 @@ def psa(
     out: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     f_b: list[np.ndarray] = []
     f_mix: dict[str, list[np.ndarray]] = {g: [] for g in active}
+    kept: list[tuple[dict[str, np.ndarray], CohortDraws | None]] = []
     done = 0
     while done < draws:
         d = min(size, draws - done)
@@ -372,6 +379,8 @@ def psa(
         co_a = cohort.totals(wa, na, d) if cohort is not None else None
         res = run(model, th_a, cohort=co_a)
         _collect(out, res, th_a, s)
+        if keep is not None:
+            kept.append(({n: th_a[n] for n in keep}, co_a))
         if not spread:
             continue
         th_b = {**sample(params, d, p_b), **{k: np.repeat(v, d) for k, v in fixed.items()}}
@@ -408,7 +417,17 @@ def psa(
         spread_table = _sobol(
             cat["net"], np.concatenate(f_b), {g: np.concatenate(v) for g, v in f_mix.items()}, counts
         )
-    return PsaResult(table, _summary(table), theta, spread_table)
+    result = PsaResult(table, _summary(table), theta, spread_table)
+    if keep is not None:
+        result.inputs = {n: np.concatenate([t[n] for t, _ in kept]) for n in sorted(keep)}
+        cos = [c for _, c in kept if c is not None]
+        if cos:
+            result.cohort = CohortDraws(
+                judged=np.concatenate([c.judged for c in cos]),
+                group_counts=np.concatenate([c.group_counts for c in cos]),
+                used=None if cos[0].used is None else np.concatenate([c.used for c in cos]),  # type: ignore[misc]
+            )
+    return result
 
 
 def _collect(

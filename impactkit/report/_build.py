@@ -21,6 +21,7 @@ from impactkit.report._report import Report
 __all__ = ["CONFIDENTIAL_KINDS", "KINDS", "RELEASE_KINDS", "Report", "build_report", "check_release_kinds"]
 
 KINDS = ("annual", "business-case", "casework")
+CASE_YEARS = 3  # funded years of the business case a dataset's report projects (the page can change it)
 RELEASE_KINDS = ("annual", "business-case")  # what a publication (a release) may contain
 CONFIDENTIAL_KINDS = ("casework",)  # internal only: never rendered into a release
 _TEMPLATE = {
@@ -47,7 +48,7 @@ def _sha256(p: Path) -> str:
 def build_report(
     dataset_or_path: Any,
     *,
-    kind: str = "annual",
+    kind: str | None = None,
     lang: str = "en",
     scenario: Any = None,
     seed: int | None = None,
@@ -70,10 +71,14 @@ def build_report(
 
     Parameters
     ----------
-    dataset_or_path : Dataset, str or Path
+    dataset_or_path : Dataset, str, Path or CostEvaluation
         A dataset from :func:`impactkit.read_dataset`, a folder laid out like ``data/sample/``
-        or an assessments file.
-    kind : {"annual", "business-case", "casework"}
+        or an assessments file; or a business case (:func:`impactkit.costs.business_case`, with
+        or without data), whose report needs nothing else.
+    kind : {"annual", "business-case", "casework"}, optional
+        Default: "business-case" for a business case, else "annual".  A dataset's business case
+        projects the need of its families onto three funded years of the families it holds per
+        year (``impactkit business-case`` sets every option).
         ``casework`` is the coordinator's confidential family view (one family's scores, events and
         care over time, under a keyed pseudonym): internal only, never part of a release, and it takes
         none of the funder reports' options (``k``, ``seed``, ``draws``, ``scenario``, ``municipality``).
@@ -134,6 +139,8 @@ def build_report(
     from impactkit import costs as ik_costs
     from impactkit.io import read_dataset
 
+    if kind is None:  # a business-case evaluation makes a business case, anything else the annual report
+        kind = "business-case" if _is_case(dataset_or_path) else "annual"
     check_choice("kind", "build_report", kind, KINDS)
     check_lang(lang, "build_report")
     if kind in CONFIDENTIAL_KINDS:
@@ -158,6 +165,9 @@ def build_report(
             raise ParameterError(
                 f"The {name!r} parameter of build_report must be an integer of at least {low}. Got {value!r} instead."
             )
+    if isinstance(dataset_or_path, ik_costs.CostEvaluation):  # a business case: the report of that evaluation
+        return _business_case_report(dataset_or_path, kind=kind, lang=lang, k=k, generated_at=generated_at,
+                                     templates=templates)  # fmt: skip
     ds = dataset_or_path
     inputs: list[tuple[str, Path]] = []
     if isinstance(ds, str | Path):
@@ -188,7 +198,10 @@ def build_report(
     scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
     if isinstance(scen, str | Path):
         scen = ik_costs.Scenario.from_file(scen)
-    ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
+    if kind == "business-case":  # the need of these families, projected: the page you can change
+        ev = ik_costs.business_case(scen, data=ds, years=CASE_YEARS, draws=draws, seed=seed, k=k)
+    else:
+        ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
     fmt = Formatter(lang)
     ctx = Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=fmt, k=k, seed=seed, draws=draws)
     if kind == "annual":
@@ -197,8 +210,11 @@ def build_report(
         sections, cover = annual_sections(ctx)
     else:
         from impactkit.report._business import business_sections
+        from impactkit.report._case_report import case_section
 
         sections, cover = business_sections(ctx)
+        section, case_page = case_section(ctx)
+        sections.insert(1, section)
     selection = getattr(ds, "period", None)
     if selection is not None:
         from impactkit.report._period import period_section
@@ -296,9 +312,10 @@ def build_report(
         "footer": footer,
         "plotly_js": plotly_js(),
         "page_label": css_string(f"{context_kicker} · {cover['title']}"),
+        "case": case_page if kind == "business-case" else None,
     }
     page = render(_TEMPLATE[kind], context, templates=templates)
-    return Report(
+    report = Report(
         html=page,
         sections=sections,
         kind=kind,
@@ -308,6 +325,31 @@ def build_report(
         subtitle=subtitle,
         inputs=inputs,
     )
+    report.costs = ev if kind == "business-case" else None
+    return report
+
+
+def _is_case(obj: Any) -> bool:
+    from impactkit.costs import CostEvaluation
+
+    return isinstance(obj, CostEvaluation)
+
+
+def _business_case_report(ev: Any, *, kind: str, lang: str, k: int, generated_at: Any, templates: Any) -> Report:
+    """build_report(<a business-case CostEvaluation>)."""
+    from impactkit.report._case_report import case_report
+
+    if ev.case is None:
+        raise ParameterError(
+            "The 'dataset_or_path' parameter of build_report must be a Dataset, a path or a business case "
+            "(ik.costs.business_case). Got an evaluation of data (ik.costs.evaluate) instead: pass the Dataset "
+            "to build_report and it evaluates the costs itself."
+        )
+    if kind != "business-case":
+        raise ParameterError(
+            f"The 'kind' parameter of build_report must be 'business-case' for a business case. Got {kind!r} instead."
+        )
+    return case_report(ev, lang=lang, k=k, generated_at=_generated(generated_at), templates=templates)
 
 
 def _release_allows(ds: Any, column: str, name: str, k: int) -> None:

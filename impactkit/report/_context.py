@@ -28,7 +28,7 @@ class Ctx:
 
     dataset: Any  # impactkit.io.Dataset
     costs: Any  # impactkit.costs.CostEvaluation
-    instrument: Instrument
+    instrument: Instrument | None
     fmt: Formatter
     k: int
     seed: int
@@ -136,7 +136,7 @@ def assumptions_section(ctx: Ctx) -> Section:
         )
     )
     used_rules = [r for r in s.rules if r.probability.name in set(a["parameter"])]  # rules some family met
-    if used_rules:
+    if used_rules and ctx.instrument is not None:  # rules read intake scores: a case without data has none
         rules = pd.DataFrame(
             {
                 "rule": [
@@ -163,6 +163,8 @@ def assumptions_section(ctx: Ctx) -> Section:
             )
         )
     inst = ctx.instrument
+    if inst is None:
+        return sec
     rel = [d.reliability for d in inst.domains if d.reliability is not None]
     info = pd.DataFrame(
         {

@@ -53,6 +53,7 @@ class Report:
         self.title = title
         self.subtitle = subtitle
         self.inputs = list(inputs or [])
+        self.costs: Any = None  # a business case's evaluation (its live workbook is written from it)
 
     def __repr__(self) -> str:
         n_tables = sum(len(s.tables) for s in self.sections)
