@@ -1,6 +1,6 @@
 """The business case through its one definition (:mod:`impactkit.costs._casemodel`).
 
-:func:`finish_case` assembles a business-case :class:`CostEvaluation` whose every number comes
+A business-case :class:`CostEvaluation` (``_evaluate.business_case``) takes every number
 from the case graph: the deterministic tables from one evaluation at the base values, the PSA,
 tornado and named scenarios through ``_engine.run`` (which hands a business-case model to
 :func:`run_case`).  :func:`what_if` recomputes it at other input values, with P(saving) on the
@@ -23,7 +23,7 @@ from impactkit.costs._money import discount_factors
 from impactkit.costs._scenario import Scenario
 from impactkit.errors import DesignError, ParameterError
 
-__all__ = ["PAGE_COHORTS", "PAGE_HORIZON", "CaseInfo", "WhatIf", "finish_case", "run_case", "what_if"]
+__all__ = ["PAGE_COHORTS", "PAGE_HORIZON", "CaseInfo", "WhatIf", "run_case", "what_if"]
 
 PAGE_COHORTS = 10  # funded years the page and the workbook can be set to (at least the case's own)
 PAGE_HORIZON = 10  # years per cohort the page and the workbook can be set to (at least the scenario's)
@@ -51,8 +51,8 @@ class CaseInfo:
     def sizes(self, values: Mapping[str, float] | None = None) -> tuple[int, int]:
         """Graph sizes that hold these values and the page's ranges."""
         v = {**self.settings, "scenario.horizon": float(self.scenario.horizon), **(values or {})}
-        return (max(PAGE_COHORTS, int(math.ceil(v["case.years"]))),
-                max(PAGE_HORIZON, int(math.ceil(v["scenario.horizon"]))))  # fmt: skip
+        return (max(PAGE_COHORTS, math.ceil(v["case.years"])),
+                max(PAGE_HORIZON, math.ceil(v["scenario.horizon"])))  # fmt: skip
 
     def model(self, *, psa: bool = False, sizes: tuple[int, int] | None = None) -> CaseModel:
         n_c, n_h = sizes or self.sizes()
@@ -77,8 +77,8 @@ def _data_values(cm: CaseModel, cohort: CohortDraws | None) -> dict[str, Any]:
     for h in range(prof.used.shape[0]):
         for k, ct in enumerate(cm.care_types):
             if prof.used[h, k] > 0:
-                drawn = cohort is not None and cohort.used is not None
-                out[f"data.used.{h}.{ct}"] = cohort.used[:, 0, h, k] / prof.n if drawn else prof.used[h, k]  # type: ignore[union-attr]
+                drawn = None if cohort is None else cohort.used
+                out[f"data.used.{h}.{ct}"] = prof.used[h, k] if drawn is None else drawn[:, 0, h, k] / prof.n
     return out
 
 
@@ -95,7 +95,12 @@ def run_case(model: Model, theta: Mapping[str, np.ndarray], *, detail: bool = Fa
     """``_engine.run`` for a business case: the case graph evaluated for every row of ``theta``."""
     cm: CaseModel = model.case  # type: ignore[assignment]
     d = len(next(iter(theta.values())))
-    values = {**cm.settings, "scenario.horizon": float(cm.scenario.horizon), **theta, **_data_values(cm, cohort)}
+    values = {
+        **cm.settings,
+        "scenario.horizon": float(cm.scenario.horizon),
+        **theta,
+        **_data_values(cm, cohort),
+    }
     names = ["gross_avoided_cost", "programme_cost", "before_adjustment", "attributed_share", "saves_pv",
              "invests_pv"]  # fmt: skip
     if detail:
@@ -147,7 +152,7 @@ def tables(cm: CaseModel, r: Mapping[str, Any], n_years: int) -> dict[str, Any]:
     df = discount_factors(s.discount_effects.value, n_years)  # the table's column, as _evaluate's
     for t in range(n_years):
         for y, payer in enumerate(cm.payers):
-            rows.append({"year": t + 1, "calendar_year": int(round(cal[t])), "payer": payer, "invests": inv[y, t],
+            rows.append({"year": t + 1, "calendar_year": round(cal[t]), "payer": payer, "invests": inv[y, t],
                          "saves": av[y, t], "net": av[y, t] - inv[y, t], "cumulative_net": cum[y, t],
                          "discount_factor": df[t]})  # fmt: skip
     by_year = pd.DataFrame(rows)
@@ -167,7 +172,12 @@ def tables(cm: CaseModel, r: Mapping[str, Any], n_years: int) -> dict[str, Any]:
     )
     if by_path.loc[len(ids) - 1, ["counterfactual_cost", "used_cost"]].abs().sum() == 0:
         by_path = by_path.iloc[:-1]
-    return {"headline": head, "by_payer": by_payer, "by_year": by_year, "by_path": by_path.reset_index(drop=True)}
+    return {
+        "headline": head,
+        "by_payer": by_payer,
+        "by_year": by_year,
+        "by_path": by_path.reset_index(drop=True),
+    }
 
 
 # ----------------------------------------------------------------------------- what if
@@ -194,12 +204,18 @@ def _check_values(info: CaseInfo, cm: CaseModel, values: Mapping[str, float]) ->
         )
     out = {}
     for k, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating) or not math.isfinite(v):
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float | np.integer | np.floating)
+            or not math.isfinite(v)
+        ):
             raise ParameterError(f"The {k!r} value of what_if must be a finite number. Got {v!r} instead.")
         out[k] = float(v)
     for k in ("case.years", "scenario.horizon"):
         if k in out and (out[k] < 1 or out[k] != round(out[k])):
-            raise ParameterError(f"The {k!r} value of what_if must be a whole number ≥ 1. Got {out[k]!r} instead.")
+            raise ParameterError(
+                f"The {k!r} value of what_if must be a whole number ≥ 1. Got {out[k]!r} instead."
+            )
     return out
 
 
@@ -301,7 +317,7 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
     det = m.detail
     if det is None:  # pragma: no cover - data_need always sets it
         raise DesignError("data_profile needs an evaluation on data (a bug).")
-    n, n_p = det.n, len(m.paths)
+    n = det.n
     notes: list[str] = []
     lk = need.likelihoods
     on = lk[lk["likelihood"] > 0].groupby("path", observed=True)["family_id"].nunique()
@@ -324,10 +340,12 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
         prev = s.paths[pid].prevalence.name
         for v, allowed in enumerate(m.variants):
             mine = det.variant == v
-            if allowed is not None and pid not in allowed or not mine.any():
+            if (allowed is not None and pid not in allowed) or not mine.any():
                 continue
             group_of[mine, p] = keys.setdefault((v, p, (prev,), PREVALENCE), len(keys))
-        families[f"path:{pid}"] = int(sum((det.variant == v).sum() for v, a in enumerate(m.variants) if a is None or pid in a))
+        families[f"path:{pid}"] = int(
+            sum((det.variant == v).sum() for v, a in enumerate(m.variants) if a is None or pid in a)
+        )
         notes.append(f"Fewer than {k} families carry a likelihood of {pid} in the data: the business case takes "
                      f"the scenario's prevalence for it (for the programmes that declare it).")  # fmt: skip
     counts = np.bincount(group_of[group_of >= 0], minlength=len(keys)).astype(float)
@@ -358,7 +376,9 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
     return DataProfile(profile, one, need.first_year, m.n_cohorts, families, notes)
 
 
-def _merge_used(m: Model, det: Any, s: Scenario, k: int) -> tuple[tuple[np.ndarray, ...], list[str], dict[str, int]]:
+def _merge_used(
+    m: Model, det: Any, s: Scenario, k: int
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[str], dict[str, int]]:
     """Care-used episodes moved so that every (year, care type) cell rests on at least ``k`` families."""
     uf, uh, uk, uu = (np.asarray(x).copy() for x in det.used)
     notes: list[str] = []

@@ -404,7 +404,7 @@ def build(
                 if j < 0:
                     continue
                 flow = g.label(amount * g.clip(dur - j, 0.0, 1.0), f"{pid} component {ci + 1}, year {h + 1}")
-                for y in np.flatnonzero(split[k]):
+                for y in np.flatnonzero(split[k]).tolist():
                     terms[y][h].append(flow * float(split[k, y]))
         for y in range(n_y):
             rows[y] = [g.sum(terms[y][h]) for h in range(n_h)]
@@ -453,7 +453,7 @@ def build(
                 continue
             units = b.eff(f"data.used.{h}.{ct}", u, "data")
             cost = units * price_of(ct)
-            for y in np.flatnonzero(split[k]):
+            for y in np.flatnonzero(split[k]).tolist():
                 per_y[y].append(cost * float(split[k, y]))
             o = owner[k] if owner[k] >= 0 else n_p
             owner_cost.setdefault(o, [g.const(0.0)] * n_h)
@@ -463,12 +463,21 @@ def build(
 
     # adjustments and money over time
     drop = b.eff(s.dropoff.name)
-    decay = [g.label(g.pow(1 - drop, float(h)), f"Effect left in year {h + 1} after drop-off") for h in range(n_h)]
+    decay = [
+        g.label(g.pow(1 - drop, float(h)), f"Effect left in year {h + 1} after drop-off") for h in range(n_h)
+    ]
     r_e, r_c = b.eff(s.discount_effects.name), b.eff(s.discount_costs.name)
-    df_e = [g.label(g.pow(1 + r_e, -float(n)), f"Discount factor, effects, budget year {n + 1}") for n in range(n_n)]
-    df_c = [g.label(g.pow(1 + r_c, -float(n)), f"Discount factor, costs, budget year {n + 1}") for n in range(n_n)]
+    df_e = [
+        g.label(g.pow(1 + r_e, -float(n)), f"Discount factor, effects, budget year {n + 1}")
+        for n in range(n_n)
+    ]
+    df_c = [
+        g.label(g.pow(1 + r_c, -float(n)), f"Discount factor, costs, budget year {n + 1}") for n in range(n_n)
+    ]
     dw, disp, attr = b.eff(s.deadweight.name), b.eff(s.displacement.name), b.eff(s.attribution.name)
-    attributed = g.label((1 - dw) * (1 - disp) * (1 - attr), "Share of the avoided care credited to the programme")
+    attributed = g.label(
+        (1 - dw) * (1 - disp) * (1 - attr), "Share of the avoided care credited to the programme"
+    )
     weight = [
         g.label(g.sum(ind[c] * df_e[c + h] for c in range(n_c)), f"Discounted cohorts in their year {h + 1}")
         for h in range(n_h)
@@ -481,7 +490,11 @@ def build(
         row = []
         for h in range(n_h):
             gross = g.sum(need[v][p] * case[v][paths[p]][y][h] for v in range(n_v) for p in range(n_p))
-            row.append(g.label((gross - used_cost[y][h]) * keep[h], f"Avoided per family for {payers[y]}, year {h + 1}"))
+            row.append(
+                g.label(
+                    (gross - used_cost[y][h]) * keep[h], f"Avoided per family for {payers[y]}, year {h + 1}"
+                )
+            )
         flow_pf.append(row)
     before_pv = [g.label(fam * g.sum(flow_pf[y][h] * weight[h] for h in range(n_h)),
                          f"Avoided care (PV, before adjustments): {payers[y]}") for y in range(n_y)]  # fmt: skip
@@ -514,7 +527,9 @@ def build(
     if s.value_volunteer_time:
         value = b.eff(s.volunteer_hours.name) * b.eff(s.volunteer_hour_value.name) * s.volunteer_index
         vy = y_ix[s.volunteer_payer]
-        per_year[vy] = g.label(per_year.get(vy, g.const(0.0)) + value * fam, "Volunteers' time per funded year")
+        per_year[vy] = g.label(
+            per_year.get(vy, g.const(0.0)) + value * fam, "Volunteers' time per funded year"
+        )
     invests = [
         [per_year[y] * ind[n] if (y in per_year and n < n_c) else g.const(0.0) for n in range(n_n)]
         for y in range(n_y)
@@ -530,17 +545,28 @@ def build(
     pos = g.lt(0.0, cost_pv)
     bcr = g.label(g.where(pos, gross_pv / cost_pv, g.nan()), "Benefit-cost ratio")
     roi = g.label(g.where(pos, net / cost_pv, g.nan()), "Return on investment")
-    share = g.label(g.where(g.lt(0.0, before), cost_pv / before, g.nan()), "Break-even share of the avoided care")
-    inv_t = [g.label(g.sum(invests[y][n] for y in range(n_y)), f"Invested in budget year {n + 1}") for n in range(n_n)]
-    av_t = [g.label(g.sum(avoided[y][n] for y in range(n_y)), f"Saved in budget year {n + 1}") for n in range(n_n)]
+    be_share = g.label(
+        g.where(g.lt(0.0, before), cost_pv / before, g.nan()), "Break-even share of the avoided care"
+    )
+    inv_t = [
+        g.label(g.sum(invests[y][n] for y in range(n_y)), f"Invested in budget year {n + 1}")
+        for n in range(n_n)
+    ]
+    av_t = [
+        g.label(g.sum(avoided[y][n] for y in range(n_y)), f"Saved in budget year {n + 1}") for n in range(n_n)
+    ]
     net_t = [g.label(av_t[n] - inv_t[n], f"Net in budget year {n + 1}") for n in range(n_n)]
     cum_t: list[Node] = []
     for n in range(n_n):
-        cum_t.append(g.label(net_t[n] if n == 0 else cum_t[-1] + net_t[n], f"Cumulative net, budget year {n + 1}"))
+        cum_t.append(
+            g.label(net_t[n] if n == 0 else cum_t[-1] + net_t[n], f"Cumulative net, budget year {n + 1}")
+        )
     undiscounted = g.label(g.sum(av_t) - g.sum(inv_t), "Net benefit, undiscounted")
     payback = _payback(g, inv_t, av_t)
     fiscal = [y for y, p in enumerate(s.payers) if p.fiscal]
-    fiscal_net = g.label(g.sum(saves_pv[y] - invests_pv[y] for y in fiscal), "Net benefit of the fiscal payers (PV)")
+    fiscal_net = g.label(
+        g.sum(saves_pv[y] - invests_pv[y] for y in fiscal), "Net benefit of the fiscal payers (PV)"
+    )
     net_y = [[avoided[y][n] - invests[y][n] for n in range(n_n)] for y in range(n_y)]
     cum_y: list[list[Node]] = []
     for y in range(n_y):
@@ -549,7 +575,9 @@ def build(
             acc.append(net_y[y][n] if n == 0 else acc[-1] + net_y[y][n])
         cum_y.append(acc)
     calendar = [g.label(start + n, f"Calendar year of budget year {n + 1}") for n in range(n_n)]
-    active = [g.label(g.lt(n, years + horizon - 1), f"Budget year {n + 1} in the business case") for n in range(n_n)]
+    active = [
+        g.label(g.lt(n, years + horizon - 1), f"Budget year {n + 1} in the business case") for n in range(n_n)
+    ]
 
     # per path: expected cases, PV of counterfactual, used and avoided care, one case, break-even
     n_funded = g.sum(ind)
@@ -558,7 +586,9 @@ def build(
         n_need = g.sum(need[v][p] for v in range(n_v))
         cases_p.append(g.label(fam * n_funded * n_need, f"Expected cases: {pid}"))
         tot = [[g.sum(case[v][pid][y][h] for y in range(n_y)) for h in range(n_h)] for v in range(n_v)]
-        cf = fam * g.sum(need[v][p] * g.sum(tot[v][h] * keep[h] * weight[h] for h in range(n_h)) for v in range(n_v))
+        cf = fam * g.sum(
+            need[v][p] * g.sum(tot[v][h] * keep[h] * weight[h] for h in range(n_h)) for v in range(n_v)
+        )
         cf_p.append(g.label(cf, f"Counterfactual care (PV): {pid}"))
         uc = owner_cost.get(p)
         used = fam * g.sum(uc[h] * keep[h] * weight[h] for h in range(n_h)) if uc else g.const(0.0)
@@ -581,7 +611,7 @@ def build(
     outputs: dict[str, Any] = {
         "programme_cost": cost_pv, "gross_avoided_cost": gross_pv, "net_benefit": net, "npv": net,
         "benefit_cost_ratio": bcr, "roi": roi, "net_benefit_undiscounted": undiscounted,
-        "payback_months": payback, "break_even_share": share, "attributed_share": attributed,
+        "payback_months": payback, "break_even_share": be_share, "attributed_share": attributed,
         "fiscal_net_benefit": fiscal_net, "before_adjustment": before,
         "saves_pv": saves_pv, "invests_pv": invests_pv,
         "net_pv": [g.label(saves_pv[y] - invests_pv[y], f"Net (PV): {payers[y]}") for y in range(n_y)],
@@ -620,7 +650,9 @@ def _payback(g: Graph, inv: list[Node], av: list[Node]) -> Node:
     after = [g.const(1.0)] * n  # 1 while no later year is negative
     for t in range(n - 2, -1, -1):
         after[t] = after[t + 1] * (1 - neg[t + 1])
-    months = g.sum(g.where(neg[t] * after[t], 12.0 * t + 12.0 * (0.0 - start[t]) / av[t], 0.0) for t in range(n))
+    months = g.sum(
+        g.where(neg[t] * after[t], 12.0 * t + 12.0 * (0.0 - start[t]) / av[t], 0.0) for t in range(n)
+    )
     ends_positive = g.le(cum_cost, cum_av)
     return g.label(g.where(ends_positive, months, g.nan()), "Payback (months)")
 

@@ -380,7 +380,11 @@ def _data_business_case(
     dp = data_profile(obs, s, k=k)
     if families_per_year is None:
         families_per_year = round(n / max(dp.n_cohorts, 1), 1)
-    if isinstance(families_per_year, bool) or not isinstance(families_per_year, int | float) or not 0 < families_per_year <= MAX_ABS:
+    if (
+        isinstance(families_per_year, bool)
+        or not isinstance(families_per_year, int | float)
+        or not 0 < families_per_year <= MAX_ABS
+    ):
         raise ParameterError(
             f"The 'families_per_year' parameter of business_case must be a positive number. Got {families_per_year!r} instead."
         )

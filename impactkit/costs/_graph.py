@@ -113,16 +113,16 @@ class Node:
     def __pow__(self, o: Node | Number) -> Node:
         return self.graph.pow(self, self._n(o))
 
-    def __lt__(self, o: Node | Number) -> Node:  # type: ignore[override]
+    def __lt__(self, o: Node | Number) -> Node:
         return self.graph.lt(self, self._n(o))
 
-    def __le__(self, o: Node | Number) -> Node:  # type: ignore[override]
+    def __le__(self, o: Node | Number) -> Node:
         return self.graph.le(self, self._n(o))
 
-    def __gt__(self, o: Node | Number) -> Node:  # type: ignore[override]
+    def __gt__(self, o: Node | Number) -> Node:
         return self.graph.lt(self._n(o), self)
 
-    def __ge__(self, o: Node | Number) -> Node:  # type: ignore[override]
+    def __ge__(self, o: Node | Number) -> Node:
         return self.graph.le(self._n(o), self)
 
     def __bool__(self) -> bool:
@@ -195,7 +195,9 @@ class Graph:
         self.inputs: dict[str, Node] = {}
 
     # -------------------------------------------------------------- leaves
-    def _make(self, op: str, args: tuple[Node, ...], value: float | None = None, name: str | None = None) -> Node:
+    def _make(
+        self, op: str, args: tuple[Node, ...], value: float | None = None, name: str | None = None
+    ) -> Node:
         key = (op, tuple(a.index for a in args), None if value is None else _key(value), name)
         hit = self._interned.get(key)
         if hit is not None:
@@ -339,7 +341,7 @@ class Graph:
         width, not its size.
         """
         order = self.needed(outputs)
-        missing = sorted({n.name for n in order if n.op == "input" and n.name not in values})  # type: ignore[misc]
+        missing = sorted({str(n.name) for n in order if n.op == "input" and n.name not in values})
         if missing:
             raise ImpactkitError(f"graph: no value for input(s) {', '.join(missing)} (a bug).")
         last: dict[int, int] = {}
@@ -377,11 +379,12 @@ class Graph:
             if node.op == "input":
                 if node.name not in pos:
                     raise ImpactkitError(f"graph: input {node.name!r} is not among the inputs given (a bug).")
-                expr = f"x[{pos[node.name]}]"  # type: ignore[index]
+                expr = f"x[{pos[node.name]}]"
             else:
                 expr = _js_expr(node.op, [ref[a.index] for a in node.args])
             lines.append(f"const v{node.index}={expr};")
             ref[node.index] = f"v{node.index}"
+
         def nested(v: Any) -> str:
             if isinstance(v, Node):
                 return ref[v.index]

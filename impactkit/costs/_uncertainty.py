@@ -425,7 +425,7 @@ def psa(
             result.cohort = CohortDraws(
                 judged=np.concatenate([c.judged for c in cos]),
                 group_counts=np.concatenate([c.group_counts for c in cos]),
-                used=None if cos[0].used is None else np.concatenate([c.used for c in cos]),  # type: ignore[misc]
+                used=None if cos[0].used is None else np.concatenate([c.used for c in cos]),
             )
     return result
 

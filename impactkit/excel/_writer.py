@@ -36,7 +36,15 @@ from openpyxl.writer.excel import ExcelWriter
 from impactkit.errors import ParameterError
 from impactkit.excel._types import column_type, number_format
 
-__all__ = ["FORMULA_PREFIXES", "Formula", "Sheet", "SheetTable", "check_sheet_names", "data_rows", "write_workbook"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "Formula",
+    "Sheet",
+    "SheetTable",
+    "check_sheet_names",
+    "data_rows",
+    "write_workbook",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _EPOCH = dt.datetime(2000, 1, 1)  # document dates when the caller gives none

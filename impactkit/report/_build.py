@@ -335,7 +335,9 @@ def _is_case(obj: Any) -> bool:
     return isinstance(obj, CostEvaluation)
 
 
-def _business_case_report(ev: Any, *, kind: str, lang: str, k: int, generated_at: Any, templates: Any) -> Report:
+def _business_case_report(
+    ev: Any, *, kind: str, lang: str, k: int, generated_at: Any, templates: Any
+) -> Report:
     """build_report(<a business-case CostEvaluation>)."""
     from impactkit.report._case_report import case_report
 

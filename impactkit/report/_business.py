@@ -74,8 +74,12 @@ def business_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
         programmes = sorted(ctx.families["programme"].dropna().astype(str).unique())
     cover: dict[str, Any] = {
         "kicker": ctx.t("bc_kicker"),
-        "title": ctx.t("bc_title", programme=" / ".join(programmes) or ev.meta.get("programme_label")
-                       or ctx.t("case_programme_generic")),
+        "title": ctx.t(
+            "bc_title",
+            programme=" / ".join(programmes)
+            or ev.meta.get("programme_label")
+            or ctx.t("case_programme_generic"),
+        ),
         "subtitle_parts": {
             "families": f.integer(ev.meta.get("families", 0)),
             "horizon": str(ev.scenario.horizon),

@@ -77,7 +77,8 @@ def case_report(
 
     fmt = Formatter(lang)
     instrument = ev.case.instrument
-    ctx = Ctx(dataset=_NoData(), costs=ev, instrument=instrument, fmt=fmt, k=k, seed=int(ev.meta["seed"]),
+    ctx = Ctx(dataset=_NoData(), costs=ev, instrument=instrument,
+              fmt=fmt, k=k, seed=int(ev.meta["seed"]),
               draws=int(ev.meta["draws"]))  # fmt: skip
     sections, cover = business_sections(ctx)
     section, page = case_section(ctx)
@@ -91,8 +92,14 @@ def case_report(
         "generated_at": generated_at.isoformat(),
         "instrument": "–" if instrument is None else f"{instrument.id}",
         "scenario": f"{s.id} ({Path(str(s.source)).name if '/' in str(s.source) else s.source})",
-        "options": fmt.text("footer_options", kind="business-case", lang=lang, k=k, seed=ev.meta["seed"],
-                            draws=ev.meta["draws"]),  # fmt: skip
+        "options": fmt.text(
+            "footer_options",
+            kind="business-case",
+            lang=lang,
+            k=k,
+            seed=ev.meta["seed"],
+            draws=ev.meta["draws"],
+        ),
         "files": [],
         "command": fmt.text("footer_command", command=_command(ev, lang, k)),
     }

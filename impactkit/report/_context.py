@@ -28,7 +28,8 @@ class Ctx:
 
     dataset: Any  # impactkit.io.Dataset
     costs: Any  # impactkit.costs.CostEvaluation
-    instrument: Instrument | None
+    # None only in a business case without data (report/_case_report.py): its sections guard it
+    instrument: Instrument
     fmt: Formatter
     k: int
     seed: int

@@ -65,7 +65,9 @@ def browser():
 
 
 def _cases():
-    nodata = ik.costs.business_case(families_per_year=40, years=3, programme="samen_oplopen", draws=DRAWS, seed=3)
+    nodata = ik.costs.business_case(
+        families_per_year=40, years=3, programme="samen_oplopen", draws=DRAWS, seed=3
+    )
     ds = sample()
     data = ik.costs.business_case(data=ds, years=3, draws=DRAWS, seed=5)
     return {"nodata": (nodata, None), "sample": (data, ds)}
@@ -80,7 +82,12 @@ def _open(browser, rep, tmp_path, name):
     path = rep.save(tmp_path / f"{name}.html")
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     log = {"requests": [], "errors": []}
-    page.on("request", lambda r: log["requests"].append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            log["requests"].append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None
+        ),
+    )
     page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
     page.goto(path.as_uri(), wait_until="load")
@@ -140,12 +147,20 @@ def _expected(rerun, w):
     payers = list(rerun.by_payer["payer"])
     for _, row in rerun.by_payer.iterrows():
         y = payers.index(row["payer"])
-        exp[f"invests_pv.{y}"], exp[f"saves_pv.{y}"], exp[f"net_pv.{y}"] = row["invests"], row["saves"], row["net"]
+        exp[f"invests_pv.{y}"], exp[f"saves_pv.{y}"], exp[f"net_pv.{y}"] = (
+            row["invests"],
+            row["saves"],
+            row["net"],
+        )
     by = rerun.by_year
     totals = by.groupby("year")[["invests", "saves", "net"]].sum()
     for t, row in totals.iterrows():
         n = int(t) - 1
-        exp[f"invested_total.{n}"], exp[f"saved_total.{n}"], exp[f"net_total.{n}"] = row["invests"], row["saves"], row["net"]
+        exp[f"invested_total.{n}"], exp[f"saved_total.{n}"], exp[f"net_total.{n}"] = (
+            row["invests"],
+            row["saves"],
+            row["net"],
+        )
         exp[f"cumulative_total.{n}"] = float(totals["net"].iloc[: n + 1].sum())
         exp[f"calendar_year.{n}"] = float(by.loc[by["year"] == t, "calendar_year"].iloc[0])
     for _, row in by.iterrows():
@@ -186,7 +201,9 @@ def _compare(shown, exp, scale):
 
 
 def _set_inputs(page, changes):
-    ids = page.evaluate("() => Object.fromEntries([...document.querySelectorAll('#case .case-field')].map(d => [d.dataset.key, d.querySelector('[data-input]').id]))")
+    ids = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#case .case-field')].map(d => [d.dataset.key, d.querySelector('[data-input]').id]))"
+    )
     for key, text in changes.items():
         if key not in ids:
             continue
@@ -222,8 +239,10 @@ def test_page_equals_python(browser, cases, tmp_path, which, lang):
     page.wait_for_timeout(200)
     _wait(page, READY)
     changed = page.evaluate("() => window.impactkitCase.values()")
-    assert changed["case.families_per_year"] == 60.0 and changed["adjustments.deadweight"] == 0.4
-    assert changed["case.coordinator_fte"] == 2.5 and changed["case.fte_from_caseload"] == 0.0
+    assert changed["case.families_per_year"] == 60.0
+    assert changed["adjustments.deadweight"] == 0.4
+    assert changed["case.coordinator_fte"] == 2.5
+    assert changed["case.fte_from_caseload"] == 0.0
     assert changed["adjustments.attribution"] != base["adjustments.attribution"]
     rerun2, w2 = _python(ev, ds, changed)
     shown = _shown(page)
@@ -231,9 +250,13 @@ def test_page_equals_python(browser, cases, tmp_path, which, lang):
     assert not problems, problems[:10]
     assert not missing, missing[:10]
     assert shown["calendar_year.0"][0] == 2027.0
-    assert rerun2.headline["net_benefit"] != pytest.approx(ev.headline["net_benefit"], rel=1e-3)  # it did change
+    assert rerun2.headline["net_benefit"] != pytest.approx(
+        ev.headline["net_benefit"], rel=1e-3
+    )  # it did change
     # the hidden rows are the years after the business case: 4 funded years + 7 - 1
-    visible_years = sorted(int(k.split(".")[1]) for k, (_, vis) in shown.items() if k.startswith("calendar_year") and vis)
+    visible_years = sorted(
+        int(k.split(".")[1]) for k, (_, vis) in shown.items() if k.startswith("calendar_year") and vis
+    )
     assert visible_years == list(range(4 + 7 - 1))
     # 3. reset: the report's values, the report's numbers
     page.click("#case-reset")
