@@ -142,7 +142,9 @@ class CostEvaluation:
         self.headline = headline
         self.meta = meta
         self.notes = notes
-        self.case: Any = None  # a business case: its definition and PSA draws (impactkit.costs._case.CaseInfo)
+        self.case: Any = (
+            None  # a business case: its definition and PSA draws (impactkit.costs._case.CaseInfo)
+        )
         self.by_payer = _required(by_payer, "by_payer", "Invests and saves per payer (present value)", notes)
         self.by_year = _required(by_year, "by_year", "Budget per payer and year (undiscounted)", notes)
         self.by_path = _required(by_path, "by_path", "Avoided cost per care path (present value)", notes)
@@ -262,8 +264,12 @@ class CostEvaluation:
             "notes": list(self.notes),
         }
 
-    def to_excel(self, path: str | Path) -> Path:
+    def to_excel(self, path: str | Path, *, lang: str = "en") -> Path:
         """Write the tables a municipality works with to an Excel workbook, one sheet per table.
+
+        A business case starts with its live model (``Read me``, ``Inputs``, ``Model``,
+        ``Results``, ``PSA at report values``; in ``lang``): change an input cell and every result
+        follows, through formulas written from the model's one definition.
 
         Sheets: ``headline``, ``by_payer``, ``by_year``, ``by_path``, ``by_basis``, ``psa``,
         ``spread``, ``acceptability``, ``tornado``, ``scenarios``, ``assumptions`` (every parameter
@@ -276,8 +282,8 @@ class CostEvaluation:
         >>> import impactkit as ik
         >>> bc = ik.costs.business_case(families_per_year=40, years=2, draws=200, seed=1)
         >>> out = bc.to_excel(pathlib.Path(tempfile.mkdtemp()) / "business_case.xlsx")
-        >>> openpyxl.load_workbook(out).sheetnames[:3]
-        ['headline', 'by_payer', 'by_year']
+        >>> openpyxl.load_workbook(out).sheetnames[:6]
+        ['Read me', 'Inputs', 'Model', 'Results', 'PSA at report values', 'headline']
         """
         from impactkit.excel import COLUMN_TYPES, Sheet, SheetTable, write_workbook
 
@@ -311,6 +317,12 @@ class CostEvaluation:
                 row_types = [COLUMN_TYPES.get(str(q), "number") for q in plain["quantity"]]
                 types |= {c: row_types for c in plain.columns if c not in ("quantity", "p_favourable")}
             sheets.append(Sheet(name, [SheetTable(plain, types=types)]))
+        if self.case is not None:  # a business case: its live model first
+            from impactkit.costs._workbook import live_sheets
+            from impactkit.i18n import check_lang
+
+            check_lang(lang, "CostEvaluation.to_excel")
+            sheets = [*live_sheets(self, lang), *sheets]
         write_workbook(sheets, path, title=f"impactkit cost evaluation ({self.scenario.id})")
         return path
 

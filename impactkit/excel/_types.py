@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "integer": "0",
     "year": "0",
     "share": "0.0%",  # a part of a whole: 0.257 -> 25.7%
+    "share2": "0.00%",  # an input share or rate as typed: 0.0225 -> 2.25%
     "probability": "0.0%",  # P(...) from draws or a model: 0.98 -> 98.0%, 0.0017 -> 0.2%
     "p_value": '[<0.001]"<0.001";0.000',  # 0.0004 -> <0.001 (the cell keeps 0.0004)
     "estimate": "+0.000;-0.000;0.000",  # differences, coefficients, bounds, effect sizes

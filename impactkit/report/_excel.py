@@ -1,7 +1,8 @@
 """A report's tables as a workbook for municipalities, through the package's one Excel writer.
 
 Sheets: "Contents" (title, key figures as numbers, every section's text and a list of the table
-sheets), one sheet per table (header frozen and filtered, numbers typed, suppressed cells as
+sheets), for a business case its live model (read me, inputs, formulas, results, PSA: see
+:mod:`impactkit.costs._workbook`), one sheet per table (header frozen and filtered, numbers typed, suppressed cells as
 their marker), and "Method" (what reproduces the report).  Sheet names are designed per language
 in the report catalogue (``sheet.<table id>``), never cut.
 """
@@ -78,7 +79,13 @@ def workbook_sheets(report: Report) -> list[Sheet]:
         _t(report, "sheet.method"),
         [SheetTable(pd.DataFrame(method_rows, columns=["impactkit", ""]), types={"": "text"})],
     )
-    return [contents, *tables, notes, method]
+    live: list[Sheet] = []
+    costs = getattr(report, "costs", None)
+    if costs is not None and getattr(costs, "case", None) is not None:  # a business case: its live model
+        from impactkit.costs._workbook import live_sheets
+
+        live = live_sheets(costs, report.lang)
+    return [contents, *live, *tables, notes, method]
 
 
 def write_excel(report: Report, path: Path) -> Path:

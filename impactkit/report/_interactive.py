@@ -140,14 +140,17 @@ def case_page(ev: Any, fmt: Formatter, *, labels: Any) -> CasePage:
     keys = [i.key for i in det.inputs]
     if [i.key for i in psa.inputs] != keys:  # both come from one builder: a bug otherwise
         raise RuntimeError("the page's two model functions disagree on their inputs")
-    draw_keys = [k for k in psa.draws if k in info.draws] if info.n_draws else []
+    draw_keys = list(psa.draws) if info.n_draws else []
     outputs = {k: det.outputs[k] for k in DET_OUTPUTS}
     js_det = det.graph.javascript(keys, outputs, name="ikDet")
-    js_psa = psa.graph.javascript(
-        keys + [draw_key(k) for k in draw_keys],
-        {"net": psa.outputs["net_benefit"], "bcr": psa.outputs["benefit_cost_ratio"]},
-        name="ikPsa",
-    )
+    if draw_keys:
+        js_psa = psa.graph.javascript(
+            keys + [draw_key(k) for k in draw_keys],
+            {"net": psa.outputs["net_benefit"], "bcr": psa.outputs["benefit_cost_ratio"]},
+            name="ikPsa",
+        )
+    else:  # no PSA was run: the page shows no chance of a saving
+        js_psa = "function ikPsa(x) { return null; }"
     lang = fmt.lang
     views: dict[str, list[InputView]] = {}
     for pos, inp in enumerate(det.inputs):
@@ -160,7 +163,7 @@ def case_page(ev: Any, fmt: Formatter, *, labels: Any) -> CasePage:
     script_texts = ("case_never", "case_months", "case_changed", "case_unchanged", "case_pocket", "case_pocket_none",
                     "case_chart_invested", "case_chart_saved", "case_chart_cumulative")  # fmt: skip
     page_texts = ("case_form", "case_reset", "case_data_note", "case_interval_label", "case_payers_title",
-                  "case_payers_note", "case_chart_title", "case_years_title", "case_years_note", "case_net_of", "case_all_payers",
+                  "case_payers_note", "case_chart_title", "case_chart_caption", "case_years_title", "case_years_note", "case_net_of", "case_all_payers",
                   "case_breakeven_title", "case_breakeven_note", "case_expected_cases", "case_psa_note", "kf_psaving",
                   "payer", "invests", "saves", "net", "year", "cumulative", "care_path", "cost_per_case",
                   "break_even_cases")  # fmt: skip
@@ -173,8 +176,11 @@ def case_page(ev: Any, fmt: Formatter, *, labels: Any) -> CasePage:
     data = {
         "lang": lang,
         "locale": "nl-NL" if lang == "nl" else "en-GB",
-        "inputs": [{"key": v.key, "index": v.index, "scale": v.scale, "value": v.value, "editable": v.editable}
-                   for vs in views.values() for v in vs],  # fmt: skip
+        "inputs": [
+            {"key": v.key, "index": v.index, "scale": v.scale, "value": v.value, "editable": v.editable}
+            for vs in views.values()
+            for v in vs
+        ],
         "n_inputs": len(keys),
         "draws": [_b64(info.draws[k]) for k in draw_keys],
         "n_draws": int(info.n_draws) if draw_keys else 0,
@@ -206,7 +212,7 @@ def show(fmt: Formatter, kind: str, v: float) -> str:
     if kind in ("share", "probability"):
         return fmt.percent(v, 1)
     if kind == "year":
-        return str(int(round(v)))
+        return str(round(v))
     return fmt.number(v, 1)
 
 

@@ -78,7 +78,9 @@ class Report:
 
     @property
     def n_charts(self) -> int:
-        return sum(len(s.charts) for s in self.sections)
+        """Charts on the page (a business case's page also draws its live chart)."""
+        live = 1 if any(s.id == "case" for s in self.sections) else 0
+        return sum(len(s.charts) for s in self.sections) + live
 
     def save(self, path: str | Path) -> Path:
         """Write the HTML (UTF-8) atomically, creating missing parent folders, and return the path.

@@ -98,8 +98,8 @@
   });
 
   // ------------------------------------------------------------------ results
-  var last = null, psaTimer = null, psaLast = null;
-  var chartEl = document.getElementById("case-chart");
+  var last = null, psaTimer = null, psaLast = D.n_draws ? null : {};
+  var chartEl = document.getElementById("chart-case");
   function render(res) {
     root.querySelectorAll("[data-out]").forEach(function (el) { put(el, pick(res, el.getAttribute("data-out"))); });
     root.querySelectorAll("tr[data-year]").forEach(function (tr) {
@@ -151,7 +151,8 @@
     var layout = { barmode: "relative", separators: D.separators, margin: { l: 70, r: 10, t: 10, b: 40 },
       legend: { orientation: "h", y: -0.2 }, yaxis: { tickprefix: "€ ", zeroline: true }, xaxis: { type: "category" },
       font: { family: "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", size: 13 } };
-    window.Plotly.react(chartEl, data, layout, { displaylogo: false, responsive: true, staticPlot: false });
+    var config = { displaylogo: false, responsive: true };
+    if (chartEl.data) { Plotly.react(chartEl, data, layout, config); } else { Plotly.newPlot(chartEl, data, layout, config); }
   }
   function quantile(sorted, q) {  // numpy's default (linear) quantile, to the last bit
     var n = sorted.length, v = (n - 1) * q, lo = Math.floor(v), hi = Math.min(lo + 1, n - 1), t = v - lo;

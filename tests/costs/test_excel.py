@@ -13,6 +13,7 @@ def test_business_case_to_excel(tmp_path):
     path = bc.to_excel(tmp_path / "bc.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
+        "Read me", "Inputs", "Model", "Results", "PSA at report values",  # the live model (test_workbook.py)
         "headline", "by_payer", "by_year", "by_path", "by_basis", "psa", "spread", "acceptability", "tornado",
         "scenarios", "assumptions", "notes",
     ]  # fmt: skip
