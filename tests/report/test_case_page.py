@@ -90,8 +90,11 @@ def _open(browser, rep, tmp_path, name):
     )
     page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    page.set_default_timeout(
+        180_000
+    )  # a 3.5 MB page on a loaded 2-core CI machine: loading is slow, not wrong
     page.goto(path.as_uri(), wait_until="load")
-    _wait(page, READY)
+    _wait(page, READY, timeout=180.0)
     return page, log
 
 
