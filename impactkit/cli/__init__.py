@@ -5,11 +5,12 @@ Each command lives in its own module and registers itself on :data:`app` when im
 
 from __future__ import annotations
 
-from impactkit.cli import _analyse, _costs, _init, _report, _run, _validate
+from impactkit.cli import _analyse, _business_case, _costs, _init, _report, _run, _validate
 from impactkit.cli._app import app
 
 COMMAND_MODULES = (
     _analyse,
+    _business_case,
     _costs,
     _init,
     _report,

@@ -43,6 +43,7 @@ class CaseInfo:
     draws: dict[str, np.ndarray] = field(default_factory=dict)  # input key -> PSA draws (varying inputs)
     n_draws: int = 0
     families_basis: dict[str, int] = field(default_factory=dict)  # path -> families its need rests on
+    data: Any = field(default=None, repr=False, compare=False)  # the Dataset of business_case(data=...)
 
     @property
     def start_year(self) -> int:

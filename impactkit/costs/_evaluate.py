@@ -339,6 +339,8 @@ def business_case(
     ev = _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, spread=spread)
     ev.case = info
     ev.meta["start_year"] = int(settings["case.start_year"])
+    found = s.find_programme(programme) if programme is not None else None
+    ev.meta["programme"] = found.id if found is not None else None
     return ev
 
 
@@ -401,7 +403,7 @@ def _data_business_case(
     if coordinator_fte is not None:
         model.fte = np.full(1, float(coordinator_fte))
     settings = _case_settings(s, float(families_per_year), coordinator_fte, years, start_year)
-    info = CaseInfo(s, dp.profile, settings, inst, families_basis=dp.families)
+    info = CaseInfo(s, dp.profile, settings, inst, families_basis=dp.families, data=data)
     attach(model, info)
     lk = obs.likelihoods.assign(cohort=0)
     need = Need(model=model, likelihoods=lk, first_year=obs.first_year)

@@ -157,6 +157,19 @@ def build_report(
             f"The 'family', 'pseudonym_key' and 'key_file' parameters of build_report belong to kind='casework'; "
             f"a {kind} report never names or shows a family. Got kind={kind!r}."
         )
+    case_ev = None  # a business case on data (business_case(data=ds)): its report reads those data too
+    if (
+        isinstance(dataset_or_path, ik_costs.CostEvaluation)
+        and getattr(dataset_or_path.case, "data", None) is not None
+    ):
+        case_ev = _case_on_data(dataset_or_path, kind=kind, seed=seed, draws=draws, options=(
+            ("scenario", scenario), ("families", families), ("municipality", municipality), ("programme", programme),
+            ("config", config), ("today", today), ("period", period), ("previous", previous)))  # fmt: skip
+        dataset_or_path, seed, draws = (
+            case_ev.case.data,
+            int(case_ev.meta["seed"]),
+            int(case_ev.meta["draws"]),
+        )
     k = 10 if k is None else k
     seed = 0 if seed is None else seed
     draws = 10000 if draws is None else draws
@@ -179,12 +192,7 @@ def build_report(
         inputs.append(("config", Path(config)))
     if period is not None:
         ds = ds.in_period(period)
-    if municipality is not None and programme is not None:
-        raise ParameterError("build_report reports on one municipality or one programme, not both.")
-    for column, chosen in (("municipality", municipality), ("programme", programme)):
-        if chosen is not None:
-            _release_allows(ds, column, chosen, k)
-            ds = _restrict(ds, column, chosen)
+    ds = restrict(ds, municipality=municipality, programme=programme, k=k)
     if kind in CONFIDENTIAL_KINDS:
         from impactkit.report._casework import build_casework
 
@@ -198,7 +206,9 @@ def build_report(
     scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
     if isinstance(scen, str | Path):
         scen = ik_costs.Scenario.from_file(scen)
-    if kind == "business-case":  # the need of these families, projected: the page you can change
+    if case_ev is not None:  # the caller's business case on these data
+        ev = case_ev
+    elif kind == "business-case":  # the need of these families, projected: the page you can change
         ev = ik_costs.business_case(scen, data=ds, years=CASE_YEARS, draws=draws, seed=seed, k=k)
     else:
         ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
@@ -268,7 +278,9 @@ def build_report(
         "files": files,
         "period": selection.describe(lang) if selection is not None else "",
         "data": data_sha256(ds) if selection is not None else "",
-        "command": fmt.text(
+        "command": fmt.text("footer_command", command=_case_command(ev, lang, k, data=True))
+        if case_ev is not None
+        else fmt.text(
             "footer_command",
             command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}"
             + (f" --municipality {municipality!r}" if municipality else "")
@@ -335,6 +347,17 @@ def _is_case(obj: Any) -> bool:
     return isinstance(obj, CostEvaluation)
 
 
+def restrict(ds: Any, *, municipality: str | None = None, programme: str | None = None, k: int = 10) -> Any:
+    """The dataset of one municipality or programme, as build_report selects it (release plan checked)."""
+    if municipality is not None and programme is not None:
+        raise ParameterError("build_report reports on one municipality or one programme, not both.")
+    for column, chosen in (("municipality", municipality), ("programme", programme)):
+        if chosen is not None:
+            _release_allows(ds, column, chosen, k)
+            ds = _restrict(ds, column, chosen)
+    return ds
+
+
 def _business_case_report(
     ev: Any, *, kind: str, lang: str, k: int, generated_at: Any, templates: Any
 ) -> Report:
@@ -352,6 +375,36 @@ def _business_case_report(
             f"The 'kind' parameter of build_report must be 'business-case' for a business case. Got {kind!r} instead."
         )
     return case_report(ev, lang=lang, k=k, generated_at=_generated(generated_at), templates=templates)
+
+
+def _case_command(ev: Any, lang: str, k: int, *, data: bool) -> str:
+    from impactkit.report._case_report import case_command
+
+    return case_command(ev, lang, k, data=data)
+
+
+def _case_on_data(
+    ev: Any, *, kind: str, seed: int | None, draws: int | None, options: tuple[tuple[str, Any], ...]
+) -> Any:
+    """Check build_report(<a business case on data>): the evaluation fixes the data and the PSA."""
+    if kind != "business-case":
+        raise ParameterError(
+            f"The 'kind' parameter of build_report must be 'business-case' for a business case. Got {kind!r} instead."
+        )
+    given = [name for name, value in options if value is not None]
+    if given:
+        raise ParameterError(
+            f"build_report(<a business case on data>) reports on the data and scenario the business case was made "
+            f"with; got {', '.join(given)}. Select the data before ik.costs.business_case(data=...), or pass "
+            "the Dataset to build_report."
+        )
+    for name, value in (("seed", seed), ("draws", draws)):
+        if value is not None and value != ev.meta[name]:
+            raise ParameterError(
+                f"The {name!r} parameter of build_report must be left out for a business case (its PSA ran with "
+                f"{name}={ev.meta[name]}). Got {value!r} instead: pass it to ik.costs.business_case."
+            )
+    return ev
 
 
 def _release_allows(ds: Any, column: str, name: str, k: int) -> None:

@@ -47,16 +47,21 @@ def case_section(ctx: Ctx) -> tuple[Section, Any]:
     return Section("case", ctx.t("sec_case"), paragraphs), page
 
 
-def _command(ev: Any, lang: str, k: int) -> str:
+def case_command(ev: Any, lang: str, k: int, *, data: bool = False) -> str:
+    """The ``impactkit business-case`` command that makes this business case again."""
     s = ev.case.settings
     parts = [
-        "impactkit business-case",
+        "impactkit business-case PATH" if data else "impactkit business-case",
         f"--families-per-year {s['case.families_per_year']:g}",
         f"--years {int(s['case.years'])}",
         f"--start-year {int(s['case.start_year'])}",
     ]
     if not s["case.fte_from_caseload"]:
         parts.append(f"--coordinator-fte {s['case.coordinator_fte']:g}")
+    if ev.meta.get("programme"):
+        parts.append(f"--programme {ev.meta['programme']}")
+    if data:
+        parts.append(f"--k {k}")
     if ev.scenario.source != "builtin:default":
         parts.append(f"--scenario {Path(str(ev.scenario.source)).name}")
     parts += [f"--lang {lang}", f"--draws {ev.meta['draws']}", f"--seed {ev.meta['seed']}"]
@@ -101,7 +106,7 @@ def case_report(
             draws=ev.meta["draws"],
         ),
         "files": [],
-        "command": fmt.text("footer_command", command=_command(ev, lang, k)),
+        "command": fmt.text("footer_command", command=case_command(ev, lang, k)),
     }
     charts: dict[str, Any] = {}
     for sec in sections:
