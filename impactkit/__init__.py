@@ -33,7 +33,7 @@ from impactkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from impactkit import costs, figures, measures, outcomes, run
+    from impactkit import costs, figures, measures, outcomes, progress, run
     from impactkit._canonical import canonical
     from impactkit._sample import make_sample as sample
     from impactkit._sample import write_sample
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
 
 # name -> (module, attribute); attribute None: the module itself
 _LAZY: dict[str, tuple[str, str | None]] = {
-    **{m: (f"impactkit.{m}", None) for m in ("costs", "figures", "measures", "outcomes", "run")},
+    **{m: (f"impactkit.{m}", None) for m in ("costs", "figures", "measures", "outcomes", "progress", "run")},
     **{
         m: (f"impactkit.{m}", None)
         for m in ("excel", "i18n", "instruments", "io", "privacy", "pseudonym", "report")
@@ -179,9 +179,11 @@ __all__ = [
     "mmrm",
     "omnibus",
     "outcomes",
+    "progress",
     "p_adjust",
     "power_mixed",
     "power_paired",
+    "progress",
     "pseudonymise",
     "read_assessments",
     "read_dataset",

@@ -28,10 +28,12 @@ def test_validate_sample_folder_json(sample_dir):
     assert payload == {
         "valid": True,
         "n_rows": n_rows,
-        "problems": [],
         "missing_scores": 133,
         "warnings": [],
         "notes": [],
+        "n_problems": 0,
+        "summary": [],
+        "problems": [],
     }
 
 

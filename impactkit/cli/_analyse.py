@@ -1,4 +1,4 @@
-"""``impactkit analyse``: the main measures tables for one export (rich tables, JSON or Excel)."""
+"""``impactkit analyse``: the main measures tables for one export (terminal tables, JSON or Excel)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,34 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 
-from impactkit.cli._app import app, console
-from impactkit.cli._errors import print_notes, reported, usage_error
-from impactkit.i18n import catalogue, languages, text
+from impactkit import progress
+from impactkit.cli._app import Command, app
+from impactkit.cli._layout import Col, print_notes, print_table
+from impactkit.cli._numbers import cell
+from impactkit.cli._options import (
+    AllOpt,
+    ConfigOpt,
+    DebugOpt,
+    DomainsOpt,
+    FamiliesOpt,
+    IgnoreOpt,
+    InstrumentOpt,
+    JsonOpt,
+    LangOpt,
+    MunicipalityOpt,
+    PathArg,
+    PersonalOpt,
+    ProgrammeOpt,
+    ScenarioOpt,
+    TodayOpt,
+    common,
+)
+from impactkit.cli._problems import print_read_notes
+from impactkit.cli._session import Session, start
+from impactkit.cli._texts import column_label, t, value_label
 
-_SHOW = {
+SHOW = {
     # the terminal shows the columns a reader needs first; --json and --xlsx carry every column
     "describe": ["domain", "wave", "n", "n_missing", "mean", "sd", "median", "share_sufficient"],
     "change": ["domain", "n", "mean_baseline", "mean_followup", "mean_diff", "ci_low", "ci_high",
@@ -26,131 +47,130 @@ _SHOW = {
     "reliable_change": ["domain", "category", "n", "share"],
     "attrition": ["group", "wave", "n_families", "share_of_baseline", "n_lost", "status"],
 }  # fmt: skip
+TEXT_COLUMNS = {"domain", "wave", "category", "group", "status", "baseline", "followup"}
+KEYS = {"domain", "wave", "group", "category"}
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
         return _jsonable(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     return value
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe records with the table's own columns, full float precision (NaN and NA as null)."""
+    """JSON-safe records with the table's own columns, full float precision (NaN, NA and ±inf as null)."""
     return [{str(k): _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
 
 
-def _fmt(value: Any, column: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, float) and (column.startswith("p_") or column.endswith("_p")):
-        return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
-    if isinstance(value, float):
-        if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
-            return f"{value:.2e}"
-        return f"{value:.3f}"
-    return str(value)
+def _show(s: Session, name: str, frame: pd.DataFrame, title: str, labels: dict[str, dict[str, str]]) -> None:
+    cols_present = [c for c in SHOW[name] if c in frame.columns]
+    cols = [
+        Col(c, column_label(c, s.lang), numeric=c not in TEXT_COLUMNS, key=c in KEYS) for c in cols_present
+    ]
+    rows = []
+    for rec in pd.DataFrame(frame)[cols_present].itertuples(index=False):
+        row = []
+        for c, v in zip(cols_present, rec, strict=True):
+            if c in labels:
+                row.append(labels[c].get(str(v), str(v)))
+            elif c in ("category", "group", "status") and isinstance(v, str):
+                row.append(value_label(v, s.lang))
+            else:
+                row.append(cell(v, c, s.lang))
+        rows.append(row)
+    print_table(s.out, title, cols, rows, part_title=t("title.part", s.lang))
+    print_notes(s.out, list(getattr(frame, "notes", [])))
 
 
-def _print(frame: pd.DataFrame, columns: list[str], title: str, labels: dict[str, str]) -> None:
-    table = Table(title=title, header_style="bold", title_justify="left")
-    cols = [c for c in columns if c in frame.columns]
-    for col in cols:
-        text = col in ("domain", "wave", "category", "group", "status")
-        table.add_column(
-            col,
-            justify="left" if text else "right",
-            no_wrap=not text,
-            min_width=16 if col == "domain" else None,
-        )
-    for rec in pd.DataFrame(frame)[cols].itertuples(index=False):
-        row = [labels.get(v, v) if c == "domain" else v for c, v in zip(cols, rec, strict=True)]
-        table.add_row(*[_fmt(v, c) for c, v in zip(cols, row, strict=True)])
-    console.print(table)
-
-
-@app.command()
+@app.command(cls=Command, help="help.cmd.analyse")
 def analyse(
-    path: Annotated[Path, typer.Argument(help="An assessments file or a folder like data/sample.")],
-    baseline: Annotated[str | None, typer.Option(help="Baseline wave (default: the first).")] = None,
-    followup: Annotated[str | None, typer.Option(help="Follow-up wave (default: the last).")] = None,
-    adjust: Annotated[str, typer.Option(help="Multiple-testing adjustment: holm, bh or none.")] = "holm",
-    lang: Annotated[str, typer.Option(help="Language of titles and domain labels: en or nl.")] = "en",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print machine-readable JSON (same columns).")
-    ] = False,
-    xlsx: Annotated[Path | None, typer.Option(help="Also write the tables to this Excel file.")] = None,
-    today: Annotated[
-        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
+    ctx: typer.Context,
+    path: PathArg,
+    baseline: Annotated[str | None, typer.Option(help="help.baseline", metavar="meta.wave")] = None,
+    followup: Annotated[str | None, typer.Option(help="help.followup", metavar="meta.wave")] = None,
+    adjust: Annotated[str, typer.Option(help="help.adjust", metavar="meta.adjust")] = "holm",
+    config: ConfigOpt = None,
+    instrument: InstrumentOpt = None,
+    scenario: ScenarioOpt = None,
+    families: FamiliesOpt = None,
+    ignore_column: IgnoreOpt = None,
+    today: TodayOpt = None,
+    allow_personal_data: PersonalOpt = False,
+    domains: DomainsOpt = None,
+    programme: ProgrammeOpt = None,
+    municipality: MunicipalityOpt = None,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="help.xlsx", metavar="meta.file", rich_help_panel="panel.output")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
-    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    show_all: AllOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
-    """Describe, paired change, omnibus tests, reliable change and attrition for one export."""
+    import impactkit as ik
 
-    from impactkit.io import read_dataset
-    from impactkit.measures import (
-        attrition,
-        change,
-        describe,
-        omnibus,
-        reliable_change,
-        reliable_change_shares,
-    )
-
-    if lang not in languages():
-        raise usage_error(
-            ValueError(f"--lang must be one of {', '.join(languages())}. Got {lang!r} instead.")
-        )
-    with reported():
-        ds = read_dataset(path, today=today, config=config, lang=lang)
-    data, inst = ds.assessments, ds.instrument
-    with reported():
-        ch = change(data, baseline=baseline, followup=followup, adjust=adjust, instrument=inst)
+    s = start(ctx, lang=lang, as_json=as_json, show_all=show_all, debug=debug)
+    with s.running():
+        ds = common(ctx.params).read(s.lang)
+        if scenario is not None:
+            ik.costs.Scenario.from_file(scenario)  # not used here, but a broken file is said at once
+        data, inst = ds.assessments, ds.instrument
+        with progress.step("change"):
+            ch = ik.change(data, baseline=baseline, followup=followup, adjust=adjust, instrument=inst)
         b, f = ch.meta["baseline"], ch.meta["followup"]
-        tables = {
-            "describe": describe(data, instrument=inst),
-            "change": ch,
-            "omnibus": omnibus(data, instrument=inst),
-            "reliable_change": reliable_change_shares(
-                reliable_change(data, baseline=b, followup=f, instrument=inst)
-            ),
-            "attrition": attrition(data, ds.families, instrument=inst).flow,
-        }
-    if xlsx is not None:
-        from impactkit.excel import Sheet, SheetTable, write_workbook
-
-        with reported():
-            write_workbook(
-                [Sheet(name, [SheetTable(pd.DataFrame(frame))]) for name, frame in tables.items()], xlsx
+        with progress.step("describe"):
+            desc = ik.describe(data, instrument=inst)
+        with progress.step("omnibus"):
+            omni = ik.omnibus(data, instrument=inst)
+        with progress.step("reliable_change"):
+            rc = ik.measures.reliable_change_shares(
+                ik.reliable_change(data, baseline=b, followup=f, instrument=inst)
             )
+        with progress.step("attrition"):
+            flow = ik.attrition(data, ds.families, instrument=inst).flow
+        tables = {"describe": desc, "change": ch, "omnibus": omni, "reliable_change": rc, "attrition": flow}
+        if xlsx is not None:
+            from impactkit.excel import Sheet, SheetTable, write_workbook
+
+            with progress.step("excel"):
+                write_workbook(
+                    [Sheet(name, [SheetTable(pd.DataFrame(frame))]) for name, frame in tables.items()], xlsx
+                )
     if as_json:
         payload = {
             "instrument": inst.id,
             "baseline": b,
             "followup": f,
             "adjust": adjust,
+            "selection": ds.selection.describe() if ds.selection else None,
             "tables": {name: _records(frame) for name, frame in tables.items()},
             "notes": {name: list(getattr(frame, "notes", [])) for name, frame in tables.items()},
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
         return
-    print_notes(ds.notes, ds.warnings)
-    titles = {
-        k.removeprefix("title."): t for k, t in catalogue(lang, "cli").items() if k.startswith("title.")
+    labels = {
+        "domain": {d.id: d.label(s.lang) for d in inst.domains},
+        "wave": {w.id: w.label(s.lang) for w in inst.waves},
     }
-    labels = {d.id: d.label(lang) for d in inst.domains}
-    waves = {w.id: w.label(lang) for w in inst.waves}
+    waves = labels["wave"]
+    print_read_notes(s.out, ds.notes, ds.warnings, lang=s.lang)
+    if ds.selection is not None:
+        s.out.print(t("selection_line", s.lang, selection=ds.selection.describe()), highlight=False)
     for name, frame in tables.items():
-        title = titles[name].format(b=waves.get(b, b), f=waves.get(f, f))
-        _print(frame, _SHOW[name], title, labels)
-        for note in getattr(frame, "notes", []):
-            console.print(f"  [dim]- {note}[/]", highlight=False)
-    if not as_json and xlsx is None:
-        console.print(f"[dim]{text('cli', 'hint_all_columns', lang)}[/]", highlight=False)
-    if xlsx is not None:
-        console.print(text("cli", "written", lang, path=str(xlsx)), highlight=False)
+        title = (
+            t(f"title.{name}", s.lang, b=waves.get(b, b), f=waves.get(f, f))
+            if name in ("change", "reliable_change")
+            else t(f"title.{name}", s.lang)
+        )
+        _show(s, name, frame, title, labels)
+        s.out.print()
+    if xlsx is None:
+        s.out.print(t("hint_all_columns", s.lang), style="dim", highlight=False)
+    else:
+        s.out.print(t("written", s.lang, path=str(xlsx)), highlight=False)

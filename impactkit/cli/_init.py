@@ -11,12 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from impactkit.cli._app import app, console
-from impactkit.cli._errors import reported
+from impactkit.cli._app import Command, app
+from impactkit.cli._options import DebugOpt, JsonOpt, LangOpt
+from impactkit.cli._session import start
+from impactkit.errors import ParameterError
 
 
-@app.command()
+@app.command(cls=Command)
 def init(
+    ctx: typer.Context,
     export: Annotated[Path, typer.Argument(help="The export folder (or its assessments file).")],
     out: Annotated[
         Path | None, typer.Option(help="Folder to write impactkit.toml to (default: the export folder).")
@@ -29,20 +32,20 @@ def init(
         Path | None,
         typer.Option(help="Match care paths and care types to this scenario (default: the folder's)."),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the draft and what was not mapped as JSON.")
-    ] = False,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Draft impactkit.toml from the headers and values the export holds, and list what it could not map."""
     from impactkit.io._draft import draft_config
 
+    s = start(ctx, lang=lang, as_json=as_json, debug=debug)
+    console = s.out
     if not export.exists():
-        from impactkit.cli._errors import usage_error
-
-        raise usage_error(
-            ValueError(f"EXPORT must be an existing folder or file. Got {str(export)!r} instead.")
+        raise ParameterError(
+            f"EXPORT must be an existing folder or file. Got {str(export)!r} instead.", parameter="export"
         )
-    with reported():
+    with s.running():
         draft = draft_config(export, instrument=instrument, scenario=scenario)
         folder = out if out is not None else (export if export.is_dir() else export.parent)
         folder.mkdir(parents=True, exist_ok=True)

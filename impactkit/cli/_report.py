@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from enum import StrEnum
@@ -10,8 +11,29 @@ from typing import Annotated
 
 import typer
 
-from impactkit.cli._app import app, console
-from impactkit.cli._errors import reported
+from impactkit import progress
+from impactkit.cli._app import Command, app
+from impactkit.cli._options import (
+    AllOpt,
+    ConfigOpt,
+    DebugOpt,
+    DomainsOpt,
+    FamiliesOpt,
+    IgnoreOpt,
+    InstrumentOpt,
+    JsonOpt,
+    LangOpt,
+    MunicipalityOpt,
+    PathArg,
+    PersonalOpt,
+    ProgrammeOpt,
+    ScenarioOpt,
+    TodayOpt,
+    common,
+)
+from impactkit.cli._problems import print_read_notes
+from impactkit.cli._session import start
+from impactkit.errors import ParameterError
 
 
 class Kind(StrEnum):
@@ -20,121 +42,104 @@ class Kind(StrEnum):
     casework = "casework"
 
 
-@app.command()
+_OUT = "panel.output"
+
+
+@app.command(cls=Command, help="help.cmd.report")
 def report(
-    path: Annotated[Path, typer.Argument(help="An assessments file, or a folder like data/sample.")],
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
-    kind: Annotated[
-        Kind,
-        typer.Option(
-            help="annual (for funders), business-case (for a municipality) or casework (the coordinator's "
-            "confidential family view; never published)."
-        ),
-    ] = (Kind.annual),
-    lang: Annotated[
-        str, typer.Option(help="Report language: en, nl or any language with catalogues in impactkit/locale.")
-    ] = "en",
-    families: Annotated[
-        Path | None, typer.Option(help="Families table, when PATH is one assessments file.")
-    ] = None,
-    scenario: Annotated[
-        Path | None, typer.Option(help="Cost scenario TOML (default: PATH's, else the shipped one).")
-    ] = (None),
-    xlsx: Annotated[
-        Path | None, typer.Option(help="Also write the report's tables to this Excel file.")
-    ] = None,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="Also print an A4 PDF next to --out (needs chromium).")
-    ] = False,
-    templates: Annotated[
-        Path | None, typer.Option(help="Folder of templates that replace the shipped ones.")
-    ] = None,
-    municipality: Annotated[
-        str | None, typer.Option(help="Only the families (and programme costs) of this municipality.")
-    ] = None,
-    k: Annotated[
-        int | None,
-        typer.Option("--k", help="Smallest number of families a published figure may rest on [default: 10]."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed of the sensitivity analysis [default: 0].", min=0)
-    ] = None,
-    draws: Annotated[
-        int | None, typer.Option(help="Draws of the sensitivity analysis [default: 10000].", min=0)
-    ] = None,
+    ctx: typer.Context,
+    path: PathArg,
+    *,
+    kind: Annotated[Kind, typer.Option(help="help.kind", metavar="meta.kind")] = Kind.annual,
+    k: Annotated[int | None, typer.Option("--k", help="help.report_k", metavar="meta.number")] = None,
+    seed: Annotated[int | None, typer.Option(help="help.report_seed", metavar="meta.number", min=0)] = None,
+    draws: Annotated[int | None, typer.Option(help="help.report_draws", metavar="meta.number", min=0)] = None,
     family: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--family", help="casework: a family to show (repeat for more; the page shows pseudonyms)."
-        ),
+        list[str] | None, typer.Option("--family", help="help.family", metavar="meta.name")
     ] = None,
-    key_file: Annotated[
-        Path | None,
-        typer.Option(help="casework: the pseudonym key file (default: $IMPACTKIT_PSEUDONYM_KEY)."),
+    key_file: Annotated[Path | None, typer.Option(help="help.casework_key_file", metavar="meta.file")] = None,
+    config: ConfigOpt = None,
+    instrument: InstrumentOpt = None,
+    scenario: ScenarioOpt = None,
+    families: FamiliesOpt = None,
+    ignore_column: IgnoreOpt = None,
+    today: TodayOpt = None,
+    allow_personal_data: PersonalOpt = False,
+    domains: DomainsOpt = None,
+    programme: ProgrammeOpt = None,
+    municipality: MunicipalityOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="help.out", metavar="meta.file", rich_help_panel=_OUT)],
+    xlsx: Annotated[
+        Path | None, typer.Option(help="help.report_xlsx", metavar="meta.file", rich_help_panel=_OUT)
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="help.pdf", rich_help_panel=_OUT)] = False,
+    templates: Annotated[
+        Path | None, typer.Option(help="help.templates", metavar="meta.folder", rich_help_panel=_OUT)
     ] = None,
     generated_at: Annotated[
-        str | None, typer.Option(help="Date printed on the report (ISO; fixes the output).")
-    ] = (None),
-    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
-    config: Annotated[
-        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
+        str | None, typer.Option(help="help.generated_at", metavar="meta.date", rich_help_panel=_OUT)
     ] = None,
-    today: Annotated[
-        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
-    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    show_all: AllOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
-    """Write a self-contained HTML report (offline, Dutch or English, small cells suppressed)."""
-
     from impactkit._write import check_outputs
     from impactkit.report import build_report
 
+    s = start(ctx, lang=lang, as_json=as_json, show_all=show_all, debug=debug)
     started = time.perf_counter()
-    with reported():
+    with s.running():
         if kind is Kind.casework and xlsx is not None:
-            from impactkit.errors import ParameterError
-
             raise ParameterError(
                 "impactkit report --kind casework writes no spreadsheet (--xlsx): its tables are one family's "
-                "data. Leave --xlsx out; --pdf prints the view for the conversation with the family."
+                "data. Leave --xlsx out; --pdf prints the view for the conversation with the family.",
+                parameter="xlsx",
             )
         check_outputs(
             [("--out", out), ("--xlsx", xlsx), ("--pdf", out.with_suffix(".pdf") if pdf else None)],
             [("PATH", path), ("--families", families), ("--scenario", scenario), ("--templates", templates),
-             ("--key-file", key_file)],
+             ("--config", config), ("--key-file", key_file)],
             func="impactkit report",
         )  # fmt: skip
+        opts = common(ctx.params)
+        # the selection goes to build_report, which checks it against the release of the whole export
+        ds = dataclasses.replace(opts, programme=(), municipality=(), domains=()).read(s.lang)
         rep = build_report(
-            path,
+            ds,
+            municipality=list(opts.municipality) or None,
+            programme=list(opts.programme) or None,
+            domains=list(opts.domains) or None,
             kind=kind.value,
-            lang=lang,
+            lang=s.lang,
             scenario=scenario,
             seed=seed,
             draws=draws,
             k=k,
             generated_at=generated_at,
             templates=templates,
-            families=families,
-            municipality=municipality,
-            config=config,
-            today=today,
             family=family or None,
             key_file=key_file,
         )
         written = {"html": str(rep.save(out))}
         if xlsx is not None:
-            written["xlsx"] = str(rep.to_excel(xlsx))
+            with progress.step("excel"):
+                written["xlsx"] = str(rep.to_excel(xlsx))
         if pdf:
             written["pdf"] = str(rep.to_pdf(out.with_suffix(".pdf")))
+    rep_selection = getattr(rep, "selection", None)
     if as_json:
         info = {
             **written,
             "kind": kind.value,
-            "lang": lang,
+            "lang": s.lang,
+            "selection": rep_selection.describe() if rep_selection else None,
             "bytes": len(rep.html.encode("utf-8")),
             "charts": rep.n_charts,
             "seconds": round(time.perf_counter() - started, 2),
         }
         typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
     else:
+        print_read_notes(s.err, ds.notes, ds.warnings, lang=s.lang)
         for p in written.values():
-            console.print(p, markup=False, highlight=False, soft_wrap=True)
+            s.out.print(p, markup=False, highlight=False, soft_wrap=True)

@@ -1,105 +1,130 @@
-"""``impactkit validate`` and ``impactkit sample``."""
+"""``impactkit validate``: every problem of an export, or what a valid export holds."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from impactkit.cli._app import EXIT_INVALID, EXIT_OK, app, console
-from impactkit.cli._errors import print_notes, print_problems, reported, usage_error
+from impactkit.cli._app import EXIT_INVALID, EXIT_OK, Command, app
+from impactkit.cli._layout import Col, print_table
+from impactkit.cli._numbers import cell
+from impactkit.cli._options import (
+    AllOpt,
+    ConfigOpt,
+    DebugOpt,
+    DomainsOpt,
+    FamiliesOpt,
+    IgnoreOpt,
+    InstrumentOpt,
+    JsonOpt,
+    LangOpt,
+    MunicipalityOpt,
+    PathArg,
+    PersonalOpt,
+    ProgrammeOpt,
+    ScenarioOpt,
+    TodayOpt,
+    common,
+)
+from impactkit.cli._problems import print_problems, print_read_notes, stream_problems_json
+from impactkit.cli._session import Session, start
+from impactkit.cli._texts import column_label, t
 from impactkit.errors import ImpactkitError
 
 if TYPE_CHECKING:
     from impactkit.io import Dataset, ValidationReport
 
 
-@app.command()
+@app.command(cls=Command, help="help.cmd.validate")
 def validate(
-    path: Annotated[
-        Path, typer.Argument(help="An assessments file (CSV, Excel, Parquet) or a folder like data/sample.")
-    ],
-    families: Annotated[Path | None, typer.Option(help="The families table, if not in the folder.")] = None,
-    instrument: Annotated[
-        str | None, typer.Option(help="Instrument file (.toml/.yaml) or shipped name.")
-    ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the messages: nl or en.")] = "en",
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    ctx: typer.Context,
+    path: PathArg,
+    config: ConfigOpt = None,
+    instrument: InstrumentOpt = None,
+    scenario: ScenarioOpt = None,
+    families: FamiliesOpt = None,
+    ignore_column: IgnoreOpt = None,
+    today: TodayOpt = None,
+    allow_personal_data: PersonalOpt = False,
+    domains: DomainsOpt = None,
+    programme: ProgrammeOpt = None,
+    municipality: MunicipalityOpt = None,
     pseudonymise: Annotated[
         Path | None,
-        typer.Option(
-            help="Write a pseudonymised copy to this folder: keyed ids (HMAC-SHA256, key from "
-            "$IMPACTKIT_PSEUDONYM_KEY), free text dropped, dates coarsened to the month."
-        ),
+        typer.Option(help="help.pseudonymise", metavar="meta.folder", rich_help_panel="panel.output"),
     ] = None,
     key_file: Annotated[
-        Path | None, typer.Option(help="Pseudonymisation key file (else the environment variable).")
+        Path | None, typer.Option(help="help.key_file", metavar="meta.file", rich_help_panel="panel.output")
     ] = None,
-    today: Annotated[
-        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
-    ] = None,
-    scenario: Annotated[
-        Path | None,
-        typer.Option(
-            help="Cost scenario to check the tables against (default: PATH's, else the shipped one)."
-        ),
-    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    show_all: AllOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
-    """Check an export against the data contract and list every problem (exit 1 when invalid).
-
-    This is the contract of every command: what analyse, costs or report would reject is reported
-    here first, with file, row and column.
-    """
-    import impactkit as ik
-
-    if lang not in ("nl", "en"):
-        raise usage_error(ValueError(f"--lang must be nl or en. Got {lang!r} instead."))
-    with reported():
-        report = ik.validate(
-            path,
-            families=families,
-            instrument=instrument,
-            lang=lang,
-            today=today,
-            config=config,
-            scenario=scenario,
-        )
-    if not as_json:
-        print_notes(report.notes, report.warnings)
+    s = start(ctx, lang=lang, as_json=as_json, show_all=show_all, debug=debug)
+    opts = common(ctx.params)
+    with s.running():
+        report = opts.validate(s.lang)
     if as_json:
-        console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
-    elif report.valid:
-        ds = _valid_dataset(report)
-        console.print(
-            f"[bold]valid[/]: {report.n_rows} rows, {ds.n_families} families, instrument {ds.instrument.id}, "
-            f"{report.missing_scores} missing scores (kept as missing, never imputed)"
-        )
-        console.print(ds.summary().to_string(index=False))
+        head = report.to_dict()
+        del head["problems"]  # streamed below, with their summary
+        stream_problems_json(report.problems, head)
     else:
-        print_problems(report.problems, title=f"{len(report.problems)} problem(s)")
-        console.print(
-            f"[bold red]invalid[/]: {len(report.problems)} problem(s); nothing was analysed. "
-            f"Also {report.missing_scores} missing score(s): allowed, kept as missing, never imputed."
-        )
+        print_read_notes(s.out, report.notes, report.warnings, lang=s.lang)
+        if report.valid:
+            _print_valid(s, report)
+        else:
+            print_problems(s.out, report.problems, lang=s.lang, show_all=show_all)
+            footer = t(
+                "invalid_footer",
+                s.lang,
+                n=cell(len(report.problems), "n", s.lang),
+                missing=report.missing_scores,
+            )
+            s.out.print(footer, style="bold red", highlight=False)
     if pseudonymise is not None and report.valid:
-        ds = _valid_dataset(report)
-        with reported():
+        with s.running():
             written = _write_pseudonymised(
-                ds,
+                _valid_dataset(report),
                 pseudonymise,
                 key_file,
-                [("PATH", path), ("--families", families), ("--key-file", key_file)],
+                [("PATH", path), ("--families", families), ("--key-file", key_file), ("--config", config)],
             )
         if not as_json:
             readme = next(p for p in written if p.name == "README.txt")
-            console.print(readme.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True)
-            console.print(f"pseudonymised copy: {', '.join(str(p) for p in written)}")
+            s.out.print(readme.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True)
+            s.out.print(t("pseudonymised", s.lang, files=", ".join(str(p) for p in written)), highlight=False)
     raise typer.Exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+def _print_valid(s: Session, report: ValidationReport) -> None:
+    ds = _valid_dataset(report)
+    s.out.print(
+        t(
+            "valid_line",
+            s.lang,
+            rows=cell(int(report.n_rows), "n", s.lang),
+            families=cell(ds.n_families, "n", s.lang),
+            instrument=ds.instrument.id,
+            missing=cell(int(report.missing_scores), "n", s.lang),
+        ),
+        highlight=False,
+    )
+    if ds.selection is not None:
+        s.out.print(t("selection_line", s.lang, selection=ds.selection.describe()), highlight=False)
+    summary = ds.summary()
+    waves = {w.id: w.label(s.lang) for w in ds.instrument.waves}
+    cols = [Col(c, column_label(c, s.lang), numeric=c != "wave", key=c == "wave") for c in summary.columns]
+    rows = [
+        [
+            waves.get(str(v), str(v)) if c == "wave" else cell(v, c, s.lang)
+            for c, v in zip(summary.columns, rec, strict=True)
+        ]
+        for rec in summary.itertuples(index=False)
+    ]
+    print_table(s.out, t("title.summary", s.lang), cols, rows, part_title=t("title.part", s.lang))
 
 
 def _valid_dataset(report: ValidationReport) -> Dataset:
@@ -116,18 +141,3 @@ def _write_pseudonymised(
     from impactkit.pseudonym import write_pseudonymised
 
     return write_pseudonymised(ds, out, key_file=key_file, inputs=inputs)
-
-
-@app.command()
-def sample(
-    families: Annotated[int, typer.Option(help="Number of families.")] = 350,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20241,
-    out: Annotated[Path, typer.Option(help="Folder to write.")] = Path("data/sample"),
-) -> None:
-    """Write a realistic synthetic cohort (seeded; reruns reproduce the files byte for byte)."""
-    from impactkit._sample import write_sample
-
-    with reported():
-        written = write_sample(out, families, seed=seed)
-    for p in written:
-        console.print(str(p))

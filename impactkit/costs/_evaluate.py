@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit import progress
 from impactkit._canonical import instrument_of
 from impactkit.costs._assumptions import assumptions_table, used_params
 from impactkit.costs._engine import Model, Outcome, base_theta, run
@@ -130,13 +131,24 @@ def evaluate(
 
     if isinstance(data, Dataset):  # a whole export: its tables, unless given explicitly
         ds = data
+        unsplit = [
+            u.split(":")[1]
+            for u in (ds.selection.unsplit if ds.selection else ())
+            if u.startswith("programme_costs:")
+        ]
+        if unsplit and programme_costs is None and ds.programme_costs is not None:
+            sel = ds.selection
+            chosen = [*sel.programme, *sel.municipality] if sel else []
+            raise DesignError.of("costs_not_split", column=unsplit[0], selection=", ".join(chosen))
         scenario = scenario if scenario is not None else ds.scenario_path
         families = families if families is not None else ds.families
         counterfactuals = counterfactuals if counterfactuals is not None else ds.counterfactuals
         care_used = care_used if care_used is not None else ds.care_used
         programme_costs = programme_costs if programme_costs is not None else ds.programme_costs
         prices = prices if prices is not None else ds.prices
-        data = ds.assessments
+        # a domain selection narrows the analyses, not the intake profile the scenario's rules read
+        whole = ds.selection.all_domains if ds.selection is not None else None
+        data = whole if whole is not None else ds.assessments
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(
             f"The 'data' parameter of evaluate must be a Dataset or the canonical long assessment frame. "
@@ -496,14 +508,17 @@ def _finish(
     used = used_params(model, det)
     if draws:
         keep = model.case.draw_params() if case else None  # type: ignore[attr-defined]
-        result = psa(model, draws, seed, used={p.name for p in used}, spread=spread, keep=keep)
-        psa_table, psa_summary, spread_table = result.table, result.summary, result.spread
-        headline["p_net_benefit_positive"] = float((psa_table["net_benefit"] > 0).mean())
-        headline["p_bcr_above_1"] = float((psa_table["benefit_cost_ratio"] > 1).mean())
-        accept = acceptability(model, result.theta)
+        with progress.step("psa", total=draws) as step:
+            result = psa(model, draws, seed, used={p.name for p in used}, spread=spread, keep=keep)
+            psa_table, psa_summary, spread_table = result.table, result.summary, result.spread
+            headline["p_net_benefit_positive"] = float((psa_table["net_benefit"] > 0).mean())
+            headline["p_bcr_above_1"] = float((psa_table["benefit_cost_ratio"] > 1).mean())
+            accept = acceptability(model, result.theta)
+            step.advance(draws)
     labels = param_labels(s, instrument)
-    torn = tornado(model, used, labels)
-    scen = named_scenarios(model, torn)
+    with progress.step("tornado"):
+        torn = tornado(model, used, labels)
+        scen = named_scenarios(model, torn)
     assumptions = assumptions_table(model, det, torn, instrument=instrument, programme_note=programme_note)
     per_family = _per_family(need, det)
     notes += [

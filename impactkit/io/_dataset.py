@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit import progress
 from impactkit.errors import ConfigError, ParameterError
 from impactkit.i18n import check_lang
 from impactkit.instruments import Instrument, builtin
@@ -26,6 +27,7 @@ from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_co
 from impactkit.io._locate import Located, locate, locate_table
 from impactkit.io._period import PeriodSelection
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
+from impactkit.io._subset import Selection, subset
 from impactkit.io._tables import stage_table
 
 __all__ = ["Dataset", "ValidationReport", "read_dataset", "read_families", "validate"]
@@ -53,6 +55,7 @@ class Dataset:
     notes: list[str] = field(default_factory=list)  # how each file was read (sheet, encoding, layout, ...)
     warnings: pd.DataFrame | None = None  # problems that do not make the input invalid (e.g. ages)
     period: PeriodSelection | None = None  # the reporting period it was cut to (in_period)
+    selection: Selection | None = None  # what subset() kept, and of how many families
 
     @property
     def n_families(self) -> int:
@@ -76,6 +79,31 @@ class Dataset:
         from impactkit.io._period import Period, select_period
 
         return select_period(self, Period.of(period, families=families, waves=waves))
+
+    def subset(
+        self,
+        *,
+        programme: str | Iterable[str] | None = None,
+        municipality: str | Iterable[str] | None = None,
+        domains: str | Iterable[str] | None = None,
+    ) -> Dataset:
+        """The families of some programmes and/or municipalities, and/or some domains only.
+
+        Assessments, judgements and care used follow the families; programme costs follow when the
+        table has the column (else ``selection.unsplit`` records it and a cost evaluation refuses).
+        ``selection`` says what was chosen and how many families that left of how many.
+
+        Examples
+        --------
+        >>> import impactkit as ik
+        >>> ds = ik.read_dataset("data/sample", today="2026-11-01").subset(municipality="Tiel")
+        >>> ds.selection.describe()
+        'municipality = Tiel; 22 of 350 families'
+        """
+        return subset(self, programme=programme, municipality=municipality, domains=domains)
+
+    def _subset(self, func: str, **selection: str | Iterable[str] | None) -> Dataset:
+        return subset(self, func=func, **selection)
 
     def sha256(self) -> dict[str, str]:
         """SHA-256 of every input file (for a report's reproducibility footer)."""
@@ -199,6 +227,10 @@ def _resolve(
     return sources, inst, scenario, cfg
 
 
+def _shown(src: Any) -> str:
+    return Path(src).name if isinstance(src, str | Path) else "<DataFrame>"
+
+
 def _source_of(src: Any) -> tuple[Any, str | None]:
     return (src.path, src.sheet) if isinstance(src, Located) else (src, None)
 
@@ -215,6 +247,9 @@ def validate(
     allow_personal_data: bool = False,
     config: Config | str | Path | None = None,
     scenario: Any = None,
+    programme: str | Iterable[str] | None = None,
+    municipality: str | Iterable[str] | None = None,
+    domains: str | Iterable[str] | None = None,
 ) -> ValidationReport:
     """Validate an export (a file, a DataFrame or a folder) and report every problem, without raising.
 
@@ -233,6 +268,9 @@ def validate(
     scenario : Scenario or path, optional
         The cost scenario to check the tables against (default: the mapping file's, else the
         folder's ``scenario.toml``, else the shipped default scenario).
+    programme, municipality, domains : str or list of str, optional
+        Restrict the dataset of a valid export to these (see :meth:`Dataset.subset`); the whole
+        export is still checked.
 
     Returns
     -------
@@ -252,17 +290,18 @@ def validate(
     sources, inst, scenario_file, cfg = _resolve(path, families, instrument, config)
     problems = Problems(lang)
     a_src, a_sheet = _source_of(sources["assessments"])
-    read: AssessmentRead = stage_assessments(
-        a_src,
-        instrument=inst,
-        lang=lang,
-        today=today,
-        columns=columns,
-        ignore_columns=ignore_columns,
-        allow_personal_data=allow_personal_data,
-        config=cfg,
-        sheet=a_sheet,
-    )
+    with progress.step("read", detail=_shown(a_src)):
+        read: AssessmentRead = stage_assessments(
+            a_src,
+            instrument=inst,
+            lang=lang,
+            today=today,
+            columns=columns,
+            ignore_columns=ignore_columns,
+            allow_personal_data=allow_personal_data,
+            config=cfg,
+            sheet=a_sheet,
+        )
     problems.extend(read.problems)
     if not read.data.empty and isinstance(read.data.attrs.get("instrument"), Instrument):
         inst = read.data.attrs["instrument"]  # the part of the instrument the export uses
@@ -276,16 +315,18 @@ def validate(
             files[name] = Path(file)
         if name == "assessments":
             continue
-        frame, probs, n = stage_table(
-            file,
-            name,
-            lang=lang,
-            today=today,
-            allow_personal_data=allow_personal_data,
-            config=cfg,
-            sheet=sheet,
-            choices={"item": [i.id for i in scen.programme_items]} if scen is not None else None,
-        )
+        with progress.step("read", detail=_shown(file)):
+            frame, probs, n = stage_table(
+                file,
+                name,
+                lang=lang,
+                today=today,
+                ignore_columns=ignore_columns,
+                allow_personal_data=allow_personal_data,
+                config=cfg,
+                sheet=sheet,
+                choices={"item": [i.id for i in scen.programme_items]} if scen is not None else None,
+            )
         problems.extend(probs)
         n_rows += n
         tables[name] = frame
@@ -310,6 +351,10 @@ def validate(
             warnings=problems.warnings_frame(),
             **{k: v for k, v in tables.items()},  # type: ignore[arg-type]
         )
+        if programme is not None or municipality is not None or domains is not None:
+            dataset = dataset._subset(
+                "read_dataset", programme=programme, municipality=municipality, domains=domains
+            )
     return ValidationReport(
         frame[PROBLEM_COLUMNS],
         n_rows,
@@ -385,10 +430,14 @@ def read_dataset(
     allow_personal_data: bool = False,
     config: Config | str | Path | None = None,
     scenario: Any = None,
+    programme: str | Iterable[str] | None = None,
+    municipality: str | Iterable[str] | None = None,
+    domains: str | Iterable[str] | None = None,
 ) -> Dataset:
     """Read and validate a whole export (folder, file, mapping file or DataFrame); raise on any problem.
 
-    Same parameters as :func:`validate`.
+    Same parameters as :func:`validate`; ``programme``, ``municipality`` and ``domains`` restrict
+    the dataset after validation (the whole export is still checked): see :meth:`Dataset.subset`.
 
     Raises
     ------
@@ -413,6 +462,9 @@ def read_dataset(
         allow_personal_data=allow_personal_data,
         config=config,
         scenario=scenario,
+        programme=programme,
+        municipality=municipality,
+        domains=domains,
     )
     if not report.valid:
         from impactkit.errors import ValidationError

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from impactkit.errors import option
 from impactkit.io._cells import DATE_RANGE, CellFailures
 from impactkit.io._columns import match_columns, personal_data_kind
 from impactkit.io._messages import message
@@ -71,7 +72,15 @@ def check_headers(
     for header in unmatched:
         kind = personal_data_kind(header)
         if kind and not allow_personal_data:
-            problems.add(raw.file, 1, header, header, "personal_data", kind=kind)
+            problems.add(
+                raw.file,
+                1,
+                header,
+                header,
+                "personal_data",
+                kind=kind,
+                option=option("allow_personal_data", True),
+            )
         elif header not in ignore and not kind:
             unknown.append(header)
     for header in unknown:
@@ -81,7 +90,10 @@ def check_headers(
                 missing=" / ".join(missing), target=missing[0], header=header, table=table or "assessments",
             )  # fmt: skip
         else:
-            problems.add(raw.file, 1, header, header, "unknown_column", expected=expected)
+            problems.add(
+                raw.file, 1, header, header, "unknown_column", expected=expected,
+                option=option("ignore_columns", header),
+            )  # fmt: skip
     if not unknown:
         for t in missing:
             problems.add(raw.file, 1, t, "", "missing_column", expected=(required or {})[t])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from impactkit.errors import DesignError, ImpactkitDeprecationWarning, ParameterError, check_choice
+from impactkit.errors import DesignError, ImpactkitDeprecationWarning, ParameterError, check_choice, option
 from impactkit.instruments import Instrument
 from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues, check_adjust
 from impactkit.measures._cube import Cube, cube, group_codes, resolve_wave
@@ -353,9 +353,11 @@ def change(
                 hib = c.instrument.higher_is_better(c.domains[d])  # per domain: "parental load" is better low
                 problem = _degenerate(x[ok], y[ok]) if n_ok < 2 or n_ok >= min_pairs else None
                 if problem and name is None:
+                    others = [x for x in c.domains if x != c.domains[d]]
+                    leave = f"Leave it out with {option('domains', others)}, or check" if others else "Check"
                     raise DesignError(
                         f"{func}: domain {c.domains[d]!r} ({c.waves[b]} → {c.waves[f]}) {problem}. "
-                        "Leave it out with domains=[...], or check that the right waves were read."
+                        f"{leave} that the right waves were read."
                     )
                 if problem:
                     row.update({"n": n_ok, "status": problem})

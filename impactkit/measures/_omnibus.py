@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.errors import DesignError, ParameterError, check_choice, option
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index, check_min_pairs
 from impactkit.measures._cube import cube, group_codes
@@ -217,9 +217,10 @@ def omnibus(
             row: dict[str, object] = {"domain": c.domains[d], "n_complete": y.shape[0]}
             problem = _degenerate(y)
             if problem and name is None and degenerate == "raise":
+                others = [x for x in c.domains if x != c.domains[d]]
+                leave = f"Leave it out with {option('domains', others)}, or compare" if others else "Compare"
                 raise DesignError(
-                    f"{func}: domain {c.domains[d]!r} {problem}. Leave it out with domains=[...], "
-                    "or compare fewer waves with waves=[...]."
+                    f"{func}: domain {c.domains[d]!r} {problem}. {leave} fewer waves with waves=[...]."
                 )
             if problem:
                 row["status"] = problem

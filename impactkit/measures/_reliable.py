@@ -27,7 +27,7 @@ import pandas as pd
 
 from impactkit._canonical import instrument_of
 from impactkit._result import ResultFrame
-from impactkit.errors import DesignError, ImpactkitError, ParameterError
+from impactkit.errors import DesignError, ImpactkitError, ParameterError, option
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index
 from impactkit.measures._cube import cube, group_codes, resolve_wave
@@ -199,9 +199,11 @@ def reliable_change(
         else:
             sd1 = float(base.std(ddof=1)) if base.size > 1 else np.nan
         if not np.isfinite(sd1) or sd1 <= 0:
+            others = [x for x in c.domains if x != dom]
+            leave = f" or leave the domain out with {option('domains', others)}" if others else ""
             raise DesignError(
                 f"{func}: domain {dom!r} has {base.size} baseline score(s) with SD {sd1:g}; the RCI needs a "
-                "positive SD. Pass sd={...} from a norm group or leave the domain out with domains=[...]."
+                f"positive SD. Pass sd={{...}} from a norm group{leave}."
             )
         r = rel[dom]
         se_diff = sd1 * np.sqrt(2) * np.sqrt(1 - r)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shlex
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from impactkit import progress
 from impactkit._version import __version__
-from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.errors import DesignError, ParameterError, check_choice, option
 from impactkit.i18n import Formatter, check_lang, text
 from impactkit.io._period import data_sha256
 from impactkit.report._context import Ctx
@@ -57,8 +59,8 @@ def build_report(
     generated_at: str | dt.date | dt.datetime | None = None,
     templates: str | Path | None = None,
     families: str | Path | pd.DataFrame | None = None,
-    municipality: str | None = None,
-    programme: str | None = None,
+    municipality: str | list[str] | None = None,
+    programme: str | list[str] | None = None,
     config: Any = None,
     today: str | None = None,
     family: str | list[str] | None = None,
@@ -66,6 +68,7 @@ def build_report(
     key_file: str | Path | None = None,
     period: Any = None,
     previous: Any = None,
+    domains: list[str] | None = None,
 ) -> Report:
     """Build the annual impact report or the municipal business case as self-contained HTML.
 
@@ -95,12 +98,17 @@ def build_report(
         Templates that take precedence over the shipped ones (branding).
     families : path or DataFrame, optional
         The families table, when ``dataset_or_path`` is a single assessments file.
-    municipality : str, optional
+    municipality : str or list of str, optional
         Report on the families of one municipality only (its programme costs too): the municipal
         business case of that municipality.  Needs the families table.
-    programme : str, optional
-        Report on the families of one programme only.  Like ``municipality``, refused with the
-        reason when the release plan of the whole dataset withholds it.
+    programme : str or list of str, optional
+        Report on the families of one programme only (needs the families table).  Like
+        ``municipality``, refused with the reason when the release plan of the whole dataset
+        withholds it.  A programme_costs table without a ``programme`` column cannot be split, so
+        the report then uses the scenario's programme cost per family (``programme_cost_origin``).
+    domains : list of str, optional
+        Report on these domains of the instrument only.  A dataset already restricted with
+        :meth:`~impactkit.Dataset.subset` keeps its selection; these narrow it further.
     config : Config or path, optional
         The mapping file (``impactkit.toml``) when ``dataset_or_path`` is a path (default: the
         folder's own).
@@ -192,16 +200,19 @@ def build_report(
         inputs.append(("config", Path(config)))
     if period is not None:
         ds = ds.in_period(period)
-    ds = restrict(ds, municipality=municipality, programme=programme, k=k)
+    ds = restrict(ds, municipality=municipality, programme=programme, domains=domains, k=k)
     if kind in CONFIDENTIAL_KINDS:
         from impactkit.report._casework import build_casework
 
         return build_casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
                          generated_at=generated_at, templates=templates, inputs=inputs)  # fmt: skip
     if ds.assessments["family_id"].nunique() < k:
-        raise DesignError(
-            f"build_report: only {ds.assessments['family_id'].nunique()} families; nothing can be published "
-            f"with k = {k}. Combine years or programmes, or lower k (at least 3)."
+        raise DesignError.of(
+            "too_few_families",
+            func="build_report",
+            n=int(ds.assessments["family_id"].nunique()),
+            k=k,
+            k_option=option("k"),
         )
     scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
     if isinstance(scen, str | Path):
@@ -209,22 +220,25 @@ def build_report(
     if case_ev is not None:  # the caller's business case on these data
         ev = case_ev
     elif kind == "business-case":  # the need of these families, projected: the page you can change
-        ev = ik_costs.business_case(scen, data=ds, years=CASE_YEARS, draws=draws, seed=seed, k=k)
+        with progress.step("costs"):
+            ev = ik_costs.business_case(scen, data=ds, years=CASE_YEARS, draws=draws, seed=seed, k=k)
     else:
-        ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
+        with progress.step("costs"):
+            ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
     fmt = Formatter(lang)
     ctx = Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=fmt, k=k, seed=seed, draws=draws)
-    if kind == "annual":
-        from impactkit.report._annual import annual_sections
+    with progress.step("sections"):
+        if kind == "annual":
+            from impactkit.report._annual import annual_sections
 
-        sections, cover = annual_sections(ctx)
-    else:
-        from impactkit.report._business import business_sections
-        from impactkit.report._case_report import case_section
+            sections, cover = annual_sections(ctx)
+        else:
+            from impactkit.report._business import business_sections
+            from impactkit.report._case_report import case_section
 
-        sections, cover = business_sections(ctx)
-        section, case_page = case_section(ctx)
-        sections.insert(1, section)
+            sections, cover = business_sections(ctx)
+            section, case_page = case_section(ctx)
+            sections.insert(1, section)
     selection = getattr(ds, "period", None)
     if selection is not None:
         from impactkit.report._period import period_section
@@ -268,13 +282,26 @@ def build_report(
         inputs.append(("instrument", Path(ds.instrument.source)))
     if templates is not None:
         inputs.append(("templates", Path(templates)))
+    sel = getattr(ds, "selection", None)
+    chosen = (
+        " · " + ", ".join([*sel.programme, *sel.municipality])
+        if sel and (sel.programme or sel.municipality)
+        else ""
+    )
+    flags = "".join(
+        f" --{name} {shlex.quote(v)}"
+        for name, values in (
+            ("programme", sel.programme if sel else ()),
+            ("municipality", sel.municipality if sel else ()),
+        )
+        for v in values
+    ) + (f" --domains {','.join(sel.domains)}" if sel and sel.domains else "")
     footer = {
         "version": __version__,
         "generated_at": when.isoformat(),
         "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
         "scenario": f"{ev.scenario.id} ({_file_name(ev.scenario.source)})",
-        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
-        + (f" · {municipality or programme}" if municipality or programme else ""),
+        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws) + chosen,
         "files": files,
         "period": selection.describe(lang) if selection is not None else "",
         "data": data_sha256(ds) if selection is not None else "",
@@ -283,8 +310,7 @@ def build_report(
         else fmt.text(
             "footer_command",
             command=f"impactkit report PATH --kind {kind} --lang {lang} --k {k} --seed {seed} --draws {draws}"
-            + (f" --municipality {municipality!r}" if municipality else "")
-            + (f" --programme {programme!r}" if programme else "")
+            + flags
             + (f" --period {selection.period.label!r}" if selection is not None else ""),
         ),
     }
@@ -310,9 +336,7 @@ def build_report(
     }
     labels["period"] = text("run", "footer_period", lang)
     labels["data_used"] = text("run", "footer_data", lang)
-    context_kicker = cover["kicker"] + (
-        f" · {municipality or programme}" if municipality or programme else ""
-    )
+    context_kicker = cover["kicker"] + chosen
     context = {
         "lang": lang,
         "title": cover["title"],
@@ -326,7 +350,8 @@ def build_report(
         "page_label": css_string(f"{context_kicker} · {cover['title']}"),
         "case": case_page if kind == "business-case" else None,
     }
-    page = render(_TEMPLATE[kind], context, templates=templates)
+    with progress.step("render"):
+        page = render(_TEMPLATE[kind], context, templates=templates)
     report = Report(
         html=page,
         sections=sections,
@@ -336,6 +361,7 @@ def build_report(
         title=cover["title"],
         subtitle=subtitle,
         inputs=inputs,
+        selection=getattr(ds, "selection", None),
     )
     report.costs = ev if kind == "business-case" else None
     return report
@@ -347,14 +373,27 @@ def _is_case(obj: Any) -> bool:
     return isinstance(obj, CostEvaluation)
 
 
-def restrict(ds: Any, *, municipality: str | None = None, programme: str | None = None, k: int = 10) -> Any:
-    """The dataset of one municipality or programme, as build_report selects it (release plan checked)."""
-    if municipality is not None and programme is not None:
-        raise ParameterError("build_report reports on one municipality or one programme, not both.")
+def restrict(
+    ds: Any,
+    *,
+    municipality: str | list[str] | None = None,
+    programme: str | list[str] | None = None,
+    domains: list[str] | None = None,
+    k: int = 10,
+) -> Any:
+    """The dataset of some municipalities / programmes / domains (Dataset.subset), each refused when the
+    release plan of the whole dataset withholds it; a programme_costs table that cannot be split by
+    programme gives way to the scenario's cost model."""
     for column, chosen in (("municipality", municipality), ("programme", programme)):
-        if chosen is not None:
-            _release_allows(ds, column, chosen, k)
-            ds = _restrict(ds, column, chosen)
+        for name in [chosen] if isinstance(chosen, str) else list(chosen or []):
+            _release_allows(ds, column, name, k)
+    if municipality is None and programme is None and domains is None:
+        return ds
+    ds = ds._subset("build_report", municipality=municipality, programme=programme, domains=domains)
+    if ds.selection is not None and "programme_costs:programme" in ds.selection.unsplit:
+        import dataclasses
+
+        ds = dataclasses.replace(ds, programme_costs=None)
     return ds
 
 
@@ -415,48 +454,9 @@ def _release_allows(ds: Any, column: str, name: str, k: int) -> None:
 
     fam = ds.families
     if fam is None or column not in fam or name not in set(fam[column].astype(str)):
-        return  # _restrict gives the clear error
+        return  # Dataset.subset gives the clear error
     plan = plan_release(fam, k=k, programmes=column == "programme", municipalities=column == "municipality")
     plan.scope(column, name)
-
-
-def _restrict(ds: Any, column: str, name: str) -> Any:
-    """The dataset restricted to the families (and programme costs) of one municipality or programme."""
-    import dataclasses
-
-    fam = ds.families
-    if fam is None or column not in fam:
-        raise ParameterError(
-            f"The {column!r} parameter of build_report needs a families table with a {column} column."
-        )
-    known = sorted(fam[column].dropna().astype(str).unique())
-    if name not in known:
-        raise ParameterError(
-            f"The {column!r} parameter of build_report must be one of {known}. Got {name!r} instead."
-        )
-    ids = set(fam.loc[fam[column].astype(str) == name, "family_id"].astype(str))
-
-    def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        if frame is None or "family_id" not in frame:
-            return frame
-        out = frame[frame["family_id"].astype(str).isin(ids)].reset_index(drop=True)
-        out.attrs = dict(frame.attrs)
-        return out
-
-    costs = ds.programme_costs
-    if costs is not None and column in costs:
-        costs = costs[costs[column].astype(str) == name].reset_index(drop=True)
-    elif costs is not None and column == "programme":
-        costs = None  # a table without a programme column cannot be split: the scenario's cost model
-    return dataclasses.replace(
-        ds,
-        assessments=keep(ds.assessments),
-        families=keep(fam),
-        counterfactuals=keep(ds.counterfactuals),
-        care_used=keep(ds.care_used),
-        events=keep(ds.events),
-        programme_costs=costs,
-    )
 
 
 def _file_name(source: object) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from impactkit import progress
 from impactkit.errors import ParameterError
 from impactkit.report._model import Section
 
@@ -44,7 +45,9 @@ class Report:
         title: str = "",
         subtitle: str = "",
         inputs: list[tuple[str, Path]] | None = None,
+        selection: Any = None,
     ) -> None:
+        self.selection = selection  # the families and domains the report rests on (Dataset.selection)
         self.html = html
         self.sections = sections
         self.kind = kind
@@ -172,7 +175,8 @@ class Report:
                 f"--print-to-pdf={out}",
                 src.as_uri(),
             ]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+            with progress.step("pdf"):
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
             if proc.returncode != 0 or not out.is_file():
                 raise ParameterError(
                     f"chromium could not print the PDF (exit {proc.returncode}): {proc.stderr[-500:]}"

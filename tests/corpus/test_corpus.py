@@ -95,7 +95,7 @@ def test_validate_analyse_costs_report(name, tmp_path):
         )
         if name == "jeugdbescherming":  # five families: nothing can be published at k = 10
             assert code == 1
-            assert "only 5 families" in out
+            assert ("maar 5 gezinnen" if lang == "nl" else "only 5 families") in out  # the refusal in --lang
             code, out = _cli(
                 "report",
                 folder,
