@@ -35,7 +35,8 @@ from impactkit.cli._options import (
 )
 from impactkit.cli._problems import print_read_notes
 from impactkit.cli._session import Session, start
-from impactkit.cli._texts import column_label, t, value_label
+from impactkit.cli._texts import column_label, selection_text, t, value_label
+from impactkit.i18n import note_text
 
 SHOW = {
     # the terminal shows the columns a reader needs first; --json and --xlsx carry every column
@@ -85,7 +86,7 @@ def _show(s: Session, name: str, frame: pd.DataFrame, title: str, labels: dict[s
                 row.append(cell(v, c, s.lang))
         rows.append(row)
     print_table(s.out, title, cols, rows, part_title=t("title.part", s.lang))
-    print_notes(s.out, list(getattr(frame, "notes", [])))
+    print_notes(s.out, list(getattr(frame, "notes", [])), s.lang)
 
 
 @app.command(cls=Command, help="help.cmd.analyse")
@@ -150,7 +151,10 @@ def analyse(
             "adjust": adjust,
             "selection": ds.selection.describe() if ds.selection else None,
             "tables": {name: _records(frame) for name, frame in tables.items()},
-            "notes": {name: list(getattr(frame, "notes", [])) for name, frame in tables.items()},
+            "notes": {
+                name: [note_text(n, s.lang) for n in getattr(frame, "notes", [])]
+                for name, frame in tables.items()
+            },
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
         return
@@ -161,7 +165,9 @@ def analyse(
     waves = labels["wave"]
     print_read_notes(s.out, ds.notes, ds.warnings, lang=s.lang)
     if ds.selection is not None:
-        s.out.print(t("selection_line", s.lang, selection=ds.selection.describe()), highlight=False)
+        s.out.print(
+            t("selection_line", s.lang, selection=selection_text(ds.selection, s.lang)), highlight=False
+        )
     for name, frame in tables.items():
         title = (
             t(f"title.{name}", s.lang, b=waves.get(b, b), f=waves.get(f, f))

@@ -28,7 +28,7 @@ from typer.core import TyperCommand, TyperGroup
 from impactkit._version import __version__
 from impactkit.cli import _failures
 from impactkit.cli._session import Session, current
-from impactkit.cli._texts import TEXTS, lang_from, t
+from impactkit.cli._texts import is_text, lang_from, t
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "Command", "Group", "app", "console", "err_console"]
 
@@ -39,23 +39,23 @@ err_console = Console(stderr=True)
 
 
 def _localise(text: str | None, lang: str) -> str | None:
-    return t(text, lang) if text in TEXTS else text
+    return t(text, lang) if text is not None and is_text(text) else text
 
 
 def _localise_params(command: Any, lang: str) -> None:
     """Help text, panel, metavar and default of every parameter in ``lang``."""
     for p in command.params:
-        if getattr(p, "help", None) in TEXTS:
+        if is_text(getattr(p, "help", None)):
             p.help = _localise(p.help, lang)
         panel = getattr(p, "rich_help_panel", None)
-        if panel in TEXTS:
+        if is_text(panel):
             p.rich_help_panel = _localise(panel, lang)
         elif panel is None and hasattr(p, "rich_help_panel"):
             kind = "panel.arguments" if p.param_type_name == "argument" else "panel.options"
             p.rich_help_panel = t(kind, lang)
         if getattr(p, "is_flag", False):
             p.metavar = ""  # a switch takes no value
-        elif p.metavar in TEXTS:
+        elif is_text(p.metavar):
             p.metavar = t(p.metavar, lang)
         if getattr(p, "show_default", None) is not False and p.param_type_name == "option":
             default = p.default
@@ -75,6 +75,7 @@ class Command(TyperCommand):
         if opt is not None:
             opt.help = t("help.help", self.lang)
             opt.rich_help_panel = t("panel.output", self.lang)
+            opt.metavar = ""  # a switch takes no value (rich would show "<bool>")
         return opt
 
 
@@ -241,5 +242,9 @@ def _root(
         is_eager=True,
         rich_help_panel="panel.options",
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="help.lang", metavar="meta.lang", rich_help_panel="panel.options"
+    ),
 ) -> None:
     """impactkit: validate, analyse, cost and report."""
+    # ``impactkit --lang nl COMMAND``: the command's own --lang wins, else this one (see start())

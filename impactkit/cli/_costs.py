@@ -32,7 +32,7 @@ from impactkit.cli._options import (
 )
 from impactkit.cli._problems import print_read_notes
 from impactkit.cli._session import start
-from impactkit.cli._texts import column_label, t, value_label
+from impactkit.cli._texts import column_label, selection_text, t, value_label
 
 HEADLINE = ("programme_cost", "gross_avoided_cost", "net_benefit", "benefit_cost_ratio", "payback_months",
             "break_even_share", "p_net_benefit_positive")  # fmt: skip
@@ -81,7 +81,9 @@ def costs(
         return
     print_read_notes(s.out, ds.notes, ds.warnings, lang=s.lang)
     if ds.selection is not None:
-        s.out.print(t("selection_line", s.lang, selection=ds.selection.describe()), highlight=False)
+        s.out.print(
+            t("selection_line", s.lang, selection=selection_text(ds.selection, s.lang)), highlight=False
+        )
     h = result.headline
     rows = [
         [value_label(k, s.lang), _headline_value(k, float(h[k]), s.lang)]
@@ -100,10 +102,19 @@ def costs(
         Col("label", column_label("label", s.lang), key=True),
         *(Col(c, column_label(c, s.lang), numeric=True) for c in ("invests", "saves", "net")),
     ]
+    from impactkit.figures._labels import Labels
+    from impactkit.i18n import Formatter
+
+    words = Labels(
+        Formatter(s.lang), scenario=result.scenario
+    )  # the scenario's own words, else the catalogue's
     rows = [
-        [str(r.label), *(number(float(getattr(r, c)), s.lang, 0) for c in ("invests", "saves", "net"))]
+        [
+            str(r.label) if s.lang == "en" else words.payer(r.payer, str(r.label)),
+            *(number(float(getattr(r, c)), s.lang, 0) for c in ("invests", "saves", "net")),
+        ]
         for r in payers.itertuples(index=False)
     ]
     print_table(s.out, t("title.payers", s.lang), cols, rows, part_title=t("title.part", s.lang))
     s.out.print(t("notes", s.lang), style="bold", highlight=False)
-    print_notes(s.out, result.notes)
+    print_notes(s.out, result.notes, s.lang)

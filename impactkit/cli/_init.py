@@ -14,23 +14,22 @@ from rich.text import Text
 from impactkit.cli._app import Command, app
 from impactkit.cli._options import DebugOpt, JsonOpt, LangOpt
 from impactkit.cli._session import start
+from impactkit.cli._texts import column_label, t
 from impactkit.errors import ParameterError
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, help="help.cmd.init")
 def init(
     ctx: typer.Context,
-    export: Annotated[Path, typer.Argument(help="The export folder (or its assessments file).")],
-    out: Annotated[
-        Path | None, typer.Option(help="Folder to write impactkit.toml to (default: the export folder).")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing impactkit.toml.")] = False,
+    export: Annotated[Path, typer.Argument(help="help.init.export", metavar="meta.path")],
+    out: Annotated[Path | None, typer.Option(help="help.init.out", metavar="meta.folder")] = None,
+    force: Annotated[bool, typer.Option("--force", help="help.init.force")] = False,
     instrument: Annotated[
-        str | None, typer.Option(help="Use this instrument (shipped name or file) instead of choosing one.")
+        str | None, typer.Option(help="help.init.instrument", metavar="meta.instrument")
     ] = None,
     scenario: Annotated[
         Path | None,
-        typer.Option(help="Match care paths and care types to this scenario (default: the folder's)."),
+        typer.Option(help="help.init.scenario", metavar="meta.file"),
     ] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
@@ -65,18 +64,18 @@ def init(
         console.print(f"{name:<16} {escape(where)}", highlight=False)
     console.print(f"{'instrument':<16} {escape(draft.instrument)}", highlight=False)
     for g in draft.guessed:
-        console.print(f"[yellow]check:[/] {escape(g)}", highlight=False)
+        console.print(f"[yellow]{escape(t('init.check', s.lang))}:[/] {escape(g)}", highlight=False)
     if len(draft.unmapped):
         table = Table(
-            title=Text(f"{len(draft.unmapped)} thing(s) not mapped (TODO in the draft)"),
+            title=Text(t("init.unmapped", s.lang, n=len(draft.unmapped))),
             title_justify="left",
             header_style="bold",
         )
-        for col in ("file", "column", "value", "what to do"):
-            table.add_column(col, overflow="fold")
+        for col in ("file", "column", "value", "what"):
+            table.add_column(column_label(col, s.lang), overflow="fold")
         for rec in draft.unmapped.itertuples(index=False):
             table.add_row(*(Text(str(v)) for v in (rec.file, rec.column, rec.value, rec.hint)))
         console.print(table)
     for p in written:
-        console.print(f"written: {escape(str(p))}", highlight=False)
-    console.print(f"next: impactkit validate {escape(str(export))}", highlight=False)
+        console.print(escape(t("init.written", s.lang, path=str(p))), highlight=False)
+    console.print(escape(t("init.next", s.lang, command=f"impactkit validate {export}")), highlight=False)

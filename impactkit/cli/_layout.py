@@ -196,13 +196,15 @@ def _print_records(
                 console.print(Text(f"    {row[j]}"), no_wrap=True, crop=False)
 
 
-def print_notes(console: Console, notes: Sequence[str]) -> None:
-    """Notes as a bulleted list whose wrapped lines stay indented under their text."""
+def print_notes(console: Console, notes: Sequence[str], lang: str = "en") -> None:
+    """Notes as a bulleted list whose wrapped lines stay indented under their text (in ``lang``)."""
+    from impactkit.i18n import note_text
+
     if not notes:
         return
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=3, justify="right")
     grid.add_column(overflow="fold", style="dim" if console.is_terminal else None)
     for note in notes:
-        grid.add_row("-", Text(note))
+        grid.add_row("-", Text(note_text(note, lang)))
     console.print(grid)

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from impactkit.cli._layout import Col, print_table
 from impactkit.cli._numbers import cell
-from impactkit.cli._texts import column_label, t
+from impactkit.cli._texts import column_label, is_text, t, tn
 
 __all__ = ["FIRST", "print_problems", "print_read_notes", "stream_problems_json", "summarise"]
 
@@ -51,6 +51,14 @@ def summarise(problems: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _kind(code: str, message: str, varied: bool, lang: str) -> str:
+    """A short name of the kind of problem (``kind.<code>`` in the cli catalogue), else its message."""
+    key = f"kind.{code}"
+    if code and is_text(key):
+        return t(key, lang)
+    return message + (" …" if varied else "")
+
+
 def _where(first: int, last: int, lang: str) -> str:
     if first == last:
         return t("row_one", lang, first=cell(int(first), "row", lang))
@@ -67,7 +75,7 @@ def print_problems(console: Console, problems: pd.DataFrame, *, lang: str, show_
     files = _files(problems)
     many_files = len(files) > 1
     console.print(
-        Text(t("problems_title", lang, n=cell(n, "n", lang), where=", ".join(files)), style="bold red"),
+        Text(tn("problems_title", n, lang, n=cell(n, "n", lang), where=", ".join(files)), style="bold red"),
         soft_wrap=True,
     )
     if n > FIRST:
@@ -83,7 +91,7 @@ def print_problems(console: Console, problems: pd.DataFrame, *, lang: str, show_
             [
                 *([Path(str(r["file"])).name] if many_files else []),
                 str(r["column"]),
-                str(r["message"]) + (" …" if r["varied"] else ""),
+                _kind(str(r["code"]), str(r["message"]), bool(r["varied"]), lang),
                 cell(int(r["n"]), "n", lang),
                 _where(int(r["first_row"]), int(r["last_row"]), lang),
             ]
@@ -154,9 +162,14 @@ def stream_problems_json(problems: pd.DataFrame, head: dict[str, Any], out: Text
     text = json.dumps(body, ensure_ascii=False, indent=2)
     out.write(text[:-2] + ',\n  "problems": [')
     first = True
+    chunk: list[str] = []  # a thousand records per write: memory stays small, writes stay few
     for rec in _records(problems):
-        out.write(("\n    " if first else ",\n    ") + json.dumps(rec, ensure_ascii=False))
+        chunk.append(("\n    " if first else ",\n    ") + json.dumps(rec, ensure_ascii=False))
         first = False
+        if len(chunk) >= 1000:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
     out.write("\n  ]\n}\n" if not first else "]\n}\n")
     out.flush()
 
@@ -169,7 +182,8 @@ def print_read_notes(console: Console, notes: list[str], warnings: pd.DataFrame 
         )
     if warnings is not None and len(warnings):
         console.print(
-            Text(t("warnings_title", lang, n=cell(len(warnings), "n", lang)), style="bold"), soft_wrap=True
+            Text(tn("warnings_title", len(warnings), lang, n=cell(len(warnings), "n", lang)), style="bold"),
+            soft_wrap=True,
         )
         cols = [
             Col("row", column_label("row", lang), numeric=True, key=True),

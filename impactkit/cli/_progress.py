@@ -18,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from impactkit.cli._texts import TEXTS, t
+from impactkit.cli._texts import is_text, t
 from impactkit.progress import Event
 
 __all__ = ["RichProgress"]
@@ -57,9 +57,9 @@ class RichProgress:
 
     def _label(self, event: Event) -> str:
         key = f"step.{event.step}"
-        if key not in TEXTS:
+        if not is_text(key):
             key = "step.other"
-        return t(key, self.lang, detail=event.detail) if "{detail}" in TEXTS[key]["en"] else t(key, self.lang)
+        return t(key, self.lang, detail=event.detail) if "{detail}" in t(key) else t(key, self.lang)
 
     def __call__(self, event: Event) -> None:
         if event.kind == "start":

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from impactkit import progress
 from impactkit.cli._progress import RichProgress
-from impactkit.cli._texts import LANGS, lang_from
+from impactkit.cli._texts import LANGS, is_text, lang_from, t
 from impactkit.errors import Option, ParameterError, options_rendered_by
 
 __all__ = ["Session", "current", "start"]
@@ -35,17 +35,7 @@ PARAMETER_OF = {
     "municipality": "municipality",
 }
 COMMA_LISTS = {"domains"}  # flags that take a comma-separated list
-# library parameters the command line sets another way
-OTHERWISE = {
-    "columns": {
-        "en": "a [columns] table in impactkit.toml (--config)",
-        "nl": "een tabel [columns] in impactkit.toml (--config)",
-    },
-    "sheet": {
-        "en": "sheet = ... in impactkit.toml (--config)",
-        "nl": "sheet = ... in impactkit.toml (--config)",
-    },
-}
+# library parameters the command line sets another way: cli catalogue key otherwise.<parameter>
 
 
 @dataclass
@@ -65,8 +55,8 @@ class Session:
         """A library hint as this command's flag: ``--ignore-column Opmerking``, ``--allow-personal-data``."""
         name = PARAMETER_OF.get(hint.parameter, hint.parameter)
         if name not in self.flags:
-            other = OTHERWISE.get(hint.parameter)
-            return (other.get(self.lang) or other["en"]) if other else None
+            key = f"otherwise.{hint.parameter}"
+            return t(key, self.lang) if is_text(key) else None
         flag, switch = self.flags[name]
         if switch or hint.value is None:
             return flag
@@ -115,6 +105,9 @@ def start(
     debug: bool = False,
 ) -> Session:
     """The session of the running command (also kept on the context for the failure handler)."""
+    root = ctx.find_root()
+    if lang is None and root is not ctx:
+        lang = root.params.get("lang")  # impactkit --lang nl COMMAND ...
     session = Session(
         ctx.info_name or "impactkit",
         lang=lang if lang in LANGS else lang_from([], None),

@@ -30,7 +30,7 @@ from impactkit.cli._options import (
 )
 from impactkit.cli._problems import print_problems, print_read_notes, stream_problems_json
 from impactkit.cli._session import Session, start
-from impactkit.cli._texts import column_label, t
+from impactkit.cli._texts import column_label, selection_text, t
 from impactkit.errors import ImpactkitError
 
 if TYPE_CHECKING:
@@ -113,7 +113,9 @@ def _print_valid(s: Session, report: ValidationReport) -> None:
         highlight=False,
     )
     if ds.selection is not None:
-        s.out.print(t("selection_line", s.lang, selection=ds.selection.describe()), highlight=False)
+        s.out.print(
+            t("selection_line", s.lang, selection=selection_text(ds.selection, s.lang)), highlight=False
+        )
     summary = ds.summary()
     waves = {w.id: w.label(s.lang) for w in ds.instrument.waves}
     cols = [Col(c, column_label(c, s.lang), numeric=c != "wave", key=c == "wave") for c in summary.columns]

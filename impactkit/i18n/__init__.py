@@ -24,17 +24,20 @@ from impactkit.i18n._catalog import (
     text,
 )
 from impactkit.i18n._format import MISSING, Formatter, is_missing
+from impactkit.i18n._note import Note, note_text
 
 __all__ = [
     "DOMAINS",
     "LOCALE_DIR",
     "MISSING",
     "Formatter",
+    "Note",
     "catalogue",
     "check_lang",
     "is_missing",
     "languages",
     "locale_of",
+    "note_text",
     "placeholders",
     "text",
 ]

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
-DOMAINS = ("report", "figures", "cli", "io", "run")
+DOMAINS = ("report", "figures", "cli", "io", "run", "refusals", "notes")
 SOURCE_LANG = "en"
 
 

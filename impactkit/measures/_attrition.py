@@ -15,6 +15,7 @@ from statsmodels.discrete.discrete_model import Logit
 from impactkit._result import ResultFrame
 from impactkit._summary import Summary
 from impactkit.errors import ParameterError
+from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._cube import cube, group_codes
 from impactkit.measures._smallcells import check_min_n, suppress
@@ -126,7 +127,7 @@ def attrition(
     min_n = check_min_n(min_n, func)
     c = cube(data, func, instrument)
     observed = (~np.isnan(c.values)).any(axis=1)  # families × waves
-    notes = ["A family is observed at a wave when it has at least one score there."]
+    notes: list[str] = [Note("attrition.observed")]
 
     ongoing = np.zeros(len(c.families), dtype=bool)
     if families is not None:
@@ -138,10 +139,7 @@ def attrition(
             reason = reason.reindex(c.families.astype(str))
             ongoing = reason.isna().to_numpy() & ~observed[:, -1]
             if ongoing.any():
-                notes.append(
-                    f"{int(ongoing.sum())} families still in the programme without a {c.waves[-1]} score are "
-                    "counted as ongoing, not as non-completers."
-                )
+                notes.append(Note("attrition.ongoing", n=int(ongoing.sum()), wave=c.waves[-1]))
 
     flow = _flow(observed, ["all"], np.zeros(len(c.families), dtype=np.int64), c.waves, "all")
     if families is not None and by is not None:
@@ -151,10 +149,7 @@ def attrition(
         lost = per["n_lost"].astype("Int64")
         per["n_lost"] = lost.mask((lost > 0) & (lost < min_n))
         flow = pd.concat([flow.drop(columns="baseline_n"), per.drop(columns="baseline_n")], ignore_index=True)
-        notes.append(
-            f"Group rows with fewer than {min_n} families are suppressed, and so are losses of 1 to "
-            f"{min_n - 1} families (secondary suppression across rows is left to the report)."
-        )
+        notes.append(Note("attrition.suppressed", min_n=min_n, max_lost=min_n - 1))
     else:
         flow = flow.drop(columns="baseline_n")
     if "status" not in flow.columns:

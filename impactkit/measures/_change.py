@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from impactkit.errors import DesignError, ImpactkitDeprecationWarning, ParameterError, check_choice, option
+from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._adjust import ADJUST_NAMES, adjust_pvalues, check_adjust
 from impactkit.measures._cube import Cube, cube, group_codes, resolve_wave
@@ -454,39 +455,28 @@ def _notes(
 ) -> list[str]:
     which = ", ".join(f"{c.waves[b]} → {c.waves[f]}" for b, f in comparisons)
     family = (
-        f"the {n_domains} domains of each comparison" + (" within each group" if name else "")
+        Note("change.family_domains_groups" if name else "change.family_domains", n=n_domains)
         if opts["adjust_over"] == "domains"
-        else f"all {len(table)} rows (domains × comparisons" + (" × groups)" if name else ")")
+        else Note("change.family_rows_groups" if name else "change.family_rows", n=len(table))
     )
     exact = opts["exact"]
-    notes = [
-        f"Complete pairs per domain ({which}); nothing imputed.",
-        (
-            "Wilcoxon signed-rank as R wilcox.test(paired=TRUE): zeros dropped, average ranks for ties, "
-            if opts["zero_method"] == "wilcox"
-            else "Wilcoxon signed-rank with Pratt's zero handling (zeros ranked, then left out of V), "
-        )
-        + (
-            "exact p when n < 50 without ties or zeros, else normal approximation"
-            if exact is None
-            else ("exact p where possible" if exact else "normal approximation")
-        )
-        + (" with continuity correction." if opts["correct"] else " without continuity correction."),
-        f"p_adjusted (paired t) and wilcoxon_p_adjusted: {ADJUST_NAMES[str(opts['adjust'])]} over {family}.",
-        "Effect sizes d_z, d_av and Hedges' g_av as defined by Lakens (2013); the interval is for d_z only "
-        "(noncentral t), as no exact interval exists for d_av or g_av. Hedges' correction: "
-        f"{HEDGES_CORRECTIONS[str(opts['hedges'])]}.",
+    wilcoxon = Note(
+        "change.wilcoxon",
+        zeros=Note("change.zeros_wilcox" if opts["zero_method"] == "wilcox" else "change.zeros_pratt"),
+        p=Note("change.p_auto" if exact is None else "change.p_exact" if exact else "change.p_normal"),
+        cc=Note("change.cc_on" if opts["correct"] else "change.cc_off"),
+    )
+    notes: list[str] = [
+        Note("change.pairs", which=which),
+        wilcoxon,
+        Note("change.adjusted", method=ADJUST_NAMES[str(opts["adjust"])], family=family),
+        Note("change.effects", hedges=HEDGES_CORRECTIONS[str(opts["hedges"])]),
     ]
     n_desc = int(table["status"].astype(str).str.startswith("descriptive").sum())
     if n_desc:
-        notes.append(
-            f"{n_desc} row(s) with fewer than {opts['min_pairs']} complete pairs are descriptive only: counts, "
-            "means, medians, the exact sign test and the exact signed-rank test (conditional on ties and "
-            "zeros); no t test, confidence interval or standardised effect size, and no claim that a change "
-            "is beyond chance."
-        )
+        notes.append(Note("change.descriptive", n=n_desc, min_pairs=opts["min_pairs"]))
     if name is not None:
-        notes.append(f"Groups with fewer than {opts['min_n']} complete pairs are suppressed.")
+        notes.append(Note("change.suppressed", min_n=opts["min_n"]))
     return notes
 
 

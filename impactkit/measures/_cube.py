@@ -63,7 +63,7 @@ def cube(data: pd.DataFrame, func: str, instrument: Instrument | None = None) ->
     w_codes = _codes(data["wave"], waves, "wave", func)
     f_codes, families = pd.factorize(data["family_id"], sort=True)
     if len(families) == 0:
-        raise DesignError(f"{func}: the data hold no families.")
+        raise DesignError.of("no_families", func=func)
     if (f_codes < 0).any():
         raise ParameterError(f"The 'data' parameter of {func} has missing family_id values.")
     nf, nd, nw = len(families), len(domains), len(waves)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit.errors import DesignError, ParameterError
+from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index
 from impactkit.measures._cube import cube, group_codes, resolve_wave
@@ -122,19 +123,14 @@ def describe(
     table["status"] = np.where(table["n"] > 0, "ok", "no scores")
     if name is not None:
         table = suppress(table, n_col="n", keep=[name, "domain", "wave"], min_n=min_n)
-    notes = [
-        "Observed scores per cell; n_missing counts families without a score in the cell; nothing imputed.",
-        "SD with n - 1 denominator; share_level_* are shares of the observed scores.",
-    ]
+    notes: list[str] = [Note("describe.observed"), Note("describe.sd")]
     if inst.sufficient is not None:
-        notes.append(f"share_sufficient: share of scores ≥ {inst.sufficient:g}.")
+        notes.append(Note("describe.sufficient", level=f"{inst.sufficient:g}"))
     for d in inst.lower_is_better_domains:
         if d in c.domains and inst.sufficient_for(d) is not None:
-            notes.append(
-                f"{d}: lower is better; share_sufficient is the share of scores ≤ {inst.sufficient_for(d):g}."
-            )
+            notes.append(Note("describe.lower_better", domain=d, level=f"{inst.sufficient_for(d):g}"))
     if name is not None:
-        notes.append(f"Cells with fewer than {min_n} scores are suppressed.")
+        notes.append(Note("describe.suppressed", min_n=min_n))
     meta = {"by": name, "min_n": min_n, "instrument": inst, "levels": levels, "notes": notes}
     return DescribeResult(table, meta=meta)
 

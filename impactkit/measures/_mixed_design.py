@@ -285,13 +285,13 @@ def build_design(
     if n_missing:
         notes.append(f"{n_missing} missing score(s) left out; all observed rows used (valid under MAR).")
     if obs.empty:
-        raise DesignError(f"{func}: no observed scores; every score is missing.")
+        raise DesignError.of("no_scores", func=func)
     wave_codes = obs["wave"].cat.codes.to_numpy()
     all_waves = list(obs["wave"].cat.categories)
     present = sorted(set(wave_codes.tolist()))
     waves = [all_waves[i] for i in present]
     if len(waves) < 2:
-        raise DesignError(f"{func}: scores observed at one wave only ({waves}); a wave effect needs two.")
+        raise DesignError.of("one_wave", func=func, waves=waves)
     wave_pos = np.full(len(all_waves), -1)
     wave_pos[present] = np.arange(len(present))
     wpos = wave_pos[wave_codes]

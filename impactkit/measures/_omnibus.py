@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from impactkit.errors import DesignError, ParameterError, check_choice, option
+from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index, check_min_pairs
 from impactkit.measures._cube import cube, group_codes
@@ -108,6 +109,8 @@ def _rm_anova(y: np.ndarray) -> dict[str, float]:
 def _mauchly(s: np.ndarray, k: int, n: int) -> tuple[float, float]:
     """Mauchly's test as ``car:::summary.Anova.mlm`` computes it (including its ``3 * p`` term, p = k)."""
     pp = s.shape[0]
+    if n < pp:  # fewer error df than contrasts: the SSPE is singular by construction, W undefined
+        return np.nan, np.nan  # (R: det 0 and rho <= 0 give 0 * -Inf = NaN; here not a 0/0 crash)
     sign, logdet = np.linalg.slogdet(s)
     if sign <= 0:
         return 0.0, 0.0
@@ -237,20 +240,16 @@ def omnibus(
     if name is not None:
         table = suppress(table, n_col="n_complete", keep=[name, "domain"], min_n=min_n)
     used = [c.waves[i] for i in w_idx]
-    notes = [
-        f"Complete cases per domain over waves {', '.join(used)}; nothing imputed.",
-        "Friedman test as R friedman.test (average ranks, tie-corrected); Kendall's W = chi2 / (n (k - 1)).",
-        "RM-ANOVA with Greenhouse-Geisser and Huynh-Feldt (Lecoutre-corrected, as car/afex) epsilons, "
-        "always reported; p_hf caps the HF epsilon at 1.",
+    notes: list[str] = [
+        Note("omnibus.cases", waves=", ".join(used)),
+        Note("omnibus.friedman"),
+        Note("omnibus.anova"),
     ]
     n_desc = int(table["status"].astype(str).str.startswith("descriptive").sum())
     if n_desc:
-        notes.append(
-            f"{n_desc} row(s) with fewer than {min_pairs} complete cases are descriptive: statistics and effect "
-            "sizes without p-values, and no claim that a change is beyond chance."
-        )
+        notes.append(Note("omnibus.descriptive", n=n_desc, min_pairs=min_pairs))
     if name is not None:
-        notes.append(f"Groups with fewer than {min_n} complete cases are suppressed.")
+        notes.append(Note("omnibus.suppressed", min_n=min_n))
     meta = {"waves": used, "by": name, "min_n": min_n, "min_pairs": min_pairs, "instrument": c.instrument,
             "notes": notes}  # fmt: skip
     return OmnibusResult(table.reset_index(drop=True), meta=meta)

@@ -28,6 +28,7 @@ import pandas as pd
 from impactkit._canonical import instrument_of
 from impactkit._result import ResultFrame
 from impactkit.errors import DesignError, ImpactkitError, ParameterError, option
+from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index
 from impactkit.measures._cube import cube, group_codes, resolve_wave
@@ -228,9 +229,7 @@ def reliable_change(
                        "cutoff_rule": str(cuts[dom])})  # fmt: skip
     fam = np.concatenate(fam_idx)
     if fam.size == 0:
-        raise DesignError(
-            f"{func}: no family has scores at both {c.waves[b]!r} and {c.waves[f]!r} in any domain."
-        )
+        raise DesignError.of("no_pairs", func=func, baseline=repr(c.waves[b]), followup=repr(c.waves[f]))
     cat = np.concatenate(cats)
     table = pd.DataFrame(
         {
@@ -545,6 +544,4 @@ def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
     long.columns = ["domain", "category", "n"]
     totals = long.groupby("domain", sort=False)["n"].transform("sum")
     long["share"] = long["n"] / totals.where(totals > 0)
-    return ResultFrame(
-        long, meta={"notes": ["Shares of the families classified per domain (complete pairs)."]}
-    )
+    return ResultFrame(long, meta={"notes": [Note("reliable.shares")]})

@@ -166,3 +166,19 @@ def test_a_refusal_in_dutch(tmp_path):
     assert res.exit_code == 1
     assert "maar 350 gezinnen; met k = 400 kan niets gepubliceerd worden" in _flat(res)
     assert "verlaag --k" in _flat(res)  # the library's hint, as the flag
+
+
+def test_limits_refused_before_allocating(tmp_path):
+    """The issue's two memory bombs end at once with the limit named (no 71 GiB, no OOM kill)."""
+    sample = ROOT / "data" / "sample"
+    res = runner.invoke(app, ["costs", str(sample), "--draws", "100000000", *TODAY])
+    _no_traceback(res)
+    assert res.exit_code == 2
+    assert "--draws must be at most 1,000,000 (the limit)" in _flat(res)
+    scen = tmp_path / "s.toml"
+    scen.write_text('[scenario]\nid = "x"\nreport_year = 2024\nhorizon = 1000000\n', encoding="utf-8")
+    for cmd in ("costs", "report"):
+        res = _run(cmd, sample, tmp_path, "--scenario", str(scen))
+        _no_traceback(res)
+        assert res.exit_code == 1
+        assert "limit on the horizon" in _flat(res)

@@ -36,11 +36,11 @@ def test_summary_then_the_first_problems(many_bad):
     res = runner.invoke(app, ["validate", str(many_bad), *TODAY], env={"COLUMNS": "80"})
     assert res.exit_code == 1
     out = _flat(res.stdout)
-    assert "660 problem(s) in assessments.csv" in out
+    assert "660 problems in assessments.csv" in out
     assert "Problems by column and kind" in out
-    assert "outside the allowed range; expected an integer from 1 to 5" in out
-    assert "600 rows 2–601" in out  # count and where, for finances
-    assert "60 rows 2–592" in out  # every tenth row, for housing
+    assert "finances outside the range 600 rows 2–601" in out  # short kind, count and where
+    assert "housing not a number 60 rows 2–592" in out  # every tenth row
+    assert "outside the allowed range; expected an integer from 1 to 5" in out  # in the first problems
     assert f"The first {FIRST} problems" in out
     assert f"… and {660 - FIRST} more. --all lists every problem" in out
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
@@ -84,7 +84,7 @@ def test_dutch_problem_table():
     buf = io.StringIO()
     print_problems(Console(file=buf, width=80), problems, lang="nl", show_all=False)
     text = buf.getvalue()
-    assert "2 probleem/problemen in a.csv" in text
+    assert "2 problemen in a.csv" in text
     for header in ("rij", "kolom", "waarde", "probleem"):
         assert header in text
 

@@ -47,6 +47,16 @@ def test_two_waves_have_no_mauchly() -> None:
     assert res["anova_f"].iloc[0] == pytest.approx(4.062127683382037**2, rel=CLOSED)
 
 
+def test_mauchly_is_nan_with_fewer_families_than_contrasts() -> None:
+    """Two families on three waves: error df 1 < 2 contrasts, so the 2 x 2 SSPE has rank 1 and
+    Mauchly's W is undefined (its correction rho = 1 - (2p^2 + p + 2) / (6 p df) = 1 - 12/12 = 0 by
+    hand); it was a ZeroDivisionError (found by tests/cli/test_cli_cohorts.py)."""
+    res = omnibus(_frame([[1, 2, 4], [2, 3, 3]]), min_pairs=2).to_frame()
+    assert np.isnan(res["mauchly_w"].iloc[0])
+    assert np.isnan(res["mauchly_p"].iloc[0])
+    assert np.isfinite(res["anova_f"].iloc[0])
+
+
 def test_implicit_and_explicit_missing_identical() -> None:
     data = load("ordinal")
     implicit = ik.canonical(data.dropna(subset=["score"]), data.attrs["instrument"])
