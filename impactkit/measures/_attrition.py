@@ -252,8 +252,12 @@ def _model(intake: np.ndarray, completer: np.ndarray, keep: np.ndarray, domains:
         else "check: "
         + "; ".join(["not converged"] * (not converged) + [str(w.message).splitlines()[0] for w in caught])
     )
-    ci = np.asarray(fit.conf_int())
-    params = np.asarray(fit.params)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        ci = np.asarray(fit.conf_int())
+        params = np.asarray(fit.params)
+        odds = np.exp(params)  # a (quasi-)separated model's estimates run off: inf, said in the status
+    if not np.isfinite(odds).all():
+        status = (status + "; " if status != "ok" else "check: ") + "an odds ratio is not finite (separation)"
     return pd.DataFrame(
         {
             "term": terms,
@@ -263,7 +267,7 @@ def _model(intake: np.ndarray, completer: np.ndarray, keep: np.ndarray, domains:
             "p_value": np.asarray(fit.pvalues),
             "ci_low": ci[:, 0],
             "ci_high": ci[:, 1],
-            "odds_ratio": np.exp(params),
+            "odds_ratio": odds,
             "status": status,
         }
     )

@@ -86,6 +86,7 @@ LARGE = Spec(n_families=2000, scale=(1, 10), n_waves=3, n_domains=9, tables=froz
 
 @settings(
     max_examples=6,
+    derandomize=True,  # the same cohorts on every run: a landing fails on a bug, not on luck
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],

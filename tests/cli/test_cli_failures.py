@@ -182,3 +182,27 @@ def test_limits_refused_before_allocating(tmp_path):
         _no_traceback(res)
         assert res.exit_code == 1
         assert "limit on the horizon" in _flat(res)
+
+
+def test_a_separated_attrition_model_is_a_status_not_an_overflow(tmp_path):
+    """A cohort (found by test_cli_cohorts.py) whose dropout model is separated: exp() of the runaway
+    estimate overflowed (a RuntimeWarning, an internal error under -W error); now the odds ratio is
+    inf and the model's status says why."""
+    import sys
+    import warnings
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _cohorts import Spec, write_cohort
+
+    spec = Spec(n_families=31, scale=(1, 5), n_waves=3, n_domains=8,
+                tables=frozenset({"programme_costs", "counterfactuals", "prices", "care_used", "families"}),
+                small_municipality=4, small_programme=5, small_path=3, missing_share=0.05, dropout=0.6,
+                wide=False, seed=5361)  # fmt: skip
+    folder = write_cohort(spec, tmp_path / "export")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = runner.invoke(
+            app, ["analyse", str(folder), "--instrument", str(folder / "instrument.toml"), *TODAY]
+        )
+    _no_traceback(res)
+    assert res.exit_code == 0, res.output[-1500:]
