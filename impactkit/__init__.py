@@ -179,7 +179,6 @@ __all__ = [
     "mmrm",
     "omnibus",
     "outcomes",
-    "progress",
     "p_adjust",
     "power_mixed",
     "power_paired",
