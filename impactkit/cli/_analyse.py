@@ -46,8 +46,13 @@ SHOW = {
     "omnibus": ["domain", "n_complete", "friedman_p", "kendall_w", "anova_f", "p_gg", "gg_epsilon",
                 "eta2_generalized"],
     "reliable_change": ["domain", "category", "n", "share"],
+    # the chance level is the same in both directions: shown once; a note names descriptive rows
+    # (--json and --xlsx carry chance_deteriorated and status)
+    "reliable_summary": ["domain", "n", "share_improved", "share_deteriorated", "chance_improved"],
     "attrition": ["group", "wave", "n_families", "share_of_baseline", "n_lost", "status"],
 }  # fmt: skip
+# below min_pairs complete pairs a domain is described, not tested: its own view of the change table
+DESCRIBED = ["domain", "n", "median_diff", "n_improved", "n_worse", "sign_test_p"]  # + wilcoxon_p in --json
 TEXT_COLUMNS = {"domain", "wave", "category", "group", "status", "baseline", "followup"}
 KEYS = {"domain", "wave", "group", "category"}
 
@@ -69,8 +74,16 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
 
 
-def _show(s: Session, name: str, frame: pd.DataFrame, title: str, labels: dict[str, dict[str, str]]) -> None:
-    cols_present = [c for c in SHOW[name] if c in frame.columns]
+def _show(
+    s: Session,
+    name: str,
+    frame: pd.DataFrame,
+    title: str,
+    labels: dict[str, dict[str, str]],
+    columns: list[str] | None = None,
+    notes: bool = True,
+) -> None:
+    cols_present = [c for c in (columns or SHOW[name]) if c in frame.columns]
     cols = [
         Col(c, column_label(c, s.lang), numeric=c not in TEXT_COLUMNS, key=c in KEYS) for c in cols_present
     ]
@@ -86,7 +99,8 @@ def _show(s: Session, name: str, frame: pd.DataFrame, title: str, labels: dict[s
                 row.append(cell(v, c, s.lang))
         rows.append(row)
     print_table(s.out, title, cols, rows, part_title=t("title.part", s.lang))
-    print_notes(s.out, list(getattr(frame, "notes", [])), s.lang)
+    if notes:
+        print_notes(s.out, list(getattr(frame, "notes", [])), s.lang)
 
 
 @app.command(cls=Command, help="help.cmd.analyse")
@@ -130,12 +144,20 @@ def analyse(
         with progress.step("omnibus"):
             omni = ik.omnibus(data, instrument=inst)
         with progress.step("reliable_change"):
-            rc = ik.measures.reliable_change_shares(
-                ik.reliable_change(data, baseline=b, followup=f, instrument=inst)
-            )
+            rci = ik.reliable_change(data, baseline=b, followup=f, instrument=inst)
+            rc = ik.measures.reliable_change_shares(rci)
+            # improved and deteriorated against chance, with the same status as the Python result
+            rsum = ik.measures.reliable_change_summary(rci)
         with progress.step("attrition"):
             flow = ik.attrition(data, ds.families, instrument=inst).flow
-        tables = {"describe": desc, "change": ch, "omnibus": omni, "reliable_change": rc, "attrition": flow}
+        tables = {
+            "describe": desc,
+            "change": ch,
+            "omnibus": omni,
+            "reliable_change": rc,
+            "reliable_summary": rsum,
+            "attrition": flow,
+        }
         if xlsx is not None:
             from impactkit.excel import Sheet, SheetTable, write_workbook
 
@@ -159,7 +181,8 @@ def analyse(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False))
         return
     labels = {
-        "domain": {d.id: d.label(s.lang) for d in inst.domains},
+        "domain": {d.id: d.label(s.lang) for d in inst.domains}
+        | {"at_least_one_domain": t("any_domain", s.lang)},
         "wave": {w.id: w.label(s.lang) for w in inst.waves},
     }
     waves = labels["wave"]
@@ -171,10 +194,19 @@ def analyse(
     for name, frame in tables.items():
         title = (
             t(f"title.{name}", s.lang, b=waves.get(b, b), f=waves.get(f, f))
-            if name in ("change", "reliable_change")
+            if name in ("change", "reliable_change", "reliable_summary")
             else t(f"title.{name}", s.lang)
         )
-        _show(s, name, frame, title, labels)
+        if name == "change":  # tested rows, then the rows described below min_pairs (same status)
+            described = frame["status"].astype(str).str.startswith("descriptive")
+            if (~described).any():
+                _show(s, name, frame[~described], title, labels, notes=False)
+            if described.any():
+                title_d = t("title.change_described", s.lang, b=waves.get(b, b), f=waves.get(f, f))
+                _show(s, name, frame[described], title_d, labels, columns=DESCRIBED, notes=False)
+            print_notes(s.out, list(getattr(frame, "notes", [])), s.lang)  # the notes of the whole table
+        else:
+            _show(s, name, frame, title, labels)
         s.out.print()
     if xlsx is None:
         s.out.print(t("hint_all_columns", s.lang), style="dim", highlight=False)

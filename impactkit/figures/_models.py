@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme
+from impactkit.figures._common import setup, title_of
+from impactkit.figures._theme import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, apply_theme, finish, hover_value
+from impactkit.i18n import text
+from impactkit.instruments import Instrument
 
 __all__ = ["marginal_means_lines", "reliable_change_chance_bars"]
 
@@ -49,35 +53,74 @@ def marginal_means_lines(table: pd.DataFrame, *, lang: str = "en", title: str | 
 
 
 def reliable_change_chance_bars(
-    table: pd.DataFrame, *, lang: str = "en", title: str | None = None
+    table: pd.DataFrame,
+    *,
+    lang: str = "en",
+    instrument: Instrument | None = None,
+    k: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """Reliably improved and reliably deteriorated shares side by side per domain (and on at least
     one domain), each with a marker at the share expected by chance under no true change.
 
-    Takes :func:`impactkit.measures.reliable_change_summary`'s table.  Direction is told by colour
-    *and* by side (improved to the right, deteriorated to the left), never by colour alone.
+    Takes :func:`impactkit.measures.reliable_change_summary`'s table (a report passes it with its
+    suppressed shares NaN: no bar, ``<k`` on hover).  Direction is told by colour *and* by side
+    (improved to the right, deteriorated to the left), never by colour alone.
     """
-    frame = pd.DataFrame(table)
-    meta: dict[str, Any] = getattr(table, "meta", {})
-    inst = meta.get("instrument")
-    any_label = "at least one domain" if lang == "en" else "minstens één domein"
-
-    def label(d: str) -> str:
-        if d == "at_least_one_domain":
-            return any_label
-        return inst.domain_label(d, lang) if inst is not None else d
-
-    y = [label(str(d)) for d in frame["domain"]]
+    lab = setup(table, lang, "reliable_change_chance_bars", instrument)
+    fmt = lab.fmt
+    frame = pd.DataFrame(table).reset_index(drop=True)
+    y = [
+        text("figures", "rcc_any", lab.lang) if str(d) == "at_least_one_domain" else lab.domain(d)
+        for d in frame["domain"]
+    ]
+    up, down = frame["share_improved"].astype(float), frame["share_deteriorated"].astype(float)
+    top = float(np.nanmax([up.max(), down.max(), frame["chance_improved"].max(), 0.05]))
+    edge = min(1.0, top * 1.25 + 0.05)
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=y, x=frame["share_improved"], orientation="h", name="reliably improved",
-                         marker={"color": POSITIVE}))  # fmt: skip
-    fig.add_trace(go.Bar(y=y, x=-frame["share_deteriorated"], orientation="h", name="reliably deteriorated",
-                         marker={"color": NEGATIVE, "pattern": {"shape": "/"}},
-                         customdata=frame["share_deteriorated"], hovertemplate="%{customdata:.1%}"))  # fmt: skip
-    for col, sign, name in (("chance_improved", 1, "expected by chance"), ("chance_deteriorated", -1, None)):
-        fig.add_trace(go.Scatter(y=y, x=sign * frame[col], mode="markers", name=name or "", showlegend=name is not None,
-                                 marker={"symbol": "line-ns-open", "size": 16, "color": NEUTRAL,
-                                         "line": {"width": 3, "color": NEUTRAL}}))  # fmt: skip
-    fig.update_layout(barmode="overlay", yaxis={"autorange": "reversed"},
-                      xaxis={"tickformat": ".0%", "title": "share of families (deteriorated to the left)"})  # fmt: skip
-    return apply_theme(fig, title=title or "Reliable change against chance")
+    for name, values, sign, colour, pattern in (
+        (text("figures", "rcc_improved", lab.lang), up, 1, POSITIVE, ""),
+        (text("figures", "rcc_deteriorated", lab.lang), down, -1, NEGATIVE, "/"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=y, x=[None if pd.isna(v) else sign * float(v) for v in values], orientation="h", name=name,
+                marker={"color": colour, "pattern": {"shape": pattern, "fgopacity": 0.45}},
+                text=[fmt.percent(v) if pd.notna(v) else "" for v in values], textposition="outside",
+                cliponaxis=False, hoverinfo="text+name",
+                hovertext=[f"{d}: {hover_value(fmt.percent(v) if pd.notna(v) else None, k)}" for d, v in zip(y, values, strict=True)],
+            )
+        )  # fmt: skip
+    hidden = [
+        (yy, sign)
+        for values, sign in ((up, 1), (down, -1))
+        for yy, v in zip(y, values, strict=True)
+        if pd.isna(v)
+    ]
+    if hidden and k is not None:  # a share resting on fewer than k families: said, not drawn
+        fig.add_trace(
+            go.Scatter(
+                y=[h[0] for h in hidden], x=[0.0 for _ in hidden], mode="text",
+                text=[f"<{k}" for _ in hidden], textposition=["middle right" if h[1] > 0 else "middle left" for h in hidden],
+                textfont={"color": NEUTRAL, "size": 11}, showlegend=False, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    for col, sign, first in (("chance_improved", 1, True), ("chance_deteriorated", -1, False)):
+        chance = frame[col].astype(float)
+        fig.add_trace(
+            go.Scatter(
+                y=y, x=[sign * v for v in chance], mode="markers", name=text("figures", "rcc_chance", lab.lang), showlegend=first,
+                legendgroup="chance", hoverinfo="text+name",
+                hovertext=[f"{d}: {fmt.percent(v, 1)}" for d, v in zip(y, chance, strict=True)],
+                marker={"symbol": "line-ns-open", "size": 16, "color": NEUTRAL, "line": {"width": 3, "color": NEUTRAL}},
+            )
+        )  # fmt: skip
+    step = 0.1 if edge <= 0.35 else 0.25
+    n_ticks = int(edge / step + 1e-9)
+    ticks = [step * i for i in range(-n_ticks, n_ticks + 1)]
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[-edge, edge], tickvals=ticks, ticktext=[fmt.percent(abs(t)) for t in ticks],
+                     title_text=text("figures", "rcc_axis", lab.lang), zeroline=True, zerolinewidth=2)  # fmt: skip
+    name = title_of(title, lab, "rcc")
+    return finish(fig, fmt, title=name, height=170 + 40 * len(y) + (40 if name else 0))

@@ -56,6 +56,9 @@ class Dataset:
     warnings: pd.DataFrame | None = None  # problems that do not make the input invalid (e.g. ages)
     period: PeriodSelection | None = None  # the reporting period it was cut to (in_period)
     selection: Selection | None = None  # what subset() kept, and of how many families
+    # the item answers when the export holds items, not domain scores (read_items' columns): the
+    # report's reliable change then uses Cronbach's alpha of the intake items
+    items: pd.DataFrame | None = None
 
     @property
     def n_families(self) -> int:
@@ -349,6 +352,7 @@ def validate(
             config=cfg,
             notes=list(problems.notes),
             warnings=problems.warnings_frame(),
+            items=read.items,
             **{k: v for k, v in tables.items()},  # type: ignore[arg-type]
         )
         if programme is not None or municipality is not None or domains is not None:

@@ -20,6 +20,7 @@ from impactkit.report._methods import methods_section
 from impactkit.report._model import KeyFigure, Section
 from impactkit.report._outcomes import outcomes_sections
 from impactkit.report._reach import flow_section, reach_section
+from impactkit.report._reliable import MIN_PAIRS
 
 __all__ = ["annual_sections"]
 
@@ -99,6 +100,16 @@ def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
                 n_sig=f.integer(int(((ok["p_adjusted"] < 0.05) & (gain > 0)).sum())),
                 n_dom=f.integer(len(ok)),
                 adjust=str(ok["adjust_method"].iloc[0]).capitalize(),
+            )
+        )
+    elif len(ch) and ch["status"].astype(str).str.startswith("descriptive").any():
+        # no domain has min_pairs complete pairs: the report describes, it claims nothing (12.6)
+        sec.paragraphs.append(
+            ctx.t(
+                "summary_descriptive",
+                min=f.integer(MIN_PAIRS),
+                baseline=ctx.wave(ch["baseline"].iloc[0]),
+                followup=ctx.wave(ch["followup"].iloc[0]),
             )
         )
     if psa is not None:

@@ -11,7 +11,8 @@ import pandas as pd
 from impactkit import figures, measures
 from impactkit.errors import DesignError
 from impactkit.report._context import Ctx, hide_small_parts
-from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
+from impactkit.report._model import Chart, Column, Section, Table
+from impactkit.report._reliable import MIN_PAIRS, item_reliability, reliable_headline
 from impactkit.report._suppress import PUBLISHED, suppress_counts
 
 __all__ = ["change_section", "reliable_section", "transitions_section"]
@@ -56,6 +57,14 @@ def change_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
     )
 
     c = ch.copy().reset_index(drop=True)
+    # a domain with fewer than min_pairs complete pairs (but at least k) is described, not tested
+    # (issue 12 item 6): it leaves the chart of mean change and its interval for its own table
+    described = c["status"].astype(str).str.startswith("descriptive") & (c["n"].fillna(0) >= ctx.k)
+    c_described = c[described].reset_index(drop=True)
+    c = c[~described].reset_index(drop=True)
+    if not len(c):  # every domain described: no chart of mean change, no shares of a tested change
+        described_block(ctx, sec, c_described)
+        return sec
     c["label"] = [ctx.domain(x) for x in c["domain"]]
     c["gain"] = c["mean_diff"] * c["domain"].map(ctx.direction)  # most improved first, either direction
     c = c.sort_values("gain", ascending=False, na_position="last").reset_index(drop=True)
@@ -141,7 +150,49 @@ def change_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
         sheet="change",
     )
     sec.blocks.append(Chart("shares", ctx.t("shares_title"), cap, fig, table))
+    if len(c_described):
+        described_block(ctx, sec, c_described)
     return sec
+
+
+def described_block(ctx: Ctx, sec: Section, d: pd.DataFrame) -> None:
+    """Domains with fewer than ``min_pairs`` complete pairs: medians, the families better /
+    unchanged / worse (protected as parts of n) and the exact tests, with why no claim is made."""
+    f = ctx.fmt
+    d = d.copy()
+    d["label"] = [ctx.domain(x) for x in d["domain"]]
+    counts = d[["n_improved", "n_unchanged", "n_worse"]].fillna(0).astype(float)
+    stp = hide_small_parts(counts, ctx.k)
+    st = pd.DataFrame(PUBLISHED, index=d.index, columns=d.columns)
+    for col in counts.columns:
+        st[col] = stp[col]
+    base_w, fup_w = ctx.wave(d["baseline"].iloc[0]), ctx.wave(d["followup"].iloc[0])
+    sec.paragraphs.append(
+        ctx.t("change_descriptive", min=f.integer(MIN_PAIRS), domains=", ".join(d["label"]))
+    )
+    sec.blocks.append(
+        Table.build(
+            "tbl-described",
+            ctx.t("tbl_descriptive", min=f.integer(MIN_PAIRS)),
+            d,
+            [
+                Column("label", ctx.t("domain")),
+                Column("n", ctx.t("n"), "count"),
+                Column("median_baseline", ctx.t("median_baseline", wave=base_w), "number1"),
+                Column("median_followup", ctx.t("median_baseline", wave=fup_w), "number1"),
+                Column("median_diff", ctx.t("median_diff"), "number1"),
+                Column("n_improved", ctx.t("n_better"), "count"),
+                Column("n_unchanged", ctx.t("n_same"), "count"),
+                Column("n_worse", ctx.t("n_worse_col"), "count"),
+                Column("wilcoxon_p", ctx.t("wilcoxon_exact_p"), "p"),
+                Column("sign_test_p", ctx.t("sign_test_p"), "p"),
+            ],
+            f,
+            status=st,
+            k=ctx.k,
+            sheet="change",
+        )
+    )
 
 
 def _opt(s: pd.Series) -> list[float | None]:
@@ -264,8 +315,9 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
     f = ctx.fmt
     sec = Section("reliable", ctx.t("sec_reliable"), [ctx.t("rci_intro")])
     a = ctx.dataset.assessments
+    alpha, unusable = item_reliability(ctx)  # Cronbach's alpha where the export holds item answers
     try:
-        rc = measures.reliable_change(a)
+        rc = measures.reliable_change(a, reliability=alpha)
     except DesignError as err:  # e.g. an instrument without reliabilities: say so, show nothing
         sec.paragraphs = [ctx.t("rci_unavailable", reason=str(err))]
         return sec
@@ -315,9 +367,6 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         sheet="reliable change",
     )
     sec.blocks.append(Chart("reliable", ctx.t("rci_title"), cap, fig, table))
-    fam = measures.reliable_change(a, level="family")
-    up = int(((fam["n_recovered"] + fam["n_improved"]) > 0).sum())
-    st1 = hide_small_parts(pd.DataFrame([[up, len(fam) - up]]), ctx.k)
-    if st1.iat[0, 0] == PUBLISHED and len(fam):
-        summary.key_figures.append(KeyFigure.of(f, up / len(fam), "share", ctx.t("kf_improved")))
+    # both directions against chance, and the two key figures of the summary (issue 12 item 4)
+    reliable_headline(ctx, sec, summary, rc, st, unusable)
     return sec

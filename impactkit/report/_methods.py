@@ -9,6 +9,7 @@ import pandas as pd
 from impactkit import measures
 from impactkit.report._context import Ctx, hide_small_parts
 from impactkit.report._model import Column, Section, Table
+from impactkit.report._reliable import MIN_PAIRS
 from impactkit.report._suppress import PUBLISHED, suppress_rows
 
 __all__ = ["methods_section"]
@@ -91,7 +92,11 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
         )
     c = ch.copy()
     c["label"] = [ctx.domain(x) for x in c["domain"]]
-    st = suppress_rows(c, n="n", k=ctx.k, total=False, keep=["label", "domain"]).status
+    c["status_text"] = [  # tested, or described below min_pairs complete pairs (issue 12 item 6)
+        ctx.t("status_ok") if s_ == "ok" else ctx.t("status_descriptive", min=f.integer(MIN_PAIRS))
+        for s_ in c["status"].astype(str)
+    ]
+    st = suppress_rows(c, n="n", k=ctx.k, total=False, keep=["label", "domain", "status_text"]).status
     base, fup = (ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])) if len(c) else ("", "")
     sec.blocks.append(
         Table.build(
@@ -112,6 +117,7 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
                 Column("wilcoxon_p", ctx.t("wilcoxon_p"), "p"),
                 Column("cohen_dz", ctx.t("cohen_dz"), "number2"),
                 Column("hedges_gav", ctx.t("hedges_gav"), "number2"),
+                Column("status_text", ctx.t("status_col")),
             ],
             f,
             status=st,

@@ -147,6 +147,7 @@ def test_sections_of_both_reports(annual_en, business_nl):
         "shares",
         "sankey",
         "reliable",
+        "reliable-chance",
         "waterfall",
         "spread",
         "outcome-events",

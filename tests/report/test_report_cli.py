@@ -49,7 +49,9 @@ def test_report_json(tmp_path):
     info = json.loads(res.output)
     assert info["html"] == str(out)
     assert info["kind"] == "annual"
-    assert info["charts"] == 10  # 7 + events, their rate ratios and care costs before / during / after
+    assert (
+        info["charts"] == 11
+    )  # 8 (reliable change against chance too) + events, their rate ratios and care costs before / during / after
 
 
 def test_bad_input_and_bad_options_exit_non_zero_without_traceback(tmp_path):
