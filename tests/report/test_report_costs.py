@@ -210,3 +210,43 @@ def test_sentence_under_every_suppression_pattern_of_the_parts(sizes: tuple[int,
     hidden = [b for b in names if counts[b] and b not in shown]
     assert len(hidden) != 1 or len([b for b in names if counts[b]]) == 1  # never one alone
     assert "{" not in sentence
+
+
+def test_home_start_report_attributes_no_placements_unless_declared() -> None:
+    """Issue 12: the Home-Start corpus export (40 families, no judgements) under the shipped
+    scenario avoids social work and parenting support only (the paths it declares for Home-Start);
+    the same export with out-of-home placement declared for Home-Start gets it back, on the basis
+    'assumed prevalence' and at the path's prevalence (0.01 per family, the shipped value)."""
+    import copy
+    import tomllib
+    from importlib import resources
+
+    from tests.report._report_data import ROOT
+
+    ds = ik.read_dataset(ROOT / "tests" / "corpus" / "exports" / "home_start", today="2026-11-01")
+    rep = ik.build_report(ds, kind="annual", draws=DRAWS, generated_at=GENERATED, k=5)
+    water = rep.tables["waterfall"].set_index("Care path")
+    assert water.loc["Out-of-home placement", "Avoided costs (gross)"] == 0
+    assert water.loc["Supervision order (OTS)", "Avoided costs (gross)"] == 0
+    assert set(rep.tables["basis"]["Care path"]) == {"Social work", "Parenting support"}
+    spec = copy.deepcopy(
+        tomllib.loads((resources.files("impactkit.costs") / "data" / "default.toml").read_text("utf-8"))
+    )
+    spec["programmes"]["home_start"]["paths"] += ["out_of_home_placement"]
+    declared = ik.build_report(
+        ds,
+        kind="annual",
+        draws=DRAWS,
+        generated_at=GENERATED,
+        k=5,
+        scenario=ik.costs.Scenario.from_dict(spec),
+    )
+    basis = declared.tables["basis"].set_index("Care path")
+    assert basis.loc["Out-of-home placement", "Need rests on"] == "assumed prevalence"
+    ev = evaluate(ds, ik.costs.Scenario.from_dict(spec), draws=0).by_path.set_index("path")
+    assert ev.loc["out_of_home_placement", "expected_cases"] == pytest.approx(
+        40 * spec["paths"]["out_of_home_placement"]["prevalence"]["value"]
+    )
+    assert basis.loc["Out-of-home placement", "Avoided costs (gross)"] == pytest.approx(
+        ev.loc["out_of_home_placement", "avoided_cost"], rel=1e-9
+    )
