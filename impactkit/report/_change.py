@@ -166,6 +166,11 @@ def described_block(ctx: Ctx, sec: Section, d: pd.DataFrame) -> None:
     st = pd.DataFrame(PUBLISHED, index=d.index, columns=d.columns)
     for col in counts.columns:
         st[col] = stp[col]
+    # an exact p-value is a function of the counts better and worse (the sign test's of those
+    # alone): it is shown only where both are, else it would give a hidden count away
+    leaks = ((stp["n_improved"] != PUBLISHED) | (stp["n_worse"] != PUBLISHED)).to_numpy()
+    for col in ("wilcoxon_p", "sign_test_p"):
+        st.loc[leaks, col] = "secondary"
     base_w, fup_w = ctx.wave(d["baseline"].iloc[0]), ctx.wave(d["followup"].iloc[0])
     sec.paragraphs.append(
         ctx.t("change_descriptive", min=f.integer(MIN_PAIRS), domains=", ".join(d["label"]))

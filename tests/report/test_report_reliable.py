@@ -161,13 +161,29 @@ def test_below_ten_pairs_the_report_describes_and_claims_nothing() -> None:
     ch = ik.change(ds.assessments)
     described = rep.tables["described"]
     assert len(described) == len(ch)  # every domain described, none tested
-    first = ch.iloc[0]
-    assert (first.n_improved + first.n_worse) > 0
-    sign_p = stats.binomtest(int(first.n_improved), int(first.n_improved + first.n_worse), 0.5).pvalue
-    assert described.iloc[0]["Sign test, exact p"] == pytest.approx(sign_p)
-    assert described.iloc[0]["Median change"] == pytest.approx(first.median_diff)
+    shown = 0
+    for i, row in ch.reset_index(drop=True).iterrows():
+        out = described.iloc[i]
+        assert out["Median change"] == pytest.approx(row.median_diff)
+        if out["Better"] in ("<5", "x") or out["Worse"] in ("<5", "x"):  # a p-value would reveal them
+            assert out["Sign test, exact p"] == "x"
+            assert out["Signed-rank test, exact p"] == "x"
+        else:
+            shown += 1
+            sign_p = stats.binomtest(int(row.n_improved), int(row.n_improved + row.n_worse), 0.5).pvalue
+            assert out["Sign test, exact p"] == pytest.approx(sign_p)
+    assert shown == 0  # 7 families: some part of every domain is under k = 5
+    big = build_report(_few(9), kind="annual", draws=DRAWS, generated_at=GENERATED, k=3).tables["described"]
+    ch9 = ik.change(_few(9).assessments).reset_index(drop=True)
+    ok = big[~big["Sign test, exact p"].isin(["x", "<3"])].index
+    assert len(ok)
+    for i in ok:
+        r = ch9.iloc[i]
+        ref = stats.binomtest(int(r.n_improved), int(r.n_improved + r.n_worse), 0.5).pvalue
+        assert big.loc[i, "Sign test, exact p"] == pytest.approx(ref)
     assert "distance" not in rep.tables  # no chart of mean change with intervals
     assert set(rep.tables["change"]["Status"]) == {"described (fewer than 10 pairs)"}
+    assert rep.tables["change"]["Wilcoxon p"].isna().all()  # its exact p is in the protected table
     kfs = _kf(rep, "of 7 families reliably")
     assert kfs
     assert all("no comparison with chance" in kf.detail for kf in kfs)
