@@ -32,7 +32,12 @@ def test_json_has_the_library_columns_and_numbers(json_out: dict) -> None:
     got = pd.DataFrame(json_out["tables"]["change"])
     assert list(got.columns) == list(lib.columns)
     np.testing.assert_allclose(got["p_adjusted"], lib["p_adjusted"], rtol=1e-12)
-    assert set(json_out["tables"]) == {"describe", "change", "omnibus", "reliable_change", "attrition"}
+    tables = {"describe", "change", "omnibus", "reliable_change", "reliable_summary", "attrition"}
+    assert set(json_out["tables"]) == tables
+    summary = pd.DataFrame(json_out["tables"]["reliable_summary"])
+    lib_s = ik.reliable_change_summary(ds.assessments).to_frame()
+    assert list(summary["status"]) == list(lib_s["status"])
+    np.testing.assert_allclose(summary["chance_improved"], lib_s["chance_improved"], rtol=1e-12)
     assert json_out["baseline"] == "intake"
     assert json_out["followup"] == "year2"
 
@@ -44,7 +49,14 @@ def test_rich_output_and_xlsx(tmp_path: Path) -> None:
     assert "Financiën" in res.stdout
     assert "Verandering" in res.stdout
     sheets = pd.read_excel(out, sheet_name=None)
-    assert set(sheets) == {"describe", "change", "omnibus", "reliable_change", "attrition"}
+    assert set(sheets) == {
+        "describe",
+        "change",
+        "omnibus",
+        "reliable_change",
+        "reliable_summary",
+        "attrition",
+    }
     assert len(sheets["change"]) == 9
 
 
