@@ -75,6 +75,20 @@ SUGGESTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supervision_order": ("ots", "ondertoezichtstelling", "onder toezichtstelling", "jeugdbescherming"),
         "out_of_home_placement": ("uithuisplaatsing", "pleegzorg", "residentiele jeugdzorg", "gezinshuis"),
     },
+    "care_types": {
+        "social_work": ("maatschappelijk werk", "amw", "algemeen maatschappelijk werk"),
+        "home_guidance": (
+            "ambulante begeleiding",
+            "begeleiding thuis",
+            "gezinsbegeleiding",
+            "ambulante jeugdhulp",
+        ),
+        "debt_assistance": ("schuldhulpverlening", "schuldhulp"),
+        "supervision_order_first_year": ("ots", "ondertoezichtstelling"),
+        "foster_care_allowance": ("pleegzorg", "pleegzorgvergoeding"),
+        "family_home": ("gezinshuis",),
+        "residential_youth_care": ("residentiele jeugdzorg", "residentiele jeugdhulp"),
+    },
 }
 _LOWER_IS_BETTER = (
     "belasting",
@@ -685,7 +699,9 @@ def _values(
             "care_paths", {p: SUGGESTIONS["care_paths"].get(p, ()) for p in scen.paths}, {}, True,
         ),
         ("counterfactuals", "judged_by"): ("judges", JUDGES, JUDGES, True),
-        ("care_used", "care_type"): ("care_types", {c: () for c in scen.prices}, {}, True),
+        ("care_used", "care_type"): (
+            "care_types", {c: SUGGESTIONS["care_types"].get(c, ()) for c in scen.prices}, {}, True,
+        ),
         ("programme_costs", "item"): ("cost_items", COST_ITEMS, COST_ITEMS, True),
         ("prices", "unit"): ("units", UNITS, UNITS, True),
     }  # fmt: skip

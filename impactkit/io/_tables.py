@@ -296,7 +296,17 @@ SPECS: dict[str, TableSpec] = {
             "event_type": Col(
                 "text",
                 True,
-                ("gebeurtenis", "soort gebeurtenis", "soort melding", "melding", "type", "event"),
+                (
+                    "gebeurtenis",
+                    "soort gebeurtenis",
+                    "soort melding",
+                    "soort",
+                    "soort incident",
+                    "categorie",
+                    "melding",
+                    "type",
+                    "event",
+                ),
                 EVENT_ALIASES,
             ),
             "date": Col("date", False, ("datum", "datum melding", "event_date", "on")),

@@ -135,15 +135,24 @@ def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Char
     drawn = _masked(rates, st).assign(label=rates["label_t"])
     fig = figures.phase_rates_bars(drawn, lang=ctx.lang, k=ctx.k, title="")
     cap = ctx.t("events_caption_hidden", k=ctx.k)
-    full = drawn.groupby("outcome")["rate"].apply(lambda s: len(s) == 3 and s.notna().all())
-    if full.any():
-        # the type most families had before the start (ranking only: the caption prints published rates)
-        before = rates[rates["phase"] == "before"].set_index("outcome")["families_with_any"].astype(float)
-        top = before[full.reindex(before.index).fillna(False).astype(bool)].idxmax()
-        r = drawn[drawn["outcome"] == top].set_index("phase")["rate"]
-        label = str(drawn.loc[drawn["outcome"] == top, "label"].iloc[0])
-        cap = ctx.t("events_caption", event=label[:1].upper() + label[1:], before=f.number(r["before"], 2),
-                    during=f.number(r["during"], 2), after=f.number(r["after"], 2), pre=f.integer(pre))  # fmt: skip
+    # the type most families had before the start (ranking only: the caption prints published rates)
+    before = rates[rates["phase"] == "before"].set_index("outcome")["families_with_any"].astype(float)
+    published = drawn.pivot_table(index="outcome", columns="phase", values="rate", aggfunc="first")
+    for phases, key in (
+        (("before", "during", "after"), "events_caption"),
+        (("before", "during"), "events_caption_partial"),
+    ):
+        if not set(phases) <= set(published.columns):
+            continue
+        full = published[list(phases)].notna().all(axis=1)
+        ok = full[full].index.intersection(before.index)
+        if len(ok):
+            top = str(before.loc[ok].idxmax())
+            r = published.loc[top]
+            label = str(rates.loc[rates["outcome"] == top, "label_t"].iloc[0])
+            cap = ctx.t(key, event=label, before=f.number(r["before"], 2), during=f.number(r["during"], 2),
+                        after=f.number(r.get("after"), 2), pre=f.integer(pre), k=ctx.k)  # fmt: skip
+            break
     blocks: list[Table | Chart] = [Chart("outcome-events", ctx.t("events_title"), cap, fig, table)]
     blocks.append(_ratio_chart(ctx, events))
     return blocks

@@ -8,7 +8,8 @@ Six exports (synthetic, seeded; no real family is described), each only its raw 
 =================  ===========================================================================
 samen_oplopen      Excel with Dutch file, sheet and column names: a cover sheet, a hidden
                    lookup sheet, measurements (wide, 3 waves "Nulmeting/Tussenmeting/Eindmeting",
-                   the nine domains 1–5), families, judgements in another workbook, costs
+                   the nine domains 1–5), families, reports and care use before / during / after
+                   support (sheets Meldingen, Zorggebruik), judgements in another workbook, costs
 home_start         two moments ("Begin", "Eind") and Home-Start's own 5-item list, ``;`` CSV in
                    Windows-1252 with CRLF, children's ages in months
 buurtgezinnen      one registration workbook (long: Leefgebied/Cijfer, marks 1–10, no level labels),
@@ -17,7 +18,7 @@ buurtgezinnen      one registration workbook (long: Leefgebied/Cijfer, marks 1�
 meeleefgezin       7 of the 13 ZRM domains, two waves, children 0–5 (ages in months, expected
                    children), UTF-8 CSV with BOM and quoted fields, no programme column
 jeugdbescherming   a 5-family youth-protection project in Parquet (long, ZRM, T0/T1/T2), judgements
-                   of supervision orders and placements
+                   of supervision orders and placements, nuisance reports before the start and none since
 zelfrapportage     the 1–4 agreement scale, item level (35 statements S1–S35 answered in words such
                    as "Helemaal mee eens"), tab-separated
 =================  ===========================================================================
@@ -153,6 +154,53 @@ def nlfmt(d: dt.date) -> str:
     return d.strftime("%d-%m-%Y")
 
 
+# ----------------------------------------------------------------------------- events and care use
+PEILDATUM = dt.date(2024, 12, 1)  # the day the exports were drawn
+
+
+def outcome_records(
+    seed: int, ids: list[str], start: np.ndarray, end: list[dt.date | None]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reports and professional care of each family in the year before, during and after support.
+
+    Their own generator (``seed``), so adding them leaves every other table of the export unchanged.
+    Rates per family-year: before ×1, during ×0.7, after ×0.5 (reports), care falls during support.
+    """
+    rng = np.random.default_rng(seed)
+    ev_rows: list[dict[str, object]] = []
+    care_rows: list[dict[str, object]] = []
+    kinds = {"Overlast": 0.6, "Politie": 0.3, "Crisis": 0.35}
+    for i, fid in enumerate(ids):
+        s = start[i]
+        e = end[i] or PEILDATUM
+        frailty = rng.gamma(1.5, 1 / 1.5)
+        parts = [(s - dt.timedelta(days=365), s - dt.timedelta(days=1), 1.0), (s, e, 0.7)]
+        if end[i] is not None:
+            parts.append((e + dt.timedelta(days=1), min(e + dt.timedelta(days=365), PEILDATUM), 0.5))
+        for kind, rate in kinds.items():
+            for lo, hi, ratio in parts:
+                days = (hi - lo).days + 1
+                if days <= 0:
+                    continue
+                for _ in range(rng.poisson(rate * ratio * frailty * days / 365.25)):
+                    when = lo + dt.timedelta(days=int(rng.integers(0, days)))
+                    ev_rows.append({"Gezinscode": fid, "Soort melding": kind,
+                                    "Datum": dt.datetime.combine(when, dt.time())})  # fmt: skip
+        for care, share, (low, high) in (("Maatschappelijk werk", (0.5, 0.3, 0.25), (3, 12)),
+                                         ("Ambulante begeleiding", (0.2, 0.1, 0.08), (10, 40))):  # fmt: skip
+            for (lo, hi, _), p in zip(parts, share, strict=False):
+                if rng.random() >= p or (hi - lo).days < 30:
+                    continue
+                b = lo + dt.timedelta(days=int(rng.integers(0, (hi - lo).days - 29)))
+                f = min(b + dt.timedelta(days=int(rng.integers(30, 150))), hi)
+                care_rows.append({"Gezinscode": fid, "Zorgvorm": care, "Aantal": int(rng.integers(low, high + 1)),
+                                  "Begindatum": dt.datetime.combine(b, dt.time()),
+                                  "Einddatum": dt.datetime.combine(f, dt.time())})  # fmt: skip
+    events = pd.DataFrame(ev_rows).sort_values(["Gezinscode", "Datum"], kind="stable").reset_index(drop=True)
+    care = pd.DataFrame(care_rows).sort_values(["Gezinscode", "Begindatum"], kind="stable").reset_index(drop=True)
+    return events, care
+
+
 # ----------------------------------------------------------------------------- 1. Samen Oplopen
 def samen_oplopen(out: Path, messy: bool) -> list[dict[str, object]]:
     n = 60
@@ -206,6 +254,9 @@ def samen_oplopen(out: Path, messy: bool) -> list[dict[str, object]]:
         "Peildatum 1 december 2024", "Eén rij per gezin per meetmoment"]}))  # fmt: skip
     sheet(wb, "Metingen", metingen)
     sheet(wb, "Gezinnen", gezinnen)
+    meldingen, zorg = outcome_records(1101, ids, c["start"], [e for e, _ in ends])
+    sheet(wb, "Meldingen", meldingen)
+    sheet(wb, "Zorggebruik", zorg)
     sheet(wb, "Keuzelijsten", pd.DataFrame({"Meetmoment": names, "Gemeente": municipalities}), state="hidden")
     if messy:
         ws = wb["Metingen"]
@@ -305,6 +356,14 @@ social_district_team = "Sociaal wijkteam"
 school = "School"
 gp = "Huisarts"
 youth_health_care = "JGZ"
+
+[care_types]
+social_work = "Maatschappelijk werk"
+home_guidance = "Ambulante begeleiding"
+
+[outcomes]                 # reports and care in the year before, during and the year after support
+observed_from = 2020-01-01
+observed_until = 2024-12-01
 """,
         encoding="utf-8",
     )
@@ -745,6 +804,14 @@ def jeugdbescherming(out: Path, messy: bool) -> list[dict[str, object]]:
             {"file": "inschattingen.csv", "row": 10, "column": "casusnummer", "code": "unknown_family"}
         )
     write_csv(cf, out / "inschattingen.csv", sep=";", encoding="utf-8")
+    # the project's only published outcome: nuisance reports in the year before, none since the start
+    before = [3, 1, 4, 2, 0]
+    mrows = [
+        {"casusnummer": ids[i], "soort": "Overlastmelding",
+         "datum": nlfmt(c["start"][i] - dt.timedelta(days=int(20 + 330 * (j + 1) / (k + 1))))}
+        for i, k in enumerate(before) for j in range(k)
+    ]  # fmt: skip
+    write_csv(pd.DataFrame(mrows), out / "meldingen.csv", sep=";", encoding="utf-8")
     (out / "impactkit.toml").write_text(
         """# A five-family youth-protection pilot: too few families to publish at k = 10.
 instrument = "zrm2017"
@@ -757,6 +824,10 @@ year2 = "T2"
 [care_paths]
 supervision_order = "OTS"
 out_of_home_placement = "Uithuisplaatsing"
+
+[outcomes]                 # the police's nuisance register from 2020 to the day of the export
+observed_from = 2020-01-01
+observed_until = 2024-12-01
 """,
         encoding="utf-8",
     )
