@@ -197,7 +197,11 @@ def outcome_records(
                                   "Begindatum": dt.datetime.combine(b, dt.time()),
                                   "Einddatum": dt.datetime.combine(f, dt.time())})  # fmt: skip
     events = pd.DataFrame(ev_rows).sort_values(["Gezinscode", "Datum"], kind="stable").reset_index(drop=True)
-    care = pd.DataFrame(care_rows).sort_values(["Gezinscode", "Begindatum"], kind="stable").reset_index(drop=True)
+    care = (
+        pd.DataFrame(care_rows)
+        .sort_values(["Gezinscode", "Begindatum"], kind="stable")
+        .reset_index(drop=True)
+    )
     return events, care
 
 
