@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from impactkit import figures, outcomes
@@ -148,8 +149,10 @@ def _family_section(
         change["first"] = frame[waves[0]]
         change["last"] = frame[waves[-1]]
         change["gain"] = (change["last"] - change["first"]) * change["domain"].map(lab.direction)
+    whole = bool(np.allclose(scores["score"].dropna() % 1, 0))  # integer scales: +1, not +1.00
     ccols = [Column("domain_t", t("domain")), Column("first", lab.wave(first), "general"),
-             Column("last", lab.wave(last), "general"), Column("gain", t("cw_gain"), "signed2")]  # fmt: skip
+             Column("last", lab.wave(last), "general"),
+             Column("gain", t("cw_gain"), "signed0" if whole else "signed2")]  # fmt: skip
     change_table = Table.build(
         f"tbl-cw-change-{i + 1}", t("cw_change"), change, ccols, fmt, k=3, sheet="casework"
     )
@@ -157,6 +160,10 @@ def _family_section(
     if counts is not None:
         sec.blocks += _timeline(ds, fmt, fid, i, counts)
     return sec
+
+
+def _capital(text_: str) -> str:
+    return text_[:1].upper() + text_[1:]
 
 
 def _has(key: str) -> bool:
@@ -208,13 +215,20 @@ def _timeline(ds: Any, fmt: Formatter, fid: str, i: int, counts: outcomes.PhaseC
     table["label_t"] = [word(str(o)) for o in table["outcome"]]
     table["unit_t"] = [lab.word("unit", u) if kinds.get(o) != "events" else "" for o, u in
                        zip(table["outcome"], table["unit"], strict=True)]  # fmt: skip
+    # events are whole counts; care in its units to one decimal (0.8 years of an order, not 0.8027)
+    decimals = [0 if kinds.get(o) == "events" else 1 for o in table["outcome"]]
+    for p in phases:
+        table[p] = [round(float(v), d) if pd.notna(v) else v for v, d in zip(table[p], decimals, strict=True)]
     cols = [Column("label_t", t("cw_what")), Column("unit_t", t("unit"))] + [
-        Column(p, phase_label(p, fmt.lang), "general") for p in phases
+        Column(p, _capital(phase_label(p, fmt.lang)), "general") for p in phases
     ]
     tab = Table.build(f"tbl-cw-events-{i + 1}", t("cw_counts"), table, cols, fmt, k=3, sheet="casework",
                       notes=[t("cw_counts_note")])  # fmt: skip
-    caption = t("cw_timeline_caption", n_events=fmt.integer(int(rec["source"].eq("events").sum())),
-                n_care=fmt.integer(int(rec["source"].eq("care_used").sum())))  # fmt: skip
+    post = counts.meta.get("post_months")
+    caption = t("cw_timeline_caption" if post is not None else "cw_timeline_caption_open",
+                n_events=fmt.integer(int(rec["source"].eq("events").sum())),
+                n_care=fmt.integer(int(rec["source"].eq("care_used").sum())),
+                pre=fmt.integer(counts.meta["pre_months"]), post=fmt.integer(post) if post is not None else "")  # fmt: skip
     return [Chart(f"cw-timeline-{i + 1}", t("cw_timeline"), caption, fig, tab)]
 
 

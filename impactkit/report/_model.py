@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[Callable[[Formatter, Any], str], str]] = {
     "number3": (lambda f, v: f.number(v, 3), "statistic"),
     "general": (lambda f, v: f.general(v), "number"),
     "signed2": (lambda f, v: f.signed(v, 2), "estimate"),
+    "signed0": (lambda f, v: f.signed(v, 0), "estimate"),
     "money": (lambda f, v: f.currency(v), "money"),
     "share": (lambda f, v: f.percent(v), "share"),
     "share1": (lambda f, v: f.percent(v, 1), "share"),

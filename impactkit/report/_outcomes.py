@@ -176,7 +176,15 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
         f"{phase_label(str(p), ctx.lang)} / {phase_label(str(q), ctx.lang)}"
         for p, q in zip(rr["phase"], rr["reference"], strict=True)
     ]
-    rr["remark"] = [ctx.t("no_events_after") if s == "no_events" else "" for s in rr["status"]]
+    remarks = {
+        "no_events": "no_events_after",
+        "singular": "ratio_singular",
+        "not_converged": "ratio_not_converged",
+    }
+    rr["remark"] = [ctx.t(remarks[s]) if s in remarks else "" for s in rr["status"]]
+    # a fit that did not converge has no estimate to publish: the row says so instead of a number
+    failed = rr["status"] == "not_converged"
+    rr.loc[failed, ["rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted"]] = np.nan
     st = pd.DataFrame(PUBLISHED, index=rr.index, columns=rr.columns, dtype=object)
     hidden = (rr["n_families"] < ctx.k) | (rr["n_with_events"] < ctx.k)
     for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted", "remark"):

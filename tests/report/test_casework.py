@@ -55,8 +55,8 @@ def test_the_view_shows_the_familys_own_records(view) -> None:
         "phase"
     )
     events = view.tables["cw-events-1"].set_index("Wat")
-    assert events.loc["Crisiscontacten", "voor"] == mine.loc["before", "count"]
-    assert events.loc["Crisiscontacten", "tijdens de steun"] == mine.loc["during", "count"]
+    assert events.loc["Crisiscontacten", "Voor"] == mine.loc["before", "count"]
+    assert events.loc["Crisiscontacten", "Tijdens de steun"] == mine.loc["during", "count"]
 
 
 def test_never_a_funder_report() -> None:
