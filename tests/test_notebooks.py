@@ -30,6 +30,7 @@ EXPECTED = {
     "02_research_analysis",
     "03_municipality_business_case",
     "04_annual_report",
+    "05_events_and_care",
 }
 PLOTLY = "application/vnd.plotly.v1+json"
 PNG = "image/png"
