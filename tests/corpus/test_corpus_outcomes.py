@@ -93,6 +93,6 @@ def test_the_pilot_without_reports_since_the_start() -> None:
     view = build_report(ds, kind="casework", lang="nl", pseudonym_key=KEY, generated_at="2026-11-23")
     assert len(view.sections) == 6  # the notice and one page per family
     first = view.tables["cw-events-1"].set_index("Wat")
-    assert first.loc["Overlastmeldingen", "voor"] == 3
-    assert first.loc["Overlastmeldingen", "tijdens de steun"] == 0
+    assert first.loc["Overlastmeldingen", "Voor"] == 3
+    assert first.loc["Overlastmeldingen", "Tijdens de steun"] == 0
     assert dt.date.fromisoformat(view.footer["generated_at"]) == dt.date(2026, 11, 23)
