@@ -280,6 +280,11 @@ def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int) -> Table:
     basis = ctx.t("basis_model", scenario=ev.scenario.id, n=f.integer(n_fam))
     used = float(bp["used_cost"].sum())
     factor = f.number(h["attributed_share"], 2)
+    psa = None
+    if getattr(ev, "psa", None) is not None and int(ev.meta.get("draws", 0) or 0) > 0:
+        q = ev.psa.set_index("quantity")
+        if "gross_avoided_cost" in q.index:
+            psa = q.loc["gross_avoided_cost"]
     for key, value in (
         ("ass_counterfactual", float(bp["counterfactual_cost"].sum())),
         ("ass_used", -used),
@@ -289,15 +294,22 @@ def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int) -> Table:
             "ass_counterfactual": {"horizon": f.integer(ev.scenario.horizon)},
             "ass_avoided": {"factor": factor},
         }
+        low = high = np.nan
+        row_basis = basis
+        if key == "ass_avoided" and psa is not None:  # the PSA's 95% uncertainty interval
+            low, high = float(psa["q025"]), float(psa["q975"])
+            row_basis = ctx.t("basis_model_psa", scenario=ev.scenario.id, n=f.integer(n_fam),
+                              draws=f.integer(int(ev.meta.get("draws", 0))))  # fmt: skip
         rows.append({"item": ctx.t(key, **words.get(key, {})), "kind": ctx.t("kind_assumed"),
-                     "value": value, "low": np.nan, "high": np.nan, "basis": basis, "money": True})  # fmt: skip
+                     "value": value, "low": low, "high": high, "basis": row_basis, "money": True})  # fmt: skip
         status_rows.append(PUBLISHED)
     tab = pd.DataFrame(rows)
     tab["estimate"] = [
         (f.currency(v) if m else f.number(v, 2)) for v, m in zip(tab["value"], tab["money"], strict=True)
     ]
     tab["interval"] = [
-        f.ci(a, b) if np.isfinite(a) else "–" for a, b in zip(tab["low"], tab["high"], strict=True)
+        (f.ci(a, b, money=m) if np.isfinite(a) else "–")
+        for a, b, m in zip(tab["low"], tab["high"], tab["money"], strict=True)
     ]
     status = pd.DataFrame(PUBLISHED, index=tab.index, columns=tab.columns, dtype=object)
     status["estimate"] = status_rows

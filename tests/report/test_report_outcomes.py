@@ -129,3 +129,17 @@ def test_small_project_publishes_nothing_about_events() -> None:
     sections = outcomes_sections(_ctx(10, 12))
     charts = {c.id: c for s in sections for c in s.charts}
     assert charts["outcome-ratios"].caption.startswith("No rate ratio rests on at least 10 families")
+
+
+def test_the_assumed_avoided_cost_carries_its_psa_interval(annual_nl) -> None:
+    """The model's avoided cost is shown with its uncertainty: the 2.5% and 97.5% quantiles of the PSA
+    draws (numpy.quantile of the same draws, seed as the report's), never a bare number."""
+    t = annual_nl.tables["outcome-observed"]
+    row = t[t["Post"].str.startswith("Vermeden kosten")].iloc[0]
+    lo_col, hi_col = [c for c in t.columns if c.startswith("95%")]
+    ev = ik_costs.evaluate(sample(), draws=DRAWS, seed=0)  # build_report's default seed is 0
+    draws = ev.psa_draws["gross_avoided_cost"].to_numpy()
+    assert row[lo_col] == pytest.approx(np.quantile(draws, 0.025))
+    assert row[hi_col] == pytest.approx(np.quantile(draws, 0.975))
+    assert row[lo_col] < row["Schatting"] < row[hi_col]
+    assert "gevoeligheidsanalyse, 500 trekkingen" in row["Gebaseerd op"]
