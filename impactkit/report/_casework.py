@@ -11,12 +11,14 @@ reports' options and has no spreadsheet export.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from impactkit import figures, outcomes
 from impactkit._version import __version__
@@ -88,7 +90,9 @@ def casework_sections(
         sections.append(_family_section(ds, fmt, fid, alias[fid], i, counts, inst))
     cover = {
         "kicker": t("cw_kicker"),
-        "title": t("cw_title", n=fmt.integer(len(chosen))),
+        "title": t("cw_title", n=fmt.integer(len(chosen)))
+        if len(chosen) > 1
+        else t("cw_title_one", name=alias[chosen[0]]),
         "subtitle_parts": {
             "families": fmt.integer(len(chosen)),
             "instrument": inst.name_nl if fmt.lang == "nl" else inst.name_en,
@@ -250,7 +254,8 @@ def build_casework(
     sections, cover = casework_sections(ds, fmt, family=family, key=key, key_file=key_file)
     when = _generated(generated_at)
     parts = dict(cover.pop("subtitle_parts"))
-    subtitle = fmt.text("cw_subtitle", generated=fmt.date(when), **parts)
+    one = parts["families"] == fmt.integer(1)
+    subtitle = fmt.text("cw_subtitle_one" if one else "cw_subtitle", generated=fmt.date(when), **parts)
     files = [
         (name, hashlib.sha256(Path(p).read_bytes()).hexdigest())
         for name, p in sorted(getattr(ds, "files", {}).items())
@@ -272,7 +277,10 @@ def build_casework(
     charts = {b.id: figure_div(b.figure, f"chart-{b.id}", lang=lang) for sec in sections for b in sec.charts}
     labels = {key_: fmt.text(key_) for key_ in ("skip", "contents", "numbers", "reproduce", "generated",
                                                 "instrument", "scenario", "options", "inputs", "file")}  # fmt: skip
+    # the printed banner's words as a CSS string (JSON quoting, and no "<" that could end the <style>)
+    banner_css = Markup(json.dumps(cover["kicker"], ensure_ascii=False).replace("<", "\\3C "))
     context = {"lang": lang, "title": cover["title"], "kicker": cover["kicker"], "subtitle": subtitle,
+               "banner_css": banner_css,
                "sections": sections, "charts": charts, "labels": labels, "footer": footer,
                "plotly_js": plotly_js(), "page_label": css_string(f"{cover['kicker']} · {cover['title']}")}  # fmt: skip
     page = render("casework.html.j2", context, templates=templates)

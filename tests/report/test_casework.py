@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -108,3 +112,34 @@ def test_a_family_without_events_or_care() -> None:
     rep = build_report(bare, kind="casework", family="F00001", pseudonym_key=KEY, generated_at=GENERATED)
     assert rep.n_charts == 2  # scores only
     assert isinstance(rep.tables["cw-scores-1"], pd.DataFrame)
+
+
+@pytest.mark.browser
+def test_every_printed_page_is_marked_confidential(view, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The PDF for the conversation: the banner is each page's top margin box (not over the content),
+    read back page by page with poppler's pdftotext."""
+    if not Path("/usr/bin/chromium").exists() or shutil.which("pdftotext") is None:  # pragma: no cover
+        pytest.skip("needs Debian's chromium and poppler-utils (.ci/run installs both)")
+    pdf = view.to_pdf(tmp_path / "family.pdf", chromium="/usr/bin/chromium")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 4  # two families: several pages
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+        assert "VERTROUWELIJK · ALLEEN VOOR DE COÖRDINATOR" in text.upper(), page
+        assert text.upper().count("VERTROUWELIJK · ALLEEN") == 1, (
+            page
+        )  # once: the screen banner is not printed
+        # and above everything else on the page, not drawn over it (word boxes from pdftotext -bbox)
+        xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        words = [
+            (float(a), float(b), w)
+            for a, b, w in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', xml)
+        ]
+        top = next(w for w in words if w[2].upper() == "VERTROUWELIJK")
+        banner = [w for w in words if abs(w[0] - top[0]) < 1]
+        rest = [w for w in words if abs(w[0] - top[0]) >= 1]
+        assert rest, page
+        assert max(b for _, b, _ in banner) < min(a for a, _, _ in rest), page
