@@ -26,4 +26,7 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Console-script entry point."""
+    from impactkit._malloc import tune
+
+    tune()  # reuse freed memory between large temporaries (glibc): a third less CPU at scale
     app()

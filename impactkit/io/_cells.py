@@ -135,12 +135,29 @@ def parse_date(
     placeholder 9999-12-31: reported, never wrapped), ``future_date`` (after ``today``). Failed cells
     become NaT.
     """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # each distinct cell parsed once
+    missing = codes < 0
+    fails = CellFailures()
+    if required:
+        fails.add(missing, "missing_date")
+    parsed, each = _parse_dates(pd.Series(np.asarray(uniques, dtype=object), dtype=object), today)
+    for pos, code in each:
+        fails.add(np.isin(codes, pos), code)
+    out = (
+        parsed[np.where(missing, 0, codes)]
+        if len(parsed)
+        else np.full(len(codes), np.datetime64("NaT"), "M8[ns]")
+    )
+    out[missing] = np.datetime64("NaT")
+    return out, fails
+
+
+def _parse_dates(raw: pd.Series, today: pd.Timestamp | None) -> tuple[np.ndarray, CellFailures]:
+    """:func:`parse_date` of each cell (missing cells are not reported here)."""
     fails = CellFailures()
     s = raw.astype(object)
     out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
     present = s.notna().to_numpy()
-    if required:
-        fails.add(~present, "missing_date")
     if present.any():
         text = s[present].astype(str).str.replace(r"[ T]00:00(:00(\.0+)?)?$", "", regex=True)
         iso = text.str.match(ISO).to_numpy()

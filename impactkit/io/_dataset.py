@@ -27,6 +27,7 @@ from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_co
 from impactkit.io._locate import Located, locate, locate_table
 from impactkit.io._period import PeriodSelection
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
+from impactkit.io._source import isin_text
 from impactkit.io._subset import Selection, subset
 from impactkit.io._tables import stage_table
 
@@ -392,11 +393,11 @@ def _cross_check(read: AssessmentRead, tables: dict[str, pd.DataFrame], problems
         )
         problems.note(fam_file, "follow_on", n=n, what="gezinnen" if problems.lang == "nl" else "families")
         return
-    known = set(fam["family_id"].dropna().astype(str))
+    known = fam["family_id"].dropna().astype(str)
     if not read.data.empty:
         ids = read.data["family_id"].astype(str)
         first = ~ids.duplicated()
-        unknown = first & ~ids.isin(known)
+        unknown = first & ~isin_text(ids, known)
         for fid in ids[unknown].unique():
             problems.add(
                 read.file,
@@ -410,7 +411,7 @@ def _cross_check(read: AssessmentRead, tables: dict[str, pd.DataFrame], problems
         t = tables.get(name)
         if t is None or "family_id" not in t.attrs.get("headers", {}):
             continue
-        bad = (t["family_id"].notna() & ~t["family_id"].astype(str).isin(known)).to_numpy()
+        bad = t["family_id"].notna().to_numpy() & ~isin_text(t["family_id"], known)
         if bad.any():
             problems.add_many(
                 str(t.attrs.get("source", name)),

@@ -208,6 +208,24 @@ def _cell_text(v: object) -> object:
     return str(v)
 
 
+def isin_text(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` for text columns, as a boolean array (missing values: False).
+
+    pandas' ``isin`` on Arrow-backed strings converts every element of ``known`` to a scalar one by
+    one (seconds for 100,000 family ids); pyarrow's ``is_in`` takes the column as it is.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def arrow(s: pd.Series) -> pa.Array:
+        return pa.array(
+            s.astype(str).where(s.notna(), None).astype("string[pyarrow]").array, type=pa.large_string()
+        )
+
+    hit = pc.is_in(arrow(values), value_set=pc.unique(arrow(known.dropna())), skip_nulls=True)
+    return np.asarray(hit.fill_null(False), dtype=bool)
+
+
 def strip_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow-backed text columns with surrounding whitespace removed; blank cells become missing."""
     out = {}

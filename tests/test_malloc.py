@@ -1,0 +1,53 @@
+"""The command line keeps freed memory for reuse (impactkit._malloc): fewer page faults, same results.
+
+Measured with the kernel's own count of minor page faults (getrusage) in fresh interpreters: three
+8 MiB numpy temporaries allocated and freed twenty times over.  Under glibc's defaults the freed top
+of the heap exceeds the (dynamic) trim threshold and goes back to the kernel, so about a quarter of
+the 122,880 pages are faulted in again (30,754 here); after :func:`tune` the memory is reused
+(about 1,500: the first round only).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+_PROBE = """
+import json, resource, sys
+import numpy as np
+if sys.argv[1] == "tuned":
+    from impactkit._malloc import tune
+    assert tune()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(20):
+    a = np.ones(1 << 20)  # 8 MiB each
+    b = np.ones(1 << 20)
+    c = np.ones(1 << 20)
+    del c, b, a
+print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before))
+"""
+
+
+def _faults(mode: str) -> int:
+    out = subprocess.run([sys.executable, "-c", _PROBE, mode], capture_output=True, text=True, check=True)
+    return int(json.loads(out.stdout))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_tune_keeps_freed_blocks_for_reuse() -> None:
+    default, tuned = _faults("default"), _faults("tuned")
+    pages = 20 * 3 * (8 << 20) // 4096
+    assert default > 0.1 * pages  # freed memory went back to the kernel and was faulted in again
+    assert tuned < 0.03 * pages  # kept and reused: only the first round faults
+    assert tuned * 5 < default
+
+
+def test_command_line_tunes_at_start() -> None:
+    import inspect
+
+    import impactkit.cli
+
+    assert "tune()" in inspect.getsource(impactkit.cli.main)
