@@ -231,7 +231,9 @@ def strip_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in frame.columns:
         s = frame[col]
-        if s.dtype != "string[pyarrow]":
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            s = s.astype("string[pyarrow]")  # pandas' default str: Arrow to Arrow, no Python objects
+        elif s.dtype != "string[pyarrow]":
             s = s.astype(object).where(s.notna(), None).astype("string[pyarrow]")
         s = s.str.strip()
         out[col] = s.mask(s == "")
