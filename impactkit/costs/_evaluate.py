@@ -23,6 +23,7 @@ from impactkit.costs._result import CostEvaluation
 from impactkit.costs._scenario import UNITS, Price, Scenario
 from impactkit.costs._uncertainty import MAX_DRAWS, acceptability, named_scenarios, psa, tornado
 from impactkit.errors import DesignError, ParameterError
+from impactkit.i18n import Note, Percent
 
 __all__ = ["business_case", "evaluate"]
 
@@ -187,18 +188,16 @@ def evaluate(
         )
     if not need.model.families.sum():
         raise DesignError("No families to evaluate: the assessments and families tables are empty.")
-    notes = [_basis_note(need)]
+    notes: list[str] = _basis_note(need)
     if table is not None:
-        notes.append("Programme cost from the programme_costs table (indexed to the report year); the "
-                     "scenario's coordinator FTE, caseload and cost items were not used.")  # fmt: skip
+        notes.append(Note("costs.programme_table"))
     else:
-        notes.append("Programme cost from the scenario: coordinator FTE (families ÷ caseload per FTE) × cost "
-                     "per FTE, plus the per-family and per-year items.")  # fmt: skip
+        notes.append(Note("costs.programme_scenario"))
     return _finish(need, s, draws=draws, seed=seed, kind="evaluate", notes=notes, instrument=inst,
                    programme_note=origin, spread=spread)  # fmt: skip
 
 
-def _basis_note(need: Need) -> str:
+def _basis_note(need: Need) -> list[str]:
     """How many families' need rests on judgements, rules, prevalence (a family counts once, by the
     strongest basis of any of its paths) and how many had paths their programme does not declare."""
     lk = need.likelihoods
@@ -208,16 +207,12 @@ def _basis_note(need: Need) -> str:
     strongest = np.full(n, len(BASES), dtype=int)
     carries = code <= 2  # recorded, rule or prevalence
     np.minimum.at(strongest, fam[carries], code[carries])
-    parts = [f"{BASES[b]}: {int((strongest == b).sum())}" for b in range(3) if (strongest == b).any()]
-    none = int((strongest == len(BASES)).sum())
-    if none:
-        parts.append(f"no need counted: {none}")
-    text = f"Families: {n}; likelihoods from " + ", ".join(parts) + " families."
+    counts = {name: int((strongest == b).sum()) for b, name in enumerate(("recorded", "rule", "prevalence"))}
+    notes: list[str] = [Note("costs.basis", n=n, none=int((strongest == len(BASES)).sum()), **counts)]
     undeclared = (code == BASES.index("not declared")).reshape(n, -1).any(axis=1).sum() if n else 0
     if undeclared:
-        text += (f" For {int(undeclared)} families some care paths are not declared for their programme: "
-                 "only a recorded judgement counts there (no rule, no prevalence).")  # fmt: skip
-    return text
+        notes.append(Note("costs.basis_undeclared", n=int(undeclared)))
+    return notes
 
 
 def business_case(
@@ -341,13 +336,20 @@ def business_case(
     settings = _case_settings(s, families_per_year, coordinator_fte, years, start_year)
     info = CaseInfo(s, Profile.assumed(s, programme), settings)
     attach(need.model, info)
-    fte = "from the caseload" if coordinator_fte is None else f"{coordinator_fte:g} FTE"
+    fte = (
+        Note("costs.fte_caseload")
+        if coordinator_fte is None
+        else Note("costs.fte", fte=f"{coordinator_fte:g}")
+    )
     prog = s.programme_for(programme)
-    which = f"programme {prog.label!r}" if prog is not None else "every care path of the scenario"
-    notes = [
-        f"Business case: {families_per_year:g} families a year for {years} year(s), coordinator {fte}; "
-        f"care paths declared for {which}: {', '.join(s.declared_paths(programme)) or 'none'}."
-    ]
+    which = (
+        Note("costs.which_programme", label=repr(prog.label)) if prog is not None else Note("costs.which_all")
+    )
+    paths = ", ".join(s.declared_paths(programme))
+    notes: list[str] = [
+        Note("costs.case", families=f"{families_per_year:g}", years=years, fte=fte, which=which,
+             paths=paths or Note("costs.none"))
+    ]  # fmt: skip
     ev = _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, spread=spread)
     ev.case = info
     ev.meta["start_year"] = int(settings["case.start_year"])
@@ -419,12 +421,14 @@ def _data_business_case(
     attach(model, info)
     lk = obs.likelihoods.assign(cohort=0)
     need = Need(model=model, likelihoods=lk, first_year=obs.first_year)
-    fte = "from the caseload" if coordinator_fte is None else f"{coordinator_fte:g} FTE"
+    fte = (
+        Note("costs.fte_caseload")
+        if coordinator_fte is None
+        else Note("costs.fte", fte=f"{coordinator_fte:g}")
+    )
     notes = [
-        f"Business case on the need of the {n} families in the data (recorded judgements, intake rules and care "
-        f"used per family), projected to {families_per_year:g} families a year for {years} year(s), coordinator "
-        f"{fte}; the programmes keep the mix of the data.",
-        _basis_note(obs),
+        Note("costs.case_data", n=n, families=f"{families_per_year:g}", years=years, fte=fte),
+        *_basis_note(obs),
         *dp.notes,
     ]
     ev = _finish(need, s, draws=draws, seed=seed, kind="business_case", notes=notes, instrument=inst,
@@ -522,31 +526,21 @@ def _finish(
     assumptions = assumptions_table(model, det, torn, instrument=instrument, programme_note=programme_note)
     per_family = _per_family(need, det)
     notes += [
-        f"Money in {s.report_year} euros; present values discounted at "
-        f"{s.discount_effects.value:.2%} (effects) and "
-        f"{s.discount_costs.value:.2%} (costs), year 1 undiscounted.",
-        f"Avoided care counted {s.horizon} years per family, after deadweight {s.deadweight.value:.0%}, "
-        f"attribution {s.attribution.value:.0%}, displacement {s.displacement.value:.0%} and a drop-off of "
-        f"{s.dropoff.value:.0%} a year.",
-        "net_benefit and npv are both present values; payback_months uses undiscounted flows with the "
-        "programme cost paid at the start of each year and avoided care accruing evenly over the year.",
-        "break_even_share: the share of the counterfactual care (net of care used, after drop-off) that must "
-        "be avoided for the programme to pay; attributed_share is the share the adjustments now credit.",
-    ]
+        Note("costs.money", year=s.report_year, effects=Percent(s.discount_effects.value, 2),
+             costs=Percent(s.discount_costs.value, 2)),
+        Note("costs.horizon", years=s.horizon, deadweight=Percent(s.deadweight.value),
+             attribution=Percent(s.attribution.value), displacement=Percent(s.displacement.value),
+             dropoff=Percent(s.dropoff.value)),
+        Note("costs.present_values"),
+        Note("costs.break_even"),
+    ]  # fmt: skip
     if s.value_volunteer_time:
-        notes.append(
-            "programme_cost includes volunteers' time at replacement cost (a societal, not fiscal, cost)."
-        )
+        notes.append(Note("costs.volunteer_time"))
     if s.illustrative:
-        notes.append(
-            f"Scenario {s.id!r} is illustrative: replace its prices and probabilities with local figures. "
-            "The Youth Authority warns that savings assumed from prevention are contested."
-        )
+        notes.append(Note("costs.illustrative", scenario=repr(s.id)))
     if draws and model.detail is not None:
         notes.append(
-            f"The PSA also draws each recorded judgement (a judgement counts as {s.judgement_strength.value:g} "
-            f"observations) and resamples the families ({s.bootstrap} bootstrap), so a small cohort shows the "
-            "uncertainty its size carries; the bootstrap cannot show families unlike those seen."
+            Note("costs.psa_sources", strength=f"{s.judgement_strength.value:g}", bootstrap=s.bootstrap)
         )
     meta = {"kind": kind, "scenario": s.id, "scenario_source": s.source, "report_year": s.report_year,
             "horizon": s.horizon, "draws": draws, "seed": seed, "illustrative": s.illustrative,

@@ -18,11 +18,34 @@ from typing import Any
 
 from impactkit.i18n._catalog import text
 
-__all__ = ["Note", "note_text"]
+__all__ = ["Note", "Percent", "note_text"]
+
+
+class Percent(float):
+    """A share in a note, written as a percentage in the note's language (``2,25%`` in Dutch)."""
+
+    decimals: int
+
+    def __new__(cls, share: float, decimals: int = 0) -> Percent:
+        self = super().__new__(cls, share)
+        self.decimals = decimals
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Percent, (float(self), self.decimals))
 
 
 def _rendered(values: dict[str, Any], lang: str) -> dict[str, Any]:
-    return {k: v.text(lang) if isinstance(v, Note) else v for k, v in values.items()}
+    from impactkit.i18n._format import Formatter
+
+    def one(v: Any) -> Any:
+        if isinstance(v, Note):
+            return v.text(lang)
+        if isinstance(v, Percent):
+            return Formatter(lang).percent(float(v), v.decimals)
+        return v
+
+    return {k: one(v) for k, v in values.items()}
 
 
 def _note(key: str, values: dict[str, Any]) -> Note:
