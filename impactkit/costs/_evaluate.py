@@ -215,6 +215,13 @@ def _basis_note(need: Need) -> list[str]:
     return notes
 
 
+def _fte_note(coordinator_fte: float | None) -> Note:
+    """The coordinator's FTE in a business-case note: given, or derived from the caseload."""
+    if coordinator_fte is None:
+        return Note("costs.fte_caseload")
+    return Note("costs.fte", fte=f"{coordinator_fte:g}")
+
+
 def business_case(
     scenario: Scenario | str | Path | None = None,
     *,
@@ -336,11 +343,7 @@ def business_case(
     settings = _case_settings(s, families_per_year, coordinator_fte, years, start_year)
     info = CaseInfo(s, Profile.assumed(s, programme), settings)
     attach(need.model, info)
-    fte = (
-        Note("costs.fte_caseload")
-        if coordinator_fte is None
-        else Note("costs.fte", fte=f"{coordinator_fte:g}")
-    )
+    fte = _fte_note(coordinator_fte)
     prog = s.programme_for(programme)
     which = (
         Note("costs.which_programme", label=repr(prog.label)) if prog is not None else Note("costs.which_all")
@@ -421,11 +424,7 @@ def _data_business_case(
     attach(model, info)
     lk = obs.likelihoods.assign(cohort=0)
     need = Need(model=model, likelihoods=lk, first_year=obs.first_year)
-    fte = (
-        Note("costs.fte_caseload")
-        if coordinator_fte is None
-        else Note("costs.fte", fte=f"{coordinator_fte:g}")
-    )
+    fte = _fte_note(coordinator_fte)
     notes = [
         Note("costs.case_data", n=n, families=f"{families_per_year:g}", years=years, fte=fte),
         *_basis_note(obs),
