@@ -187,15 +187,24 @@ def costs_psa_histogram(
     left, right, share = edges[:-1][keep], edges[1:][keep], (counts / counts.sum())[keep]
     centres = (left + right) / 2
     loss = centres < 0
-    fig = go.Figure(
-        go.Bar(
-            x=centres, y=share, width=size,
-            marker={"color": np.where(loss, NEGATIVE, POSITIVE).tolist(),
-                    "pattern": {"shape": np.where(loss, "x", "").tolist()}},
-            hovertext=[f"{f.currency(a)} – {f.currency(b)}: {f.percent(s, 1)}" for a, b, s in zip(left, right, share, strict=True)],
-            hoverinfo="text",
-        )
-    )  # fmt: skip
+    hover = [
+        f"{f.currency(a)} – {f.currency(b)}: {f.percent(s, 1)}"
+        for a, b, s in zip(left, right, share, strict=True)
+    ]
+    fig = go.Figure()
+    # one trace per side, each of one colour: the theme's hatch ("overlay") takes its colour from the
+    # bar's, which plotly.js cannot do for one colour per bar ("Invalid color specifier: Array" in
+    # the browser console, and a black hatch)
+    for side, colour, shape in ((loss, NEGATIVE, "x"), (~loss, POSITIVE, "")):
+        if side.any():
+            fig.add_trace(
+                go.Bar(
+                    x=centres[side], y=share[side], width=size,
+                    marker={"color": colour, "pattern": {"shape": shape}},
+                    hovertext=[h for h, on in zip(hover, side, strict=True) if on], hoverinfo="text",
+                )
+            )  # fmt: skip
+    fig.update_layout(barmode="overlay")  # the two sides never share a bin: no offset between them
     fig.add_vline(
         x=0, line={"color": "#000000", "width": 2}, annotation_position="top right",
         annotation_text=_t(lab, "p_saving_is", p=f.probability(p)),

@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _browser import ARGS, BROWSER_TIMEOUT_MS, CHROMIUM
 
 from impactkit.errors import ParameterError
 from impactkit.instruments import Instrument
@@ -26,10 +27,6 @@ from impactkit.report import build_report
 from impactkit.report._html import render
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-# Page loads wait up to 3 minutes: under a loaded 2-core machine (8 parallel jobs) chromium took > 30 s to
-# load a report; a timeout there is slowness, not a failure of the report.
-BROWSER_TIMEOUT_MS = 180_000
 
 
 @pytest.mark.parametrize(
@@ -136,7 +133,7 @@ def test_beacon_counts_zero_requests(tmp_path):
         assert "Content-Security-Policy" in rep.html
         path = rep.save(tmp_path / "hostile.html")
         with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a loaded 2-core machine is slow, not broken
             page.goto(path.as_uri(), wait_until="load")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _browser import ARGS, BROWSER_TIMEOUT_MS, CHROMIUM
 from _report_data import GENERATED, sample
 
 import impactkit as ik
@@ -30,9 +31,6 @@ from impactkit.costs._case import scenario_with
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]  # fmt: skip
 DRAWS = 1500
 REL = 1e-9
 
@@ -91,14 +89,14 @@ def _open(browser, rep, tmp_path, name):
     page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
     page.set_default_timeout(
-        180_000
-    )  # a 3.5 MB page on a loaded 2-core CI machine: loading is slow, not wrong
+        BROWSER_TIMEOUT_MS
+    )  # a 3.5 MB page on a loaded 2-core CI machine: slow, not wrong
     page.goto(path.as_uri(), wait_until="load")
-    _wait(page, READY, timeout=180.0)
+    _wait(page, READY)
     return page, log
 
 
-def _wait(page, predicate, timeout=60.0):
+def _wait(page, predicate, timeout=BROWSER_TIMEOUT_MS / 1000):
     """Poll ``predicate`` (a JS function) from outside: the page's CSP forbids playwright's eval."""
     import time
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from _browser import ARGS, BROWSER_TIMEOUT_MS, CHROMIUM
 from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
@@ -22,9 +23,6 @@ from impactkit.errors import OutputError
 from impactkit.report._html import figure_div, plotly_bundle, plotly_js
 
 PACKAGE = Path(__file__).resolve().parents[2] / "impactkit"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 def _traces_built_by_impactkit() -> set[str]:
@@ -73,7 +71,7 @@ def test_bundle_registers_what_it_claims(tmp_path: Path) -> None:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
-        page.goto(page_file.as_uri(), timeout=120_000)
+        page.goto(page_file.as_uri(), timeout=BROWSER_TIMEOUT_MS)
         traces = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
         version = page.evaluate("Plotly.version")
         browser.close()

@@ -1,7 +1,7 @@
 """Both reports in both languages, opened from file:// in Debian's chromium through playwright.
 
 Asserted per report: no request leaves the file (anything but file:/data:/about: is recorded),
-no console error, every chart drawn (one ``.js-plotly-plot`` per chart), suppressed cells read
+no console error or warning, every chart drawn (one ``.js-plotly-plot`` per chart), suppressed cells read
 "<10" (or "x" for secondary suppression), the hostile municipality shows as text and no dialog
 opens, and a full-page screenshot is written (to ``$IMPACTKIT_SCREENSHOTS`` when set).
 """
@@ -13,24 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _browser import ARGS, BROWSER_TIMEOUT_MS, CHROMIUM, CONSOLE_PROBLEMS
 from _report_data import DRAWS, GENERATED, HOSTILE, hostile
 
 from impactkit.report import build_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-# Page loads wait up to 3 minutes: under a loaded 2-core machine (8 parallel jobs) chromium took > 30 s to
-# load a report; a timeout there is slowness, not a failure of the report.
-BROWSER_TIMEOUT_MS = 180_000
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 CASES = [("annual", "en"), ("annual", "nl"), ("business-case", "en"), ("business-case", "nl")]
 
 
@@ -57,7 +46,7 @@ def rendered(browser, tmp_path_factory):
         path = rep.save(out_dir / f"{kind}_{lang}.html")
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a loaded 2-core machine is slow, not broken
-        requests, errors, dialogs = [], [], []
+        requests, errors, dialogs, console = [], [], [], []
         page.on(
             "request",
             lambda r, acc=requests: (
@@ -66,6 +55,10 @@ def rendered(browser, tmp_path_factory):
         )
         page.on("console", lambda m, acc=errors: acc.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e, acc=errors: acc.append(str(e)))
+        page.on(
+            "console",
+            lambda m, acc=console: acc.append(f"{m.type}: {m.text}") if m.type in CONSOLE_PROBLEMS else None,
+        )
         page.on("dialog", lambda d, acc=dialogs: (acc.append(d.message), d.dismiss()))
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_function(
@@ -80,6 +73,7 @@ def rendered(browser, tmp_path_factory):
             "requests": requests,
             "errors": errors,
             "dialogs": dialogs,
+            "console": console,
             "plots": page.locator(".js-plotly-plot").count(),
             "svg": page.locator(".js-plotly-plot .main-svg").count(),
             "suppressed": page.locator("td.suppressed").all_inner_texts(),
@@ -98,6 +92,7 @@ def test_offline_and_without_errors(rendered, kind, lang):
     assert r["requests"] == []
     assert r["errors"] == []
     assert r["dialogs"] == []
+    assert r["console"] == []  # no warning either (plotly.js: "Invalid color specifier: Array(39)")
 
 
 @pytest.mark.parametrize(("kind", "lang"), CASES)
