@@ -80,80 +80,39 @@ CARE_PATHS = [
 # Local tariffs as a municipality would list them. Since the Jeugdwet (2015) municipalities pay for
 # supervision orders; the societal cost of problematic debt is not a tariff and stays in the scenario,
 # with its Regioplan (2011) split over payers.
-PRICES = [
-    (
-        "social_work",
-        "contact",
-        127.00,
-        2022,
-        "municipality_prevention",
-        "Kostenhandleiding 2024 (Hakkaart-van Roijen et al.), maatschappelijk werk per contact",
-    ),
-    (
-        "home_guidance",
-        "hour",
-        64.00,
-        2022,
-        "municipality_youth",
-        "Kostenhandleiding 2024, ambulante begeleiding thuis per uur (proxy for parenting support)",
-    ),
-    (
-        "volunteer_time",
-        "hour",
-        18.80,
-        2022,
-        "volunteers",
-        "Kostenhandleiding 2024, informele zorg, vervangingskosten per uur",
-    ),
-    (
-        "supervision_order_first_year",
-        "year",
-        8758.00,
-        2014,
-        "municipality_youth",
-        "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden); paid by municipalities since the Jeugdwet (2015)",
-    ),
-    (
-        "supervision_order_later_year",
-        "year",
-        7323.00,
-        2014,
-        "municipality_youth",
-        "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden); paid by municipalities since the Jeugdwet (2015)",
-    ),
-    (
-        "foster_care_allowance",
-        "day",
-        17.50,
-        2014,
-        "municipality_youth",
-        "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day; lower end, conservative)",
-    ),
-    (
-        "family_home",
-        "year",
-        60327.00,
-        2015,
-        "municipality_youth",
-        "Maatschappelijke Business Case Gezinshuizen (Sinzer 2015)",
-    ),
-    (
-        "residential_youth_care",
-        "year",
-        100000.00,
-        2017,
-        "municipality_youth",
-        "NRC 2017, nine municipalities (range 100,000-150,000 per child-year; lower end, conservative)",
-    ),
-    (
-        "debt_assistance",
-        "trajectory",
-        2400.00,
-        2015,
-        "municipality_income",
-        "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustrative",
-    ),
-]
+PRICES = [  # care_type, unit, price, price_year, payer, source (English), source_nl (Dutch)
+    ("social_work", "contact", 127.00, 2022, "municipality_prevention",
+     "Kostenhandleiding 2024 (Hakkaart-van Roijen et al.), social work per contact",
+     "Kostenhandleiding 2024 (Hakkaart-van Roijen e.a.), maatschappelijk werk per contact"),
+    ("home_guidance", "hour", 64.00, 2022, "municipality_youth",
+     "Kostenhandleiding 2024, home-based guidance per hour (proxy for parenting support)",
+     "Kostenhandleiding 2024, ambulante begeleiding thuis per uur (als prijsmaat voor opvoedondersteuning)"),
+    ("volunteer_time", "hour", 18.80, 2022, "volunteers",
+     "Kostenhandleiding 2024, informal care, replacement cost per hour",
+     "Kostenhandleiding 2024, informele zorg, vervangingskosten per uur"),
+    ("supervision_order_first_year", "year", 8758.00, 2014, "municipality_youth",
+     "Regeling normbedragen jeugdzorg 2014, art. 3 (supervision order, first 12 months); paid by "
+     "municipalities since the Jeugdwet (2015)",
+     "Regeling normbedragen jeugdzorg 2014, art. 3 (OTS, eerste 12 maanden); sinds de Jeugdwet (2015) "
+     "betaald door gemeenten"),
+    ("supervision_order_later_year", "year", 7323.00, 2014, "municipality_youth",
+     "Regeling normbedragen jeugdzorg 2014, art. 4 (supervision order after 12 months); paid by "
+     "municipalities since the Jeugdwet (2015)",
+     "Regeling normbedragen jeugdzorg 2014, art. 4 (OTS na 12 maanden); sinds de Jeugdwet (2015) betaald "
+     "door gemeenten"),
+    ("foster_care_allowance", "day", 17.50, 2014, "municipality_youth",
+     "Regeling pleegvergoeding 2014 (allowance only; range 17.50-21.51 per day; lower end, conservative)",
+     "Regeling pleegvergoeding 2014 (alleen de vergoeding; 17,50-21,51 per dag; de onderkant, voorzichtig)"),
+    ("family_home", "year", 60327.00, 2015, "municipality_youth",
+     "Maatschappelijke Business Case Gezinshuizen (Sinzer 2015)",
+     "Maatschappelijke Business Case Gezinshuizen (Sinzer 2015)"),
+    ("residential_youth_care", "year", 100000.00, 2017, "municipality_youth",
+     "NRC 2017, nine municipalities (range 100,000-150,000 per child-year; lower end, conservative)",
+     "NRC 2017, negen gemeenten (100.000-150.000 per kindjaar; de onderkant, voorzichtig)"),
+    ("debt_assistance", "trajectory", 2400.00, 2015, "municipality_income",
+     "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustrative",
+     "Nijmegen, Maatschappelijke opbrengst van schuldhulpverlening (2016), illustratief"),
+]  # fmt: skip
 
 
 def _choice(rng: np.random.Generator, options: dict[str, float], n: int) -> np.ndarray:
@@ -356,7 +315,9 @@ def make_sample(n_families: int = 350, *, seed: int = 20241) -> dict[str, pd.Dat
                 (y, m, "licence", 1_500.0),
             ]
     programme_costs = pd.DataFrame(pc_rows, columns=["year", "municipality", "item", "amount"])
-    prices = pd.DataFrame(PRICES, columns=["care_type", "unit", "price", "price_year", "payer", "source"])
+    prices = pd.DataFrame(
+        PRICES, columns=["care_type", "unit", "price", "price_year", "payer", "source", "source_nl"]
+    )
     return {
         "assessments": assessments,
         "families": families,

@@ -66,6 +66,76 @@ def scenario_problems(
             scenario=sname, expected=", ".join(map(str, scenario.index)),
         )  # fmt: skip
     _rules(scenario, instrument, problems)
+    _languages(scenario, problems)
+
+
+def _languages(scenario: Scenario, problems: Problems) -> None:
+    """One warning per language in which texts of a user's scenario that the reports show are
+    missing (the report in that language shows them as written), at the first such text, naming
+    the others; the shipped scenario has none."""
+    sname = Path(scenario.source).name
+    for lang in ("nl", "en"):
+        keys = [k for k, missing in scenario.language_gaps if missing == lang]
+        if not keys:
+            continue
+        first = _text_at(scenario, keys[0])
+        others = [f"{k} ({key_line(scenario, k)})" for k in keys[1:6]] + (["…"] if len(keys) > 6 else [])
+        problems.warn(
+            scenario.source, [key_line(scenario, keys[0])], keys[0],
+            [first[:40] + ("…" if len(first) > 40 else "")], f"scenario_no_{lang}",
+            scenario=sname, n=len(keys), field=keys[0].rsplit(".", 1)[-1] + "_" + lang,
+            others=", ".join(others) or "–",
+        )  # fmt: skip
+
+
+def _text_at(scenario: Scenario, key: str) -> str:
+    """The text a language gap's key names (empty when it cannot be found)."""
+    head, _, what = key.rpartition(".")
+    parts = head.split(".")
+    obj: object = None
+    if parts[0] in ("prices", "paths", "programmes") and len(parts) == 2:
+        obj = getattr(scenario, parts[0]).get(parts[1])
+    elif parts[0] == "payers" and len(parts) == 2:
+        obj = next((p for p in scenario.payers if p.id == parts[1]), None)
+    elif parts[0] == "programme" and len(parts) == 3 and parts[1] == "costs":
+        obj = next((i for i in scenario.programme_items if i.id == parts[2]), None)
+    elif head.startswith("rules["):
+        obj = scenario.rules[int(head[6:].split("]")[0])]
+    else:
+        names = {p.name: p for p in scenario.params()}
+        names["uncertainty"] = scenario.judgement_strength
+        names["discount"] = scenario.discount_costs
+        names["programme.volunteer_time"] = scenario.volunteer_hours
+        if head == "index":
+            return scenario.index_source
+        obj = names.get(head)
+    value = getattr(obj, what, None) if obj is not None else None
+    return value if isinstance(value, str) else ""
+
+
+def key_line(scenario: Scenario, key: str) -> int:
+    """The line of the table (or inline entry) holding ``key`` in the scenario file (1 when unknown)."""
+    if key.startswith("rules["):
+        return rule_line(scenario, int(key[6:].split("]")[0]))
+    p = Path(scenario.source)
+    if not p.is_file():
+        return 1
+    lines = [ln.strip() for ln in p.read_text(encoding="utf-8-sig", errors="replace").splitlines()]
+    parts = key.split(".")[:-1]  # the table (or inline parameter) holding the text
+    for n in range(len(parts), 0, -1):
+        header = "[" + ".".join(parts[:n]) + "]"
+        if header in lines:
+            at = lines.index(header)
+            if n == len(parts):
+                return at + 1
+            entry = parts[n]  # an inline table in this section: ``deadweight = { ... }``
+            for i in range(at + 1, len(lines)):
+                if lines[i].startswith("["):
+                    break
+                if lines[i].split("=", 1)[0].strip() == entry:
+                    return i + 1
+            return at + 1
+    return 1
 
 
 def _prices(table: pd.DataFrame, scenario: Scenario, sname: str, problems: Problems) -> None:

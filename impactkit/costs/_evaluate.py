@@ -783,12 +783,13 @@ def _override_prices(s: Scenario, prices: pd.DataFrame) -> Scenario:
             bad("source", r.source, "every price needs a source")
         if len(problems) > n_before:
             continue
+        src, src_nl = _table_source(r)
         if old is None:  # a care type no path uses (e.g. priced for care_used): fixed price
-            param = Param(name=f"prices.{ct}.price", value=float(price), source=str(r.source))
+            param = Param(name=f"prices.{ct}.price", value=float(price), source=src, source_nl=src_nl)
         elif old.price.value:
-            param = old.price.rescaled(float(price) / old.price.value, source=str(r.source))
+            param = replace(old.price.rescaled(float(price) / old.price.value, source=src), source_nl=src_nl)
         else:
-            param = replace(old.price, value=float(price), source=str(r.source))
+            param = replace(old.price, value=float(price), source=src, source_nl=src_nl)
         new[ct] = Price(
             care_type=ct,
             label=_readable(ct) if old is None else old.label,
@@ -798,11 +799,23 @@ def _override_prices(s: Scenario, prices: pd.DataFrame) -> Scenario:
             price=param,
             price_year=int(year),
             payers=((str(r.payer), 1.0),),
-            source=str(r.source),
+            source=src,
             index=s.index[int(year)],
+            source_nl=src_nl,
         )
     _problems(problems)
     return replace(s, prices=new)
+
+
+def _table_source(row: Any) -> tuple[str, str]:
+    """(English or plain source, Dutch source) of a prices-table row: ``source_en`` or ``source``,
+    and ``source_nl`` (empty when the table has none)."""
+
+    def given(name: str) -> str:
+        v = getattr(row, name, None)
+        return v.strip() if isinstance(v, str) and v.strip() else ""
+
+    return given("source_en") or str(row.source), given("source_nl")
 
 
 def _programme_table(table: pd.DataFrame | None, s: Scenario) -> tuple[pd.DataFrame | None, list[int]]:

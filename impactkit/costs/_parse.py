@@ -59,6 +59,22 @@ class _Ctx:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.gaps: list[tuple[str, str]] = []  # (dotted key, language) of one-language texts
+
+    def gap(self, key: str, has_en: bool, has_nl: bool) -> None:
+        """Note a shown text that lacks its English (``source``/``source_en``) or Dutch variant."""
+        for lang, has in (("en", has_en), ("nl", has_nl)):
+            if not has:
+                self.gaps.append((key, lang))
+
+    def label_pair(self, obj: Mapping[str, Any], key: str) -> tuple[str, str]:
+        """``(label_nl, label_en)``, noting a label given in one language only (none given: the
+        catalogue's or the id's words, no gap)."""
+        nl, en = self.lang_text(obj, "label", key)
+        plain = isinstance(obj.get("label"), str) and bool(str(obj.get("label")).strip())
+        if plain or nl or en:
+            self.gap(f"{key}.label", plain or bool(en), bool(nl))
+        return nl, en
 
     def fail(self, msg: str, key: str) -> ScenarioError:
         return ScenarioError(msg, source=self.file, key=key)
@@ -105,8 +121,10 @@ class _Ctx:
         nl, en = self.lang_text(obj, "source", key)
         if "source" not in obj and not en:
             if nl:
+                self.gap(f"{key}.source", False, True)
                 return nl, nl
             raise self.fail("is required", f"{key}.source")
+        self.gap(f"{key}.source", True, bool(nl))
         return (en or self.text(obj, "source", key)), nl
 
     def ident(self, val: str, key: str) -> str:
@@ -187,10 +205,10 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     disc = c.table(
         spec.get("discount", {}), "discount", {"costs", "effects", "source", "source_nl", "source_en"}
     )
-    dsrc = disc.get("source_en") or disc.get(
-        "source", "Dutch MKBA standard discount rate since 2021 (2.25% real)"
-    )
-    dsrc_nl = c.lang_text(disc, "source", "discount")[0]
+    if {"source", "source_en", "source_nl"} & set(disc):
+        dsrc, dsrc_nl = c.source_pair(disc, "discount")
+    else:
+        dsrc, dsrc_nl = _DISCOUNT_SOURCE
     d_costs = c.param(disc, "costs", "discount", maximum=1.0, default=0.0225, source=dsrc, source_nl=dsrc_nl)
     d_effects = c.param(
         disc, "effects", "discount", maximum=1.0, default=0.0225, source=dsrc, source_nl=dsrc_nl
@@ -226,7 +244,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         if unit not in UNITS:
             raise c.fail(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}", f"{key}.unit")
         src, src_nl = c.source_pair(pt, key)
-        lab_nl, lab_en = c.lang_text(pt, "label", key)
+        lab_nl, lab_en = c.label_pair(pt, key)
         p_year = c.integer(pt, "price_year", key, low=1900)
         prices[ct] = Price(
             care_type=ct,
@@ -310,12 +328,14 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
             raise c.fail("is required (0 when not applicable)", f"adjustments.{n}")
         if not adjust[n].source:
             raise c.fail("every adjustment needs a source", f"adjustments.{n}.source")
+        _param_gap(c, adj[n], f"adjustments.{n}")
 
     prog = c.section(spec, "programme", {"payer", "caseload_per_fte", "costs", "volunteer_time"})
     prog_payer = c.text(prog, "payer", "programme", default="municipality_prevention")
     if prog_payer not in payer_ids:
         raise c.fail(f"unknown payer {prog_payer!r}; known: {', '.join(payer_ids)}", "programme.payer")
     caseload = c.param(prog, "caseload_per_fte", "programme")
+    _param_gap(c, prog["caseload_per_fte"], "programme.caseload_per_fte")
     if caseload.value <= 0 or (caseload.low is not None and caseload.low <= 0):
         raise c.fail("must be positive", "programme.caseload_per_fte")
     items = []
@@ -327,7 +347,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
             raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
         src, src_nl = c.source_pair(it, key)
         i_year = c.integer(it, "price_year", key, low=1900)
-        lab_nl, lab_en = c.lang_text(it, "label", key)
+        lab_nl, lab_en = c.label_pair(it, key)
         items.append(
             ProgrammeItem(
                 label=str(it.get("label", lab_en or _readable(iid))),
@@ -357,16 +377,25 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         },
     )
     vkey = "programme.volunteer_time"
-    vsrc = vt.get("source_en") or c.text(vt, "source", vkey, default="(not given)")
-    vsrc_nl = c.lang_text(vt, "source", vkey)[0]
+    if {"source", "source_en", "source_nl"} & set(vt):
+        vsrc, vsrc_nl = c.source_pair(vt, vkey)
+    else:
+        vsrc, vsrc_nl = _NOT_GIVEN
     v_payer = c.text(vt, "payer", vkey, default="volunteers")
     if v_payer not in payer_ids:
         raise c.fail(f"unknown payer {v_payer!r}; known: {', '.join(payer_ids)}", f"{vkey}.payer")
     v_year = c.integer(vt, "price_year", vkey, default=report_year, low=1900)
 
-    unc = c.table(spec.get("uncertainty", {}), "uncertainty", {"judgement_strength", "bootstrap", "source"})
-    usrc = c.text(unc, "source", "uncertainty", default="(not given)")
-    strength = c.param(unc, "judgement_strength", "uncertainty", default=10.0, source=usrc)
+    unc = c.table(
+        spec.get("uncertainty", {}),
+        "uncertainty",
+        {"judgement_strength", "bootstrap", "source", "source_nl", "source_en"},
+    )
+    if {"source", "source_en", "source_nl"} & set(unc):
+        usrc, usrc_nl = c.source_pair(unc, "uncertainty")
+    else:
+        usrc, usrc_nl = _NOT_GIVEN
+    strength = c.param(unc, "judgement_strength", "uncertainty", default=10.0, source=usrc, source_nl=usrc_nl)
     if strength.dist != "fixed" or strength.value <= 0:
         raise c.fail(
             f"expected a fixed positive pseudo-count (a judgement counts as that many observations), "
@@ -411,6 +440,8 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         judgement_strength=strength,
         bootstrap=bootstrap,
         uncertainty_source=usrc,
+        uncertainty_source_nl=usrc_nl,
+        language_gaps=tuple(dict.fromkeys(c.gaps)),
         _order=tuple(order),
     )
 
@@ -423,7 +454,7 @@ def _payers(c: _Ctx, raw: Any) -> tuple[Payer, ...]:
         key = f"payers.{pid}"
         c.ident(pid, key)
         pt = c.table(val, key, {"label", "label_nl", "label_en", "fiscal"})
-        lab_nl, lab_en = c.lang_text(pt, "label", key)
+        lab_nl, lab_en = c.label_pair(pt, key)
         out.append(
             Payer(
                 pid,
@@ -462,7 +493,7 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
         key = f"paths.{pid}"
         pt = c.table(val, key, allowed)
         src, src_nl = c.source_pair(pt, key)
-        lab_nl, lab_en = c.lang_text(pt, "label", key)
+        lab_nl, lab_en = c.label_pair(pt, key)
         comps = []
         raw_comps = pt.get("components", [])
         if not isinstance(raw_comps, list):
@@ -529,6 +560,20 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
     return out
 
 
+_DISCOUNT_SOURCE = (
+    "Dutch MKBA standard discount rate since 2021 (2.25% real)",
+    "Standaarddiscontovoet voor een Nederlandse MKBA sinds 2021 (2,25% reëel)",
+)
+_NOT_GIVEN = ("(not given)", "(niet opgegeven)")
+
+
+def _param_gap(c: _Ctx, raw: Any, key: str) -> None:
+    """A parameter table with its own ``source`` must give it in both languages too."""
+    if isinstance(raw, Mapping) and ({"source", "source_en", "source_nl"} & set(raw)):
+        has_en = bool(raw.get("source") or raw.get("source_en"))
+        c.gap(f"{key}.source", has_en, bool(raw.get("source_nl")))
+
+
 def _readable(ident: str) -> str:
     """A label for an id without one: ``debt_assistance`` → ``Debt assistance``."""
     text = ident.replace("_", " ").strip()
@@ -542,8 +587,9 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
     for gid, val in c.table(raw, "programmes").items():
         key = f"programmes.{gid}"
         c.ident(gid, key)
-        pt = c.table(val, key, {"label", "names", "paths", "prevalence", "source"})
-        label = c.text(pt, "label", key, default=_readable(gid))
+        pt = c.table(val, key, {"names", "paths", "prevalence", *_TEXTS})
+        lab_nl, lab_en = c.lang_text(pt, "label", key)  # a programme's name: the same in every language
+        label = c.text(pt, "label", key, default=lab_en or _readable(gid))
         names = pt.get("names", [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
             raise c.fail(f"expected an array of programme names, got {names!r}", f"{key}.names")
@@ -555,7 +601,7 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
         for pid in declared:
             if pid not in paths:
                 raise c.fail(f"unknown care path {pid!r}; known: {', '.join(paths)}", f"{key}.paths")
-        src = c.text(pt, "source", key)
+        src, src_nl = c.source_pair(pt, key)
         prev = {}
         for pid, rawp in c.table(pt.get("prevalence", {}), f"{key}.prevalence").items():
             if pid not in declared:
@@ -564,7 +610,8 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
                     f"{key}.prevalence.{pid}",
                 )
             prev[pid] = parse_param(rawp, name=f"{key}.prevalence.{pid}", file=c.file, minimum=0.0,
-                                    maximum=1.0, source=src)  # fmt: skip
+                                    maximum=1.0, source=src, source_nl=src_nl)  # fmt: skip
+            _param_gap(c, rawp, f"{key}.prevalence.{pid}")
         out[gid] = Programme(
             id=gid,
             label=label,
@@ -572,6 +619,9 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
             paths=tuple(p for p in paths if p in declared),
             prevalence=prev,
             source=src,
+            label_nl=lab_nl,
+            label_en=lab_en,
+            source_nl=src_nl,
         )
     from impactkit.costs._scenario import _norm
 

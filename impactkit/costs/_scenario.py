@@ -192,9 +192,18 @@ class Programme:
     paths: tuple[str, ...]
     prevalence: Mapping[str, Param]
     source: str
+    label_nl: str = ""
+    label_en: str = ""
+    source_nl: str = ""
 
     def prevalence_of(self, path: CarePath) -> Param:
         return self.prevalence.get(path.id, path.prevalence)
+
+    def label_in(self, lang: str) -> str:
+        return in_lang(lang, self.label, self.label_nl, self.label_en)
+
+    def source_in(self, lang: str) -> str:
+        return in_lang(lang, self.source, self.source_nl)
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,10 @@ class Scenario:
     judgement_strength: Param = field(default_factory=lambda: Param("uncertainty.judgement_strength", 10.0))
     bootstrap: str = "bayesian"
     uncertainty_source: str = ""
+    uncertainty_source_nl: str = ""
+    #: (dotted key, language) of every text the reports show that has no variant in that language
+    #: (e.g. ``("prices.ots.source", "nl")``: no ``source_nl``); validate warns about each
+    language_gaps: tuple[tuple[str, str], ...] = ()
     _order: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     # ------------------------------------------------------------------ views

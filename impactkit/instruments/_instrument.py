@@ -145,7 +145,8 @@ class Instrument:
     min_share_answered : float
         Share of a domain's items that must be answered for a domain score (else missing).
     reliability_source : str
-        Where the reliabilities come from, shown in reports.  ``reliability_placeholder = true``
+        Where the reliabilities come from, shown in reports (``reliability_source_nl``: in Dutch;
+        :meth:`reliability_source_in` picks the language).  ``reliability_placeholder = true``
         (top level, or per domain) marks a reliability that is an assumption rather than an
         estimate; analyses name it wherever it is used.
     source : str
@@ -163,6 +164,7 @@ class Instrument:
     min_share_answered: float = 0.5
     reliability_source: str = ""
     description: str = ""
+    reliability_source_nl: str = ""
     source: str = "<dict>"
     omitted_domains: tuple[str, ...] = ()  # domains left out by :meth:`subset` (never scored in the data)
     omitted_waves: tuple[str, ...] = ()  # waves left out by :meth:`subset` (never measured)
@@ -189,6 +191,14 @@ class Instrument:
         raise ParameterError(
             f"The 'domain' parameter must be one of {self.domain_ids}. Got {domain_id!r} instead."
         )
+
+    def reliability_source_in(self, lang: str = "en") -> str:
+        """Where the reliabilities come from, in ``lang`` (``reliability_source_nl`` for Dutch when
+        given, else the English or plain text)."""
+        return (self.reliability_source_nl if lang == "nl" else "") or self.reliability_source
+
+    def name_in(self, lang: str = "en") -> str:
+        return self.name_nl if lang == "nl" else self.name_en
 
     def domain_label(self, domain_id: str, lang: str = "en") -> str:
         return self.domain(domain_id).label(lang)
@@ -401,6 +411,8 @@ _TOP_KEYS = {
     "min_share_answered",
     "reliability",
     "reliability_source",
+    "reliability_source_nl",
+    "reliability_source_en",
     "reliability_placeholder",
 }
 _DOMAIN_KEYS = {
@@ -637,7 +649,8 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         sufficient=sufficient,
         items=tuple(items),
         min_share_answered=min_share,
-        reliability_source=str(spec.get("reliability_source", "")),
+        reliability_source=str(spec.get("reliability_source_en") or spec.get("reliability_source", "")),
+        reliability_source_nl=str(spec.get("reliability_source_nl", "")),
         description=str(spec.get("description", "")),
         source=source,
     )

@@ -330,6 +330,10 @@ SPECS: dict[str, TableSpec] = {
             ),
             "payer": Col("text", True, ("betaler", "financier", "financieringsbron")),
             "source": Col("text", True, ("bron", "bronvermelding")),
+            # the source in each language (like a scenario's source_nl/source_en): the Dutch report
+            # shows source_nl, the English one source_en, else the source as written
+            "source_nl": Col("text", False, ("bron nl", "bron (nl)", "bron nederlands")),
+            "source_en": Col("text", False, ("bron en", "bron (en)", "bron engels", "source (en)")),
         },
         unique=("care_type",),
     ),

@@ -23,6 +23,7 @@ def bilingual() -> ik.costs.Scenario:
     path["label_nl"], path["label_en"] = "Schuldhulpverlening (lokaal)", "Debt counselling (local)"
     price = spec["prices"]["social_work"]
     price["source_nl"] = "Kostenhandleiding 2024, maatschappelijk werk per contact (Nederlandse bron)"
+    spec["prices"]["home_guidance"].pop("source_nl")  # a text in one language: both reports show it
     spec["adjustments"]["deadweight"]["source_nl"] = "Illustratief: 30% was ook zonder programma vermeden"
     spec["rules"][0]["source_nl"] = "Illustratieve aanname (regel)"
     spec["payers"] = {
