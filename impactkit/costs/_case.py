@@ -19,9 +19,11 @@ import pandas as pd
 
 from impactkit.costs._casemodel import CaseModel, Profile, build, draw_key
 from impactkit.costs._engine import CohortDraws, Model, Outcome, base_theta, run
+from impactkit.costs._labels import words
 from impactkit.costs._money import discount_factors
 from impactkit.costs._scenario import Scenario
 from impactkit.errors import DesignError, ParameterError
+from impactkit.i18n import Note
 
 __all__ = ["PAGE_COHORTS", "PAGE_HORIZON", "CaseInfo", "WhatIf", "run_case", "what_if"]
 
@@ -347,8 +349,7 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
         families[f"path:{pid}"] = int(
             sum((det.variant == v).sum() for v, a in enumerate(m.variants) if a is None or pid in a)
         )
-        notes.append(f"Fewer than {k} families carry a likelihood of {pid} in the data: the business case takes "
-                     f"the scenario's prevalence for it (for the programmes that declare it).")  # fmt: skip
+        notes.append(Note("costs.case_few_path", k=k, path=words(s, "path", pid)))
     counts = np.bincount(group_of[group_of >= 0], minlength=len(keys)).astype(float)
     groups = [(0, v, p, float(counts[i]), names, basis) for (v, p, names, basis), i in keys.items()]
     live = counts > 0
@@ -393,8 +394,8 @@ def _merge_used(
             sel = uk == kk
             uu[sel] = uu[sel] * price[kk] / price[major]
             uk[sel] = major
-            notes.append(f"Care used of type {m.care_types[kk]} ({nf} families, fewer than {k}) is counted at its "
-                         f"cost as care of type {m.care_types[major]}.")  # fmt: skip
+            notes.append(Note("costs.case_few_care", care=words(s, "care", m.care_types[kk]), n=nf, k=k,
+                              major=words(s, "care", m.care_types[major])))  # fmt: skip
     for kk in np.unique(uk):
         sel = uk == kk
         years = sorted(set(uh[sel].tolist()))
@@ -410,8 +411,8 @@ def _merge_used(
             first = target if target is not None else run[0]
             uh[sel & np.isin(uh, run)] = first
             if target is not None:
-                notes.append(f"Care used of type {m.care_types[kk]} in years {run[0] + 1}–{run[-1] + 1} since the "
-                             f"start rests on fewer than {k} families: counted in year {first + 1}.")  # fmt: skip
+                notes.append(Note("costs.case_few_years", care=words(s, "care", m.care_types[kk]), first_year=run[0] + 1,
+                                  last_year=run[-1] + 1, k=k, year=first + 1))  # fmt: skip
     used_families = {f"care:{m.care_types[kk]}": len(set(uf[uk == kk].tolist())) for kk in np.unique(uk)}
     return (uf, uh, uk, uu), notes, used_families
 

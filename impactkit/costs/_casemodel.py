@@ -46,10 +46,11 @@ from typing import Any
 import numpy as np
 
 from impactkit.costs._graph import Graph, Node
-from impactkit.costs._labels import param_labels
+from impactkit.costs._labels import param_labels, words
 from impactkit.costs._params import Param
 from impactkit.costs._scenario import Scenario
 from impactkit.costs._uncertainty import varies
+from impactkit.i18n import Note, Words
 
 __all__ = ["STRUCTURE", "CaseInput", "CaseModel", "Profile", "build", "draw_key"]
 
@@ -368,13 +369,19 @@ def build(
     n_y, n_c, n_h = len(payers), max_cohorts, max_horizon
     n_n = n_c + n_h - 1
     y_ix = {p: i for i, p in enumerate(payers)}
+    # the step labels of the workbook's Model sheet are catalogue notes; the names in them are words
+    # in every language (the reports' words for paths, care types and payers)
+    path_w = {pid: words(s, "path", pid) for pid in paths}
+    care_w = {ct: words(s, "care", ct) for ct in care_types}
+    payer_w = [words(s, "payer", pid) for pid in payers]
+    item_w = {i.id: Words({"en": i.label_in("en"), "nl": i.label_in("nl")}) for i in s.programme_items}
 
     fam = b.eff("case.families_per_year", settings["case.families_per_year"], "fixed")
     years = b.eff("case.years", settings["case.years"], "fixed")
     horizon = b.eff("scenario.horizon", float(s.horizon), "fixed")
     start = b.eff("case.start_year", settings["case.start_year"], "fixed")
-    ind = [g.label(g.lt(c, years), f"Cohort {c + 1} funded (1 = yes)") for c in range(n_c)]
-    in_h = [g.label(g.lt(h, horizon), f"Year {h + 1} since the start within the horizon") for h in range(n_h)]
+    ind = [g.label(g.lt(c, years), Note("case_step.cohort_funded", n=c + 1)) for c in range(n_c)]
+    in_h = [g.label(g.lt(h, horizon), Note("case_step.year_in_horizon", n=h + 1)) for h in range(n_h)]
 
     # prices and their payer split
     price: dict[str, Node] = {}
@@ -387,7 +394,10 @@ def build(
     def price_of(ct: str) -> Node:
         if ct not in price:
             pr = s.prices[ct]
-            price[ct] = g.label(b.eff(pr.price.name) * pr.index, f"Unit price in {s.report_year} euros: {ct}")
+            price[ct] = g.label(
+                b.eff(pr.price.name) * pr.index,
+                Note("case_step.unit_price", year=s.report_year, care=care_w[ct]),
+            )
         return price[ct]
 
     # one case per path: direct care, then escalations (targets first)
@@ -403,7 +413,10 @@ def build(
                 j = h - (comp.start_year - 1)
                 if j < 0:
                     continue
-                flow = g.label(amount * g.clip(dur - j, 0.0, 1.0), f"{pid} component {ci + 1}, year {h + 1}")
+                flow = g.label(
+                    amount * g.clip(dur - j, 0.0, 1.0),
+                    Note("case_step.component", path=path_w[pid], n=ci + 1, year=h + 1),
+                )
                 for y in np.flatnonzero(split[k]).tolist():
                     terms[y][h].append(flow * float(split[k, y]))
         for y in range(n_y):
@@ -423,7 +436,9 @@ def build(
                         rows[y][h] = rows[y][h] + prob * mine[esc.to][y][h - esc.after_years]
             for y in range(n_y):
                 for h in range(n_h):
-                    g.label(rows[y][h], f"One case of {pid}: cost to {payers[y]} in year {h + 1}")
+                    g.label(
+                        rows[y][h], Note("case_step.one_case", path=path_w[pid], payer=payer_w[y], year=h + 1)
+                    )
             mine[pid] = rows
         case.append(mine)
 
@@ -441,7 +456,7 @@ def build(
         need[v][p] = need[v][p] + w * prob
     for v in range(n_v):
         for p in range(n_p):
-            g.label(need[v][p], f"Expected cases of {paths[p]} per family (variant {v + 1})")
+            g.label(need[v][p], Note("case_step.expected_per_family", path=path_w[paths[p]], n=v + 1))
     used_cost = [[g.const(0.0)] * n_h for _ in range(n_y)]
     owner_cost: dict[int, list[Node]] = {}  # path index (n_p: no path) -> used care per year
     owner = _owner(s)
@@ -463,23 +478,18 @@ def build(
 
     # adjustments and money over time
     drop = b.eff(s.dropoff.name)
-    decay = [
-        g.label(g.pow(1 - drop, float(h)), f"Effect left in year {h + 1} after drop-off") for h in range(n_h)
-    ]
+    decay = [g.label(g.pow(1 - drop, float(h)), Note("case_step.effect_left", n=h + 1)) for h in range(n_h)]
     r_e, r_c = b.eff(s.discount_effects.name), b.eff(s.discount_costs.name)
     df_e = [
-        g.label(g.pow(1 + r_e, -float(n)), f"Discount factor, effects, budget year {n + 1}")
-        for n in range(n_n)
+        g.label(g.pow(1 + r_e, -float(n)), Note("case_step.discount_effects", n=n + 1)) for n in range(n_n)
     ]
-    df_c = [
-        g.label(g.pow(1 + r_c, -float(n)), f"Discount factor, costs, budget year {n + 1}") for n in range(n_n)
-    ]
+    df_c = [g.label(g.pow(1 + r_c, -float(n)), Note("case_step.discount_costs", n=n + 1)) for n in range(n_n)]
     dw, disp, attr = b.eff(s.deadweight.name), b.eff(s.displacement.name), b.eff(s.attribution.name)
-    attributed = g.label(
-        (1 - dw) * (1 - disp) * (1 - attr), "Share of the avoided care credited to the programme"
-    )
+    attributed = g.label((1 - dw) * (1 - disp) * (1 - attr), Note("case_step.credited_share"))
     weight = [
-        g.label(g.sum(ind[c] * df_e[c + h] for c in range(n_c)), f"Discounted cohorts in their year {h + 1}")
+        g.label(
+            g.sum(ind[c] * df_e[c + h] for c in range(n_c)), Note("case_step.discounted_cohorts", n=h + 1)
+        )
         for h in range(n_h)
     ]
     keep = [decay[h] * in_h[h] for h in range(n_h)]
@@ -492,18 +502,21 @@ def build(
             gross = g.sum(need[v][p] * case[v][paths[p]][y][h] for v in range(n_v) for p in range(n_p))
             row.append(
                 g.label(
-                    (gross - used_cost[y][h]) * keep[h], f"Avoided per family for {payers[y]}, year {h + 1}"
+                    (gross - used_cost[y][h]) * keep[h],
+                    Note("case_step.avoided_per_family", payer=payer_w[y], year=h + 1),
                 )
             )
         flow_pf.append(row)
     before_pv = [g.label(fam * g.sum(flow_pf[y][h] * weight[h] for h in range(n_h)),
-                         f"Avoided care (PV, before adjustments): {payers[y]}") for y in range(n_y)]  # fmt: skip
-    saves_pv = [g.label(before_pv[y] * attributed, f"Saves (PV): {payers[y]}") for y in range(n_y)]
+                         Note("case_step.avoided_before", payer=payer_w[y])) for y in range(n_y)]  # fmt: skip
+    saves_pv = [
+        g.label(before_pv[y] * attributed, Note("case_step.saves_pv", payer=payer_w[y])) for y in range(n_y)
+    ]
     avoided = [
         [
             g.label(
                 fam * g.sum(ind[n - h] * flow_pf[y][h] for h in range(n_h) if 0 <= n - h < n_c) * attributed,
-                f"Saves in budget year {n + 1}: {payers[y]}",
+                Note("case_step.saves_in_year", n=n + 1, payer=payer_w[y]),
             )
             for n in range(n_n)
         ]
@@ -515,58 +528,55 @@ def build(
     fte_in = b.eff("case.coordinator_fte", settings["case.coordinator_fte"], "fixed")
     if any(i.per == "fte" for i in s.programme_items):
         caseload = b.eff(s.caseload_per_fte.name)
-        fte = g.label(g.where(link, fam / caseload, fte_in), "Coordinator FTE")
+        fte = g.label(g.where(link, fam / caseload, fte_in), Note("case_step.coordinator_fte"))
     else:
         fte = fte_in
     items = []
     for item in s.programme_items:
         amount = b.eff(item.amount.name) * item.index
         base = fte if item.per == "fte" else fam if item.per == "family" else g.lt(0.0, fam)
-        items.append(g.label(amount * base, f"Programme cost per funded year: {item.id}"))
-    per_year = {y_ix[s.programme_payer]: g.label(g.sum(items), "Programme cost per funded year")}
+        items.append(g.label(amount * base, Note("case_step.item_cost", item=item_w[item.id])))
+    per_year = {y_ix[s.programme_payer]: g.label(g.sum(items), Note("case_step.programme_cost_year"))}
     if s.value_volunteer_time:
         value = b.eff(s.volunteer_hours.name) * b.eff(s.volunteer_hour_value.name) * s.volunteer_index
         vy = y_ix[s.volunteer_payer]
-        per_year[vy] = g.label(
-            per_year.get(vy, g.const(0.0)) + value * fam, "Volunteers' time per funded year"
-        )
+        per_year[vy] = g.label(per_year.get(vy, g.const(0.0)) + value * fam, Note("case_step.volunteer_time"))
     invests = [
         [per_year[y] * ind[n] if (y in per_year and n < n_c) else g.const(0.0) for n in range(n_n)]
         for y in range(n_y)
     ]
-    invests_pv = [g.label(g.sum(invests[y][n] * df_c[n] for n in range(n_n)), f"Invests (PV): {payers[y]}")
+    invests_pv = [g.label(g.sum(invests[y][n] * df_c[n] for n in range(n_n)), Note("case_step.invests_pv", payer=payer_w[y]))
                   for y in range(n_y)]  # fmt: skip
 
     # headline
-    gross_pv = g.label(g.sum(saves_pv), "Gross avoided cost (PV)")
-    cost_pv = g.label(g.sum(invests_pv), "Programme cost (PV)")
-    before = g.label(g.sum(before_pv), "Avoided care before adjustments (PV)")
-    net = g.label(gross_pv - cost_pv, "Net benefit (PV)")
+    gross_pv = g.label(g.sum(saves_pv), Note("case_step.gross_avoided"))
+    cost_pv = g.label(g.sum(invests_pv), Note("case_step.programme_cost_pv"))
+    before = g.label(g.sum(before_pv), Note("case_step.before_adjustments"))
+    net = g.label(gross_pv - cost_pv, Note("case_step.net_benefit"))
     pos = g.lt(0.0, cost_pv)
-    bcr = g.label(g.where(pos, gross_pv / cost_pv, g.nan()), "Benefit-cost ratio")
-    roi = g.label(g.where(pos, net / cost_pv, g.nan()), "Return on investment")
+    bcr = g.label(g.where(pos, gross_pv / cost_pv, g.nan()), Note("case_step.bcr"))
+    roi = g.label(g.where(pos, net / cost_pv, g.nan()), Note("case_step.roi"))
     be_share = g.label(
-        g.where(g.lt(0.0, before), cost_pv / before, g.nan()), "Break-even share of the avoided care"
+        g.where(g.lt(0.0, before), cost_pv / before, g.nan()), Note("case_step.break_even_share")
     )
     inv_t = [
-        g.label(g.sum(invests[y][n] for y in range(n_y)), f"Invested in budget year {n + 1}")
+        g.label(g.sum(invests[y][n] for y in range(n_y)), Note("case_step.invested_year", n=n + 1))
         for n in range(n_n)
     ]
     av_t = [
-        g.label(g.sum(avoided[y][n] for y in range(n_y)), f"Saved in budget year {n + 1}") for n in range(n_n)
+        g.label(g.sum(avoided[y][n] for y in range(n_y)), Note("case_step.saved_year", n=n + 1))
+        for n in range(n_n)
     ]
-    net_t = [g.label(av_t[n] - inv_t[n], f"Net in budget year {n + 1}") for n in range(n_n)]
+    net_t = [g.label(av_t[n] - inv_t[n], Note("case_step.net_year", n=n + 1)) for n in range(n_n)]
     cum_t: list[Node] = []
     for n in range(n_n):
         cum_t.append(
-            g.label(net_t[n] if n == 0 else cum_t[-1] + net_t[n], f"Cumulative net, budget year {n + 1}")
+            g.label(net_t[n] if n == 0 else cum_t[-1] + net_t[n], Note("case_step.cumulative_year", n=n + 1))
         )
-    undiscounted = g.label(g.sum(av_t) - g.sum(inv_t), "Net benefit, undiscounted")
+    undiscounted = g.label(g.sum(av_t) - g.sum(inv_t), Note("case_step.net_undiscounted"))
     payback = _payback(g, inv_t, av_t)
     fiscal = [y for y, p in enumerate(s.payers) if p.fiscal]
-    fiscal_net = g.label(
-        g.sum(saves_pv[y] - invests_pv[y] for y in fiscal), "Net benefit of the fiscal payers (PV)"
-    )
+    fiscal_net = g.label(g.sum(saves_pv[y] - invests_pv[y] for y in fiscal), Note("case_step.fiscal_net"))
     net_y = [[avoided[y][n] - invests[y][n] for n in range(n_n)] for y in range(n_y)]
     cum_y: list[list[Node]] = []
     for y in range(n_y):
@@ -574,9 +584,9 @@ def build(
         for n in range(n_n):
             acc.append(net_y[y][n] if n == 0 else acc[-1] + net_y[y][n])
         cum_y.append(acc)
-    calendar = [g.label(start + n, f"Calendar year of budget year {n + 1}") for n in range(n_n)]
+    calendar = [g.label(start + n, Note("case_step.calendar_year", n=n + 1)) for n in range(n_n)]
     active = [
-        g.label(g.lt(n, years + horizon - 1), f"Budget year {n + 1} in the business case") for n in range(n_n)
+        g.label(g.lt(n, years + horizon - 1), Note("case_step.year_active", n=n + 1)) for n in range(n_n)
     ]
 
     # per path: expected cases, PV of counterfactual, used and avoided care, one case, break-even
@@ -584,24 +594,29 @@ def build(
     cases_p, cf_p, used_p, av_p, cpc_p, be_p = [], [], [], [], [], []
     for p, pid in enumerate(paths):
         n_need = g.sum(need[v][p] for v in range(n_v))
-        cases_p.append(g.label(fam * n_funded * n_need, f"Expected cases: {pid}"))
+        cases_p.append(g.label(fam * n_funded * n_need, Note("case_step.expected_cases", path=path_w[pid])))
         tot = [[g.sum(case[v][pid][y][h] for y in range(n_y)) for h in range(n_h)] for v in range(n_v)]
         cf = fam * g.sum(
             need[v][p] * g.sum(tot[v][h] * keep[h] * weight[h] for h in range(n_h)) for v in range(n_v)
         )
-        cf_p.append(g.label(cf, f"Counterfactual care (PV): {pid}"))
+        cf_p.append(g.label(cf, Note("case_step.counterfactual", path=path_w[pid])))
         uc = owner_cost.get(p)
         used = fam * g.sum(uc[h] * keep[h] * weight[h] for h in range(n_h)) if uc else g.const(0.0)
-        used_p.append(g.label(used, f"Care used (PV): {pid}"))
-        av_p.append(g.label((cf - used) * attributed, f"Avoided cost (PV): {pid}"))
+        used_p.append(g.label(used, Note("case_step.care_used", path=path_w[pid])))
+        av_p.append(g.label((cf - used) * attributed, Note("case_step.avoided_cost", path=path_w[pid])))
         pv_v = [g.sum(tot[v][h] * df_e[h] * in_h[h] for h in range(n_h)) for v in range(n_v)]
         if n_v == 1:
             cpc = pv_v[0]
         else:
             weighted = g.sum(need[v][p] * pv_v[v] for v in range(n_v))
             cpc = g.where(g.lt(0.0, n_need), weighted / n_need, g.maximum(*pv_v))
-        cpc_p.append(g.label(cpc, f"Cost of one case (PV): {pid}"))
-        be_p.append(g.label(g.where(g.lt(0.0, cpc), cost_pv / cpc, g.nan()), f"Break-even cases: {pid}"))
+        cpc_p.append(g.label(cpc, Note("case_step.cost_per_case", path=path_w[pid])))
+        be_p.append(
+            g.label(
+                g.where(g.lt(0.0, cpc), cost_pv / cpc, g.nan()),
+                Note("case_step.break_even_cases", path=path_w[pid]),
+            )
+        )
     other = owner_cost.get(n_p)
     other_used = fam * g.sum(other[h] * keep[h] * weight[h] for h in range(n_h)) if other else g.const(0.0)
     cf_p.append(g.const(0.0))
@@ -614,7 +629,7 @@ def build(
         "payback_months": payback, "break_even_share": be_share, "attributed_share": attributed,
         "fiscal_net_benefit": fiscal_net, "before_adjustment": before,
         "saves_pv": saves_pv, "invests_pv": invests_pv,
-        "net_pv": [g.label(saves_pv[y] - invests_pv[y], f"Net (PV): {payers[y]}") for y in range(n_y)],
+        "net_pv": [g.label(saves_pv[y] - invests_pv[y], Note("case_step.net_pv", payer=payer_w[y])) for y in range(n_y)],
         "avoided": avoided, "invests": invests,
         "net_by_year": net_y, "cumulative_by_year": cum_y,
         "invested_total": inv_t, "saved_total": av_t, "net_total": net_t, "cumulative_total": cum_t,
@@ -654,7 +669,7 @@ def _payback(g: Graph, inv: list[Node], av: list[Node]) -> Node:
         g.where(neg[t] * after[t], 12.0 * t + 12.0 * (0.0 - start[t]) / av[t], 0.0) for t in range(n)
     )
     ends_positive = g.le(cum_cost, cum_av)
-    return g.label(g.where(ends_positive, months, g.nan()), "Payback (months)")
+    return g.label(g.where(ends_positive, months, g.nan()), Note("case_step.payback"))
 
 
 def _owner(s: Scenario) -> list[int]:
@@ -691,7 +706,8 @@ def _inputs(b: _Builder, s: Scenario, instrument: Any, max_cohorts: int, max_hor
         else:  # data summaries
             en, nl = _data_label(key, s)
             out.append(CaseInput(key, en, nl, "data", "number", value, 0.0, max(1.0, value), 0.001, "data",
-                                 editable=False, source="the families in the data"))  # fmt: skip
+                                 editable=False, source="the families in the data",
+                                 source_nl="de gezinnen in de gegevens"))  # fmt: skip
     order = {grp: i for i, grp in enumerate(GROUPS)}
     return sorted(out, key=lambda i: order[i.group])
 

@@ -392,10 +392,7 @@ def _data_business_case(
                     care_used=data.care_used)  # fmt: skip
     n = int(obs.model.families.sum())
     if n < k:
-        raise DesignError(
-            f"business_case: the data hold {n} families; a business case resting on them needs at least k = {k}. "
-            "Combine years or programmes, or make the business case without data."
-        )
+        raise DesignError.of("business_case_few_families", n=n, k=k)
     dp = data_profile(obs, s, k=k)
     if families_per_year is None:
         families_per_year = round(n / max(dp.n_cohorts, 1), 1)

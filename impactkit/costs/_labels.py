@@ -19,7 +19,7 @@ from typing import Any
 
 from impactkit.costs._scenario import Scenario
 
-__all__ = ["UNIT_LABELS", "param_labels"]
+__all__ = ["UNIT_LABELS", "param_labels", "words"]
 
 # singular, plural
 UNIT_LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -134,3 +134,26 @@ def param_labels(scenario: Scenario, instrument: Any = None) -> dict[str, tuple[
             f"Programmakosten: {_lower(item.label_in('nl'))} ({per_nl})",
         )
     return out
+
+
+def words(scenario: Scenario, kind: str, ident: str) -> Any:
+    """An id's name in every language (:class:`impactkit.i18n.Words`), for a note's value: ``kind``
+    is ``path`` (a care path), ``care`` (a care type: its price's label) or ``payer``; the words are the reports' (the
+    scenario's own in a language it gives, else the catalogue's, else its label)."""
+    from impactkit.figures._labels import Labels
+    from impactkit.i18n import Formatter, Words, languages
+
+    out = {}
+    for lang in languages():
+        labels = Labels(Formatter(lang), None, scenario)
+        if kind == "payer":
+            own = next((p for p in scenario.payers if p.id == ident), None)
+            out[lang] = labels.payer(ident, own.label if own is not None else "")
+        elif kind == "care" and ident in scenario.prices:  # a care type: its price's own words
+            price = scenario.prices[ident]
+            given = price.label_nl if lang == "nl" else price.label_en or price.label
+            out[lang] = given or labels.path(ident, price.label)
+        else:
+            item = scenario.paths.get(ident) or scenario.prices.get(ident)
+            out[lang] = labels.path(ident, item.label if item is not None else "")
+    return Words(out)

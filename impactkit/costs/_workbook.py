@@ -26,7 +26,7 @@ import pandas as pd
 from impactkit.costs._casemodel import CaseModel
 from impactkit.costs._graph import Node
 from impactkit.excel import Formula, Sheet, SheetTable, data_rows
-from impactkit.i18n import text
+from impactkit.i18n import note_text, text
 
 __all__ = ["SHEETS", "live_sheets"]
 
@@ -93,8 +93,9 @@ def _results(cm: CaseModel, lang: str, labels: Any) -> list[tuple[str, str, str,
     return rows
 
 
-def _step_labels(cm: CaseModel, order: list[Node]) -> list[str]:
-    """A description per step: its own label, else that of the first labelled step using it."""
+def _step_labels(cm: CaseModel, order: list[Node], lang: str) -> list[str]:
+    """A description per step in ``lang``: its own label (a catalogue note), else that of the first
+    labelled step using it, in brackets."""
     users: dict[int, list[Node]] = {}
     for node in order:
         for a in node.args:
@@ -107,7 +108,10 @@ def _step_labels(cm: CaseModel, order: list[Node]) -> list[str]:
             nxt = [u for f in frontier for u in users.get(f.index, [])]
             label = next((u.label for u in nxt if u.label), None)
             frontier, seen = nxt, seen + 1
-        out.append(node.label if node.label else f"({label or 'step'})")
+        if node.label:
+            out.append(note_text(node.label, lang))
+        else:
+            out.append(f"({note_text(label, lang) if label else _t(lang, 'case_xl_step_part')})")
     return out
 
 
@@ -161,7 +165,7 @@ def live_sheets(ev: Any, lang: str = "en") -> list[Sheet]:
     )
     steps = pd.DataFrame(
         {
-            "step": _step_labels(cm, order),
+            "step": _step_labels(cm, order, lang),
             "value": [Formula(formulas[n.index]) for n in order],
             "id": [f"n{n.index}" for n in order],
         }

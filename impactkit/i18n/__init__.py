@@ -24,7 +24,7 @@ from impactkit.i18n._catalog import (
     text,
 )
 from impactkit.i18n._format import MISSING, Formatter, is_missing
-from impactkit.i18n._note import Note, Percent, note_text
+from impactkit.i18n._note import Note, Percent, Words, note_text
 
 __all__ = [
     "DOMAINS",
@@ -33,6 +33,7 @@ __all__ = [
     "Formatter",
     "Note",
     "Percent",
+    "Words",
     "catalogue",
     "check_lang",
     "is_missing",

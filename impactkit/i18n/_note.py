@@ -18,7 +18,7 @@ from typing import Any
 
 from impactkit.i18n._catalog import text
 
-__all__ = ["Note", "Percent", "note_text"]
+__all__ = ["Note", "Percent", "Words", "note_text"]
 
 
 class Percent(float):
@@ -35,11 +35,34 @@ class Percent(float):
         return (Percent, (float(self), self.decimals))
 
 
+class Words(str):
+    """A name in several languages (a care path's or payer's label) as a value of a :class:`Note`;
+    ``str`` is the English one, :meth:`text` the one of a language (English where it has none).
+
+    >>> w = Words({"en": "Social work", "nl": "Maatschappelijk werk"})
+    >>> str(w), w.text("nl"), w.text("de")
+    ('Social work', 'Maatschappelijk werk', 'Social work')
+    """
+
+    texts: dict[str, str]
+
+    def __new__(cls, texts: dict[str, str]) -> Words:
+        self = super().__new__(cls, texts.get("en") or next(iter(texts.values()), ""))
+        self.texts = dict(texts)
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        return self.texts.get(lang) or str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Words, (self.texts,))
+
+
 def _rendered(values: dict[str, Any], lang: str) -> dict[str, Any]:
     from impactkit.i18n._format import Formatter
 
     def one(v: Any) -> Any:
-        if isinstance(v, Note):
+        if isinstance(v, Note | Words):
             return v.text(lang)
         if isinstance(v, Percent):
             return Formatter(lang).percent(float(v), v.decimals)

@@ -37,3 +37,21 @@ def test_costs_cli_in_dutch_prints_dutch_notes(sample_dir):
     assert "verdisconteerd tegen 2,25%" in out
     assert "Money in" not in out
     assert "Avoided care counted" not in out
+
+
+def test_business_case_data_notes_translate(sample_dir):
+    """The data-dependent notes of a business case on data (a path or a care type resting on fewer
+    than k families) are catalogue notes that name paths and care types in the reader's language."""
+    ds = ik.read_dataset(sample_dir, today="2026-11-01")
+    ev = ik.costs.business_case(data=ds, k=150, draws=0)  # k above the sample's rarer paths and care
+    few = [n for n in ev.notes if isinstance(n, Note) and n.key.startswith("costs.case_few")]
+    assert {n.key for n in few} == {"costs.case_few_path", "costs.case_few_care", "costs.case_few_years"}
+    assert not [n for n in ev.notes if not isinstance(n, Note)]  # every note translates
+    dutch = [note_text(n, "nl") for n in few]
+    english = [str(n) for n in few]
+    assert all(n.startswith(("Fewer than 150 families", "Care used of type")) for n in english)
+    assert not any(w in n for n in dutch for w in ("Fewer", "families", "Care used", "counted"))
+    # paths and care types by their Dutch labels (the scenario's label_nl), never by their ids
+    assert any("een kans op Ondertoezichtstelling (OTS)" in n for n in dutch)
+    assert any(n.startswith("Gebruikte zorg van het type Pleegvergoeding (") for n in dutch)
+    assert not any("_" in n for n in dutch + english)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 
@@ -36,3 +38,29 @@ def test_business_case_to_excel(tmp_path):
     assumptions = [c.value for c in wb["assumptions"][1]]
     assert "source" in assumptions
     assert "per_family" not in wb.sheetnames
+
+
+def test_model_sheet_steps_are_in_the_workbook_language(tmp_path, sample_dir):
+    """The Model sheet's step column reads in the workbook's language (catalogue notes), with paths,
+    care types and payers by their words in that language, never their ids."""
+    ds = ik.read_dataset(sample_dir, today="2026-11-01")
+    bc = ik.costs.business_case(data=ds, years=2, draws=0)
+    steps = {}
+    for lang in ("nl", "en"):
+        wb = openpyxl.load_workbook(bc.to_excel(tmp_path / f"bc_{lang}.xlsx", lang=lang))
+        ws = wb["Berekening" if lang == "nl" else "Model"]
+        rows = list(ws.iter_rows(values_only=True))
+        head = next(i for i, r in enumerate(rows) if r[2] == "id")  # step, value, id
+        steps[lang] = [str(r[0]) for r in rows[head + 1 :] if r[0] is not None]
+    nl, en = steps["nl"], steps["en"]
+    assert len(nl) == len(en) > 100
+    assert not [s for s in nl + en if "_" in s]  # no id (social_work, municipality_youth ...)
+    english = re.compile(r"\b(?:funded|year|Saves|Invests|Net|PV|Discount|One case|step|of|the|cost)\b")
+    assert not [s for s in nl if english.search(s)]
+    # hand-checked against notes.po: one case of a path, by payer; a step inside payback's formula
+    assert (
+        "Eén geval van Schuldhulp en problematische schulden: kosten voor Woningcorporaties in jaar 1" in nl
+    )
+    assert "One case of Debt assistance and problematic debt: cost to Housing corporations in year 1" in en
+    assert "(Terugverdientijd (maanden))" in nl
+    assert "(Payback (months))" in en
