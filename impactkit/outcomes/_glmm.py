@@ -8,17 +8,23 @@ Gauss-Hermite quadrature with ``n_agq`` nodes (1 is the Laplace approximation, a
 ``lme4::glmer(nAGQ = 1)``; 10 is ``glmer(nAGQ = 10)``).  Per family the mode û and curvature D of
 ``h(u) = Σ_j log p(y_ij | σu) − u²/2`` come from vectorised Newton steps (h is strictly concave for
 both families), the nodes are ``û + √(2/D) x_k``.  The parameters (β, log σ, log θ) are estimated by
-BFGS and polished by Newton steps; standard errors come from a central-difference Hessian of the
-log-likelihood, as glmmTMB's ``sdreport`` and lme4's ``vcov`` take them from a Hessian.
+BFGS on the exact gradient and polished by Newton steps; standard errors come from the Hessian (forward
+differences of the exact gradient), as glmmTMB's ``sdreport`` and lme4's ``vcov`` take them from a Hessian.
+
+At scale: families with identical data are one weighted group (counts are small whole numbers, so 100,000
+families have some 20,000 to 60,000 distinct patterns), and the NB2 density is written so that it stays
+exact as θ grows (``y η − (y + θ) log1p(μ/θ)`` plus ``Σ_{m<y} log1p(m/θ)``), which lets θ → ∞ meet the
+Poisson instead of cancelling to noise.
 
 Scope: one scalar random intercept per family (the design of before / during / after per family).
 """
 
 from __future__ import annotations
 
+import copy
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special
@@ -30,6 +36,14 @@ _LARGE_THETA = 100.0  # from here on, check whether θ = ∞ (the Poisson) fits 
 # optimiser noise; 4e-6 on the sample's crisis contacts at θ ≈ 1e6): a gain this small is no evidence of
 # overdispersion (a likelihood-ratio statistic of 2e-4), so the maximum is the boundary, the Poisson
 _FLAT = 1e-4
+# BFGS stops at this gradient; Newton steps polish from there (at scale the log-likelihood's rounding,
+# ~1e-16 of its size, is above the change BFGS's line search would need to see near 1e-6)
+_GTOL = 1e-3
+# below this family SD, compare with σ = 0: the likelihood is flat there (its slope in log σ goes as σ²),
+# so an optimiser stops anywhere below ~0.01 on data without a family effect
+_SMALL_SD = 0.05
+_BLOCK = 1 << 15  # elements of a (groups, rows, nodes) block of the quadrature: cache-sized
+_SERIES_MAX = 100_000  # lgamma(y + θ) − lgamma(θ) as a sum of logs up to this many events
 
 
 @dataclass
@@ -47,160 +61,257 @@ class GlmmFit:
 
 
 class _CountModel:
-    """Negative marginal log-likelihood of one outcome, with warm-started modes per family."""
+    """Negative marginal log-likelihood of one outcome and its exact gradient.
+
+    Families with identical data (the same rows of count, design and offset; counts are small whole
+    numbers, so at scale many families share a pattern) are one *group* with a weight: the likelihood is
+    a product over families, so a group's log-likelihood counts as often as it occurs.  Each group's rows
+    sit in a padded ``(groups, rows)`` layout (``mask`` marks real rows); the quadrature runs over blocks
+    of groups so its ``(groups, rows, nodes)`` arrays stay small (cache-sized, bounded memory).
+    """
 
     def __init__(
         self, y: np.ndarray, x: np.ndarray, offset: np.ndarray, cluster: np.ndarray, family: str, n_agq: int
     ) -> None:
-        order = np.argsort(cluster, kind="stable")
-        self.y, self.x, self.offset = y[order].astype(float), x[order], offset[order]
-        self.cluster = np.unique(cluster[order], return_inverse=True)[1]
-        self.n_cl = int(self.cluster.max()) + 1
-        self.starts = np.searchsorted(self.cluster, np.arange(self.n_cl))
-        self.family = family
-        self.p = x.shape[1]
-        nodes, weights = np.polynomial.hermite.hermgauss(n_agq)
-        self.nodes = nodes
-        self.log_w = np.log(weights) + nodes**2
-        self.u = np.zeros(self.n_cl)
-        self.lgy = special.gammaln(self.y + 1)
+        n, p = x.shape
+        y, x, offset = np.asarray(y, float), np.asarray(x, float), np.asarray(offset, float)
+        # a family's rows together, in a canonical order (its likelihood does not depend on the order)
+        order = np.lexsort((offset, y, *x.T[::-1], cluster))
+        y, x, offset, cl = y[order], x[order], offset[order], cluster[order]
+        starts = np.flatnonzero(np.r_[True, cl[1:] != cl[:-1]])
+        n_rows = np.diff(np.r_[starts, n])
+        width, n_fam, rows = p + 3, len(starts), int(n_rows.max())
+        fam = np.repeat(np.arange(n_fam), n_rows)
+        slot = np.arange(n) - np.repeat(starts, n_rows)
+        packed = np.zeros((n_fam, rows, width))
+        packed[fam, slot, 0] = 1.0
+        packed[fam, slot, 1] = y
+        packed[fam, slot, 2] = offset
+        packed[fam, slot, 3:] = x
+        groups, counts = np.unique(packed.reshape(n_fam, -1), axis=0, return_counts=True)
+        groups = groups.reshape(-1, rows, width)
+        self.mask, self.y, self.offset, self.x = (
+            groups[:, :, 0],
+            groups[:, :, 1],
+            groups[:, :, 2],
+            groups[:, :, 3:],
+        )
+        self.full = bool(np.all(self.mask == 1.0))
+        self.weight = counts.astype(float)
+        self.n_groups, self.n_fam, self.rows = len(counts), n_fam, rows
+        self.family, self.p = family, p
+        real = self.mask == 1.0
+        row_weight = np.broadcast_to(self.weight[:, None], self.mask.shape)[real]
+        # the flat (row-level) data with weights, for the GLM start and the boundary σ = 0
+        self.flat = (self.y[real], self.x[real], self.offset[real], row_weight)
+        values, inverse = np.unique(self.y[real], return_inverse=True)
+        self.y_values, self.y_weight = values, np.bincount(inverse, weights=row_weight)
+        self.lgy = float(self.y_weight @ special.gammaln(values + 1))
+        self.set_nodes(n_agq)
+        self.u = np.zeros(self.n_groups)
         self.modes_converged = True
+
+    def set_nodes(self, n_agq: int) -> None:
+        nodes, weights = np.polynomial.hermite.hermgauss(n_agq)
+        self.n_agq, self.nodes, self.log_w = n_agq, nodes, np.log(weights) + nodes**2
+        self.block = max(1, _BLOCK // (self.rows * n_agq))
+
+    def poisson(self) -> _CountModel:
+        """The same data under the Poisson (the NB2's limit θ = ∞)."""
+        out = copy.copy(self)
+        out.family, out.u, out.modes_converged = "poisson", self.u.copy(), True
+        return out
 
     def n_par(self) -> int:
         return self.p + 1 + (self.family == "negbin")
-
-    def _sum(self, v: np.ndarray) -> np.ndarray:
-        """Sum rows per family (rows are sorted by family); works on (n,) and (n, K)."""
-        return np.add.reduceat(v, self.starts, axis=0)
-
-    def _constant(self, theta: float) -> np.ndarray:
-        """The part of log p(y | η) that does not depend on η (per observation)."""
-        if self.family == "poisson":
-            return -self.lgy
-        return special.gammaln(self.y + theta) - special.gammaln(theta) - self.lgy + theta * np.log(theta)
-
-    def _kernel(self, eta: np.ndarray, theta: float, y: np.ndarray) -> np.ndarray:
-        """log p(y | η) minus :meth:`_constant` (works on (n,) and (n, K) arrays of η)."""
-        if self.family == "poisson":
-            return y * eta - np.exp(eta)
-        return y * eta - (y + theta) * np.logaddexp(np.log(theta), eta)
-
-    def _derivs(self, eta: np.ndarray, theta: float) -> tuple[np.ndarray, np.ndarray]:
-        """First and second derivative of log p(y | η) in η."""
-        mu = np.exp(eta)
-        if self.family == "poisson":
-            return self.y - mu, -mu
-        w = theta / (theta + mu)
-        return w * (self.y - mu), -w * mu * (self.y + theta) / (theta + mu)
-
-    def _modes(self, eta0: np.ndarray, s: float, theta: float) -> tuple[np.ndarray, np.ndarray]:
-        u = self.u.copy()
-        cl = self.cluster
-        hess = -np.ones(self.n_cl)
-        for _ in range(200):
-            d1, d2 = self._derivs(eta0 + s * u[cl], theta)
-            grad = s * self._sum(d1) - u
-            hess = s**2 * self._sum(d2) - 1.0
-            step = np.clip(grad / hess, -1.0, 1.0)  # damped: exp() makes full steps overshoot far out
-            u = u - step
-            if np.max(np.abs(step)) < 1e-11:
-                break
-        else:
-            self.modes_converged = False
-        if np.all(np.isfinite(u)):
-            self.u = u
-        return u, -hess
 
     def unpack(self, par: np.ndarray) -> tuple[np.ndarray, float, float]:
         theta = float(np.exp(par[self.p + 1])) if self.family == "negbin" else np.inf
         return par[: self.p], float(np.exp(par[self.p])), theta
 
-    def nll(self, par: np.ndarray) -> float:
-        beta, s, theta = self.unpack(par)
-        if not np.all(np.isfinite(beta)) or not np.isfinite(s) or theta == 0:
-            return np.inf
-        eta0 = self.x @ beta + self.offset
-        const = float(np.sum(self._constant(theta)))
-        if s == 0.0:  # the boundary: no family effect, an ordinary GLM
-            return float(-(np.sum(self._kernel(eta0, theta, self.y)) + const))
-        u_hat, d = self._modes(eta0, s, theta)
-        scale = np.sqrt(2.0 / d)
-        nodes = u_hat[:, None] + scale[:, None] * self.nodes[None, :]  # (families, K)
-        eta = eta0[:, None] + s * nodes[self.cluster]
-        h = self._sum(self._kernel(eta, theta, self.y[:, None])) - nodes**2 / 2
-        log_li = special.logsumexp(h + self.log_w[None, :], axis=1) + np.log(scale) - 0.5 * np.log(2 * np.pi)
-        value = float(-(np.sum(log_li) + const))
-        return value if np.isfinite(value) else np.inf
+    # -------------------------------------------------------------- pieces of log p(y | η)
+    def _constant(self, theta: float) -> tuple[float, float]:
+        """Σ of the parts of log p(y | η) free of η, and their derivative in log θ.
 
-    # ------------------------------------------------------------------ the exact gradient
-    def _d3(self, eta: np.ndarray, theta: float, y: np.ndarray) -> dict[str, np.ndarray]:
-        """First to third derivative of log p(y | eta) in eta, and the NB2 theta-derivatives."""
+        NB2: ``lgamma(y + θ) − lgamma(θ) − y log θ − lgamma(y + 1)``, with the η-part written as
+        ``y η − (y + θ) log(1 + μ/θ)``: both stay exact as θ grows (the textbook split into
+        ``θ log θ`` and ``(y + θ) log(θ + μ)`` cancels to noise near θ = 1e6 and past it).
+        For whole counts, ``lgamma(y + θ) − lgamma(θ) − y log θ = Σ_{m<y} log1p(m/θ)``.
+        """
+        if self.family == "poisson":
+            return -self.lgy, 0.0
+        v, w = self.y_values, self.y_weight
+        top = float(v.max()) if len(v) else 0.0
+        if np.all(v == np.round(v)) and top <= _SERIES_MAX:
+            m = np.arange(int(top))
+            c = np.r_[0.0, np.cumsum(np.log1p(m / theta))]
+            dc = np.r_[0.0, np.cumsum(-m / (theta + m))]  # θ ∂/∂θ
+            idx = v.astype(int)
+            return float(w @ c[idx]) - self.lgy, float(w @ dc[idx])
+        c = special.gammaln(v + theta) - special.gammaln(theta) - v * np.log(theta)
+        dc = theta * (special.digamma(v + theta) - special.digamma(theta)) - v
+        return float(w @ c) - self.lgy, float(w @ dc)
+
+    def _rows(self, eta: np.ndarray, theta: float, y: np.ndarray, grad: bool) -> tuple[Any, ...]:
+        """log p(y | η) without the constant, and (with grad) its η- and log θ-derivatives."""
         mu = np.exp(eta)
         if self.family == "poisson":
-            return {"d1": y - mu, "d2": -mu, "d3": -mu}
-        tm = theta + mu
-        a = theta * (y + theta)
-        return {
-            "d1": theta * (y - mu) / tm,
-            "d2": -a * mu / tm**2,
-            "d3": -a * mu * (theta - mu) / tm**3,
-            "t0": -np.log(tm) - (y + theta) / tm,  # of the kernel; the constant's part is added apart
-            "t1": (y - mu) * mu / tm**2,
-            "t2": -mu * (y * (mu - theta) + 2 * theta * mu) / tm**3,
-        }
+            ell = y * eta - mu
+            return (ell, y - mu, None) if grad else (ell,)
+        r = mu / theta
+        log1 = np.log1p(r)
+        ell = y * eta - (y + theta) * log1
+        if not grad:
+            return (ell,)
+        q = 1.0 / (1.0 + r)
+        rq = r * q
+        return ell, q * (y - mu), theta * (rq - log1) + y * rq
+
+    def _mode_derivs(self, eta: np.ndarray, theta: float) -> tuple[Any, ...]:
+        """η-derivatives 1 to 3 at the modes, and θ ∂/∂θ of the first two (NB2)."""
+        mu = np.exp(eta)
+        y = self.y
+        if self.family == "poisson":
+            return y - mu, -mu, -mu, None, None
+        r = mu / theta
+        q = 1.0 / (1.0 + r)
+        d2 = -(1.0 + y / theta) * mu * q * q
+        return (
+            q * (y - mu),
+            d2,
+            d2 * (1.0 - r) * q,
+            (y - mu) * r * q * q,
+            -r * q**3 * (y * (r - 1.0) + 2.0 * mu),
+        )
+
+    def _rowsum(self, v: np.ndarray) -> np.ndarray:
+        return v.sum(axis=1) if self.full else (v * self.mask).sum(axis=1)
+
+    # -------------------------------------------------------------- modes of h(u) per group
+    def _modes(self, eta0: np.ndarray, s: float, theta: float) -> np.ndarray:
+        u = self.u.copy()
+        active = np.arange(self.n_groups)
+        for _ in range(200):
+            e0 = eta0[active]
+            mu = np.exp(e0 + s * u[active, None])
+            y = self.y[active]
+            if self.family == "poisson":
+                d1, d2 = y - mu, -mu
+            else:
+                q = theta / (theta + mu)
+                d1, d2 = q * (y - mu), -(1.0 + y / theta) * mu * q * q
+            if not self.full:
+                d1, d2 = d1 * self.mask[active], d2 * self.mask[active]
+            grad = s * d1.sum(axis=1) - u[active]
+            hess = s**2 * d2.sum(axis=1) - 1.0
+            step = np.clip(grad / hess, -1.0, 1.0)  # damped: exp() makes full steps overshoot far out
+            u[active] -= step
+            active = active[~(np.abs(step) < 1e-11)]
+            if not len(active):
+                break
+        else:
+            self.modes_converged = False
+        if np.all(np.isfinite(u)):
+            self.u = u
+        return u
+
+    # -------------------------------------------------------------- the likelihood
+    def nll(self, par: np.ndarray) -> float:
+        return self.evaluate(par, grad=False)[0]
 
     def nll_grad(self, par: np.ndarray) -> tuple[float, np.ndarray]:
-        """The negative log-likelihood and its exact gradient in (β, log σ, log θ).
+        return self.evaluate(par, grad=True)
+
+    def evaluate(self, par: np.ndarray, *, grad: bool) -> tuple[float, np.ndarray]:
+        """The negative log-likelihood and (with ``grad``) its exact gradient in (β, log σ, log θ).
 
         The nodes move with the parameters (û and D are functions of them); their derivatives come
         from implicit differentiation of h'(û) = 0: dû = ∂h'(û) / D, dD = −(∂h''(û) + h'''(û) dû).
         """
-        value = self.nll(par)
-        beta, s, theta = self.unpack(par)
         n_par, p, nb = len(par), self.p, self.family == "negbin"
-        if not np.isfinite(value) or s == 0.0:
-            return value, np.full(n_par, np.nan)
-        y, x, cl = self.y, self.x, self.cluster
-        eta0 = x @ beta + self.offset
-        u_hat = self.u
-        m = self._d3(eta0 + s * u_hat[cl], theta, y)  # at the modes
-        s1, s2, s3 = self._sum(m["d1"]), self._sum(m["d2"]), self._sum(m["d3"])
+        fail = (np.inf, np.full(n_par, np.nan))
+        beta, s, theta = self.unpack(par)
+        if (
+            not np.all(np.isfinite(beta))
+            or not np.isfinite(s)
+            or not 0 < theta <= np.inf
+            or (nb and theta == np.inf)
+        ):
+            return fail
+        const, dconst = self._constant(theta)
+        eta0 = self.offset + self.x @ beta
+        wt = self.weight
+        if s == 0.0:  # the boundary: no family effect, an ordinary GLM
+            ell = self._rows(eta0, theta, self.y, False)[0]
+            value = float(-(wt @ self._rowsum(ell) + const))
+            return (value if np.isfinite(value) else np.inf), np.full(n_par, np.nan)
+        u_hat = self._modes(eta0, s, theta)
+        m1, m2, m3, t1, t2 = self._mode_derivs(eta0 + s * u_hat[:, None], theta)
+        s2 = self._rowsum(m2)
         d = 1.0 - s**2 * s2  # D = −h''(û)
-        dh1 = np.empty((self.n_cl, n_par))  # ∂h'(û) per parameter
-        dh2 = np.empty((self.n_cl, n_par))  # ∂h''(û)
-        dh1[:, :p] = s * self._sum(m["d2"][:, None] * x)
-        dh2[:, :p] = s**2 * self._sum(m["d3"][:, None] * x)
+        scale = np.sqrt(2.0 / d)
+        nodes = u_hat[:, None] + scale[:, None] * self.nodes[None, :]  # (groups, K)
+        log_li = np.empty(self.n_groups)
+        if grad:
+            g_beta_rows = np.empty(self.y.shape)  # Σ_k w_k ∂ℓ/∂η per group row
+            g_s = np.empty(self.n_groups)
+            g_t = np.zeros(self.n_groups)
+            a_move = np.empty(self.n_groups)
+            b_move = np.empty(self.n_groups)
+        xk = self.nodes
+        for lo in range(0, self.n_groups, self.block):
+            sl = slice(lo, lo + self.block)
+            nd = nodes[sl]
+            eta = eta0[sl, :, None] + s * nd[:, None, :]
+            parts = self._rows(eta, theta, self.y[sl, :, None], grad)
+            ell = parts[0] if self.full else parts[0] * self.mask[sl, :, None]
+            lw = ell.sum(axis=1) - nd**2 / 2 + self.log_w
+            top = lw.max(axis=1, keepdims=True)
+            e = np.exp(lw - top)
+            tot = e.sum(axis=1, keepdims=True)
+            log_li[sl] = (top + np.log(tot))[:, 0]
+            if not grad:
+                continue
+            w = e / tot  # the weight of each node in the group's likelihood
+            d1 = parts[1] if self.full else parts[1] * self.mask[sl, :, None]
+            sd1 = d1.sum(axis=1)  # (g, K)
+            g_beta_rows[sl] = np.einsum("gjk,gk->gj", d1, w)
+            g_s[sl] = s * np.einsum("gk,gk,gk->g", w, sd1, nd)
+            if nb:
+                tl = parts[2] if self.full else parts[2] * self.mask[sl, :, None]
+                g_t[sl] = np.einsum("gjk,gk->g", tl, w)
+            whp = w * (s * sd1 - nd)  # w_k h'(u_k)
+            a_move[sl] = whp.sum(axis=1)
+            b_move[sl] = whp @ xk
+        log_li += np.log(scale) - 0.5 * np.log(2 * np.pi)
+        value = float(-(wt @ log_li + const))
+        if not np.isfinite(value):
+            return fail
+        if not grad:
+            return value, np.full(n_par, np.nan)
+        # derivatives of the modes and curvatures (implicit differentiation)
+        x = self.x
+        mk = (lambda v: v) if self.full else (lambda v: v * self.mask)
+        s1, s3 = self._rowsum(m1), self._rowsum(m3)
+        dh1 = np.empty((self.n_groups, n_par))  # ∂h'(û) per parameter
+        dh2 = np.empty((self.n_groups, n_par))  # ∂h''(û)
+        dh1[:, :p] = s * np.einsum("gj,gjr->gr", mk(m2), x)
+        dh2[:, :p] = s**2 * np.einsum("gj,gjr->gr", mk(m3), x)
         dh1[:, p] = s * s1 + s**2 * u_hat * s2  # d/dlog σ = σ d/dσ
         dh2[:, p] = 2 * s**2 * s2 + s**3 * u_hat * s3
         if nb:
-            dh1[:, p + 1] = theta * s * self._sum(m["t1"])
-            dh2[:, p + 1] = theta * s**2 * self._sum(m["t2"])
-        h3 = s**3 * s3
+            dh1[:, p + 1] = s * self._rowsum(t1)
+            dh2[:, p + 1] = s**2 * self._rowsum(t2)
         du = dh1 / d[:, None]
-        dd = -(dh2 + h3[:, None] * du)
-        scale = np.sqrt(2.0 / d)
+        dd = -(dh2 + (s**3 * s3)[:, None] * du)
         dscale = -0.5 * scale[:, None] * dd / d[:, None]  # ds = −½ s dD / D
-        nodes = u_hat[:, None] + scale[:, None] * self.nodes[None, :]
-        eta = eta0[:, None] + s * nodes[cl]
-        h = self._sum(self._kernel(eta, theta, y[:, None])) - nodes**2 / 2
-        lw = h + self.log_w[None, :]
-        w = np.exp(lw - lw.max(axis=1, keepdims=True))
-        w /= w.sum(axis=1, keepdims=True)  # the weight of each node in the family's likelihood
-        q = self._d3(eta, theta, y[:, None])
-        sum_d1 = self._sum(q["d1"])  # (families, K)
-        hp = s * sum_d1 - nodes  # h'(u_k)
-        grad = np.empty(n_par)
-        wk = w[cl] * q["d1"]  # (n, K)
-        grad[:p] = (wk.sum(axis=1)[:, None] * x).sum(axis=0)
-        grad[p] = float(np.sum(w * s * sum_d1 * nodes))
+        out = np.empty(n_par)
+        out[:p] = np.einsum("g,gj,gjr->r", wt, g_beta_rows, x)
+        out[p] = wt @ g_s
         if nb:
-            const = special.digamma(y + theta) - special.digamma(theta) + np.log(theta) + 1.0
-            grad[p + 1] = theta * (float(np.sum(w * self._sum(q["t0"]))) + float(np.sum(const)))
-        move = (w * hp).sum(axis=1)[:, None] * du + (w * hp * self.nodes[None, :]).sum(axis=1)[
-            :, None
-        ] * dscale
-        grad += move.sum(axis=0) + (dscale / scale[:, None]).sum(axis=0)
-        return value, -grad
+            out[p + 1] = wt @ g_t + dconst
+        out += wt @ (a_move[:, None] * du + b_move[:, None] * dscale + dscale / scale[:, None])
+        return value, -out
 
 
 def _hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -217,14 +328,14 @@ def _hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     return out
 
 
-def _glm_start(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> np.ndarray:
-    """Poisson GLM by IRLS (the starting values of β)."""
+def _glm_start(y: np.ndarray, x: np.ndarray, offset: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Poisson GLM by IRLS (the starting values of β); rows weighted by how often they occur."""
     beta = np.zeros(x.shape[1])
-    beta[0] = np.log(max(y.sum(), 0.5) / np.exp(offset).sum()) if x.shape[1] else 0.0
+    beta[0] = np.log(max(weight @ y, 0.5) / (weight @ np.exp(offset))) if x.shape[1] else 0.0
     for _ in range(50):
         mu = np.exp(x @ beta + offset)
         z = x @ beta + (y - mu) / mu
-        wx = x * mu[:, None]
+        wx = x * (weight * mu)[:, None]
         new = np.linalg.lstsq(x.T @ wx, wx.T @ z, rcond=None)[0]
         if np.max(np.abs(new - beta)) < 1e-10:
             return new
@@ -239,35 +350,56 @@ def _minimise(model: _CountModel, start: np.ndarray) -> tuple[np.ndarray, bool]:
     return res.x, bool(res.success)
 
 
-def _grad_of(model: _CountModel) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda q: model.nll_grad(q)[1]
+def _positive(hess: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(hess)) and np.all(np.linalg.eigvalsh(hess) > 0))
 
 
-def _jac_hessian(model: _CountModel, par: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Central differences of the exact gradient, symmetrised (2 × n gradient evaluations)."""
-    g = _grad_of(model)
+def _jac_hessian(
+    model: _CountModel, par: np.ndarray, grad: np.ndarray | None = None, h: float = 1e-5
+) -> np.ndarray:
+    """Forward differences of the exact gradient, symmetrised (n gradient evaluations)."""
+    g0 = model.nll_grad(par)[1] if grad is None else grad
     e = np.eye(len(par)) * h
-    cols = [(g(par + e[i]) - g(par - e[i])) / (2 * h) for i in range(len(par))]
-    hess = np.array(cols)
+    hess = np.array([(model.nll_grad(par + e[i])[1] - g0) / h for i in range(len(par))])
     return (hess + hess.T) / 2
 
 
+def _optimise(model: _CountModel, start: np.ndarray) -> tuple[np.ndarray, bool]:
+    """BFGS from the start, its first inverse Hessian from differences of the gradient there."""
+    grad = model.nll_grad(start)[1]
+    hess = _jac_hessian(model, start, grad)
+    inv = None
+    if _positive(hess):
+        inv = np.linalg.inv(hess)
+        inv = (inv + inv.T) / 2
+        if not _positive(inv):
+            inv = None
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        res = optimize.minimize(model.nll_grad, start, jac=True, method="BFGS",
+                                options={"gtol": _GTOL, "hess_inv0": inv})  # fmt: skip
+    return res.x, bool(res.success)
+
+
 def _polish(model: _CountModel, par: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Newton steps from BFGS's answer; returns the parameters, their Hessian and g'H⁻¹g."""
-    hess = _jac_hessian(model, par)
-    decrement = np.inf
+    """Newton steps from the optimiser's answer; returns the parameters, their Hessian and g'H⁻¹g."""
+    value, grad = model.nll_grad(par)
+    hess = _jac_hessian(model, par, grad)
+    decrement, moved = np.inf, np.zeros(len(par))
     for _ in range(6):
-        if not np.all(np.isfinite(hess)) or not np.all(np.linalg.eigvalsh(hess) > 0):
+        if not _positive(hess) or not np.all(np.isfinite(grad)):
             break
-        value, grad = model.nll_grad(par)
         step = np.linalg.solve(hess, grad)
         decrement = float(grad @ step)
         if decrement < 1e-12:
             break
         new = par - step
-        if model.nll(new) > value:
+        new_value, new_grad = model.nll_grad(new)
+        if new_value > value + 1e-12 * abs(value):  # worse beyond rounding
             break
-        par, hess = new, _jac_hessian(model, new)
+        par, value, grad, moved = new, new_value, new_grad, moved + step
+    if np.max(np.abs(moved)) > 1e-4:  # the Hessian of the answer, not of where polishing began
+        hess = _jac_hessian(model, par, grad)
     return par, hess, decrement
 
 
@@ -295,19 +427,25 @@ def fit_count_glmm(
     if n_fam < 2 or np.linalg.matrix_rank(x) < p or n_obs <= p:
         return nan
     model = _CountModel(y, x, offset, cluster, family, n_agq)
-    beta0 = _glm_start(model.y, model.x, model.offset)
+    beta0 = _glm_start(*model.flat)
     start = np.concatenate([beta0, [np.log(0.5)], [0.0] if family == "negbin" else []])
-    par, success = _minimise(model, start)
+    return _fit(model, start, nan)
+
+
+def _fit(model: _CountModel, start: np.ndarray, nan: GlmmFit) -> GlmmFit:
+    p = model.p
+    par, success = _optimise(model, start)
     model.modes_converged = True
-    if family == "negbin" and par[p + 1] > np.log(_LARGE_THETA):
+    if model.family == "negbin" and par[p + 1] > np.log(_LARGE_THETA):
         # θ heading for infinity: the likelihood is flat there; if the Poisson (θ = ∞) fits at least
-        # as well, the maximum is at the boundary and the Poisson fit is the answer
-        poisson = fit_count_glmm(y, x, offset, family_ids, family="poisson", n_agq=n_agq)
+        # as well, the maximum is at the boundary and the Poisson fit is the answer (started from
+        # the NB's estimates, which are close to it)
+        poisson = _fit(model.poisson(), par[: p + 1], nan)
         if poisson.status != "too_few" and poisson.loglik >= -model.nll(par) - _FLAT:
             return poisson
     par, hess, decrement = _polish(model, par)
     status = "ok" if (success or decrement < 1e-6) and model.modes_converged else "not_converged"
-    if np.exp(par[p]) < 1e-3:  # compare with the boundary σ = 0
+    if np.exp(par[p]) < _SMALL_SD:  # compare with the boundary σ = 0
         bpar, bhess = _boundary(model, par)
         if bpar is not None and model.nll(bpar) <= model.nll(par) + 1e-7:
             par, hess, status = bpar, bhess, "singular"
@@ -315,13 +453,13 @@ def fit_count_glmm(
     try:
         inner = np.linalg.inv(hess[np.ix_(free, free)])
     except np.linalg.LinAlgError:
-        return _as_status(nan, "not_converged")
+        return _as_status(copy.copy(nan), "not_converged")
     vcov = np.full((len(par), len(par)), np.nan)
     vcov[np.ix_(free, free)] = inner
     if status == "ok" and not np.all(np.linalg.eigvalsh(hess[np.ix_(free, free)]) > 0):
         status = "not_converged"
     beta, s, theta = model.unpack(par)
-    return GlmmFit(beta, vcov[:p, :p], s, theta, -model.nll(par), status, n_fam, n_obs)
+    return GlmmFit(beta, vcov[:p, :p], s, theta, -model.nll(par), status, nan.n_families, nan.n_obs)
 
 
 def _as_status(fit: GlmmFit, status: str) -> GlmmFit:

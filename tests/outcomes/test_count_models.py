@@ -233,3 +233,41 @@ def test_glmer_nb_is_a_cruder_approximation(fits, outcome: str) -> None:  # type
     assert ours < 1e-4
     assert theirs > 10 * ours
     assert GLMER_NB.loc[GLMER_NB.outcome == "social_work", "status"].str.contains("did not converge").all()
+
+
+def test_negbin_likelihood_tends_to_the_poisson() -> None:
+    """NB2(μ, θ) → Poisson(μ) as θ → ∞, so the NB GLMM's log-likelihood at large θ is the Poisson GLMM's
+    at the same (β, σ) to O(1/θ) (limit by hand: log NB − log Pois = (y(y−1) − 2yμ + μ²) / 2θ + O(θ⁻²)).
+    The split into θ log θ and (y + θ) log(θ + μ) used before cancelled to noise: 0.27 log-likelihood
+    units too high at θ ≈ 3e6 on 10,000 sample families, and the fit ended "not_converged"."""
+    from impactkit.outcomes._glmm import _CountModel
+
+    d = _data("synthetic", "nuisance_report")
+    x = np.column_stack([np.ones(len(d)), d.phase.eq("during"), d.phase.eq("after")]).astype(float)
+    cl = np.unique(d.family_id, return_inverse=True)[1]
+    args = (d["count"].to_numpy(), x, np.log(d.exposure_years.to_numpy()), cl)
+    beta_sd = np.array([-0.8, -0.4, -0.7, np.log(0.9)])
+    pois = _CountModel(*args, "poisson", 25).nll(beta_sd)
+    nb = _CountModel(*args, "negbin", 25)
+    gaps = [nb.nll(np.r_[beta_sd, np.log(theta)]) - pois for theta in (1e4, 1e6, 1e8, 1e10, 1e13)]
+    # O(1/θ): each step of 100× in θ shrinks the gap 100×, down to rounding (1e-9 of ~200 units)
+    assert gaps[1:] == pytest.approx([gaps[0] * 1e4 / t for t in (1e6, 1e8, 1e10, 1e13)], rel=1e-2, abs=1e-9)
+
+
+def test_identical_families_are_weighted_not_repeated(fits) -> None:  # type: ignore[no-untyped-def]
+    """Every family twice (fresh ids): the likelihood is squared, so the same estimates, twice the
+    log-likelihood and SEs / √2 (the Hessian doubles).  The fit collapses identical families into
+    weights: this checks the weights against the known answer; the order of rows must not matter."""
+    d = _data("synthetic", "social_work")
+    twice = pd.concat([d, d.assign(family_id=d.family_id + "b")]).sample(frac=1.0, random_state=3)
+    x = np.column_stack([np.ones(len(twice)), twice.phase.eq("during"), twice.phase.eq("after")]).astype(
+        float
+    )
+    fit = fit_count_glmm(twice["count"].to_numpy(), x, np.log(twice.exposure_years.to_numpy()),
+                         twice.family_id.to_numpy(), family="negbin", n_agq=25)  # fmt: skip
+    once = fits[("synthetic", "social_work", "negbin", 25)]
+    assert fit.beta == pytest.approx(once.beta, abs=1e-6)
+    assert fit.sd_family == pytest.approx(once.sd_family, abs=1e-6)
+    assert fit.loglik == pytest.approx(2 * once.loglik, abs=1e-6)
+    assert np.sqrt(np.diag(fit.vcov)) == pytest.approx(np.sqrt(np.diag(once.vcov)) / np.sqrt(2), rel=1e-4)
+    assert fit.n_families == 2 * once.n_families
