@@ -9,6 +9,7 @@ import pandas as pd
 
 from impactkit.errors import ParameterError
 from impactkit.io._events import event_label
+from impactkit.io._source import isin_text
 from impactkit.outcomes._phases import (
     DAYS_PER_YEAR,
     PHASES,
@@ -173,10 +174,11 @@ def phase_counts(
         types = list(dict.fromkeys([*pd.unique(ev["event_type"].dropna().astype(str)), *event_types]))
         lo = ev["date"].where(ev["date"].notna(), ev["period_start"])
         hi = ev["date"].where(ev["date"].notna(), ev["period_end"])
+        ev_type = ev["event_type"].astype(str).to_numpy()
         for kind in types:
             win = window_for("events", kind, first)
             windows.setdefault(kind, win)
-            sel = (ev["event_type"].astype(str) == kind).to_numpy()
+            sel = ev_type == kind
             periodic = bool(sel.any()) and not ev.loc[sel, "date"].notna().any()
             if periodic:
                 periodic_types.append(kind)
@@ -210,15 +212,16 @@ def phase_counts(
         care_start = pd.to_datetime(care["start"])
         care_end = pd.to_datetime(care["end"]).where(pd.to_datetime(care["end"]).notna(), care_start)
         undated = care_start.isna().to_numpy()
+        care_type = care["care_type"].astype(str).to_numpy()
         for kind in pd.unique(care["care_type"][undated].astype(str)):
-            sel = undated & (care["care_type"].astype(str) == kind).to_numpy()
+            sel = undated & (care_type == kind)
             excl.append({"source": "care_used", "outcome": kind, "reason": "no start date", "rows": int(sel.sum()),
                          "amount": float(care["units"][sel].sum())})  # fmt: skip
         care_phase: list[pd.DataFrame] = []
         for kind in pd.unique(care["care_type"].dropna().astype(str)):
             win = window_for("care_used", kind, first)
             windows.setdefault(f"care:{kind}", win)
-            sel = ~undated & (care["care_type"].astype(str) == kind).to_numpy()
+            sel = ~undated & (care_type == kind)
             units = care["units"][sel].to_numpy(float)
             integer = bool(np.all(units == np.round(units)))
             unit = str(price.loc[kind, "unit"]) if kind in price.index else "unit"
@@ -234,11 +237,10 @@ def phase_counts(
         rows += care_phase
         if care_phase:
             allc = pd.concat(care_phase, ignore_index=True)
-            total = (
-                allc.groupby(["family_id", "phase"], observed=True)
-                .agg(count=("cost", lambda c: c.sum(min_count=1)), exposure_years=("exposure_years", "first"))
-                .reset_index()
-            )
+            by = allc.groupby(["family_id", "phase"], observed=True)
+            total = pd.DataFrame(
+                {"count": by["cost"].sum(min_count=1), "exposure_years": by["exposure_years"].first()}
+            ).reset_index()
             total = total.assign(source="care_cost", outcome="all_care", unit="euro", cost=total["count"])
             rows.append(total)
         notes.append(_coverage_note("care_used", {k: v for k, v in windows.items() if k.startswith("care:")},
@@ -251,11 +253,12 @@ def phase_counts(
     out = pd.concat(rows, ignore_index=True)
     out["phase"] = pd.Categorical(out["phase"], categories=list(PHASES), ordered=True)
     keys = out[["source", "outcome"]].drop_duplicates()
-    labels = {
-        (src, o): event_label(o, lang) if src == "events" else _care_label(o, costs, lang)
+    labels = [
+        event_label(o, lang) if src == "events" else _care_label(o, costs, lang)
         for src, o in zip(keys["source"], keys["outcome"], strict=True)
-    }
-    out["label"] = [labels[k] for k in zip(out["source"], out["outcome"], strict=True)]
+    ]
+    key_of = out.groupby(["source", "outcome"], sort=False, observed=True).ngroup().to_numpy()  # keys' order
+    out["label"] = np.asarray(labels, dtype=object)[key_of]
     out = out.sort_values(["source", "outcome", "family_id", "phase"], kind="stable").reset_index(drop=True)
     out = out[["family_id", "phase", "source", "outcome", "label", "unit", "count", "exposure_years", "cost"]]
     exclusions = pd.DataFrame(excl, columns=["source", "outcome", "reason", "rows", "amount"])
@@ -345,7 +348,7 @@ def _place(
         at_risk = _period_exposure(windows, records["family_id"], lo, hi)
         grid = grid.drop(columns="exposure_years").merge(at_risk, on=["family_id", "phase"], how="inner")
         grid = grid[grid["exposure_years"] > 0]
-    known = records["family_id"].astype(str).isin(set(windows["family_id"])).to_numpy()
+    known = isin_text(records["family_id"], windows["family_id"])
     if (~known).any():
         excl.append({"source": source, "outcome": outcome, "reason": "family has no window (start after the "
                      "observed period or not in the families table)", "rows": int((~known).sum()),
