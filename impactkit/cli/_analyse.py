@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 import typer
 
 from impactkit import progress
@@ -38,6 +37,9 @@ from impactkit.cli._session import Session, start
 from impactkit.cli._texts import column_label, selection_text, t, value_label
 from impactkit.i18n import note_text
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 SHOW = {
     # the terminal shows the columns a reader needs first; --json and --xlsx carry every column
     "describe": ["domain", "wave", "n", "n_missing", "mean", "sd", "median", "share_sufficient"],
@@ -58,6 +60,8 @@ KEYS = {"domain", "wave", "group", "category"}
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd  # here, not at the top: `impactkit --help` stays free of pandas
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
@@ -71,6 +75,8 @@ def _jsonable(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-safe records with the table's own columns, full float precision (NaN, NA and ±inf as null)."""
+    import pandas as pd
+
     return [{str(k): _jsonable(v) for k, v in rec.items()} for rec in pd.DataFrame(frame).to_dict("records")]
 
 
@@ -83,6 +89,8 @@ def _show(
     columns: list[str] | None = None,
     notes: bool = True,
 ) -> None:
+    import pandas as pd
+
     cols_present = [c for c in (columns or SHOW[name]) if c in frame.columns]
     cols = [
         Col(c, column_label(c, s.lang), numeric=c not in TEXT_COLUMNS, key=c in KEYS) for c in cols_present
@@ -159,6 +167,8 @@ def analyse(
             "attrition": flow,
         }
         if xlsx is not None:
+            import pandas as pd
+
             from impactkit.excel import Sheet, SheetTable, write_workbook
 
             with progress.step("excel"):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 __all__ = ["cell"]
@@ -16,7 +16,10 @@ MISSING = "–"
 
 
 def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None:
+        return True
+    pd = sys.modules.get("pandas")  # not imported for --help: then no value is one of pandas'
+    if pd is not None and (value is pd.NA or value is pd.NaT):
         return True
     return isinstance(value, float | np.floating) and math.isnan(float(value))
 
@@ -55,6 +58,7 @@ def cell(value: Any, column: str, lang: str = "en") -> str:
         return number(
             v, lang, 3 if column in ("cohen_dz", "kendall_w", "gg_epsilon", "eta2_generalized") else 2
         )
-    if isinstance(value, pd.Timestamp):
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return str(value)

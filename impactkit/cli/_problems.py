@@ -12,15 +12,17 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
 from impactkit.cli._layout import Col, print_table
 from impactkit.cli._numbers import cell
 from impactkit.cli._texts import column_label, is_text, t, tn
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FIRST", "print_problems", "print_read_notes", "stream_problems_json", "summarise"]
 
@@ -33,6 +35,8 @@ def summarise(problems: pd.DataFrame) -> pd.DataFrame:
 
     ``message`` is the kind's message when all its problems share it, else the first one's.
     """
+    import pandas as pd  # here, not at the top: `impactkit --help` stays free of pandas
+
     if problems.empty:
         return pd.DataFrame(
             columns=["file", "column", "code", "n", "first_row", "last_row", "message", "varied"]

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import (
@@ -47,7 +47,10 @@ HUGE = 1e15  # at or above this magnitude numbers print in scientific notation
 
 def is_missing(x: Any) -> bool:
     """None, NA, NaT and NaN (not infinity: that is a value, printed as ∞)."""
-    if x is None or x is pd.NA or x is pd.NaT:
+    if x is None:
+        return True
+    pd = sys.modules.get("pandas")  # not imported (CLI start-up): then x is none of pandas' missing values
+    if pd is not None and (x is pd.NA or x is pd.NaT):
         return True
     try:
         return bool(math.isnan(x))
@@ -190,7 +193,7 @@ class Formatter:
             return MISSING
         if isinstance(d, str):
             d = dt.date.fromisoformat(d[:10])
-        if isinstance(d, pd.Timestamp | dt.datetime):
+        if isinstance(d, dt.datetime):  # pandas' Timestamp too
             d = d.date()
         return format_date(d, format="long", locale=self.locale)
 
