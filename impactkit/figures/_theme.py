@@ -80,16 +80,22 @@ def finish(
 
 def wrap(text: Any, width: int = 14, *, longest: int | None = None) -> str:
     """Break a chart label into lines of about ``width`` characters (plotly's ``<br>``); a word
-    longer than ``longest`` is hyphenated too (long Dutch compounds next to each other).
+    longer than ``longest`` is hyphenated too (long Dutch compounds next to each other), between
+    syllables where it can (:func:`_hyphen_at`), never inside "ch" or "ij".
 
     >>> wrap("Opvoedondersteuning en meer", 12, longest=16)
-    'Opvoedonder-<br>steuning en<br>meer'
+    'Opvoedon-<br>dersteuning<br>en meer'
+    >>> wrap("Ondertoezichtstelling (OTS)", 12, longest=16)
+    'Ondertoe-<br>zichtstelling<br>(OTS)'
+    >>> wrap("Schuldhulpverleningstraject", 12, longest=16)  # hand-split: schuld-hulp-ver-le-nings-tra-ject
+    'Schuldhulp-<br>verle-<br>ningstraject'
     """
     words: list[str] = []
     for word in str(text).split():
         while longest is not None and len(word) > longest:
-            words.append(word[: width - 1] + "-")
-            word = word[width - 1 :]
+            at = _hyphen_at(word, width - 1)
+            words.append(word[:at] + "-")
+            word = word[at:]
         words.append(word)
     lines: list[str] = []
     for word in words:
@@ -98,6 +104,30 @@ def wrap(text: Any, width: int = 14, *, longest: int | None = None) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
+
+
+_VOWELS = set("aeiouyáéíóúàèëïöü")
+
+
+def _hyphen_at(word: str, limit: int) -> int:
+    """Where to hyphenate ``word`` at or before ``limit``: the last syllable boundary by Dutch's plain
+    rules (one consonant between vowels goes to the next syllable, ``toe-zicht``; of two or more, the
+    last does, ``on-der``, ``schuld-hulp``), never inside "ch" or "ij"; ``limit`` when there is none."""
+
+    def vowel(i: int) -> bool:
+        return word[i].lower() in _VOWELS
+
+    candidates = [
+        i
+        for i in range(min(limit, len(word) - 2), 2, -1)
+        if word[i - 1 : i + 1].lower() not in ("ch", "ij") and not vowel(i) and vowel(i + 1)
+    ]
+    for i in candidates:  # one or two consonants between vowels: toe-zicht, on-der
+        if vowel(i - 1) or vowel(i - 2):
+            return i
+    for i in candidates:  # three or more (a compound's seam): the last starts the syllable, schuld-hulp
+        return i
+    return limit
 
 
 def opt(values: Sequence[Any] | pd.Series) -> list[float | None]:
