@@ -110,6 +110,8 @@ class Group(TyperGroup):
         opt = super().get_help_option(ctx)
         if opt is not None:
             opt.help = t("help.help", self.lang)
+            opt.rich_help_panel = t("panel.options", self.lang)  # with --version and --lang
+            opt.metavar = ""  # a switch takes no value (rich would show "<bool>")
         return opt
 
     def localise(self, lang: str) -> None:

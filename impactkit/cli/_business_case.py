@@ -15,8 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
-from impactkit.cli._app import app, console
+from impactkit.cli._app import Command, app, console
 from impactkit.cli._errors import reported
+from impactkit.cli._options import LangOpt
+from impactkit.cli._texts import lang_from
 from impactkit.i18n import text
 
 
@@ -24,66 +26,51 @@ def _t(lang: str, key: str, **values: Any) -> str:
     return text("cli", key, lang, **values)
 
 
-@app.command("business-case")
+@app.command("business-case", cls=Command, help="help.cmd.business_case")
 def business_case(
+    ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Argument(
-            help="A data folder like data/sample (optional: without it, a what-if on the scenario)."
-        ),
+        typer.Argument(help="help.bc.path", metavar="meta.path"),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="The HTML page to write (works offline).")] = Path(
+    out: Annotated[Path, typer.Option("--out", help="help.bc.out", metavar="meta.file")] = Path(
         "business_case.html"
     ),
     xlsx: Annotated[
         Path | None,
-        typer.Option(help="Also write the live Excel model (inputs, formulas, PSA) to this file."),
+        typer.Option(help="help.bc.xlsx", metavar="meta.file"),
     ] = None,
     families_per_year: Annotated[
         float | None,
-        typer.Option(
-            help="Families supported per funded year (default with data: the data's per start year)."
-        ),
+        typer.Option(help="help.bc.families_per_year", metavar="meta.number"),
     ] = None,
     coordinator_fte: Annotated[
-        float | None, typer.Option(help="Coordinator FTE per year (default: families / caseload per FTE).")
+        float | None, typer.Option(help="help.bc.coordinator_fte", metavar="meta.number")
     ] = None,
-    years: Annotated[int, typer.Option(help="Funded years (cohorts of families).", min=1, max=100)] = 3,
+    years: Annotated[int, typer.Option(help="help.bc.years", metavar="meta.number", min=1, max=100)] = 3,
     start_year: Annotated[
         int | None,
-        typer.Option(help="Calendar year of the first funded year (default: the year after prices)."),
+        typer.Option(help="help.bc.start_year", metavar="meta.number"),
     ] = None,
-    programme: Annotated[
-        str | None, typer.Option(help="Without data: a programme of the scenario (its care paths).")
-    ] = None,
-    scenario: Annotated[
-        Path | None, typer.Option(help="Cost scenario TOML (default: PATH's, else the shipped one).")
-    ] = None,
+    programme: Annotated[str | None, typer.Option(help="help.bc.programme", metavar="meta.name")] = None,
+    scenario: Annotated[Path | None, typer.Option(help="help.bc.scenario", metavar="meta.file")] = None,
     municipality: Annotated[
         str | None,
-        typer.Option(help="With data: only the families (and programme costs) of this municipality."),
+        typer.Option(help="help.bc.municipality", metavar="meta.name"),
     ] = None,
-    lang: Annotated[
-        str, typer.Option(help="Language: en, nl or any language with catalogues in impactkit/locale.")
-    ] = "en",
+    lang: LangOpt = None,
     k: Annotated[
         int,
-        typer.Option("--k", help="With data: the fewest families a number from the data may rest on.", min=3),
+        typer.Option("--k", help="help.bc.k", metavar="meta.number", min=3),
     ] = 10,
-    draws: Annotated[int, typer.Option(help="PSA draws (0 skips it).", min=0)] = 10000,
-    seed: Annotated[int, typer.Option(help="Seed of the PSA (same seed, same output).", min=0)] = 0,
+    draws: Annotated[int, typer.Option(help="help.bc.draws", metavar="meta.number", min=0)] = 10000,
+    seed: Annotated[int, typer.Option(help="help.bc.seed", metavar="meta.number", min=0)] = 0,
     generated_at: Annotated[
-        str | None, typer.Option(help="Date printed on the page (ISO; fixes the output).")
+        str | None, typer.Option(help="help.bc.generated_at", metavar="meta.date")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the key figures and the files as JSON.")
-    ] = False,
-    config: Annotated[
-        Path | None, typer.Option(help="Mapping file (default: impactkit.toml in PATH).")
-    ] = None,
-    today: Annotated[
-        str | None, typer.Option(help="Treat dates after this day as future (default: today).")
-    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="help.bc.json")] = False,
+    config: Annotated[Path | None, typer.Option(help="help.bc.config", metavar="meta.file")] = None,
+    today: Annotated[str | None, typer.Option(help="help.bc.today", metavar="meta.date")] = None,
 ) -> None:
     """The business case a controller can change: an offline page with inputs and a live Excel model."""
     from impactkit import costs as ik_costs
@@ -93,6 +80,8 @@ def business_case(
     from impactkit.report import build_report
 
     started = time.perf_counter()
+    if lang is None:  # impactkit --lang nl business-case ..., else $IMPACTKIT_LANG, else the system's
+        lang = ctx.find_root().params.get("lang") or lang_from([])
     with reported():
         check_lang(lang, "impactkit business-case")
         check_outputs([("--out", out), ("--xlsx", xlsx)], [("PATH", path), ("--scenario", scenario),

@@ -45,7 +45,7 @@ def init(
             f"EXPORT must be an existing folder or file. Got {str(export)!r} instead.", parameter="export"
         )
     with s.running():
-        draft = draft_config(export, instrument=instrument, scenario=scenario)
+        draft = draft_config(export, instrument=instrument, scenario=scenario, lang=s.lang)
         folder = out if out is not None else (export if export.is_dir() else export.parent)
         folder.mkdir(parents=True, exist_ok=True)
         written = draft.save(folder, force=force)

@@ -49,7 +49,7 @@ def cell(value: Any, column: str, lang: str = "en") -> str:
             if v < 0.001:
                 return "<" + number(0.001, lang, 3)
             return number(v, lang, 3)
-        if column.startswith("share") and math.isfinite(v):
+        if column.startswith(("share", "chance")) and math.isfinite(v):
             return format_percent(v, format="#,##0.0%", locale=LOCALES.get(lang, "en_GB"))
         if column.startswith("n_") or column == "n":
             return number(v, lang, 0)

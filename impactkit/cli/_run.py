@@ -9,51 +9,41 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from impactkit.cli._app import app, console
+from impactkit.cli._app import Command, app, console
 from impactkit.cli._errors import reported
 
 
-@app.command("run")
+@app.command("run", cls=Command, help="help.cmd.run")
 def run_command(
-    config: Annotated[
-        Path, typer.Argument(help="The mapping file impactkit.toml with a [run] section (or its folder).")
-    ],
+    config: Annotated[Path, typer.Argument(help="help.run.config", metavar="meta.file")],
     period: Annotated[
         str | None,
-        typer.Option(help="Reporting period: 2025, 2025-H1 or 2024-07-01/2025-06-30 (default: [run])."),
+        typer.Option(help="help.run.period", metavar="meta.period"),
     ] = None,
     families: Annotated[
         str | None,
-        typer.Option(help="Who counts: active, intake or measured in the period (default: [run])."),
+        typer.Option(help="help.run.families", metavar="active|intake|measured"),
     ] = None,
     waves: Annotated[
         str | None,
-        typer.Option(help="Which measurements count: until_end, in_period or all (default: [run])."),
+        typer.Option(help="help.run.waves", metavar="until_end|in_period|all"),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="The release folder (default: [run] out).")
-    ] = None,
-    previous: Annotated[
-        Path | None, typer.Option(help="Last year's release folder, for 'compared with last year'.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="help.run.out", metavar="meta.folder")] = None,
+    previous: Annotated[Path | None, typer.Option(help="help.run.previous", metavar="meta.folder")] = None,
     lang: Annotated[
-        list[str] | None, typer.Option("--lang", help="A language of the release (repeat; default: [run]).")
+        list[str] | None, typer.Option("--lang", help="help.run.lang", metavar="meta.lang")
     ] = None,
     output: Annotated[
         list[str] | None,
-        typer.Option("--output", help="html, xlsx or pdf (repeat; default: [run], else all)."),
+        typer.Option("--output", help="help.run.output", metavar="html|xlsx|pdf"),
     ] = None,
-    k: Annotated[
-        int | None, typer.Option("--k", help="Smallest number of families a figure rests on.")
-    ] = None,
-    draws: Annotated[int | None, typer.Option(help="Draws of the sensitivity analysis.", min=0)] = None,
+    k: Annotated[int | None, typer.Option("--k", help="help.run.k", metavar="meta.number")] = None,
+    draws: Annotated[int | None, typer.Option(help="help.run.draws", metavar="meta.number", min=0)] = None,
     generated_at: Annotated[
-        str | None, typer.Option(help="Date printed on the reports (ISO; fixes the output).")
+        str | None, typer.Option(help="help.run.generated_at", metavar="meta.date")
     ] = None,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Replace an existing release in the folder.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest summary as JSON.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="help.run.replace")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="help.run.json")] = False,
 ) -> None:
     """Render the funder report and every municipal and programme report disclosure control
     allows, in every language, with Excel, PDF, the manifest and its suppression audit."""

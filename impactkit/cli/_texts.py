@@ -10,6 +10,7 @@ fills the ``{placeholders}``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,9 +58,18 @@ def column_label(column: str, lang: str) -> str:
 
 
 def value_label(value: str, lang: str) -> str:
-    """A value shown in a terminal table (``recovered``, ``net_benefit``) in ``lang``."""
+    """A value shown in a terminal table (``recovered``, ``net_benefit``, ``suppressed (n < 10)``)
+    in ``lang``."""
     key = f"val.{value}"
-    return t(key, lang) if has("cli", key) else value
+    if has("cli", key):
+        return t(key, lang)
+    small = _SMALL.match(value)  # a status naming its threshold: "descriptive (n < 10)"
+    if small is not None and has("cli", f"val.{small[1]}_n"):
+        return t(f"val.{small[1]}_n", lang, n=small[2])
+    return value
+
+
+_SMALL = re.compile(r"^(suppressed|descriptive) \(n < (\d+)\)$")
 
 
 def lang_from(args: Sequence[str], environ: dict[str, str] | None = None) -> str:

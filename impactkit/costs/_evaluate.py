@@ -536,7 +536,11 @@ def _finish(
         notes.append(Note("costs.illustrative", scenario=repr(s.id)))
     if draws and model.detail is not None:
         notes.append(
-            Note("costs.psa_sources", strength=f"{s.judgement_strength.value:g}", bootstrap=s.bootstrap)
+            Note(
+                "costs.psa_sources",
+                strength=f"{s.judgement_strength.value:g}",
+                bootstrap=Note(f"costs.bootstrap_{s.bootstrap}"),
+            )
         )
     meta = {"kind": kind, "scenario": s.id, "scenario_source": s.source, "report_year": s.report_year,
             "horizon": s.horizon, "draws": draws, "seed": seed, "illustrative": s.illustrative,

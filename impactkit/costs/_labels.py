@@ -72,6 +72,13 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _part(care: str, path: str) -> str:
+    """A care type's label after its path's: without the part the path already names
+    (``OTS, eerste jaar`` after ``Ondertoezichtstelling (OTS)`` is ``eerste jaar``)."""
+    head, sep, rest = care.partition(", ")
+    return rest if sep and rest and head.casefold() in path.casefold() else care
+
+
 def param_labels(scenario: Scenario, instrument: Any = None) -> dict[str, tuple[str, str]]:
     """``{parameter key: (English label, Dutch label)}`` for every parameter of ``scenario``.
 
@@ -93,8 +100,8 @@ def param_labels(scenario: Scenario, instrument: Any = None) -> dict[str, tuple[
             if len(path.components) == 1:  # the path is its care: no need to name both
                 h_en, h_nl = p_en, p_nl
             else:
-                h_en = f"{p_en}, {_lower(price.label_in('en'))}"
-                h_nl = f"{p_nl}, {_lower(price.label_in('nl'))}"
+                h_en = f"{p_en}, {_lower(_part(price.label_in('en'), p_en))}"
+                h_nl = f"{p_nl}, {_lower(_part(price.label_in('nl'), p_nl))}"
             out[comp.units_per_year.name] = (
                 f"{h_en}: {unit['en'][1]} per year",
                 f"{h_nl}: {unit['nl'][1]} per jaar",

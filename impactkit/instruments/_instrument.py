@@ -192,6 +192,16 @@ class Instrument:
             f"The 'domain' parameter must be one of {self.domain_ids}. Got {domain_id!r} instead."
         )
 
+    def waves_in_words(self, text: Any) -> Any:
+        """``text(label)`` (label: a wave id -> its label) in every language, as a note value
+        (:class:`impactkit.i18n.Words`): ``waves_in_words(lambda w: f"{w('intake')} → {w('year1')}")``."""
+        from impactkit.i18n import Words, languages
+
+        def label_in(lang: str) -> Any:
+            return lambda wid: self.wave_label(wid, lang) if wid in self.wave_ids else str(wid)
+
+        return Words({lang: text(label_in(lang)) for lang in languages()})
+
     def reliability_source_in(self, lang: str = "en") -> str:
         """Where the reliabilities come from, in ``lang`` (``reliability_source_nl`` for Dutch when
         given, else the English or plain text)."""

@@ -273,7 +273,8 @@ def stage_assessments(
         return AssessmentRead(empty, problems, layout, n, 0, raw.file, raw.rows)
     if layout != "wide" or len(mapping) < len(raw.frame.columns):
         named = [f"{h} = {t}" for h, t in mapping.items() if t in ALIASES]
-        problems.note(raw.file, "note_layout", layout=layout_name(layout, lang), columns=", ".join(named))
+        code = "note_layout_items" if layout.startswith("items_") else "note_layout"
+        problems.note(raw.file, code, layout=layout_name(layout, lang), columns=", ".join(named))
     if layout == "wide" and not domain_cols:
         problems.add(raw.file, 1, "domain", "", "missing_column", expected=", ".join(inst.domain_ids))
     if len(problems) and (

@@ -10,7 +10,14 @@ from collections.abc import Iterable, Mapping
 
 from impactkit.instruments import normalise_label
 
-__all__ = ["ALIASES", "ID_ALIASES", "PERSONAL_DATA", "match_columns", "personal_data_kind"]
+__all__ = [
+    "ALIASES",
+    "ID_ALIASES",
+    "PERSONAL_DATA",
+    "match_columns",
+    "personal_data_kind",
+    "personal_kind_text",
+]
 
 # one family id vocabulary for every table: a header accepted in one table is accepted in all
 ID_ALIASES: tuple[str, ...] = (
@@ -127,6 +134,13 @@ PERSONAL_DATA: dict[str, str] = {
     "iban": "bank account",
     "rekeningnummer": "bank account",
 }
+
+
+def personal_kind_text(kind: str, lang: str = "en") -> str:
+    """A kind of personal data (``"birth date"``) in ``lang`` (io.po ``personal.*``)."""
+    from impactkit.io._messages import message
+
+    return message("personal." + kind.replace(" ", "_"), lang)
 
 
 def personal_data_kind(header: str) -> str | None:

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from impactkit.errors import InstrumentError, ParameterError
+from impactkit.i18n import Note, Words, languages, note_text
 from impactkit.instruments import BUILTIN, Instrument, normalise_label
-from impactkit.io._columns import ALIASES, personal_data_kind
+from impactkit.io._columns import ALIASES, personal_data_kind, personal_kind_text
 from impactkit.io._config import CONFIG_NAME
 from impactkit.io._locate import NAMES, SUFFIXES
 from impactkit.io._source import RawTable, Unreadable, read_raw
@@ -152,7 +153,7 @@ class _Source:
     file: Path
     sheet: str | None
     raw: RawTable | None
-    error: str | None = None
+    error: Unreadable | None = None
 
     @property
     def label(self) -> str:
@@ -164,6 +165,7 @@ def draft_config(
     *,
     instrument: Instrument | str | None = None,
     scenario: Any = None,
+    lang: str = "en",
 ) -> ConfigDraft:
     """Draft a mapping file for the export in ``path`` (a folder, or one assessments file).
 
@@ -175,6 +177,8 @@ def draft_config(
     scenario : Scenario or path, optional
         The cost scenario whose care paths and care types the codes are matched to (default: the
         folder's ``scenario.toml``, else the shipped one).
+    lang : str
+        Language of the hints in ``unmapped`` and of ``guessed`` (the draft itself is TOML).
 
     Returns
     -------
@@ -200,15 +204,14 @@ def draft_config(
     guessed: list[str] = []
     for src in sources:
         if src.error is not None:
-            unmapped.append({"file": src.label, "column": "", "value": "", "what": "file", "hint": src.error})
+            unmapped.append({"file": src.label, "column": "", "value": "", "what": "file",
+                             "hint": _reason(src.error, lang)})  # fmt: skip
     readable = [s for s in sources if s.raw is not None and len(s.raw.frame.columns)]
     tables = _classify(readable, root if root.is_file() else None)
     for src in readable:
         if src not in tables.values():
             unmapped.append(
-                {"file": src.label, "column": "", "value": "", "what": "table",
-                 "hint": "not recognised as any table (assessments, families, counterfactuals, care_used, prices, "
-                 "programme_costs): name it in impactkit.toml or leave it out"}
+                {"file": src.label, "column": "", "value": "", "what": "table", "hint": Note("draft.not_a_table")}
             )  # fmt: skip
     lines: list[str] = [
         "# impactkit mapping file, drafted by `impactkit init` from the headers and values of this export.",
@@ -232,7 +235,7 @@ def draft_config(
             inst, inst_name, inst_text = _choose_instrument(a_src.raw, _candidates(folder), vocab, guessed)
         except InstrumentError as err:  # a draft that does not hold together: say so, never fail
             unmapped.append({"file": a_src.label, "column": "", "value": "", "what": "instrument",
-                             "hint": f"could not draft an instrument ({err}): TODO name one"})  # fmt: skip
+                             "hint": Note("draft.no_instrument", error=str(err))})  # fmt: skip
     inst = inst or Instrument.builtin("default")
     lines.append(
         f"instrument = {_q(inst_name)}" + ("  # drafted next to this file: CHECK it" if inst_text else "")
@@ -268,7 +271,7 @@ def draft_config(
             "",
         ]
         unmapped.append({"file": tables["families"].label, "column": "programme", "value": "", "what": "column",
-                         "hint": "no programme column: give the programme's name under [programme] name"})  # fmt: skip
+                         "hint": Note("draft.no_programme")})  # fmt: skip
     for section, mapping in vocab.items():
         if not mapping:
             continue
@@ -280,6 +283,8 @@ def draft_config(
             line = f"{key} = [" + ", ".join(_q(s) for s in spellings) + "]" + note
             lines.append(("# " + line + "  # TODO: an id impactkit knows") if todo else line)
         lines.append("")
+    for rec in unmapped:  # the hints in the reader's language (English strings for Python callers)
+        rec["hint"] = note_text(rec["hint"], lang)
     frame = pd.DataFrame(unmapped, columns=["file", "column", "value", "what", "hint"])
     return ConfigDraft(
         text="\n".join(lines).rstrip("\n") + "\n",
@@ -287,7 +292,7 @@ def draft_config(
         instrument=inst_name,
         instrument_text=inst_text,
         unmapped=frame,
-        guessed=guessed,
+        guessed=[note_text(g, lang) for g in guessed],
     )
 
 
@@ -305,21 +310,21 @@ def _sources(root: Path) -> list[_Source]:
             try:
                 sheets = [n for n, state in sheet_names(p) if state == "visible"]
             except Unreadable as err:
-                out.append(_Source(p, None, None, _reason(err)))
+                out.append(_Source(p, None, None, err))
                 continue
         for sh in sheets:
             try:
                 out.append(_Source(p, sh, read_raw(p, sheet=sh)))
             except Unreadable as err:
-                out.append(_Source(p, sh, None, _reason(err)))
+                out.append(_Source(p, sh, None, err))
     return out
 
 
-def _reason(err: Unreadable) -> str:
+def _reason(err: Unreadable, lang: str = "en") -> str:
     from impactkit.io._messages import message
 
     try:
-        return message(err.code, "en", **err.kwargs)
+        return message(err.code, lang, **err.kwargs)
     except (KeyError, IndexError):
         return err.code
 
@@ -428,7 +433,9 @@ def _choose_instrument(
             if by_number:
                 for iid, v in by_number.items():
                     vocab.setdefault("items", {}).setdefault(iid, []).append(v)
-                guessed.append(f"items: {item_values[0]}… = {', '.join(list(by_number)[:3])}… (by number)")
+                guessed.append(
+                    Note("draft.guess_items", first=item_values[0], items=", ".join(list(by_number)[:3]))
+                )
                 return inst, name, None
         return _draft_instrument(raw, item_values, _numbers(frame[answer_col]), items=True)
     dom_col, val_col = header("domain"), header("score")
@@ -589,7 +596,7 @@ def _columns(
         if kind is not None:
             ignore.append(h)
             unmapped.append({"file": src.label, "column": h, "value": "", "what": "column",
-                             "hint": f"looks like personal data ({kind}): ignored; better, leave it out of the export"})  # fmt: skip
+                             "hint": Note("draft.personal_data", kind=Words({la: personal_kind_text(kind, la) for la in languages()}))})  # fmt: skip
             continue
         close = difflib.get_close_matches(normalise_label(h), [normalise_label(a) for t in targets for a in (t, *targets[t])], n=1, cutoff=0.85)  # fmt: skip
         if close:
@@ -602,10 +609,10 @@ def _columns(
         if not numeric or values.str.len().mean() > 25:
             ignore.append(h)
             unmapped.append({"file": src.label, "column": h, "value": "", "what": "column",
-                             "hint": "free text or an unknown code column: ignored (TODO: map it if it matters)"})  # fmt: skip
+                             "hint": Note("draft.free_text")})  # fmt: skip
         else:
             unmapped.append({"file": src.label, "column": h, "value": "", "what": "column",
-                             "hint": f"numbers, but no {table} column or instrument domain by this name: TODO map or ignore"})  # fmt: skip
+                             "hint": Note("draft.numbers", table=table)})  # fmt: skip
     return columns, ignore
 
 
@@ -671,11 +678,11 @@ def _values(
             wid = inst._lookup["wave"][near[0]] if near else (free[i] if i < len(free) else None)
             if wid is None:
                 unmapped.append({"file": src.label, "column": "wave", "value": w, "what": "value",
-                                 "hint": f"more waves than instrument {inst.id!r} has ({', '.join(inst.wave_ids)})"})  # fmt: skip
+                                 "hint": Note("draft.more_waves", instrument=inst.id, waves=", ".join(inst.wave_ids))})  # fmt: skip
                 continue
             vocab.setdefault("waves", {}).setdefault(wid, []).append(w)
             if not near:
-                guessed.append(f"waves.{wid} = {w!r} (by order; a number or a name impactkit does not know)")
+                guessed.append(Note("draft.guess_wave", key=f"waves.{wid}", value=repr(w)))
         doms = [d for d in distinct("domain") if inst.match_domain(d) is None]
         for d in doms:
             near = difflib.get_close_matches(
@@ -684,10 +691,10 @@ def _values(
             if near:
                 did = inst._lookup["domain"][near[0]]
                 vocab.setdefault("domains", {}).setdefault(did, []).append(d)
-                guessed.append(f"domains.{did} = {d!r} (a close spelling)")
+                guessed.append(Note("draft.guess_close", key=f"domains.{did}", value=repr(d)))
             else:
                 unmapped.append({"file": src.label, "column": "domain", "value": d, "what": "value",
-                                 "hint": f"no domain of instrument {inst.id!r} by this name: TODO map it under [domains]"})  # fmt: skip
+                                 "hint": Note("draft.unknown_domain", instrument=inst.id)})  # fmt: skip
         return
     # (table, column) -> (vocabulary section, spellings the draft can offer, spellings the reader knows,
     # whether only known ids are valid)
@@ -720,12 +727,12 @@ def _values(
                 near = difflib.get_close_matches(norm, list(lookup), n=1, cutoff=0.8)
                 hit = lookup[near[0]] if near else None
                 if hit is not None:
-                    guessed.append(f"{section}.{hit} = {v!r} (a close spelling)")
+                    guessed.append(Note("draft.guess_close", key=f"{section}.{hit}", value=repr(v)))
             if hit is not None:
                 vocab.setdefault(section, {}).setdefault(hit, []).append(v)
             elif closed:
                 unmapped.append({"file": src.label, "column": col, "value": v, "what": "value",
-                                 "hint": f"not one of {', '.join(offered)}: TODO map it under [{section}]"})  # fmt: skip
+                                 "hint": Note("draft.not_offered", offered=", ".join(offered), section=section)})  # fmt: skip
             else:
                 vocab.setdefault(section, {}).setdefault(f"TODO_{_slug(v)}", []).append(v)
 

@@ -13,7 +13,7 @@ import pandera.pandas as pa
 
 from impactkit.errors import option
 from impactkit.io._cells import DATE_RANGE, CellFailures
-from impactkit.io._columns import match_columns, personal_data_kind
+from impactkit.io._columns import match_columns, personal_data_kind, personal_kind_text
 from impactkit.io._messages import message
 from impactkit.io._problems import Problems
 from impactkit.io._source import RawTable, Unreadable, read_raw
@@ -78,7 +78,7 @@ def check_headers(
                 header,
                 header,
                 "personal_data",
-                kind=kind,
+                kind=personal_kind_text(kind, problems.lang),
                 option=option("allow_personal_data", True),
             )
         elif header not in ignore and not kind:

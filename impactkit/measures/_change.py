@@ -453,7 +453,9 @@ def _notes(
     name: str | None,
     opts: dict[str, object],
 ) -> list[str]:
-    which = ", ".join(f"{c.waves[b]} → {c.waves[f]}" for b, f in comparisons)
+    which = c.instrument.waves_in_words(
+        lambda w: ", ".join(f"{w(c.waves[b])} → {w(c.waves[f])}" for b, f in comparisons)
+    )
     family = (
         Note("change.family_domains_groups" if name else "change.family_domains", n=n_domains)
         if opts["adjust_over"] == "domains"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit.errors import DesignError, ParameterError
+from impactkit.i18n import Words, languages
 from impactkit.i18n._note import Note
 from impactkit.instruments import Instrument
 from impactkit.measures._change import _domain_index
@@ -128,7 +129,8 @@ def describe(
         notes.append(Note("describe.sufficient", level=f"{inst.sufficient:g}"))
     for d in inst.lower_is_better_domains:
         if d in c.domains and inst.sufficient_for(d) is not None:
-            notes.append(Note("describe.lower_better", domain=d, level=f"{inst.sufficient_for(d):g}"))
+            domain = Words({lang: inst.domain_label(d, lang) for lang in languages()})
+            notes.append(Note("describe.lower_better", domain=domain, level=f"{inst.sufficient_for(d):g}"))
     if name is not None:
         notes.append(Note("describe.suppressed", min_n=min_n))
     meta = {"by": name, "min_n": min_n, "instrument": inst, "levels": levels, "notes": notes}

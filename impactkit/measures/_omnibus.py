@@ -241,7 +241,7 @@ def omnibus(
         table = suppress(table, n_col="n_complete", keep=[name, "domain"], min_n=min_n)
     used = [c.waves[i] for i in w_idx]
     notes: list[str] = [
-        Note("omnibus.cases", waves=", ".join(used)),
+        Note("omnibus.cases", waves=c.instrument.waves_in_words(lambda w: ", ".join(w(u) for u in used))),
         Note("omnibus.friedman"),
         Note("omnibus.anova"),
     ]

@@ -30,6 +30,7 @@ from scipy import optimize, stats
 
 from impactkit._result import ResultFrame
 from impactkit.errors import ParameterError
+from impactkit.i18n import Formatter, Note, Words, languages
 from impactkit.measures._change import check_min_pairs
 
 __all__ = ["ReliableChangeSummary", "chance_share", "reliable_change_summary"]
@@ -218,26 +219,30 @@ def reliable_change_summary(
     out.insert(2, "followup", meta.get("followup"))
     out["n_both"] = out["n_both"].astype("Int64")
     notes = [
-        f"Reliable change |RCI| > {critical:g} ({meta.get('baseline')} → {meta.get('followup')}); improved counts "
-        "recovered families too. Both directions are shown: a share improved means little without the share "
-        "that got worse.",
-        "Chance level: the share expected to cross the threshold with no true change, from S_diff, the critical "
-        + (f"value and the scale's step of {h:g} (discretised normal with Sheppard's correction)" if h else
-           "value (continuous scale: 1 - Φ(c))")
-        + "; on 'at least one domain' it grows with the number of domains (1 - Π(1 - p_d), errors independent).",
+        Note("reliable_summary.rci", critical=Words({lang: Formatter(lang).general(critical) for lang in languages()}),
+             baseline=_wave(meta, "baseline"),
+             followup=_wave(meta, "followup")),
+        Note("reliable_summary.chance_step", step=f"{h:g}") if h else Note("reliable_summary.chance_continuous"),
     ]  # fmt: skip
     placeholder = [r["domain"] for r in rows[:-1] if r["reliability_placeholder"]]
     if placeholder:
         inst = meta.get("instrument")
+        source: object = Note("reliable_summary.an_assumption")
+        if inst is not None and inst.reliability_source:
+            source = Words({lang: inst.reliability_source_in(lang) for lang in languages()})
         notes.append(
-            f"Placeholder reliability for {len(placeholder)} of {len(rows) - 1} domains ("
-            + (inst.reliability_source if inst is not None and inst.reliability_source else "an assumption")
-            + "): the thresholds, and with them these shares, rest on an assumed value."
+            Note("reliable_summary.placeholder", n=len(placeholder), of=len(rows) - 1, source=source)
         )
     if (out["status"] != "ok").any():
-        notes.append(
-            f"Rows with fewer than {min_pairs} families are descriptive: they claim nothing beyond chance."
-        )
+        notes.append(Note("reliable_summary.descriptive", min_pairs=min_pairs))
     return ReliableChangeSummary(out, meta={"notes": notes, "step": h, "critical": critical, "min_pairs": min_pairs,
                                             "baseline": meta.get("baseline"), "followup": meta.get("followup"),
                                             "instrument": meta.get("instrument")})  # fmt: skip
+
+
+def _wave(meta: Any, key: str) -> object:
+    """The wave ``meta[key]`` by its label in every language (its id without an instrument)."""
+    inst, wid = meta.get("instrument"), meta.get(key)
+    if inst is None or str(wid) not in inst.wave_ids:
+        return str(wid)
+    return Words({lang: inst.wave_label(str(wid), lang) for lang in languages()})

@@ -116,7 +116,8 @@ def test_a_note_is_english_text_that_knows_its_key():
     assert n == "p_adjusted (paired t) and wilcoxon_p_adjusted: Holm over the 9 domains of each comparison."
     assert (
         n.text("nl")
-        == "p_adjusted (gepaarde t) en wilcoxon_p_adjusted: Holm over de 9 leefgebieden van elke vergelijking."
+        == "De gecorrigeerde p-waarden (p_adjusted voor de gepaarde t, wilcoxon_p_adjusted): Holm over de 9 "
+        "leefgebieden van elke vergelijking."
     )
     for twin in (copy.deepcopy(n), pickle.loads(pickle.dumps(n))):
         assert twin == n

@@ -59,7 +59,9 @@ def test_messages_in_dutch_and_english(messy):
     assert nl["out_of_range"] == "buiten het toegestane bereik; verwacht een geheel getal van 1 tot en met 5"
     assert en["out_of_range"] == "outside the allowed range; expected an integer from 1 to 5"
     assert en["duplicate"] == "duplicate family_id × wave: same as row 5"
-    assert nl["personal_data"].startswith("kolom lijkt persoonsgegevens te bevatten (name)")
+    assert nl["personal_data"].startswith(
+        "kolom lijkt persoonsgegevens te bevatten (naam)"
+    )  # the kind in Dutch
     assert "vóór Intake" in nl["wave_order"]
     assert "(2023-05-01, rij 8)" in nl["wave_order"]
 

@@ -1,0 +1,125 @@
+"""What a Dutch user reads at the terminal (``--lang nl``) is Dutch: the hints of ``init``, the kind
+of personal data a column holds, and the reliable-change table of ``analyse`` (headers, the chance
+level as a percentage, its notes, waves by their labels, statuses naming their threshold).
+
+Independent reference: English function words and phrases that no Dutch text uses, and values
+worked out by hand (the Dutch words written in the test).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import impactkit as ik
+from impactkit.cli import app
+from impactkit.cli._texts import value_label
+from impactkit.io._draft import draft_config
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORTS = ROOT / "tests" / "corpus" / "exports"
+runner = CliRunner()
+ENGLISH = re.compile(r"\b(?:the|of|and|with|families|ignored|looks like|shown|share|chance|rows)\b")
+
+
+def _flat(res) -> str:
+    return " ".join(res.output.split())
+
+
+def test_init_hints_are_dutch(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(EXPORTS / "home_start", raw)
+    (raw / "impactkit.toml").unlink()
+    res = runner.invoke(app, ["init", str(raw), "--out", str(tmp_path / "out"), "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    out = _flat(res)  # the hints wrap inside their table cells: words, not sentences
+    assert "genegeerd" in out
+    assert "programma" in out
+    assert "free text" not in out
+    assert "programme column" not in out
+    nl = draft_config(raw, lang="nl").unmapped.set_index("column")["hint"]
+    assert (
+        nl["Toelichting"]
+        == "vrije tekst of een kolom met onbekende codes: genegeerd (TODO: koppel hem als hij ertoe doet)"
+    )
+    assert (
+        nl["programme"]
+        == "geen kolom met het programma: geef de naam van het programma op onder [programme] name"
+    )
+    # Python callers keep the English hints
+    hints = draft_config(raw).unmapped["hint"]
+    assert hints.str.startswith(("free text", "no programme column")).all()
+
+
+def test_personal_data_kind_is_named_in_dutch(tmp_path, sample_wide):
+    df = sample_wide.head(6).copy()
+    df["dob"] = "2001-02-03"  # a birth date: "geboortedatum" in Dutch
+    path = tmp_path / "a.csv"
+    df.to_csv(path, index=False)
+    nl = ik.validate(path, today="2026-11-01", lang="nl").problems["message"].item()
+    en = ik.validate(path, today="2026-11-01").problems["message"].item()
+    assert "(geboortedatum)" in nl
+    assert "birth date" not in nl
+    assert "(birth date)" in en
+
+
+def test_reliable_change_vs_chance_reads_dutch():
+    res = runner.invoke(app, ["analyse", str(EXPORTS / "jeugdbescherming"), "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    block = res.output[res.output.index("vergeleken met toeval") :]
+    block = block[: block.index("Gemeten gezinnen")]
+    head = " ".join(block.splitlines()[1:3])
+    assert "slechter" in head
+    assert "toevalsniveau" in head
+    assert "share_deteriorated" not in block
+    assert "chance_improved" not in block
+    # 'at least one domain' at intake -> year 2: chance 32.1% (the library's value, as a percentage)
+    one = next(line for line in block.splitlines() if line.startswith("minstens één domein"))
+    assert one.split()[-1] == "32,1%"
+    notes = " ".join(block.split())
+    assert "|RCI| > 1,96 (Intake → Jaar 2)" in notes  # waves by their Dutch labels, a decimal comma
+    assert "Aangenomen betrouwbaarheid voor 13 van de 13 domeinen (Aanname (vaste waarde 0,80" in notes
+    assert ENGLISH.search(notes) is None, ENGLISH.search(notes)
+    assert "verborgen (n < 10)" in res.output  # the attrition status of a municipality of 5
+
+
+def test_status_with_a_threshold_in_every_language():
+    assert value_label("suppressed (n < 10)", "nl") == "verborgen (n < 10)"
+    assert value_label("descriptive (n < 7)", "nl") == "beschrijvend (n < 7)"
+    assert value_label("descriptive (n < 7)", "en") == "descriptive (n < 7)"
+    assert value_label("anything else", "nl") == "anything else"
+
+
+def test_business_case_and_run_help_in_dutch():
+    top = runner.invoke(app, ["--help", "--lang", "nl"], env={"COLUMNS": "100"})
+    assert top.exit_code == 0, top.output
+    assert "De business case die een controller kan aanpassen" in top.output
+    assert "Maak het rapport voor de financier" in top.output
+    assert "Options" not in top.output  # --help sits in the "Opties" panel with --version and --lang
+    for command, words in (
+        ("business-case", ("Schrijf ook het levende Excel-model", "[standaard: business_case.html]")),
+        ("run", ("Verslagperiode: 2025", "(standaard: [run])")),  # [run] is text, not rich markup
+    ):
+        res = runner.invoke(app, [command, "--help", "--lang", "nl"], env={"COLUMNS": "100"})
+        assert res.exit_code == 0, res.output
+        flat = _flat(res)
+        for w in words:
+            assert w in flat
+        assert "help." not in res.output  # no untranslated key leaks
+        words_only = " ".join(w for w in flat.split("Usage:")[-1].split() if not w.startswith("--"))
+        # ("of" is Dutch for "or"; option names are English by design)
+        assert re.search(r"\b(?:the|and|with|families|default|file|write|page)\b", words_only) is None
+
+
+def test_business_case_speaks_the_language_of_the_command_line(tmp_path):
+    res = runner.invoke(
+        app,
+        ["business-case", "--out", str(tmp_path / "bc.html"), "--draws", "0", "--families-per-year", "30"],
+        env={"IMPACTKIT_LANG": "nl"},
+    )
+    assert res.exit_code == 0, res.output
+    assert "gezinnen per jaar" in res.output
+    assert "families per year" not in res.output
