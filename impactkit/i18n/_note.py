@@ -5,7 +5,7 @@
 >>> str(n)
 'share_sufficient: share of scores ≥ 4.'
 >>> n.text("nl")
-'share_sufficient: aandeel scores ≥ 4.'
+'Aandeel ≥ voldoende (share_sufficient): het aandeel scores ≥ 4.'
 
 A result's ``notes`` stay a list of strings for Python callers (English, as before); the command
 line and reports show ``note.text(lang)``.  A value may itself be a :class:`Note` (a sentence built
