@@ -115,9 +115,49 @@ def plotly_bundle() -> PlotlyBundle:
     return PlotlyBundle(text, head["version"], frozenset(head["traces"].split(",")))
 
 
+# Charts drawn while the page is still being parsed (each inline ``Plotly.newPlot``) make the browser
+# lay out the half-built page again for every label plotly measures, and keep the first screen blank
+# until every chart is done.  Instead the calls made during parsing are queued: a chart is drawn when
+# it comes near the screen (IntersectionObserver), the others one per task once the page is parsed, and
+# all at once before printing.  Calls after parsing go straight to plotly.js.
+DEFER_CHARTS = """
+(function () {
+  var plot = Plotly.newPlot, charts = [], done = {};
+  function draw(c) {
+    if (!done[c[0]]) { done[c[0]] = true; plot.apply(Plotly, c); }
+  }
+  function next() {
+    for (var i = 0; i < charts.length; i++) {
+      if (!done[charts[i][0]]) { draw(charts[i]); setTimeout(next, 0); return; }
+    }
+  }
+  var near = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting) return;
+      near.unobserve(e.target);
+      for (var i = 0; i < charts.length; i++) if (charts[i][0] === e.target.id) draw(charts[i]);
+    });
+  }, {rootMargin: "50% 0px"});
+  Plotly.newPlot = function (id, data, layout, config) {
+    var div = typeof id === "string" ? document.getElementById(id) : null;
+    if (document.readyState !== "loading" || !div || !near) return plot.apply(Plotly, arguments);
+    charts.push([id, data, layout, config]);
+    near.observe(div);
+    return Promise.resolve(div);
+  };
+  document.addEventListener("DOMContentLoaded", function () {
+    Plotly.newPlot = plot;
+    setTimeout(next, 0);
+  });
+  window.addEventListener("beforeprint", function () { charts.forEach(draw); });
+})();
+"""
+
+
 def plotly_js() -> Markup:
-    """impactkit's plotly.js bundle (minified) as safe markup for a ``<script>``."""
-    return Markup(plotly_bundle().text)
+    """impactkit's plotly.js bundle (minified) and the deferred drawing of the page's charts
+    (:data:`DEFER_CHARTS`), as safe markup for a ``<script>``."""
+    return Markup(plotly_bundle().text + "\n" + DEFER_CHARTS)
 
 
 def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
@@ -133,7 +173,7 @@ def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
         )
     config = dict(PLOTLY_CONFIG)  # number formats come from layout.separators, not a plotly locale file
     html = pio.to_html(
-        plain_figure(fig),
+        _lean(plain_figure(fig)),
         full_html=False,
         include_plotlyjs=False,
         include_mathjax=False,
@@ -144,6 +184,23 @@ def figure_div(fig: Any, div_id: str, *, lang: str = "en") -> Markup:
         default_height=f"{int(fig.layout.height or 420)}px",
     )
     return Markup(html)
+
+
+def _lean(out: dict[str, Any]) -> dict[str, Any]:
+    """The figure without the parts of its template that cannot apply to it: the trace defaults of
+    trace types it does not draw and the subplot defaults (maps, 3-D scenes, ternary and polar axes)
+    of subplots it has none of.  plotly.js merges what a template holds into every chart, so a chart
+    draws exactly as before, with less to merge (about a tenth of the drawing time of a report).
+    ``out`` is :func:`plain_figure`'s copy, changed in place."""
+    template = out.get("layout", {}).get("template")
+    if not template:
+        return out
+    used = {trace.get("type", "scatter") for trace in out.get("data", [])}
+    template["data"] = {t: v for t, v in template.get("data", {}).items() if t in used}
+    polar = bool(used & {"scatterpolar", "scatterpolargl", "barpolar"})
+    for key in ("geo", "scene", "ternary", "mapbox", "map", *(() if polar else ("polar",))):
+        template.get("layout", {}).pop(key, None)
+    return out
 
 
 def css_string(text: str) -> Markup:

@@ -138,7 +138,9 @@ def test_beacon_counts_zero_requests(tmp_path):
             page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a loaded 2-core machine is slow, not broken
             page.goto(path.as_uri(), wait_until="load")
             page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}",
+                # a function, not an expression: playwright polls an expression through eval, which the
+                # report's Content-Security-Policy blocks (charts off screen are drawn just after load)
+                f"() => document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}",
                 timeout=BROWSER_TIMEOUT_MS,
             )
             for plot in page.locator(".js-plotly-plot").all():  # hover labels hold the payloads too

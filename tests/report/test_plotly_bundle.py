@@ -11,6 +11,7 @@ browser tests (test_report_browser.py) check every chart of each report is drawn
 from __future__ import annotations
 
 import ast
+import copy
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -20,7 +21,7 @@ from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
 from impactkit.errors import OutputError
-from impactkit.report._html import figure_div, plotly_bundle, plotly_js
+from impactkit.report._html import _lean, figure_div, plotly_bundle, plotly_js
 
 PACKAGE = Path(__file__).resolve().parents[2] / "impactkit"
 
@@ -41,7 +42,7 @@ def _traces_built_by_impactkit() -> set[str]:
 def test_bundle_is_the_plotly_js_of_plotly_py() -> None:
     bundle = plotly_bundle()
     assert bundle.version == get_plotlyjs_version()
-    assert plotly_js() == bundle.text
+    assert plotly_js().startswith(bundle.text)  # then the deferred drawing of the charts (DEFER_CHARTS)
     assert "</script" not in bundle.text.lower()  # safe inline in a <script> element
     assert 1_000_000 < len(bundle.text) < 2_000_000  # the full plotly.min.js is 4.8 MB
 
@@ -77,3 +78,47 @@ def test_bundle_registers_what_it_claims(tmp_path: Path) -> None:
         browser.close()
     assert set(traces) == plotly_bundle().traces
     assert version == plotly_bundle().version
+
+
+def test_lean_template_keeps_what_applies() -> None:
+    fig = go.Figure(go.Bar(x=["a"], y=[1]), layout={"template": "plotly_white"}).to_plotly_json()
+    lean = _lean(copy.deepcopy(fig))["layout"]["template"]
+    assert set(lean["data"]) == {"bar"}
+    assert set(fig["layout"]["template"]["data"]) > {"bar", "scatter", "heatmap"}
+    assert "scene" not in lean["layout"]
+    assert "polar" not in lean["layout"]
+    assert lean["layout"]["xaxis"] == fig["layout"]["template"]["layout"]["xaxis"]
+
+
+@pytest.mark.browser
+def test_charts_draw_as_before_and_all_of_them(tmp_path: Path) -> None:
+    """The same figure drawn from its full template and from the lean one gives the same pixels
+    (plotly.js only merges the template's parts that apply); charts queued while the page is parsed are
+    all drawn without scrolling, and Plotly.newPlot is plotly's own again after parsing."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs chromium
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    import json
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    fig = go.Figure(go.Bar(x=["one", "two"], y=[3, 1]), layout={"template": "plotly_white", "width": 400,
+                                                                "height": 300, "title": {"text": "t"}})  # fmt: skip
+    full, lean = json.dumps(fig.to_plotly_json()), json.dumps(_lean(fig.to_plotly_json()))
+    spacer = '<div style="height:3000px"></div>'
+    charts = "".join(f'{spacer}<div id="c{i}"></div><script>Plotly.newPlot("c{i}", {f}.data, {f}.layout, '
+                     '{"staticPlot": true})</script>' for i, f in enumerate([full, lean, lean]))  # fmt: skip
+    page_file = tmp_path / "charts.html"
+    page_file.write_text(
+        f"<!doctype html><html><head><script>{plotly_js()}</script></head><body>{charts}</body></html>"
+    )
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 500, "height": 400})
+        page.goto(page_file.as_uri(), wait_until="load", timeout=BROWSER_TIMEOUT_MS)
+        page.wait_for_function(
+            "document.querySelectorAll('.main-svg').length >= 6", timeout=BROWSER_TIMEOUT_MS
+        )
+        own = page.evaluate("Plotly.newPlot.toString().includes('readyState')")
+        shots = [page.locator(f"#c{i}").screenshot() for i in range(2)]
+        browser.close()
+    assert not own
+    assert shots[0] == shots[1]

@@ -62,7 +62,9 @@ def rendered(browser, tmp_path_factory):
         page.on("dialog", lambda d, acc=dialogs: (acc.append(d.message), d.dismiss()))
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}",
+            # a function, not an expression: playwright polls an expression through eval, which the
+            # report's Content-Security-Policy blocks (charts off screen are drawn just after load)
+            f"() => document.querySelectorAll('.js-plotly-plot').length >= {rep.n_charts}",
             timeout=BROWSER_TIMEOUT_MS,
         )
         page.wait_for_timeout(300)
