@@ -6,17 +6,12 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.genmod import families as sm_families
-from statsmodels.genmod.cov_struct import Exchangeable, Independence
-from statsmodels.genmod.generalized_estimating_equations import GEE
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
 from impactkit.errors import DesignError, ParameterError, check_choice
 from impactkit.measures._adjust import adjust_pvalues
@@ -76,25 +71,80 @@ def _design(phase: np.ndarray, fitted: list[str]) -> np.ndarray:
 
 
 def _gee(y: np.ndarray, x: np.ndarray, offset: np.ndarray, groups: np.ndarray, exchangeable: bool) -> dict:
+    """Poisson GEE with a log link and an exchangeable (or independence) working correlation.
+
+    The estimator of ``statsmodels`` GEE / ``geepack::geeglm`` (``ddof_scale=0``), vectorised over
+    families: Fisher-scoring steps ``Σ D'V⁻¹D · δ = Σ D'V⁻¹(y − μ)`` with the exchangeable
+    ``R⁻¹ = (I − c 11') / (1 − α)``, ``c = α / (1 + (m − 1) α)`` per family of m rows, α by the moment
+    estimator after each step, and the cluster-robust (sandwich) covariance at the end.  statsmodels
+    loops over the families in Python (18 s of the annual report at 100,000 families).
+    """
     order = np.argsort(groups, kind="stable")
     # the estimating equations are scale-free: fit y / c (e.g. euros in units of their mean) and move
     # the intercept back by log c; slopes, robust SEs and the working correlation are unchanged
     c = float(np.mean(y)) if np.mean(y) > 0 else 1.0
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = GEE(y[order] / c, x[order], groups=groups[order], offset=offset[order],
-                    family=sm_families.Poisson(), cov_struct=Exchangeable() if exchangeable else Independence())  # fmt: skip
+    y, x, off = y[order] / c, x[order], offset[order]
+    cluster = np.unique(groups[order], return_inverse=True)[1]
+    size = np.bincount(cluster).astype(float)
+    starts = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
+
+    def per_family(v: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(v, starts, axis=0)
+
+    def moments(beta: np.ndarray, alpha: float) -> tuple[np.ndarray, ...]:
+        mu = np.exp(np.einsum("nr,r->n", x, beta) + off)
+        sd = np.sqrt(mu)
+        z, e = x * sd[:, None], (y - mu) / sd  # A^½ X and Pearson residuals
+        cm = alpha / (1.0 + (size - 1.0) * alpha)
+        zs, es = per_family(z), per_family(e)
+        bmat = (np.einsum("ni,nj->ij", z, z) - np.einsum("g,gi,gj->ij", cm, zs, zs)) / (1.0 - alpha)
+        u = (per_family(z * e[:, None]) - (cm * es)[:, None] * zs) / (1.0 - alpha)  # per family D'V⁻¹r
+        return bmat, u, e, es
+
+    beta = _poisson_glm(y, x, off)
+    alpha, ok, updated = 0.0, False, False  # α is updated at least once before stopping
+    for _ in range(200):
+        bmat, u, _e, _es = moments(beta, alpha)
+        score = u.sum(axis=0)
         try:
-            res = model.fit(maxiter=200, ctol=1e-10, ddof_scale=0)
-        except (np.linalg.LinAlgError, ValueError):
+            step = np.linalg.solve(bmat, score)
+        except np.linalg.LinAlgError:
             return {"status": "not_converged"}
-    flagged = any(issubclass(w.category, ConvergenceWarning | IterationLimitWarning) for w in caught)
-    vcov = np.asarray(res.cov_robust)
-    alpha = float(np.asarray(model.cov_struct.dep_params)) if exchangeable else 0.0
-    ok = not flagged and np.all(np.isfinite(vcov))
-    beta = np.asarray(res.params, dtype=float).copy()
+        beta = beta + step
+        if np.sqrt(np.sum(score**2)) < 1e-10 and updated:
+            ok = True
+            break
+        if exchangeable:  # the moment estimator of α (statsmodels' Exchangeable.update, ddof 0)
+            _b, _u, e, es = moments(beta, alpha)
+            scale = float(np.sum(e**2)) / len(e)
+            pairs = float(np.sum(size * (size - 1.0) / 2))
+            alpha = float(np.sum(es**2 - per_family(e**2)) / 2 / scale / pairs) if pairs else 0.0
+        updated = True
+    bmat, u, _e, _es = moments(beta, alpha)
+    try:
+        bread = np.linalg.inv(bmat)
+    except np.linalg.LinAlgError:
+        return {"status": "not_converged"}
+    vcov = bread @ (u.T @ u) @ bread
+    ok = ok and bool(np.all(np.isfinite(vcov))) and bool(np.all(np.isfinite(beta)))
+    beta = beta.copy()
     beta[0] += np.log(c)
     return {"beta": beta, "vcov": vcov, "alpha": alpha, "status": "ok" if ok else "not_converged"}
+
+
+def _poisson_glm(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """Poisson GLM with a log link by IRLS (the start of the GEE, as statsmodels starts from it)."""
+    beta = np.zeros(x.shape[1])
+    beta[0] = np.log(max(float(np.sum(y)), 1e-10) / float(np.sum(np.exp(offset))))
+    for _ in range(100):
+        eta = np.einsum("nr,r->n", x, beta)
+        mu = np.exp(eta + offset)
+        wx = x * mu[:, None]
+        new = np.linalg.lstsq(np.einsum("ni,nj->ij", x, wx), np.einsum("ni,n->i", x, y - mu), rcond=None)[0]
+        beta = beta + new
+        if np.max(np.abs(new)) < 1e-12:
+            break
+    return beta
 
 
 def rate_ratios(
