@@ -234,12 +234,28 @@ def change_shares(
     title: str | None = None,
 ) -> go.Figure:
     """Share of families improved, unchanged and worse per domain, from
-    :func:`~impactkit.measures.change` (``share_improved, share_unchanged, share_worse``)."""
+    :func:`~impactkit.measures.change` (``share_improved, share_unchanged, share_worse``).
+
+    Optional ``share_not_improved`` (unchanged or worse) and ``share_not_worse`` (improved or
+    unchanged) draw a combined segment where a table publishes the combination instead of its
+    parts (small-cell suppression that keeps the largest category visible); a row holds either
+    the parts or a combination with the remaining part.  Segments are drawn best first.
+    """
     lab = setup(table, lang, "change_shares", instrument)
     df = one_group(table, group, "change_shares").reset_index(drop=True)
     labels = [lab.domain(d) for d in df["domain"]]
-    look = {"improved": (POSITIVE, ""), "unchanged": (NEUTRAL, "/"), "worse": (NEGATIVE, ".")}
-    parts = [(text("figures", f"part_{p}", lab.lang), df[f"share_{p}"], *look[p]) for p in look]
+    look = {
+        "not_worse": ("#9BCFEA", "+"),
+        "improved": (POSITIVE, ""),
+        "unchanged": (NEUTRAL, "/"),
+        "worse": (NEGATIVE, "."),
+        "not_improved": ("#C8C8C8", "x"),
+    }
+    parts = [
+        (text("figures", f"part_{p}", lab.lang), df[f"share_{p}"], *look[p])
+        for p in look
+        if f"share_{p}" in df and (p in ("improved", "unchanged", "worse") or df[f"share_{p}"].notna().any())
+    ]
     fig = _stacked(labels, parts, lab, k)
     m = meta(table)
     b = lab.wave(df["baseline"].iloc[0] if "baseline" in df and len(df) else m.get("baseline", ""))

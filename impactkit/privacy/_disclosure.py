@@ -7,7 +7,8 @@ the release can add and subtract what was published about all of them.  The unit
 therefore the population, across every report, table, chart and spreadsheet of the release:
 
 * a :class:`Ledger` collects each population a release publishes, with the family-level values of
-  the statistics it publishes sums of (a mean with its n is a sum, an SD adds a sum of squares);
+  the statistics it publishes sums of (a mean with its n is a sum, an SD adds a sum of squares) and
+  the *figures* that are linear combinations of them (savings by payer: shares of each care path);
 * :func:`protect` decides which populations may be published (primary suppression: fewer than
   ``k`` families; secondary suppression: more populations hidden until nothing hidden can be
   recovered) and returns an :class:`Audit` with, for each hidden population, the reason and the
@@ -15,27 +16,31 @@ therefore the population, across every report, table, chart and spreadsheet of t
 
 **The attacker audited against** knows every published count and sum exactly (rounding ignored:
 the attacker is stronger than a real reader), that a cell marked ``<k`` holds 1 to k-1 families,
-that one marked ``x`` holds at least k, and which combinations of memberships exist (structural
-zeros).  Unknowns are the *atoms*: families grouped by the set of populations they belong to.
-Checked, in order of cost:
+that one marked ``x`` holds at least k, which combinations of memberships exist (structural
+zeros) and that a statistic declared with a ``support`` is zero outside it.  Unknowns are the
+*atoms*: families grouped by the set of populations they belong to.  Checked, in order of cost:
 
 1. a published population minus a published sub-population (every subtraction) leaving 1 to
    k-1 families;
 2. a published population minus published, pairwise disjoint sub-populations of one dimension
    (the remainder of a total after the published subgroups, e.g. the funder report minus the
    municipal reports) leaving 1 to k-1 families;
-3. by linear programming (HiGHS): the count of every hidden population and every atom holding
-   1 to k-1 families, and the sums of every statistic on them, each bounded from below and above.
-   A count is recovered when its range is narrower than one family; a sum when its range is
-   narrower than one family's possible spread (``hi - lo`` of the statistic), or 20% of its value
-   for an unbounded statistic such as a cost.
+3. by linear programming (HiGHS): the count of every hidden population under k, of every atom
+   holding 1 to k-1 families, and of every intersection of a population with a *region* of the
+   release (a report's families, the families outside every report of a kind) holding 1 to k-1
+   families; and the sums of every figure on them, each bounded from below and above.  A count is
+   recovered when its range is narrower than one family; a sum when its range is narrower than
+   one family's possible spread (``high - low`` of the statistic), or 20% of its value for an
+   unbounded statistic such as a cost.
 
-Populations with 0 families are published (they describe nobody).
+The feasible region only grows as populations are hidden, so a target once found safe stays safe:
+each target is solved until it is safe, never again after.  Populations with 0 families are
+published (they describe nobody).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +53,8 @@ from impactkit.privacy._lp import Ranges
 __all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "Audit", "Ledger", "Population", "protect"]
 
 PUBLISHED, PRIMARY, SECONDARY = "", "primary", "secondary"
-_SCOPE_COST = 1e6  # a report's own total: hidden only if nothing else can protect
+SCOPE_COST = 1e6  # a report's own total: hidden only if nothing else can protect
+LOOKAHEAD = 3  # candidates tried per exposure before falling back to the first
 
 
 @dataclass
@@ -58,19 +64,26 @@ class Population:
     Attributes
     ----------
     key : str
-        Stable id (``"annual/Ede/describe/finances/year1"``); the same key is one population.
+        Stable id (``"municipality:Ede/describe/finances/year1"``); the same key is one population.
     members : ndarray of int
         Positions of its families in the ledger.
     stats : tuple of str
-        Statistics whose sums it publishes besides its count.
+        Statistics or figures whose sums it publishes besides its count.
     dim : str
-        Dimension of the breakdown it is a row of (``"municipality"``, ``"household_type"``,
-        ``"wave:finances"``...); disjoint rows of one dimension under a common total are the
-        subgroups whose remainder is checked.
+        Dimension of the breakdown it is a row of (``"municipality"``, ``"household_type"``...);
+        disjoint rows of one dimension under a common total are the subgroups whose remainder is
+        checked.
     cost : float
         What hiding it costs (secondary suppression hides the cheapest that protects).
     label : str
         What it is, in words, for the audit.
+    scope : bool
+        Whether it is a report's own population (its families are a region of the release).
+    base : str
+        Populations with the same non-empty base differ only by missing data (families measured
+        on one domain or another at a wave, both waves or every wave): their differences count
+        families without a score, which the report states anyway, and are not checked as cells
+        (they remain known to the reader in the linear programmes).
     status : str
         ``""`` (published), ``"primary"`` or ``"secondary"`` once :func:`protect` has run.
     reason : str
@@ -82,12 +95,18 @@ class Population:
     dim: str = ""
     cost: float = 1.0
     label: str = ""
+    scope: bool = False
+    base: str = ""
     status: str = PUBLISHED
     reason: str = ""
 
     @property
     def n(self) -> int:
         return len(self.members)
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.status)
 
 
 class Ledger:
@@ -117,6 +136,9 @@ class Ledger:
         self._pops: dict[str, Population] = {}
         self._values: dict[str, np.ndarray] = {}
         self._bounds: dict[str, tuple[float, float]] = {}
+        self._support: dict[str, str] = {}
+        self._figures: dict[str, dict[str, float]] = {}
+        self.frozen = False
 
     def __iter__(self) -> Iterator[Population]:
         return iter(self._pops.values())
@@ -130,13 +152,40 @@ class Ledger:
     def __contains__(self, key: object) -> bool:
         return key in self._pops
 
-    def statistic(self, name: str, values: pd.Series, *, low: float, high: float = np.inf) -> None:
-        """Declare a statistic: its value per family (index = family id) and its possible range."""
+    @property
+    def statistics(self) -> list[str]:
+        return list(self._values)
+
+    def has_statistic(self, name: str) -> bool:
+        return name in self._values or name in self._figures
+
+    def statistic(
+        self, name: str, values: pd.Series, *, low: float, high: float = np.inf, support: str | None = None
+    ) -> None:
+        """Declare a statistic: its value per family (index = family id) and its possible range.
+
+        ``support``: the key of a population outside which every value is 0 and known to be (a
+        care path's cost is zero for families not at risk of it).  Declaring it again replaces it.
+        """
         v = pd.to_numeric(values, errors="coerce")
         v.index = v.index.astype(str)
-        arr = v.reindex(self.family_ids).to_numpy(dtype=float)
+        arr = v.groupby(level=0).first().reindex(self.family_ids).to_numpy(dtype=float)
         self._values[name] = arr
         self._bounds[name] = (float(low), float(high))
+        if support is not None:
+            self._support[name] = support
+
+    def figure(self, name: str, weights: Mapping[str, float]) -> None:
+        """Declare a figure: a linear combination of declared statistics (savings of one payer =
+        its share of each care path's cost).  A population may then publish ``name`` as a stat."""
+        for s in weights:
+            if s not in self._values:
+                raise ParameterError(f"Figure {name!r} combines {s!r}, which is not a declared statistic.")
+        self._figures[name] = {s: float(w) for s, w in weights.items() if w != 0}
+
+    def weights(self, name: str) -> dict[str, float]:
+        """The statistics a figure combines (a statistic is a figure of itself)."""
+        return self._figures.get(name, {name: 1.0})
 
     def add(
         self,
@@ -147,25 +196,41 @@ class Ledger:
         dim: str = "",
         cost: float = 1.0,
         label: str = "",
+        scope: bool = False,
+        base: str = "",
     ) -> Population:
-        """Declare a population (again: the same key returns the one already declared)."""
-        if key in self._pops:
-            pop = self._pops[key]
-            pop.stats = tuple(dict.fromkeys((*pop.stats, *stats)))
-            return pop
-        pos = self.family_ids.get_indexer(pd.Index([str(m) for m in members]).unique())
-        if (pos < 0).any():
-            raise ParameterError(f"Population {key!r} holds families that are not in the ledger.")
+        """Declare a population (again: the same key returns the one declared, with the stats added)."""
         for s in stats:
-            if s not in self._values:
+            if not self.has_statistic(s):
                 raise ParameterError(
                     f"Population {key!r} publishes {s!r}, which is not a declared statistic."
                 )
-            if np.isnan(self._values[s][pos]).any():
-                raise ParameterError(f"Population {key!r} publishes {s!r} for families without a value.")
-        pop = Population(key, np.sort(pos), tuple(stats), dim, float(cost), label or key)
+        if key in self._pops:
+            pop = self._pops[key]
+            new = tuple(s for s in stats if s not in pop.stats)
+            if new:
+                self._check_values(key, pop.members, new)
+                pop.stats = (*pop.stats, *new)
+            return pop
+        if self.frozen:
+            raise ParameterError(
+                f"Population {key!r} was declared after the release was protected: every report of a "
+                "release must declare the same populations when it is rendered (a bug in impactkit)."
+            )
+        pos = self.family_ids.get_indexer(pd.Index([str(m) for m in members]).unique())
+        if (pos < 0).any():
+            raise ParameterError(f"Population {key!r} holds families that are not in the ledger.")
+        pos = np.sort(pos)
+        self._check_values(key, pos, tuple(stats))
+        pop = Population(key, pos, tuple(stats), dim, float(cost), label or key, bool(scope), str(base))
         self._pops[key] = pop
         return pop
+
+    def _check_values(self, key: str, pos: np.ndarray, stats: tuple[str, ...]) -> None:
+        for s in stats:
+            for b in self.weights(s):
+                if np.isnan(self._values[b][pos]).any():
+                    raise ParameterError(f"Population {key!r} publishes {s!r} for families without a value.")
 
     def status(self, key: str) -> str:
         return self._pops[key].status
@@ -180,23 +245,56 @@ class Audit:
     ----------
     k : int
     cells : DataFrame
-        One row per hidden population: ``key, label, status, reason, n_low, n_high`` (the feasible
-        range of its count given everything published) and ``protected``.
+        One row per hidden population: ``key, label, status, reason, n, n_low, n_high`` (the
+        feasible range of its count given everything published) and ``protected``.
     sums : DataFrame
         ``key, statistic, low, high, protected``: feasible ranges of the sums it carries.
     rounds : int
         Rounds of secondary suppression.
+    exposed : list of str
+        What could not be protected (empty when ``ok``).
     """
 
     k: int
-    cells: pd.DataFrame
-    sums: pd.DataFrame
     rounds: int = 0
     exposed: list[str] = field(default_factory=list)
+    solves: int = 0
+    compute: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] | None = field(default=None, repr=False)
+    _tables: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False)
+
+    def _get(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        # the ranges take two LPs per hidden cell and per sum: computed when first asked for
+        if self._tables is None:
+            if self.compute is None:
+                raise ValueError("Audit without a model")
+            self._tables = self.compute()
+            self.compute = None
+        return self._tables
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        return self._get()[0]
+
+    @property
+    def sums(self) -> pd.DataFrame:
+        return self._get()[1]
 
     @property
     def ok(self) -> bool:
         return not self.exposed
+
+
+def _atoms(n_fam: int, pops: list[Population]) -> tuple[np.ndarray, int]:
+    """Families grouped by the set of populations they belong to (two independent 64-bit hashes)."""
+    rng = np.random.default_rng(20250101)
+    sig = np.zeros((n_fam, 2), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for p in pops:
+            w = rng.integers(1, np.iinfo(np.int64).max, size=2, dtype=np.uint64)
+            sig[p.members] += w
+    _, atom_of = np.unique(sig, axis=0, return_inverse=True)
+    atom_of = np.asarray(atom_of).ravel()
+    return atom_of, int(atom_of.max()) + 1 if n_fam else 0
 
 
 class _Model:
@@ -207,27 +305,48 @@ class _Model:
         self.pops = list(ledger)
         self.ledger = ledger
         n_fam = len(ledger.family_ids)
-        rng = np.random.default_rng(20250101)
-        weights = rng.integers(1, np.iinfo(np.int64).max, size=len(self.pops), dtype=np.uint64)
-        sig = np.zeros(n_fam, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for w, p in zip(weights, self.pops, strict=True):
-                sig[p.members] += w
-        uniq, atom_of = np.unique(sig, return_inverse=True)
-        self.atom_of = atom_of
-        self.n_atoms = len(uniq)
-        self.atom_n = np.bincount(atom_of, minlength=self.n_atoms).astype(float)
+        self.atom_of, self.n_atoms = _atoms(n_fam, self.pops)
+        self.atom_n = np.bincount(self.atom_of, minlength=self.n_atoms).astype(float)
         rows, cols = [], []
         for i, p in enumerate(self.pops):
-            a = np.unique(atom_of[p.members])
+            a = np.unique(self.atom_of[p.members])
             rows.append(np.full(len(a), i))
             cols.append(a)
         r = np.concatenate(rows) if rows else np.zeros(0, int)
         c = np.concatenate(cols) if cols else np.zeros(0, int)
         self.inc = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(self.pops), self.n_atoms))
+        self.inc_csc = self.inc.tocsc()
         self.size = np.array([p.n for p in self.pops], dtype=float)
+        self.index = {p.key: i for i, p in enumerate(self.pops)}
+        self._dedupe()
         self._count: Ranges | None = None
-        self._sums: dict[str, tuple[Ranges, np.ndarray]] = {}
+        self._groups = self._stat_groups()
+        self._sums: dict[int, _SumModel] = {}
+        self.solves = 0
+
+    # --- statistics grouped by the figures that combine them
+    def _stat_groups(self) -> dict[str, int]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for p in self.pops:
+            for f in p.stats:
+                basis = list(self.ledger.weights(f))
+                for b in basis:
+                    find(b)
+                for b in basis[1:]:
+                    parent[find(b)] = find(basis[0])
+        roots = sorted({find(s) for s in parent})
+        gid = {r: i for i, r in enumerate(roots)}
+        return {s: gid[find(s)] for s in parent}
+
+    def group_of(self, figure: str) -> int:
+        return self._groups[next(iter(self.ledger.weights(figure)))]
 
     # --- statuses as row bounds
     def row_bounds(self, idx: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -238,74 +357,235 @@ class _Model:
         )
         return lo, hi
 
+    def _dedupe(self) -> None:
+        """One count row per distinct set of atoms (populations with the same families)."""
+        seen: dict[bytes, int] = {}
+        row_of = np.empty(len(self.pops), dtype=int)
+        first: list[int] = []
+        for i in range(len(self.pops)):
+            key = self.inc[i].indices.tobytes()
+            if key not in seen:
+                seen[key] = len(first)
+                first.append(i)
+            row_of[i] = seen[key]
+        self.row_of = row_of
+        self.row_pops: list[list[int]] = [[] for _ in first]
+        for i, r in enumerate(row_of):
+            self.row_pops[r].append(i)
+        self.row_first = np.array(first, dtype=int)
+
+    def dedup_bounds(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A row's bounds: the tightest of its populations' (published: its size exactly)."""
+        lo = np.empty(len(rows))
+        hi = np.empty(len(rows))
+        for j, r in enumerate(rows):
+            l_, h_ = self.row_bounds(np.array(self.row_pops[r]))
+            lo[j], hi[j] = l_.max(), h_.min()
+        return lo, hi
+
     def count_model(self) -> Ranges:
         if self._count is None:
-            lo, hi = self.row_bounds()
+            rows = np.arange(len(self.row_first))
+            lo, hi = self.dedup_bounds(rows)
             self._count = Ranges(
-                sp.csc_matrix(self.inc), lo, hi, np.zeros(self.n_atoms), np.full(self.n_atoms, np.inf)
+                sp.csc_matrix(self.inc[self.row_first]),
+                lo,
+                hi,
+                np.zeros(self.n_atoms),
+                np.full(self.n_atoms, np.inf),
             )
+            self._count.add_point(self.atom_n)
         return self._count
 
-    def sum_model(self, stat: str) -> tuple[Ranges, np.ndarray]:
-        """Variables: the atom counts, then the atom sums of ``stat`` (for atoms it is defined on)."""
-        if stat not in self._sums:
-            carriers = [i for i, p in enumerate(self.pops) if stat in p.stats]
-            on = np.unique(self.inc[carriers].indices) if carriers else np.zeros(0, int)
-            na, ns = self.n_atoms, len(on)
-            lo_s, hi_s = self.ledger._bounds[stat]
-            blocks = [
-                [sp.csr_matrix(self.inc), sp.csr_matrix((len(self.pops), ns))],
-            ]
-            col_of = {a: j for j, a in enumerate(on)}
-            sel = sp.csr_matrix((np.ones(ns), (np.arange(ns), on)), shape=(ns, na))  # picks the atoms' counts
-            # sum rows of the carriers (published ones are equalities, hidden ones free)
-            srow = self.inc[carriers][:, on] if carriers else sp.csr_matrix((0, ns))
-            blocks.append([sp.csr_matrix((len(carriers), na)), sp.csr_matrix(srow)])
-            # lo * n_a <= S_a <= hi * n_a
-            blocks.append([-lo_s * sel, sp.identity(ns, format="csr")])
-            if np.isfinite(hi_s):
-                blocks.append([hi_s * sel, -sp.identity(ns, format="csr")])
-            a = sp.bmat(blocks, format="csc")
-            clo, chi = self.row_bounds()
-            vals = self.ledger._values[stat]
-            atom_sum = np.bincount(self.atom_of, weights=np.nan_to_num(vals), minlength=na)
-            truth = np.array([atom_sum[self.inc[i].indices].sum() for i in carriers])
-            pub = np.array([not self.pops[i].status for i in carriers], bool)
-            slo = np.where(pub, truth, -np.inf)
-            shi = np.where(pub, truth, np.inf)
-            rlo = np.concatenate([clo, slo, np.zeros(ns), np.zeros(ns) if np.isfinite(hi_s) else []])
-            rhi = np.concatenate(
-                [chi, shi, np.full(ns, np.inf), np.full(ns, np.inf) if np.isfinite(hi_s) else []]
-            )
-            col_lo = np.concatenate([np.zeros(na), np.full(ns, -np.inf)])
-            col_hi = np.full(na + ns, np.inf)
-            self._sums[stat] = (Ranges(a, rlo, rhi, col_lo, col_hi), on)
-            self._sums[stat][0]._col_of = col_of  # type: ignore[attr-defined]
-            self._sums[stat][0]._carriers = carriers  # type: ignore[attr-defined]
-            self._sums[stat][0]._atom_sum = atom_sum  # type: ignore[attr-defined]
-        return self._sums[stat]
+    def sum_model(self, figure: str) -> _SumModel:
+        g = self.group_of(figure)
+        if g not in self._sums:
+            self._sums[g] = _SumModel(self, g)
+        return self._sums[g]
 
-    def update(self, i: int) -> None:
-        """Population ``i`` changed status: update its row in every model built so far."""
-        lo, hi = self.row_bounds(np.array([i]))
+    def set_status(self, i: int, status: str) -> None:
+        """Population ``i`` changed status: update its rows in every model built so far."""
+        self.pops[i].status = status
+        r = np.array([self.row_of[i]])
+        lo, hi = self.dedup_bounds(r)
         if self._count is not None:
-            self._count.set_rows(np.array([i]), lo, hi)
-        for model, _ in self._sums.values():
-            model.set_rows(np.array([i]), lo, hi)
-            carriers = model._carriers  # type: ignore[attr-defined]
-            if i in carriers:
-                j = len(self.pops) + carriers.index(i)
-                if self.pops[i].status:
-                    model.set_rows(np.array([j]), np.array([-np.inf]), np.array([np.inf]))
+            self._count.set_rows(r, lo, hi)
+        for model in self._sums.values():
+            model.update(i, r, lo, hi)
+
+    def recording(self, on: bool) -> None:
+        for model in [self._count, *(s.ranges for s in self._sums.values())]:
+            if model is not None:
+                model.recording = on
+
+    def count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
+        c = np.zeros(self.n_atoms)
+        c[atoms] = 1.0
+        self.solves += 2
+        return self.count_model().bounds(c)
+
+    def count_open(self, atoms: np.ndarray) -> tuple[bool, float, float]:
+        """Whether a count's range is at least one family wide (the minimum first: it often
+        settles it alone), with the bounds solved."""
+        c = np.zeros(self.n_atoms)
+        c[atoms] = 1.0
+        true = float(self.atom_n[atoms].sum())
+        model = self.count_model()
+        if model.spread(c) >= 1 - 1e-9:
+            return True, np.nan, np.nan
+        self.solves += 1
+        lo = model._solve(c, "min")
+        if true - lo >= 1 - 1e-9:
+            return True, lo, np.nan
+        self.solves += 1
+        hi = model._solve(c, "max")
+        return hi - lo >= 1 - 1e-9, lo, hi
 
 
-def _objective(atoms: np.ndarray, n: int) -> np.ndarray:
-    c = np.zeros(n)
-    c[atoms] = 1.0
-    return c
+class _SumModel:
+    """Counts and the atom sums of a group of linked statistics.
+
+    Variables: the atom counts, then for each statistic of the group the atom sums on the atoms it
+    is defined on.  Rows: every population's count, every carried figure (an equality when
+    published, free when hidden), and ``low * n_a <= S_a <= high * n_a``.
+    """
+
+    def __init__(self, model: _Model, group: int) -> None:
+        led = model.ledger
+        self.model = model
+        self.stats = sorted(s for s, g in model._groups.items() if g == group)
+        na = model.n_atoms
+        # carriers: (population, figure) pairs of this group
+        self.carriers: list[tuple[int, str]] = [
+            (i, f) for i, p in enumerate(model.pops) for f in p.stats if model.group_of(f) == group
+        ]
+        self.col: dict[tuple[str, int], int] = {}
+        cols_of: dict[str, np.ndarray] = {}
+        nxt = na
+        for s in self.stats:
+            carrying = [i for i, f in self.carriers if s in led.weights(f)]
+            on = np.unique(model.inc[carrying].indices) if carrying else np.zeros(0, int)
+            sup = led._support.get(s)
+            if sup is not None and sup in model.index:
+                inside = set(model.inc[model.index[sup]].indices.tolist())
+                on = np.array([a for a in on if a in inside], dtype=int)
+            cols_of[s] = on
+            for a in on:
+                self.col[(s, int(a))] = nxt
+                nxt += 1
+        self.n_var = nxt
+        self.atom_sum = {
+            s: np.bincount(model.atom_of, weights=np.nan_to_num(led._values[s]), minlength=na)
+            for s in self.stats
+        }
+        base = model.inc[model.row_first].tocoo()
+        rows_i: list[np.ndarray] = [base.row]
+        rows_j: list[np.ndarray] = [base.col]
+        vals: list[np.ndarray] = [np.ones(base.nnz)]
+        self.n_count = n_rows = len(model.row_first)
+        self.fig_row: dict[int, list[int]] = {}
+        truth: list[float] = []
+        for i, f in self.carriers:
+            atoms = model.inc[i].indices
+            for s, w in led.weights(f).items():
+                js = [self.col[(s, int(a))] for a in atoms if (s, int(a)) in self.col]
+                rows_i.append(np.full(len(js), n_rows))
+                rows_j.append(np.array(js, dtype=int))
+                vals.append(np.full(len(js), w))
+            truth.append(sum(w * self.atom_sum[s][atoms].sum() for s, w in led.weights(f).items()))
+            self.fig_row.setdefault(i, []).append(n_rows)
+            n_rows += 1
+        self.n_fig = len(self.carriers)
+        box_lo, box_hi = [], []
+        for s in self.stats:
+            lo_s, hi_s = led._bounds[s]
+            for a in cols_of[s]:
+                j = self.col[(s, int(a))]
+                # S - lo * n >= 0
+                rows_i.append(np.array([n_rows, n_rows]))
+                rows_j.append(np.array([j, int(a)]))
+                vals.append(np.array([1.0, -lo_s]) if np.isfinite(lo_s) else np.array([1.0, 0.0]))
+                box_lo.append(0.0 if np.isfinite(lo_s) else -np.inf)
+                box_hi.append(np.inf)
+                n_rows += 1
+                if np.isfinite(hi_s):
+                    rows_i.append(np.array([n_rows, n_rows]))
+                    rows_j.append(np.array([j, int(a)]))
+                    vals.append(np.array([-1.0, hi_s]))
+                    box_lo.append(0.0)
+                    box_hi.append(np.inf)
+                    n_rows += 1
+        a = sp.csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(rows_j))),
+            shape=(n_rows, self.n_var),
+        )
+        clo, chi = model.dedup_bounds(np.arange(self.n_count))
+        pub = np.array([not model.pops[i].status for i, _ in self.carriers], bool)
+        t = np.array(truth, dtype=float)
+        self.truth = t
+        rlo = np.concatenate([clo, np.where(pub, t, -np.inf), np.array(box_lo)])
+        rhi = np.concatenate([chi, np.where(pub, t, np.inf), np.array(box_hi)])
+        col_lo = np.concatenate([np.zeros(na), np.full(self.n_var - na, -np.inf)])
+        self.ranges = Ranges(a, rlo, rhi, col_lo, np.full(self.n_var, np.inf))
+        point = np.zeros(self.n_var)
+        point[:na] = model.atom_n
+        for (s, a_), j in self.col.items():
+            point[j] = self.atom_sum[s][a_]
+        self.ranges.add_point(point)
+
+    def update(self, i: int, r: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        self.ranges.set_rows(r, lo, hi)
+        rows = np.array(self.fig_row.get(i, []), dtype=int)
+        if len(rows) == 0:
+            return
+        if self.model.pops[i].status:
+            self.ranges.set_rows(rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
+        else:
+            t = self.truth[rows - self.n_count]
+            self.ranges.set_rows(rows, t, t)
+
+    def objective(self, figure: str, atoms: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """The objective of a figure's sum over ``atoms``, its true value and one family's spread."""
+        led = self.model.ledger
+        c = np.zeros(self.n_var)
+        true, spread, bounded = 0.0, 0.0, True
+        for s, w in led.weights(figure).items():
+            for a in atoms:
+                j = self.col.get((s, int(a)))
+                if j is not None:
+                    c[j] += w
+            true += w * float(self.atom_sum[s][atoms].sum())
+            lo_s, hi_s = led._bounds[s]
+            if np.isfinite(hi_s) and np.isfinite(lo_s):
+                spread += abs(w) * (hi_s - lo_s)
+            else:
+                bounded = False
+        need = spread if bounded else 0.2 * abs(true)
+        return c, true, need
+
+    def bounds(
+        self, figure: str, atoms: np.ndarray, *, exact: bool = False
+    ) -> tuple[float, float, float, float]:
+        c, true, need = self.objective(figure, atoms)
+        if not c.any():
+            return -np.inf, np.inf, true, need
+        if not exact and self.ranges.spread(c) >= max(need, 1e-6):  # open by points already met
+            return -np.inf, np.inf, true, need
+        self.model.solves += 2
+        lo, hi = self.ranges.bounds(c)
+        return lo, hi, true, need
 
 
-def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None) -> Audit:
+@dataclass
+class _Target:
+    id: tuple[object, ...]
+    label: str
+    atoms: np.ndarray
+    figures: tuple[str, ...]
+    pop: int | None = None
+
+
+def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None, atoms: bool = True) -> Audit:
     """Decide the status of every population of ``ledger`` and audit the result.
 
     Primary suppression hides every population of 1 to ``k - 1`` families; secondary suppression
@@ -324,141 +604,321 @@ def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None) -> Au
     for p in ledger:
         p.status, p.reason = (PRIMARY, f"fewer than {k} families") if 0 < p.n < k else (PUBLISHED, "")
     model = _Model(ledger, int(k))
+    checks = _Checks(model, atoms=atoms)
     rounds = 0
     limit = max_rounds if max_rounds is not None else len(model.pops)
     while rounds <= limit:
-        exposure = _first_exposure(model)
+        exposure = checks.first_exposure()
         if exposure is None:
             break
-        what, candidates = exposure
-        pick = _cheapest(model, candidates)
+        what, candidates, recheck = exposure
+        pick = checks.choose(candidates, recheck)
         if pick is None:  # nothing left to hide: report it, never loop
+            ledger.frozen = True
             return _audit(model, rounds, exposed=[what])
-        pop = model.pops[pick]
-        pop.status, pop.reason = SECONDARY, f"protects {what}"
-        model.update(pick)
+        model.pops[pick].reason = f"protects {what}"
+        model.set_status(pick, SECONDARY)
         rounds += 1
+    checks.release_implied()
+    ledger.frozen = True
     return _audit(model, rounds, exposed=[])
 
 
-def _cheapest(model: _Model, candidates: Iterable[int]) -> int | None:
-    cand = [i for i in dict.fromkeys(candidates) if not model.pops[i].status and model.pops[i].n > 0]
-    if not cand:
-        return None
-    return min(cand, key=lambda i: (model.pops[i].cost, model.pops[i].n, i))
+class _Checks:
+    """The three checks of the module docstring, with what is known to be safe remembered."""
 
+    def __init__(self, model: _Model, *, atoms: bool = True) -> None:
+        self.model = model
+        self.atoms = atoms
+        k, inc = model.k, model.inc
+        weighted = inc.multiply(model.atom_n[None, :]).tocsr()
+        overlap = (weighted @ inc.T).tocoo()
+        size = model.size
+        # Q inside P: overlap(P, Q) == |Q|
+        sub = np.abs(overlap.data - size[overlap.col]) < 0.5
+        pi, qj = overlap.row[sub], overlap.col[sub]
+        bases = np.array([p.base for p in model.pops], dtype=object)
+        keep = (pi != qj) & ~((bases[pi] == bases[qj]) & (bases[pi] != ""))
+        pi, qj = pi[keep], qj[keep]
+        diff = size[pi] - size[qj]
+        small = (diff >= 1) & (diff < k)
+        self.pairs = (pi[small], qj[small])  # check 1 candidates
+        # check 2: the rows of one dimension are disjoint (verified), so the published rows of a
+        # dimension inside P leave P minus their sizes; one sparse row per (P, dimension)
+        dims = sorted({p.dim for p in model.pops if p.dim})
+        dim_id = {d: i for i, d in enumerate(dims)}
+        of_dim = np.array([dim_id.get(p.dim, -1) for p in model.pops])
+        overlapping = set()
+        for _d, j in dim_id.items():
+            members = [model.pops[i].members for i in np.flatnonzero(of_dim == j)]
+            flat = np.concatenate(members) if members else np.zeros(0, int)
+            if len(np.unique(flat)) != len(flat):
+                overlapping.add(j)
+        child = (of_dim[qj] >= 0) & (size[qj] > 0)
+        fp, fq = pi[child], qj[child]
+        if overlapping:  # a dimension whose rows overlap somewhere: keep only disjoint children
+            fp, fq = _disjoint_children(model, fp, fq, of_dim, overlapping)
+        code = fp.astype(np.int64) * max(len(dims), 1) + of_dim[fq]
+        uniq, row = np.unique(code, return_inverse=True)
+        self.fam_parent = (uniq // max(len(dims), 1)).astype(int)
+        self.fam_dim = [dims[int(c % max(len(dims), 1))] for c in uniq] if len(dims) else []
+        n_rows = len(uniq)
+        self.fam = sp.csr_matrix(
+            (np.ones(len(fq)), (np.asarray(row).ravel(), fq)), shape=(n_rows, len(model.pops))
+        )
+        # a family whose remainder is k or more with every row published can never expose
+        rest_all = size[self.fam_parent] - self.fam @ size if n_rows else np.zeros(0)
+        keep_f = (rest_all < k) & (np.asarray(self.fam.sum(axis=1)).ravel() >= 2)
+        self.fam = self.fam[keep_f]
+        self.fam_parent = self.fam_parent[keep_f]
+        self.fam_dim = [d for d, kf in zip(self.fam_dim, keep_f, strict=True) if kf]
+        self.targets = self._targets()
+        self.safe: set[tuple[object, ...]] = set()
+        self.cursor = 0
 
-def _first_exposure(model: _Model) -> tuple[str, list[int]] | None:
-    """The first exposure found (cheap exact checks first), with the populations that could fix it."""
-    k, pops, inc = model.k, model.pops, model.inc
-    published = np.array([not p.status and p.n > 0 for p in pops])
-    weighted = inc.multiply(model.atom_n[None, :]).tocsr()
-    overlap = (weighted @ inc.T).toarray() if len(pops) else np.zeros((0, 0))
-    size = model.size
-    # 1. P minus a published sub-population Q
-    sub = (np.abs(overlap - size[None, :]) < 0.5) & published[:, None] & published[None, :]
-    np.fill_diagonal(sub, False)
-    diff = size[:, None] - size[None, :]
-    bad = sub & (diff >= 1) & (diff < k)
-    if bad.any():
-        pi, pj = (int(x) for x in np.argwhere(bad)[0])
-        return f"{pops[pi].label} minus {pops[pj].label}", [pj, pi]
-    # 2. P minus published disjoint sub-populations of one dimension
-    for i in (int(x) for x in np.flatnonzero(published)):
-        by_dim: dict[str, list[int]] = {}
-        for j in (int(x) for x in np.flatnonzero(sub[i])):
-            if pops[j].dim:
-                by_dim.setdefault(pops[j].dim, []).append(j)
-        for dim, js in by_dim.items():
-            if len(js) < 2:
+    def _targets(self) -> list[_Target]:
+        m = self.model
+        k, pops, inc = m.k, m.pops, m.inc
+        out: list[_Target] = []
+        for i, p in enumerate(pops):
+            if p.status == PRIMARY:
+                out.append(_Target(("pop", i), p.label, inc[i].indices, p.stats, i))
+        covered = np.asarray(inc.sum(axis=0)).ravel() > 0
+        for a in np.flatnonzero((m.atom_n >= 1) & (m.atom_n < k) & covered) if self.atoms else ():
+            rows = m.inc_csc[:, [a]].nonzero()[0]
+            stats = tuple(sorted({s for i in rows for s in pops[i].stats}))
+            out.append(
+                _Target(("atom", int(a)), f"a group of {int(m.atom_n[a])} families", np.array([a]), stats)
+            )
+        # regions: each report's families and, per kind of report, the families outside all of them
+        scopes = [i for i, p in enumerate(pops) if p.scope]
+        regions: list[tuple[str, np.ndarray]] = [(pops[i].label, inc[i].indices) for i in scopes]
+        all_atoms = np.flatnonzero(covered)
+        kinds: dict[str, list[int]] = {}
+        for i in scopes:
+            kinds.setdefault(pops[i].dim, []).append(i)
+        for kind, idx in kinds.items():
+            if len(idx) < 2:
                 continue
-            block = overlap[np.ix_(js, js)]
-            if (block - np.diag(np.diag(block)) > 0.5).any():
-                continue  # not disjoint
-            rest = size[i] - size[js].sum()
-            if 1 <= rest < k:
-                return f"{pops[i].label} minus its published {dim} rows", sorted(js, key=lambda j: size[j])
-    # 3. linear programmes on hidden populations and small atoms
-    cm = model.count_model()
-    targets: list[tuple[str, np.ndarray, list[str]]] = []
-    for i, p in enumerate(pops):
-        if p.status == PRIMARY:
-            targets.append((p.label, inc[i].indices, list(p.stats)))
-    small = np.flatnonzero((model.atom_n >= 1) & (model.atom_n < k))
-    covered = np.asarray(inc.sum(axis=0)).ravel() > 0
-    for a in small:
-        if covered[a]:
-            stats = sorted({s for i in inc[:, [a]].nonzero()[0] for s in pops[i].stats})
-            targets.append((f"a group of {int(model.atom_n[a])} families", np.array([a]), stats))
-    for label, atoms, stats in targets:
-        lo, hi = cm.bounds(_objective(atoms, model.n_atoms))
-        if hi - lo < 1 - 1e-9:
-            return f"{label} (its count)", _touching(model, atoms)
-        for s in stats:
-            if _sum_exposed(model, s, atoms):
-                return f"{label} (its {s})", _touching(model, atoms)
-    return None
+            inside = np.unique(np.concatenate([inc[i].indices for i in idx]))
+            regions.append((f"families outside every {kind} report", np.setdiff1d(all_atoms, inside)))
+        seen: set[bytes] = set()
+        for rname, ratoms in regions:
+            rset = np.zeros(m.n_atoms, bool)
+            rset[ratoms] = True
+            for i, p in enumerate(pops):
+                atoms = inc[i].indices
+                part = atoms[rset[atoms]]
+                if len(part) == 0 or len(part) == len(atoms):
+                    continue
+                n = m.atom_n[part].sum()
+                if not 1 <= n < k:
+                    continue
+                sig = part.tobytes()
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                out.append(_Target(("region", sig), f"{p.label} within {rname}", part, p.stats))
+        return out
+
+    def first_exposure(self) -> tuple[str, list[int], _Target | None] | None:
+        m = self.model
+        k, pops, size = m.k, m.pops, m.size
+        published = np.array([not p.status and p.n > 0 for p in pops])
+        pi, qj = self.pairs
+        ok = published[pi] & published[qj]
+        if ok.any():
+            j = int(np.flatnonzero(ok)[0])
+            p_, q_ = int(pi[j]), int(qj[j])
+            return f"{pops[p_].label} minus {pops[q_].label}", [q_, p_], None
+        if self.fam.shape[0]:
+            pubf = published.astype(float)
+            shown_n = self.fam @ pubf
+            rest = size[self.fam_parent] - self.fam @ (size * pubf)
+            bad = published[self.fam_parent] & (shown_n >= 2) & (rest >= 1) & (rest < k)
+            if bad.any():
+                r = int(np.flatnonzero(bad)[0])
+                p_ = int(self.fam_parent[r])
+                kids = [int(j) for j in self.fam[r].indices if published[j]]
+                order = sorted(kids, key=lambda j_: (pops[j_].cost, size[j_]))
+                return f"{pops[p_].label} minus its published {self.fam_dim[r]} rows", [*order, p_], None
+        # targets before the cursor are safe (the feasible region only grows): never revisited
+        while self.cursor < len(self.targets):
+            t = self.targets[self.cursor]
+            what = self._exposed(t)
+            if what is not None:
+                return f"{t.label} ({what})", self._candidates(t, what), t
+            self.cursor += 1
+        return None
+
+    def _exposed(self, t: _Target) -> str | None:
+        m = self.model
+        if ("count", *t.id) not in self.safe:
+            wide, lo, hi = m.count_open(t.atoms)
+            if not wide:
+                return "its count"
+            self.safe.add(("count", *t.id))
+            if t.id[0] == "atom" and (np.isnan(hi) or hi - lo >= 2 - 1e-9):
+                # an atom whose count is open by two families or more: every sum rests on
+                # equalities mirrored by count rows, so its sums are open too (checked in tests)
+                self.safe.update(("sum", f, *t.id) for f in t.figures)
+        for f in t.figures:
+            key = ("sum", f, *t.id)
+            if key in self.safe:
+                continue
+            lo, hi, _, need = m.sum_model(f).bounds(f, t.atoms)
+            if hi - lo < max(need, 1e-6) - 1e-9:
+                return f"its {f}"
+            self.safe.add(key)
+        return None
+
+    def _candidates(self, t: _Target, what: str) -> list[int]:
+        """Published populations whose constraints pin the target (non-zero duals) first, then
+        the others touching it, each group cheapest first."""
+        m = self.model
+        if what == "its count":
+            c = np.zeros(m.n_atoms)
+            c[t.atoms] = 1.0
+            _, _, rows = m.count_model().binding(c)
+            binding = {i for r in rows for i in m.row_pops[int(r)]}
+        else:
+            fig = what.removeprefix("its ")
+            sm = m.sum_model(fig)
+            c, _, _ = sm.objective(fig, t.atoms)
+            _, _, rows = sm.ranges.binding(c)
+            n_c = sm.n_count
+            binding = {i for r in rows if r < n_c for i in m.row_pops[int(r)]}
+            binding |= {sm.carriers[int(r) - n_c][0] for r in rows if n_c <= r < n_c + sm.n_fig}
+        m.solves += 2
+        touching = np.unique(m.inc_csc[:, t.atoms].nonzero()[0])
+        ok = [int(i) for i in touching if not m.pops[i].status and m.pops[i].n > 0]
+        first = [i for i in binding if not m.pops[i].status and m.pops[i].n > 0]
+
+        def order(ix: Iterable[int]) -> list[int]:
+            return sorted(ix, key=lambda i: (m.pops[i].cost, m.pops[i].n, i))
+
+        return order(first) + order(i for i in ok if i not in set(first))
+
+    def choose(self, candidates: list[int], recheck: _Target | None) -> int | None:
+        m = self.model
+        cand = [i for i in dict.fromkeys(candidates) if not m.pops[i].status and m.pops[i].n > 0]
+        if not cand:
+            return None
+        if recheck is None:
+            return min(cand, key=lambda i: (m.pops[i].cost, m.pops[i].n, i))
+        # try the first candidates (those whose constraints pin the target, cheapest first): the
+        # first that removes the exposure alone is hidden; else the first, and the loop goes on
+        m.recording(False)  # points found while a candidate is tried need not stay feasible
+        try:
+            for i in cand[:LOOKAHEAD]:
+                m.set_status(i, SECONDARY)
+                fixed = self._exposed_fresh(recheck) is None
+                m.set_status(i, PUBLISHED)
+                if fixed:
+                    return i
+        finally:
+            m.recording(True)
+        return cand[0]
+
+    def release_implied(self) -> int:
+        """Publish again every secondary cell whose count and sums the published figures
+        determine exactly: hiding it protects nothing (the feasible region stays the same)."""
+        m = self.model
+        freed = 0
+        for i, p in enumerate(m.pops):
+            if p.status != SECONDARY:
+                continue
+            atoms = m.inc[i].indices
+            c = np.zeros(m.n_atoms)
+            c[atoms] = 1.0
+            if m.count_model().spread(c) > 1e-6:
+                continue
+            lo, hi = m.count_bounds(atoms)
+            if hi - lo > 1e-6:
+                continue
+            pinned = True
+            for f in p.stats:
+                sm = m.sum_model(f)
+                c_f, true, _ = sm.objective(f, atoms)
+                if sm.ranges.spread(c_f) > 1e-6 * max(1.0, abs(true)):  # two feasible points differ
+                    pinned = False
+                    break
+                slo, shi, _, _ = sm.bounds(f, atoms, exact=True)
+                if shi - slo > 1e-6 * max(1.0, abs(shi)):
+                    pinned = False
+                    break
+            if pinned:
+                p.reason = ""
+                m.set_status(i, PUBLISHED)
+                freed += 1
+        return freed
+
+    def _exposed_fresh(self, t: _Target) -> str | None:
+        m = self.model
+        if not m.count_open(t.atoms)[0]:
+            return "its count"
+        for f in t.figures:
+            lo, hi, _, need = m.sum_model(f).bounds(f, t.atoms)
+            if hi - lo < max(need, 1e-6) - 1e-9:
+                return f"its {f}"
+        return None
 
 
-def _sum_exposed(model: _Model, stat: str, atoms: np.ndarray) -> bool:
-    rm, on = model.sum_model(stat)
-    col_of = rm._col_of  # type: ignore[attr-defined]
-    cols = [col_of[a] for a in atoms if a in col_of]
-    if not cols:
-        return False
-    c = np.zeros(model.n_atoms + len(on))
-    c[model.n_atoms + np.array(cols)] = 1.0
-    lo, hi = rm.bounds(c)
-    lo_s, hi_s = model.ledger._bounds[stat]
-    true = float(rm._atom_sum[atoms].sum())  # type: ignore[attr-defined]
-    need = (hi_s - lo_s) if np.isfinite(hi_s) else 0.2 * abs(true)
-    return bool(hi - lo < max(need, 1e-6) - 1e-9)
-
-
-def _touching(model: _Model, atoms: np.ndarray) -> list[int]:
-    """Published populations sharing an atom with the exposed cells (inner rows first)."""
-    rows = np.unique(model.inc[:, atoms].nonzero()[0])
-    return [int(i) for i in rows]
+def _disjoint_children(
+    model: _Model, fp: np.ndarray, fq: np.ndarray, of_dim: np.ndarray, overlapping: set[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For dimensions whose rows overlap, the (parent, child) pairs of the parents whose
+    children of that dimension are pairwise disjoint (the slow path; report tables never take it)."""
+    keep = np.ones(len(fp), dtype=bool)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for e, (p_, q_) in enumerate(zip(fp, fq, strict=True)):
+        if of_dim[q_] in overlapping:
+            groups.setdefault((int(p_), int(of_dim[q_])), []).append(e)
+    for edges in groups.values():
+        js = fq[edges]
+        flat = np.concatenate([model.pops[j].members for j in js])
+        if len(np.unique(flat)) != len(flat):
+            keep[edges] = False
+    return fp[keep], fq[keep]
 
 
 def _audit(model: _Model, rounds: int, *, exposed: list[str]) -> Audit:
-    cm = model.count_model()
+    return Audit(model.k, rounds, exposed, model.solves, compute=lambda: _ranges(model))
+
+
+def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells, sums = [], []
     for i, p in enumerate(model.pops):
         if not p.status:
             continue
         atoms = model.inc[i].indices
-        lo, hi = cm.bounds(_objective(atoms, model.n_atoms))
+        lo, hi = model.count_bounds(atoms)
         cells.append(
             {
                 "key": p.key,
                 "label": p.label,
                 "status": p.status,
                 "reason": p.reason,
+                "n": p.n,
                 "n_low": lo,
                 "n_high": hi,
                 "protected": (hi - lo >= 1 - 1e-9) or p.status == SECONDARY,
             }
         )
-        for s in p.stats:
-            rm, on = model.sum_model(s)
-            col_of = rm._col_of  # type: ignore[attr-defined]
-            c = np.zeros(model.n_atoms + len(on))
-            c[model.n_atoms + np.array([col_of[a] for a in atoms])] = 1.0
-            slo, shi = rm.bounds(c)
+        for s in p.stats if p.status == PRIMARY else ():
+            slo, shi, _, need = model.sum_model(s).bounds(s, atoms, exact=True)
             sums.append(
                 {
                     "key": p.key,
                     "statistic": s,
                     "low": slo,
                     "high": shi,
-                    "protected": p.status == SECONDARY or not _sum_exposed(model, s, atoms),
+                    "protected": p.status == SECONDARY or shi - slo >= max(need, 1e-6) - 1e-9,
                 }
             )
-    return Audit(
-        model.k,
-        pd.DataFrame(cells, columns=["key", "label", "status", "reason", "n_low", "n_high", "protected"]),
+    return (
+        pd.DataFrame(
+            cells, columns=["key", "label", "status", "reason", "n", "n_low", "n_high", "protected"]
+        ),
         pd.DataFrame(sums, columns=["key", "statistic", "low", "high", "protected"]),
-        rounds,
-        exposed,
     )

@@ -66,6 +66,11 @@ class Ranges:
         self._h.passModel(lp)  # type: ignore[attr-defined]
         self._n = n
         self._last: np.ndarray | None = None
+        # feasible points met so far: a target whose value differs by one family between two of
+        # them is open without a solve (valid while the feasible region only grows)
+        self.recording = True
+        self._pool: list[np.ndarray] = []
+        self._pool_m: np.ndarray | None = None
 
     def _solve(self, c: np.ndarray, sense: str) -> float:
         hs, h = self._hs, self._h
@@ -74,12 +79,40 @@ class Ranges:
         h.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)  # type: ignore[attr-defined]
         h.run()  # type: ignore[attr-defined]
         status = h.getModelStatus()  # type: ignore[attr-defined]
+        if status not in (hs.HighsModelStatus.kOptimal, hs.HighsModelStatus.kUnbounded):
+            # a warm start that went astray (kUnknown after many bound changes): solve afresh
+            h.clearSolver()  # type: ignore[attr-defined]
+            h.run()  # type: ignore[attr-defined]
+            status = h.getModelStatus()  # type: ignore[attr-defined]
         if status == hs.HighsModelStatus.kOptimal:
+            if self.recording:
+                self._keep(np.asarray(h.getSolution().col_value, dtype=float))  # type: ignore[attr-defined]
             return float(h.getInfo().objective_function_value)  # type: ignore[attr-defined]
         if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
             return -INF if sense == "min" else INF
         # infeasible would mean inconsistent published figures: a bug, never silently "safe"
         raise RuntimeError(f"suppression audit: the linear programme is {status} (a bug in impactkit)")
+
+    POOL = 400
+
+    def _keep(self, x: np.ndarray) -> None:
+        self._pool.append(x)
+        if len(self._pool) > self.POOL:
+            del self._pool[: len(self._pool) - self.POOL]
+        self._pool_m = None
+
+    def add_point(self, x: np.ndarray) -> None:
+        """A point known to be feasible (the true table)."""
+        self._keep(np.asarray(x, dtype=float))
+
+    def spread(self, c: np.ndarray) -> float:
+        """How far ``c @ x`` varies over the feasible points met so far (0 without any)."""
+        if not self._pool:
+            return 0.0
+        if self._pool_m is None:
+            self._pool_m = np.vstack(self._pool)
+        v = self._pool_m @ np.asarray(c, dtype=float)
+        return float(v.max() - v.min())
 
     def set_rows(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         """Change the bounds of some rows (a cell whose publication status changed)."""
@@ -92,6 +125,21 @@ class Ranges:
         """The smallest and largest value of ``c @ x`` over the model."""
         c = np.asarray(c, dtype=float)
         return self._solve(c, "min"), self._solve(c, "max")
+
+    def binding(self, c: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """Like :meth:`bounds`, plus the rows whose constraints hold either bound in place
+        (a non-zero dual in the minimum or the maximum): what to relax to widen the range."""
+        c = np.asarray(c, dtype=float)
+        rows: list[np.ndarray] = []
+        out = []
+        for sense in ("min", "max"):
+            v = self._solve(c, sense)
+            out.append(v)
+            sol = self._h.getSolution()  # type: ignore[attr-defined]
+            if np.isfinite(v) and sol.dual_valid:
+                rows.append(np.flatnonzero(np.abs(np.asarray(sol.row_dual)) > 1e-9))
+        used = np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=int)
+        return out[0], out[1], used
 
     def many(self, objectives: sp.csr_matrix | np.ndarray) -> np.ndarray:
         """Bounds of each row of ``objectives``: an array of shape (k, 2) with (low, high)."""

@@ -87,12 +87,33 @@ class ReleasePlan:
         """The breakdown row of a municipality or programme: its own name, or :data:`OTHER`."""
         return self.groups.get(kind, {}).get(name, OTHER)
 
-    def table(self) -> pd.DataFrame:
-        """Every report of the release with its size and why it is withheld (for the manifest)."""
-        return pd.DataFrame(
-            [(s.kind, s.name, s.n, s.published, s.reason) for s in self.scopes],
-            columns=["kind", "name", "families", "published", "reason"],
-        )
+    def table(self, *, exact: bool = False) -> pd.DataFrame:
+        """Every report of the release with its size and why it is withheld.
+
+        By default the form a manifest may publish: a withheld report's number of families is
+        left out (``<NA>``) and its reason says why without it ("fewer than k = 10 families").
+        ``exact=True``: the sizes and reasons as planned (for the person rendering the release).
+        """
+        rows = []
+        for s in self.scopes:
+            n: object = s.n
+            reason = s.reason
+            if not exact and not s.published:
+                n = pd.NA
+                reason = _public_reason(s.reason, self.k)
+            rows.append((s.kind, s.name, n, s.published, reason))
+        out = pd.DataFrame(rows, columns=["kind", "name", "families", "published", "reason"])
+        out["families"] = out["families"].astype("Int64")
+        return out
+
+
+def _public_reason(reason: str, k: int) -> str:
+    """A withheld report's reason without its number of families."""
+    if reason.startswith("publishing it would leave"):
+        return f"its report would reveal the fewer than k = {k} families outside the published reports"
+    if "fewer than k" in reason:
+        return f"fewer than k = {k} families"
+    return reason
 
 
 def _split(
@@ -152,7 +173,10 @@ def plan_release(
     fam = families.drop_duplicates("family_id")
     total = len(fam)
     if total < k:
-        raise DesignError(f"Only {total} families: nothing can be published with k = {k}.")
+        raise DesignError(
+            f"The release has only {total} families; nothing can be published with k = {k}. "
+            "Combine years or programmes, or lower k (at least 3)."
+        )
     scopes = [Scope("funder", "", total, True)]
     groups: dict[str, dict[str, str]] = {}
     for kind, wanted in (("programme", programmes), ("municipality", municipalities)):

@@ -15,6 +15,8 @@ from impactkit.report._build import (
     build_report,
     check_release_kinds,
 )
+from impactkit.report._publish import Publisher, Value
+from impactkit.report._release import Release
 from impactkit.report._suppress import Protected, protect, suppress_counts, suppress_links, suppress_rows
 
 __all__ = [
@@ -23,7 +25,10 @@ __all__ = [
     "RELEASE_KINDS",
     "Formatter",
     "Protected",
+    "Publisher",
+    "Release",
     "Report",
+    "Value",
     "build_report",
     "check_release_kinds",
     "protect",

@@ -1,9 +1,9 @@
 """The annual impact report: its sections in order, the summary and the cover.
 
-Every table passes small-cell suppression before it is formatted, and every chart is drawn from
-the suppressed table (never from family-level rows).  The sections live in ``_reach`` (reach,
-participation and attrition), ``_change`` (change, transitions, reliable change), ``_costs`` and
-``_methods`` (the appendix).
+Every number is a published value of the release (:mod:`impactkit.report._publish`); every chart
+is drawn from the values as published.  The sections live in ``_reach`` (reach, participation and
+attrition), ``_change`` (change, transitions, reliable change), ``_costs`` and ``_methods`` (the
+appendix).
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from typing import Any
 import pandas as pd
 
 from impactkit import measures
+from impactkit.report._captions import best_of
 from impactkit.report._change import change_section, reliable_section, transitions_section
 from impactkit.report._context import Ctx, assumptions_section, design_section
-from impactkit.report._costs import cost_summary_blocks, spread_chart
+from impactkit.report._costs import cost_summary_blocks, headline_values, spread_chart
+from impactkit.report._measured import change_values, describe_values
 from impactkit.report._methods import methods_section
 from impactkit.report._model import KeyFigure, Section
 from impactkit.report._outcomes import outcomes_sections
-from impactkit.report._reach import flow_section, reach_section
+from impactkit.report._reach import families_value, flow_section, reach_section
 from impactkit.report._reliable import MIN_PAIRS
 
 __all__ = ["annual_sections"]
@@ -30,34 +32,39 @@ def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
     a = ctx.dataset.assessments
     inst = ctx.instrument
     first, last = inst.wave_ids[0], inst.wave_ids[-1]
-    ch = measures.change(a, baseline=first, followup=last)
-    desc = measures.describe(a)
+    ch = ctx.cached("change", lambda: measures.change(a, baseline=first, followup=last))
+    desc = ctx.cached("describe", lambda: measures.describe(a))
+    cv = change_values(ctx, ch, parts=ctx.detail)
+    dv = describe_values(ctx, desc)
     summary = Section("summary", ctx.t("sec_summary"))
     sections = [
         summary,
         reach_section(ctx),
         flow_section(ctx),
-        change_section(ctx, ch, desc),
-        transitions_section(ctx, ch),
-        reliable_section(ctx, summary),
+        change_section(ctx, cv, dv),
+        *([transitions_section(ctx, cv), reliable_section(ctx, summary)] if ctx.detail else []),
         _costs(ctx),
         *outcomes_sections(ctx),
         assumptions_section(ctx),
         design_section(ctx),
-        methods_section(ctx, ch, desc),
+        methods_section(ctx, cv, dv),
     ]
-    _summary(ctx, summary, ch)
+    if not ctx.detail:
+        summary.paragraphs.append(ctx.t("detail_elsewhere"))
+    _summary(ctx, summary, cv)
     fam = ctx.families if ctx.families is not None else pd.DataFrame({"family_id": a["family_id"].unique()})
     starts = pd.to_datetime(fam["start_date"]) if "start_date" in fam else pd.Series(dtype="datetime64[ns]")
     programmes = sorted(fam["programme"].dropna().astype(str).unique()) if "programme" in fam else []
+    everyone = ctx.everyone
     cover: dict[str, Any] = {
         "kicker": ctx.t("annual_kicker"),
-        "title": ctx.t("annual_title", n=ctx.fmt.integer(a["family_id"].nunique())),
+        "title": ctx.t("annual_title", n=ctx.fmt.integer(everyone)),
         "subtitle_parts": {
             "programmes": ", ".join(programmes) or inst.name_en,
-            "municipalities": ctx.fmt.integer(fam["municipality"].nunique())
+            "municipalities": ctx.fmt.integer(ctx.c(fam["municipality"].nunique()))
             if "municipality" in fam
             else "–",
+            # intake dates at month level only (a day could point at one family)
             "start": ctx.fmt.date(starts.min()) if len(starts) else "–",
             "end": ctx.fmt.date(starts.max()) if len(starts) else "–",
         },
@@ -66,78 +73,102 @@ def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------- summary
-def _summary(ctx: Ctx, sec: Section, ch: pd.DataFrame) -> None:
-    a = ctx.dataset.assessments
+def _summary(ctx: Ctx, sec: Section, cv: pd.DataFrame) -> None:
     fam = ctx.families
-    f = ctx.fmt
-    kfs = [KeyFigure.of(f, a["family_id"].nunique(), "count", ctx.t("kf_families"))]
-    if fam is not None and fam["n_children"].notna().any():
-        kfs.append(KeyFigure.of(f, fam["n_children"].sum(), "count", ctx.t("kf_children")))
-    if fam is not None and fam["municipality"].notna().any():
-        kfs.append(KeyFigure.of(f, fam["municipality"].nunique(), "count", ctx.t("kf_municipalities")))
-    if fam is not None and "n_volunteers" in fam and fam["n_volunteers"].notna().any():
-        kfs.append(KeyFigure.of(f, fam["n_volunteers"].sum(), "count", ctx.t("kf_volunteers")))
-    if fam is not None and "start_date" in fam and fam["start_date"].notna().any():
-        kfs.append(
-            KeyFigure.of(f, pd.to_datetime(fam["start_date"]).dt.year.nunique(), "count", ctx.t("kf_years"))
-        )
+    f, pub = ctx.fmt, ctx.pub
+    kfs = [KeyFigure.of(f, ctx.everyone, "count", ctx.t("kf_families"), id="families")]
+    if fam is not None:
+        table = families_value(ctx)
+        for col, stat, key in (
+            ("n_children", "children", "kf_children"),
+            ("n_volunteers", "volunteers", "kf_volunteers"),
+        ):
+            if col in fam and fam[col].notna().all() and pub.ledger.has_statistic(stat):
+                kfs.append(
+                    KeyFigure.of(f, pub.on(table, fam[col].sum(), [stat]), "count", ctx.t(key), id=stat)
+                )
+            if col == "n_children" and "municipality" in fam and fam["municipality"].notna().any():
+                kfs.append(
+                    KeyFigure.of(
+                        f,
+                        ctx.c(fam["municipality"].nunique()),
+                        "count",
+                        ctx.t("kf_municipalities"),
+                        id="municipalities",
+                    )
+                )
+        if "start_date" in fam and fam["start_date"].notna().any():
+            years = pd.to_datetime(fam["start_date"]).dt.year.nunique()
+            kfs.append(KeyFigure.of(f, ctx.c(years), "count", ctx.t("kf_years"), id="years"))
     sec.key_figures = kfs + sec.key_figures
-    h, psa = ctx.costs.headline, ctx.costs.psa
-    ok = ch[ch["status"] == "ok"]
+    ok = cv[cv["status"] == "ok"] if len(cv) else cv
     if len(ok):
-        gain = ok["mean_diff"] * ok["domain"].map(ctx.direction)  # improvement, whichever way is better
-        best = ok.iloc[int(gain.to_numpy().argmax())]
-        sec.paragraphs.append(
-            ctx.t(
-                "summary_change",
-                baseline=ctx.wave(best["baseline"]),
-                followup=ctx.wave(best["followup"]),
-                best=ctx.domain(best["domain"]),
-                diff=f.number(best["mean_diff"] * ctx.direction(best["domain"]), 2),
-                lo=f.integer(ctx.instrument.scale.min),
-                hi=f.integer(ctx.instrument.scale.max),
-                ci=f.ci(best["ci_low"], best["ci_high"]),
-                n_sig=f.integer(int(((ok["p_adjusted"] < 0.05) & (gain > 0)).sum())),
-                n_dom=f.integer(len(ok)),
-                adjust=str(ok["adjust_method"].iloc[0]).capitalize(),
-            )
+        best = best_of(
+            pub, [(g, v, i) for i, (g, v) in enumerate(zip(ok["gain"], ok["mean_diff"], strict=True))]
         )
-    elif len(ch) and ch["status"].astype(str).str.startswith("descriptive").any():
+        shown = ok[[pub.shown(v) for v in ok["mean_diff"]]]
+        if best is not None and best[1]:
+            row = ok.iloc[int(best[0])]
+            sig = [
+                pub.raw(p) < 0.05 and g > 0 for p, g in zip(shown["p_adjusted"], shown["gain"], strict=True)
+            ]
+            sec.paragraphs.append(
+                ctx.t(
+                    "summary_change",
+                    baseline=ctx.wave(row["baseline"]),
+                    followup=ctx.wave(row["followup"]),
+                    best=ctx.domain(row["domain"]),
+                    diff=f.number(row["mean_diff"] * ctx.direction(row["domain"]), 2),
+                    lo=f.integer(ctx.c(ctx.instrument.scale.min)),
+                    hi=f.integer(ctx.c(ctx.instrument.scale.max)),
+                    ci=_ci(ctx, row),
+                    n_sig=f.integer(ctx.c(sum(sig))),
+                    n_dom=f.integer(ctx.c(len(shown))),
+                    adjust=str(row["adjust_method"]).capitalize(),
+                )
+            )
+        elif best is not None:
+            sec.paragraphs.append(ctx.t("summary_change_hidden", k=str(ctx.k)))
+    elif len(cv) and cv["status"].astype(str).str.startswith("descriptive").any():
         # no domain has min_pairs complete pairs: the report describes, it claims nothing (12.6)
         sec.paragraphs.append(
             ctx.t(
                 "summary_descriptive",
-                min=f.integer(MIN_PAIRS),
-                baseline=ctx.wave(ch["baseline"].iloc[0]),
-                followup=ctx.wave(ch["followup"].iloc[0]),
+                min=str(MIN_PAIRS),
+                baseline=ctx.wave(cv["baseline"].iloc[0]),
+                followup=ctx.wave(cv["followup"].iloc[0]),
             )
         )
-    if psa is not None:
-        bcr = psa.set_index("quantity").loc["benefit_cost_ratio"]
+    h = headline_values(ctx)
+    if ctx.costs.psa is not None:
         sec.key_figures.append(
             KeyFigure.of(
-                f,
-                h["benefit_cost_ratio"],
-                "number2",
-                ctx.t("kf_bcr"),
-                ctx.t("kf_interval", low=f.number(bcr["q025"], 2), high=f.number(bcr["q975"], 2)),
+                f, h["bcr"], "number2", ctx.t("kf_bcr"),
+                ctx.t("kf_interval", low=f.number(h["bcr_low"], 2), high=f.number(h["bcr_high"], 2)), id="bcr",
             )
-        )
+        )  # fmt: skip
         sec.key_figures.append(
-            KeyFigure.of(f, h["p_net_benefit_positive"], "probability", ctx.t("kf_psaving"))
+            KeyFigure.of(f, h["p_saving"], "probability", ctx.t("kf_psaving"), id="p_saving")
         )
-        sec.paragraphs.append(
-            ctx.t(
-                "summary_costs",
-                bcr=f.number(h["benefit_cost_ratio"], 2),
-                low=f.number(bcr["q025"], 2),
-                high=f.number(bcr["q975"], 2),
-                p=f.probability(h["p_net_benefit_positive"]),
+        if pub.shown(h["bcr"]):
+            sec.paragraphs.append(
+                ctx.t(
+                    "summary_costs",
+                    bcr=f.number(h["bcr"], 2),
+                    low=f.number(h["bcr_low"], 2),
+                    high=f.number(h["bcr_high"], 2),
+                    p=f.probability(h["p_saving"]),
+                )
             )
-        )
-        if h["benefit_cost_ratio"] < 1:
-            sec.paragraphs.append(ctx.t("summary_costs_below"))
+            if pub.raw(h["bcr"]) < 1:
+                sec.paragraphs.append(ctx.t("summary_costs_below"))
     sec.paragraphs.append(ctx.t("summary_caveat"))
+
+
+def _ci(ctx: Ctx, row: pd.Series) -> str:
+    d = ctx.direction(row["domain"])
+    lo, hi = (row["ci_low"], row["ci_high"]) if d > 0 else (-row["ci_high"], -row["ci_low"])
+    return ctx.fmt.ci(lo, hi)
 
 
 # --------------------------------------------------------------------------------------- costs
@@ -150,7 +181,7 @@ def _costs(ctx: Ctx) -> Section:
             ctx.t(
                 "costs_intro",
                 year=str(ev.scenario.report_year),
-                draws=ctx.fmt.integer(ev.meta["draws"]),
+                draws=ctx.fmt.integer(ctx.c(ev.meta["draws"])),
                 seed=str(ev.meta["seed"]),
             )
         ],

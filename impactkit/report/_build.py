@@ -13,7 +13,7 @@ import pandas as pd
 from impactkit import progress
 from impactkit._version import __version__
 from impactkit.errors import DesignError, ParameterError, check_choice, option
-from impactkit.i18n import Formatter, check_lang, text
+from impactkit.i18n import check_lang, text
 from impactkit.io._period import data_sha256
 from impactkit.report._context import Ctx
 from impactkit.report._html import css_string, figure_div, plotly_js, render
@@ -69,8 +69,10 @@ def build_report(
     period: Any = None,
     previous: Any = None,
     domains: list[str] | None = None,
+    release: Any = None,
 ) -> Report:
-    """Build the annual impact report or the municipal business case as self-contained HTML.
+    """Build the annual impact report or the business case as self-contained HTML: one report of
+    the release of its dataset (:class:`~impactkit.report.Release`).
 
     Parameters
     ----------
@@ -98,17 +100,17 @@ def build_report(
         Templates that take precedence over the shipped ones (branding).
     families : path or DataFrame, optional
         The families table, when ``dataset_or_path`` is a single assessments file.
-    municipality : str or list of str, optional
-        Report on the families of one municipality only (its programme costs too): the municipal
-        business case of that municipality.  Needs the families table.
-    programme : str or list of str, optional
-        Report on the families of one programme only (needs the families table).  Like
-        ``municipality``, refused with the reason when the release plan of the whole dataset
-        withholds it.  A programme_costs table without a ``programme`` column cannot be split, so
-        the report then uses the scenario's programme cost per family (``programme_cost_origin``).
+    municipality, programme : str, optional
+        The report of one municipality or one programme of the release of the whole dataset (its
+        programme costs too; needs the families table): the figures it publishes, and those it
+        hides, are the release's, whichever reports are rendered and in which order.  Refused with
+        the reason when the release withholds it.  A programme_costs table without a ``programme``
+        column cannot be split, so a programme's report uses the scenario's programme cost per
+        family (``programme_cost_origin``).  Several municipalities (or programmes) together are
+        not a report of the release: select them with :meth:`~impactkit.Dataset.subset` first
+        (that subset is then a release of its own).
     domains : list of str, optional
-        Report on these domains of the instrument only.  A dataset already restricted with
-        :meth:`~impactkit.Dataset.subset` keeps its selection; these narrow it further.
+        Not a report of the release either: use ``Dataset.subset(domains=...)`` first.
     config : Config or path, optional
         The mapping file (``impactkit.toml``) when ``dataset_or_path`` is a path (default: the
         folder's own).
@@ -130,6 +132,9 @@ def build_report(
         report's published key figures and change per domain with the same report of that release
         (figures hidden in either year stay hidden; a changed instrument or cost scenario is
         flagged instead of compared).
+    release : Release, optional
+        The release to take the report from (default: the release of every report of the
+        dataset, built once per process and kept for the next call with the same inputs).
 
     Returns
     -------
@@ -141,11 +146,11 @@ def build_report(
     -----
     Missing data follow the analyses: paired statistics on complete pairs, the mixed model on all
     observed scores, nothing imputed.  Every count, mean, share and cost resting on fewer than ``k``
-    families is suppressed, with secondary suppression where totals would reveal it.  The HTML
-    holds no family id and no individual-level value.
+    families is suppressed, with secondary suppression wherever a figure of any report of the
+    release (the funder report, each municipality's and programme's, their spreadsheets) would
+    reveal it.  The HTML holds no family id and no individual-level value.
     """
     from impactkit import costs as ik_costs
-    from impactkit.io import read_dataset
 
     if kind is None:  # a business-case evaluation makes a business case, anything else the annual report
         kind = "business-case" if _is_case(dataset_or_path) else "annual"
@@ -189,105 +194,206 @@ def build_report(
     if isinstance(dataset_or_path, ik_costs.CostEvaluation):  # a business case: the report of that evaluation
         return _business_case_report(dataset_or_path, kind=kind, lang=lang, k=k, generated_at=generated_at,
                                      templates=templates)  # fmt: skip
-    ds = dataset_or_path
-    inputs: list[tuple[str, Path]] = []
-    if isinstance(ds, str | Path):
-        inputs.append(("dataset", Path(ds)))
-        ds = read_dataset(ds, families=families, config=config, today=today, scenario=scenario)
-    if isinstance(families, str | Path):
-        inputs.append(("families", Path(families)))
-    if isinstance(config, str | Path):
-        inputs.append(("config", Path(config)))
-    if period is not None:
-        ds = ds.in_period(period)
-    ds = restrict(ds, municipality=municipality, programme=programme, domains=domains, k=k)
     if kind in CONFIDENTIAL_KINDS:
+        from impactkit.io import read_dataset
         from impactkit.report._casework import build_casework
 
+        ds = dataset_or_path
+        inputs: list[tuple[str, Path]] = []
+        if isinstance(ds, str | Path):
+            inputs.append(("dataset", Path(ds)))
+            ds = read_dataset(ds, families=families, config=config, today=today, scenario=scenario)
+        if isinstance(families, str | Path):
+            inputs.append(("families", Path(families)))
+        if isinstance(config, str | Path):
+            inputs.append(("config", Path(config)))
+        if period is not None:
+            ds = ds.in_period(period)
+        ds = restrict(ds, municipality=municipality, programme=programme, domains=domains, k=k)
         return build_casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
                          generated_at=generated_at, templates=templates, inputs=inputs)  # fmt: skip
-    if ds.assessments["family_id"].nunique() < k:
-        raise DesignError.of(
-            "too_few_families",
-            func="build_report",
-            n=int(ds.assessments["family_id"].nunique()),
-            k=k,
-            k_option=option("k"),
+    municipality, programme = _one_scope(municipality, programme, domains)
+    if release is None:
+        release = _cached_release(
+            dataset_or_path, k=k, scenario=scenario, seed=seed, draws=draws, families=families, config=config,
+            today=today, period=period,
+        )  # fmt: skip
+    elif release.k != k or release.seed != seed or release.draws != draws:
+        raise ParameterError(
+            "build_report: the release was built with other options (k, seed, draws); "
+            "pass the same ones or leave release out."
         )
-    scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
-    if isinstance(scen, str | Path):
-        scen = ik_costs.Scenario.from_file(scen)
-    if case_ev is not None:  # the caller's business case on these data
-        ev = case_ev
-    elif kind == "business-case":  # the need of these families, projected: the page you can change
-        with progress.step("costs"):
-            ev = ik_costs.business_case(scen, data=ds, years=CASE_YEARS, draws=draws, seed=seed, k=k)
-    else:
-        with progress.step("costs"):
-            ev = ik_costs.evaluate(ds, scen, draws=draws, seed=seed)
-    fmt = Formatter(lang)
-    ctx = Ctx(dataset=ds, costs=ev, instrument=ds.instrument, fmt=fmt, k=k, seed=seed, draws=draws)
-    with progress.step("sections"):
-        if kind == "annual":
-            from impactkit.report._annual import annual_sections
-
-            sections, cover = annual_sections(ctx)
-        else:
-            from impactkit.report._business import business_sections
-            from impactkit.report._case_report import case_section
-
-            sections, cover = business_sections(ctx)
-            section, case_page = case_section(ctx)
-            sections.insert(1, section)
-    selection = getattr(ds, "period", None)
-    if selection is not None:
-        from impactkit.report._period import period_section
-
-        sections.append(period_section(selection, fmt, k, wave=ctx.wave))
-        cover["kicker"] = f"{cover['kicker']} · {selection.period.label}"
+    extra = None
     if previous is not None:
-        from impactkit.report._compare import PreviousRelease, comparison_section
-        from impactkit.report._results import identity
+        extra = _comparison(previous, release, kind, municipality, programme)
+    rep = release.report(
+        kind, municipality=municipality, programme=programme, lang=lang, generated_at=generated_at,
+        templates=templates, extra=extra, costs=case_ev,
+    )  # fmt: skip
+    if isinstance(families, str | Path):
+        rep.inputs.append(("families", Path(families)))
+    if isinstance(config, str | Path):
+        rep.inputs.append(("config", Path(config)))
+    if previous is not None:
+        rep.inputs.append(("previous", Path(previous)))
+    return rep
 
-        prev = PreviousRelease.of(previous)
-        inputs.append(("previous", prev.folder))
-        current = {
-            **identity(ds.instrument, scen if scen is not None else ik_costs.Scenario.default(), ds.prices),
-            "instrument_obj": ds.instrument,
-            "period": selection.period.to_dict() if selection is not None else {},
-        }
-        scope = (
-            f"municipality:{municipality}"
-            if municipality
-            else (f"programme:{programme}" if programme else "funder")
+
+def _one_scope(municipality: Any, programme: Any, domains: Any) -> tuple[str | None, str | None]:
+    """The one municipality or programme a report of the release is of (a list of one is one)."""
+    chosen = {}
+    for name, value in (("municipality", municipality), ("programme", programme)):
+        values = [] if value is None else [value] if isinstance(value, str) else list(value)
+        if len(values) > 1:
+            raise ParameterError(
+                f"build_report: a report of the release is of one {name}, got {len(values)} ({', '.join(map(str, values))}). "
+                f"Render each one's report, or select them first (Dataset.subset({name}=[...])): that subset is "
+                "then a release of its own."
+            )
+        chosen[name] = str(values[0]) if values else None
+    if chosen["municipality"] is not None and chosen["programme"] is not None:
+        raise ParameterError(
+            "build_report: a report of the release is of one municipality or one programme, not both. "
+            "Select the crossing first (Dataset.subset(municipality=..., programme=...)): that subset is then "
+            "a release of its own."
         )
+    if domains:
+        raise ParameterError(
+            "build_report: a report of some domains only is not a report of the release (its figures would "
+            "be protected apart from the release's). Select them first: build_report(ds.subset(domains=[...]))."
+        )
+    return chosen["municipality"], chosen["programme"]
+
+
+def _comparison(
+    previous: Any, release: Any, kind: str, municipality: str | None, programme: str | None
+) -> Any:
+    """The ``extra`` hook of Release.report adding "compared with last year" after the summary."""
+    from impactkit import costs as ik_costs
+    from impactkit.report._compare import PreviousRelease, comparison_section
+    from impactkit.report._results import identity
+
+    prev = PreviousRelease.of(previous)
+    ds = release.dataset
+    selection = getattr(ds, "period", None)
+    scen = release.scenario
+    current = {
+        **identity(ds.instrument, scen if scen is not None else ik_costs.Scenario.default(), ds.prices),
+        "instrument_obj": ds.instrument,
+        "period": selection.period.to_dict() if selection is not None else {},
+    }
+    scope = (
+        f"municipality:{municipality}"
+        if municipality
+        else (f"programme:{programme}" if programme else "funder")
+    )
+
+    def add(ctx: Ctx, sections: list[Section]) -> None:
         where = next((i + 1 for i, sec in enumerate(sections) if sec.id == "summary"), 0)
         sections.insert(
-            where, comparison_section(prev, sections, current=current, fmt=fmt, k=k, kind=kind, scope=scope)
+            where,
+            comparison_section(
+                prev, sections, current=current, fmt=ctx.fmt.base, k=ctx.k, kind=kind, scope=scope
+            ),
         )
+
+    return add
+
+
+# (key of the decisions, the arguments, release): the arguments keep the objects alive
+_RELEASES: list[tuple[tuple[Any, ...], list[Any], Any]] = []
+
+
+def _ident(x: Any) -> Any:
+    """What identifies an input: a file by its path, size and modification time (a folder by
+    those of its files), anything else by the object itself (kept alive by the cache)."""
+    if isinstance(x, str | Path):
+        p = Path(x).resolve()
+        files = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p] if p.exists() else []
+        return ("path", str(p), tuple((str(q), q.stat().st_size, q.stat().st_mtime_ns) for q in files))
+    if x is None or isinstance(x, bool | int | float | str):
+        return ("value", x)
+    if isinstance(x, dict):
+        return ("value", repr(sorted(x.items())))
+    if hasattr(x, "to_dict") and type(x).__name__ == "Period":
+        return ("value", repr(x.to_dict()))
+    return ("object", id(x))
+
+
+def _cached_release(data: Any, **options: Any) -> Any:
+    """The release of ``data`` with these options, built once per process for the same inputs.
+
+    The release's decisions (plan, populations, suppression) do not depend on the seed and the
+    number of draws: a release of the same inputs with other ones shares them
+    (:meth:`Release.with_draws`)."""
+    from impactkit.report._release import Release
+
+    decisions = {n: v for n, v in sorted(options.items()) if n not in ("seed", "draws")}
+    args = [data, *decisions.values()]
+    key = tuple(_ident(a) for a in args)
+    for k_, held, rel in _RELEASES:
+        if k_ == key and all(a is b or _ident(b)[0] != "object" for a, b in zip(held, args, strict=True)):
+            if (rel.seed, rel.draws) == (options["seed"], options["draws"]):
+                return rel
+            return rel.with_draws(seed=options["seed"], draws=options["draws"])
+    if ds_families(data) < options["k"]:
+        raise DesignError.of(
+            "too_few_families", func="build_report", n=ds_families(data), k=options["k"], k_option=option("k")
+        )
+    rel = Release(data, **options)
+    _RELEASES.append((key, args, rel))
+    del _RELEASES[:-4]
+    return rel
+
+
+def ds_families(data: Any) -> int:
+    a = getattr(data, "assessments", None)
+    return int(a["family_id"].nunique()) if a is not None else 10**9
+
+
+def render_report(
+    release: Any,
+    ctx: Ctx,
+    kind: str,
+    sections: list[Section],
+    cover: dict[str, Any],
+    *,
+    generated_at: str | dt.date | dt.datetime | None = None,
+    templates: str | Path | None = None,
+    case_page: Any = None,
+    case_ev: Any = None,
+) -> Report:
+    """The HTML page of one report of ``release`` from its protected sections."""
+    ds, ev, lang, k, seed, draws = ctx.dataset, ctx.costs, ctx.lang, ctx.k, ctx.seed, ctx.draws
+    fmt = ctx.fmt.base
+    scope = ctx.scope
+    place = scope.name if scope.kind != "funder" else ""
+    selection = getattr(release.dataset, "period", None)
     when = _generated(generated_at)
     parts = dict(cover.pop("subtitle_parts"))
     parts["generated"] = fmt.date(when)
     subtitle = fmt.text("subtitle" if kind == "annual" else "bc_subtitle", **parts)
-    files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(ds, "files", {}).items())]
-    scen_path = getattr(ds, "scenario_path", None) if scenario is None else scenario
+    root = release.dataset
+    files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(root, "files", {}).items())]
+    scen_path = (
+        release.scenario_path if release.scenario_path is not None else getattr(root, "scenario_path", None)
+    )
     if isinstance(scen_path, str | Path):
         files.append(("scenario", _sha256(Path(scen_path))))
     if Path(ds.instrument.source).is_file():
         files.append(("instrument", _sha256(Path(ds.instrument.source))))
-    inputs += [(name, Path(p)) for name, p in sorted(getattr(ds, "files", {}).items())]
+    inputs: list[tuple[str, Path]] = list(release.inputs)
+    inputs += [(name, Path(p)) for name, p in sorted(getattr(root, "files", {}).items())]
     if isinstance(scen_path, str | Path):
         inputs.append(("scenario", Path(scen_path)))
     if Path(ds.instrument.source).is_file():
         inputs.append(("instrument", Path(ds.instrument.source)))
     if templates is not None:
         inputs.append(("templates", Path(templates)))
-    sel = getattr(ds, "selection", None)
-    chosen = (
-        " · " + ", ".join([*sel.programme, *sel.municipality])
-        if sel and (sel.programme or sel.municipality)
-        else ""
-    )
+    sel = getattr(root, "selection", None)  # a dataset selected with Dataset.subset: its own release
+    chosen = [*sel.programme, *sel.municipality] if sel and (sel.programme or sel.municipality) else []
+    if place:
+        chosen.append(place)
     flags = "".join(
         f" --{name} {shlex.quote(v)}"
         for name, values in (
@@ -296,16 +402,19 @@ def build_report(
         )
         for v in values
     ) + (f" --domains {','.join(sel.domains)}" if sel and sel.domains else "")
+    if place:
+        flags += f" --{scope.kind} {shlex.quote(place)}"
     footer = {
         "version": __version__,
         "generated_at": when.isoformat(),
         "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
         "scenario": f"{ev.scenario.id} ({_file_name(ev.scenario.source)})",
-        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws) + chosen,
+        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
+        + "".join(f" · {c}" for c in chosen),
         "files": files,
         "period": selection.describe(lang) if selection is not None else "",
-        "data": data_sha256(ds) if selection is not None else "",
-        "command": fmt.text("footer_command", command=_case_command(ev, lang, k, data=True))
+        "data": data_sha256(release.dataset) if selection is not None else "",
+        "command": fmt.text("footer_command", command=_case_command(case_ev, lang, k, data=True))
         if case_ev is not None
         else fmt.text(
             "footer_command",
@@ -317,7 +426,7 @@ def build_report(
     charts: dict[str, Any] = {}
     for sec in sections:
         for block in sec.blocks:
-            if isinstance(block, Chart):
+            if isinstance(block, Chart) and block.figure is not None:
                 charts[block.id] = figure_div(block.figure, f"chart-{block.id}", lang=lang)
     labels = {
         key: fmt.text(key)
@@ -336,18 +445,20 @@ def build_report(
     }
     labels["period"] = text("run", "footer_period", lang)
     labels["data_used"] = text("run", "footer_data", lang)
-    context_kicker = cover["kicker"] + chosen
+    kicker = cover["kicker"] + "".join(f" · {c}" for c in chosen)
+    if selection is not None:
+        kicker += f" · {selection.period.label}"
     context = {
         "lang": lang,
         "title": cover["title"],
-        "kicker": context_kicker,
+        "kicker": kicker,
         "subtitle": subtitle,
         "sections": sections,
         "charts": charts,
         "labels": labels,
         "footer": footer,
         "plotly_js": plotly_js(),
-        "page_label": css_string(f"{context_kicker} · {cover['title']}"),
+        "page_label": css_string(f"{kicker} · {cover['title']}"),
         "case": case_page if kind == "business-case" else None,
     }
     with progress.step("render"):
@@ -361,7 +472,7 @@ def build_report(
         title=cover["title"],
         subtitle=subtitle,
         inputs=inputs,
-        selection=getattr(ds, "selection", None),
+        selection=sel,
     )
     report.costs = ev if kind == "business-case" else None
     return report

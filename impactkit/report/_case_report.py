@@ -35,15 +35,27 @@ class _NoData:
 
 
 def case_section(ctx: Ctx) -> tuple[Section, Any]:
-    """The section you can change and the page data its template needs."""
+    """The section you can change and the page data its template needs (None: not published).
+
+    The page embeds the model at the report's values (its need profile from the data, the PSA's
+    draws) so that the browser recomputes every figure.  On data those values are functions of
+    the families in the cost model and of each care path's families and avoided cost: the page is
+    published only when the release publishes every one of them; otherwise the section says in
+    words why the page is not part of this report."""
+    from impactkit.report._costs import gross_count, paths
     from impactkit.report._interactive import case_page
 
     ev = ctx.costs
     paragraphs = [ctx.t("case_intro")]
     n = int(ev.meta.get("data_families") or 0)
     if n:
-        paragraphs.append(ctx.t("case_intro_data", n=ctx.fmt.integer(n)))
-    page = case_page(ev, ctx.fmt, labels=ctx.labels)
+        pub = ctx.pub
+        count = gross_count(ctx)
+        rests = [count, *paths(ctx)["avoided"]]
+        if not pub.shown(*rests):
+            return Section("case", ctx.t("sec_case"), [ctx.t("case_withheld", k=str(ctx.k))]), None
+        paragraphs.append(ctx.t("case_intro_data", n=ctx.fmt.integer(count)))
+    page = case_page(ev, ctx.fmt.base, labels=ctx.labels)
     return Section("case", ctx.t("sec_case"), paragraphs), page
 
 
@@ -78,13 +90,17 @@ def case_report(
     title: str | None = None,
 ) -> Report:
     """The business-case report of a business-case evaluation without a dataset."""
+    from impactkit.privacy import Ledger, Scope
     from impactkit.report._business import business_sections
+    from impactkit.report._publish import PublishedFormatter, Publisher
 
     fmt = Formatter(lang)
     instrument = ev.case.instrument
+    # a business case without data describes no family: its numbers are the model's at its inputs
+    pub = Publisher(Ledger([]), "case", k, fmt, protected=True)
     ctx = Ctx(dataset=_NoData(), costs=ev, instrument=instrument,
-              fmt=fmt, k=k, seed=int(ev.meta["seed"]),
-              draws=int(ev.meta["draws"]))  # fmt: skip
+              fmt=PublishedFormatter(pub), k=k, seed=int(ev.meta["seed"]),
+              draws=int(ev.meta["draws"]), pub=pub, scope=Scope("funder", "", 0, True))  # fmt: skip
     sections, cover = business_sections(ctx)
     section, page = case_section(ctx)
     sections.insert(1, section)

@@ -139,7 +139,7 @@ def _family_section(
     frame = wide.reset_index()
     frame["domain_t"] = [lab.domain(d) for d in frame["domain"]]
     cols = [Column("domain_t", t("domain"))] + [Column(w, lab.wave(w), "general") for w in wide.columns]
-    score_table = Table.build(
+    score_table = Table.confidential(
         f"tbl-cw-scores-{i + 1}", t("cw_scores"), frame, cols, fmt, k=3, sheet="casework"
     )
     radar = figures.radar(scores.rename(columns={"score": "mean"}), lang=fmt.lang, instrument=inst, title="")
@@ -157,7 +157,7 @@ def _family_section(
     ccols = [Column("domain_t", t("domain")), Column("first", lab.wave(first), "general"),
              Column("last", lab.wave(last), "general"),
              Column("gain", t("cw_gain"), "signed0" if whole else "signed2")]  # fmt: skip
-    change_table = Table.build(
+    change_table = Table.confidential(
         f"tbl-cw-change-{i + 1}", t("cw_change"), change, ccols, fmt, k=3, sheet="casework"
     )
     sec.blocks.append(Chart(f"cw-lines-{i + 1}", t("cw_lines"), t("cw_lines_caption"), lines, change_table))
@@ -226,7 +226,7 @@ def _timeline(ds: Any, fmt: Formatter, fid: str, i: int, counts: outcomes.PhaseC
     cols = [Column("label_t", t("cw_what")), Column("unit_t", t("unit"))] + [
         Column(p, _capital(phase_label(p, fmt.lang)), "general") for p in phases
     ]
-    tab = Table.build(f"tbl-cw-events-{i + 1}", t("cw_counts"), table, cols, fmt, k=3, sheet="casework",
+    tab = Table.confidential(f"tbl-cw-events-{i + 1}", t("cw_counts"), table, cols, fmt, k=3, sheet="casework",
                       notes=[t("cw_counts_note")])  # fmt: skip
     post = counts.meta.get("post_months")
     caption = t("cw_timeline_caption" if post is not None else "cw_timeline_caption_open",

@@ -1,95 +1,134 @@
 """Annual report: change per life domain (radar, distance travelled, improved / unchanged /
-worse), level transitions (Sankey) and reliable change (Jacobson & Truax)."""
+worse), level transitions (Sankey) and reliable change (Jacobson & Truax).
+
+Every number is a published value (:mod:`impactkit.report._measured`); charts are drawn from the
+numbers as published (rounded, suppressed ones as gaps) and captions are built from them
+(:mod:`impactkit.report._captions`)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from impactkit import figures, measures
 from impactkit.errors import DesignError
-from impactkit.report._context import Ctx, hide_small_parts
+from impactkit.report._captions import best_of, say
+from impactkit.report._cohort import score_stat
+from impactkit.report._context import Ctx
+from impactkit.report._measured import pairs_key
 from impactkit.report._model import Chart, Column, Section, Table
+from impactkit.report._publish import Value
 from impactkit.report._reliable import MIN_PAIRS, item_reliability, reliable_headline
-from impactkit.report._suppress import PUBLISHED, suppress_counts
 
 __all__ = ["change_section", "reliable_section", "transitions_section"]
 
 
 # -------------------------------------------------------------------------------------- change
-def change_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
+def change_section(ctx: Ctx, cv: pd.DataFrame, dv: pd.DataFrame) -> Section:
+    """``cv``: :func:`change_values` of the first and last wave; ``dv``: :func:`describe_values`."""
     sec = Section("change", ctx.t("sec_change"))
-    f, inst = ctx.fmt, ctx.instrument
-    d = desc.copy()
-    d["hidden"] = d["n"].fillna(0) < ctx.k
-    means = d.pivot(index="domain", columns="wave", values="mean").reindex(inst.domain_ids)
-    hidden = d.pivot(index="domain", columns="wave", values="hidden").reindex(inst.domain_ids).fillna(True)
-    labels = [ctx.domain(x) for x in inst.domain_ids]
-    published = d.assign(mean=d["mean"].where(~d["hidden"]))  # suppressed means are gaps
-    radar_fig = figures.radar(published, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
-    wide = pd.DataFrame({"label": labels})
-    st_wide = pd.DataFrame({"label": [PUBLISHED] * len(labels)})
-    cols = [Column("label", ctx.t("domain"))]
-    for w in inst.wave_ids:
-        wide[w] = means[w].to_numpy()
-        st_wide[w] = np.where(hidden[w].to_numpy(dtype=bool), "primary", PUBLISHED)
-        cols.append(Column(w, ctx.t("mean_baseline", wave=ctx.wave(w)), "number2"))
-    up = [
-        d for d in means.index if ctx.direction(d) > 0
-    ]  # "lowest" intake means worst only where high is good
-    intake = means[inst.wave_ids[0]].loc[up or list(means.index)].sort_values()
-    gains = (means[inst.wave_ids[-1]] - means[inst.wave_ids[0]]).dropna()
-    rose = len(gains) and (gains > 0).all() and all(ctx.direction(d) > 0 for d in gains.index)
-    key = "radar_caption" if rose else "radar_caption_mixed"
-    cap = ctx.t(key, low1=ctx.domain(intake.index[0]), low2=ctx.domain(intake.index[min(1, len(intake) - 1)]))
-    sec.blocks.append(
-        Chart(
-            "radar",
-            ctx.t("radar_title"),
-            cap,
-            radar_fig,
-            Table.build(
-                "tbl-radar", ctx.t("radar_title"), wide, cols, f, status=st_wide, k=ctx.k, sheet="change"
-            ),
-        )
-    )
+    sec.blocks.append(_radar(ctx, dv))
+    # a domain with fewer than min_pairs complete pairs is described, not tested (issue 12 item 6):
+    # it leaves the chart of mean change and its interval for its own table
+    described = cv["status"].astype(str).str.startswith("descriptive") if len(cv) else pd.Series(dtype=bool)
+    tested = cv[~described].reset_index(drop=True) if len(cv) else cv
+    if len(tested):
+        sec.blocks.append(_distance(ctx, tested))
+        if ctx.detail:
+            sec.blocks.append(_shares(ctx, tested))
+    if len(cv) and described.any():
+        described_block(ctx, sec, cv[described].reset_index(drop=True))
+    return sec
 
-    c = ch.copy().reset_index(drop=True)
-    # a domain with fewer than min_pairs complete pairs (but at least k) is described, not tested
-    # (issue 12 item 6): it leaves the chart of mean change and its interval for its own table
-    described = c["status"].astype(str).str.startswith("descriptive") & (c["n"].fillna(0) >= ctx.k)
-    c_described = c[described].reset_index(drop=True)
-    c = c[~described].reset_index(drop=True)
-    if not len(c):  # every domain described: no chart of mean change, no shares of a tested change
-        described_block(ctx, sec, c_described)
-        return sec
-    c["label"] = [ctx.domain(x) for x in c["domain"]]
-    c["gain"] = c["mean_diff"] * c["domain"].map(ctx.direction)  # most improved first, either direction
-    c = c.sort_values("gain", ascending=False, na_position="last").reset_index(drop=True)
-    row_hidden = (c["n"].fillna(0) < ctx.k) | (c["status"] != "ok")
-    st = pd.DataFrame(PUBLISHED, index=c.index, columns=c.columns)
-    for col in c.columns:
-        if col not in ("label", "domain"):
-            st.loc[row_hidden, col] = "primary"
+
+def _radar(ctx: Ctx, dv: pd.DataFrame) -> Chart:
+    pub, inst = ctx.pub, ctx.instrument
+    waves = inst.wave_ids
+    published = dv[["domain", "wave"]].assign(mean=pub.numbers(dv["mean"], "number2"))
+    fig = figures.radar(published, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    by = dv.set_index(["domain", "wave"])
+    wide = pd.DataFrame({"label": [ctx.domain(x) for x in inst.domain_ids]})
+    cols = [Column("label", ctx.t("domain"))]
+    for w in waves:
+        wide[w] = [  # type: ignore[assignment]
+            by.at[(d, w), "mean"] if (d, w) in by.index else pub.const(np.nan) for d in inst.domain_ids
+        ]
+        cols.append(Column(w, ctx.t("mean_baseline", wave=ctx.wave(w)), "number2"))
+    first, last = waves[0], waves[-1]
+    # "lowest at intake" only where a high score is good, named only when really the lowest two
+    up = [d for d in inst.domain_ids if ctx.direction(d) > 0] or list(inst.domain_ids)
+    intake = sorted(
+        ((pub.raw(by.at[(d, first), "mean"]), d) for d in up if (d, first) in by.index),
+        key=lambda x: (np.isnan(x[0]), x[0]),
+    )
+    lows = [d for _, d in intake[:2]]
+    gains = []
+    for d in inst.domain_ids:
+        if (d, first) in by.index and (d, last) in by.index and first != last:
+            a, b = by.at[(d, first), "mean"], by.at[(d, last), "mean"]
+            if pub.shown(a, b):
+                gains.append((pub.number(b) - pub.number(a)) * ctx.direction(d))
+    rose = bool(gains) and all(g > 0 for g in gains)
+    parts = [ctx.t("radar_rose")] if rose else []
+    if len(lows) == 2 and pub.shown(*(by.at[(d, first), "mean"] for d in lows)):
+        parts.append(ctx.t("radar_lowest", low1=ctx.domain(lows[0]), low2=ctx.domain(lows[1])))
+    elif lows:
+        parts.append(ctx.t("radar_lowest_hidden"))
+    parts.append(ctx.t("radar_later"))
+    table = Table.build("tbl-radar", ctx.t("radar_title"), wide, cols, ctx.fmt, k=ctx.k, sheet="change")
+    return Chart("radar", ctx.t("radar_title"), " ".join(parts), fig, table)
+
+
+def published_first(ctx: Ctx, cv: pd.DataFrame, col: str = "mean_diff") -> pd.DataFrame:
+    """Published rows by gain (largest first), then the hidden ones in the instrument's order:
+    the place of a hidden row must not tell how large its change is."""
+    pub = ctx.pub
+    shown = np.array([pub.shown(v) for v in cv[col]])
+    order = {d: i for i, d in enumerate(ctx.instrument.domain_ids)}
+    a = cv[shown].sort_values("gain", ascending=False, na_position="last")
+    b = cv[~shown].assign(_o=cv.loc[~shown, "domain"].map(order)).sort_values("_o").drop(columns="_o")
+    return pd.concat([a, b]).reset_index(drop=True)
+
+
+def _distance(ctx: Ctx, cv: pd.DataFrame) -> Chart:
+    pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
+    c = published_first(ctx, cv)
     base_w, fup_w = ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])
-    pub = c.mask(st != PUBLISHED)
-    fig = figures.distance_travelled(
-        pub.assign(domain=c["domain"]), lang=ctx.lang, instrument=inst, k=ctx.k, title=""
-    )
-    ok = pub.dropna(subset=["mean_diff"])
-    cap = (
-        ctx.t(
-            "distance_caption",
-            best=ok["label"].iloc[0],
-            diff=f.number(ok["gain"].iloc[0], 2),
-            worst=ok["label"].iloc[-1],
-            diff_w=f.signed(ok["gain"].iloc[-1]),
-        )
-        if len(ok)
-        else ""
-    )
+    drawn = pd.DataFrame(
+        {
+            "domain": c["domain"],
+            "mean_diff": pub.numbers(c["mean_diff"]),
+            "ci_low": [pub.number(lo) if pub.shown(m) else np.nan for lo, m in zip(c["ci_low"], c["mean_diff"], strict=True)],
+            "ci_high": [pub.number(hi) if pub.shown(m) else np.nan for hi, m in zip(c["ci_high"], c["mean_diff"], strict=True)],
+            "n": pub.numbers(c["n"], "count"),
+            "baseline": c["baseline"],
+            "followup": c["followup"],
+        }
+    )  # fmt: skip
+    fig = figures.distance_travelled(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    rows = [(g, v, i) for i, (g, v) in enumerate(zip(c["gain"], c["mean_diff"], strict=True))]
+    best = best_of(pub, rows)
+    if best is None:
+        cap = ""
+    elif not best[1]:
+        cap = ctx.t("distance_best_hidden", k=str(ctx.k))
+    else:
+        i = int(best[0])
+        worst = min((r for r in rows if r[0] == r[0]), key=lambda r: r[0])
+        gain: Any = c.at[i, "mean_diff"] * ctx.direction(str(c.at[i, "domain"]))  # type: ignore[operator]
+        if pub.shown(worst[1]) and worst[2] != i:
+            j = int(worst[2])
+            cap = ctx.t(
+                "distance_caption",
+                best=str(c.at[i, "label"]),
+                diff=f.number(gain, 2),
+                worst=str(c.at[j, "label"]),
+                diff_w=f.signed(c.at[j, "mean_diff"] * ctx.direction(str(c.at[j, "domain"]))),  # type: ignore[operator]
+            )
+        else:
+            cap = ctx.t("distance_caption_best", best=str(c.at[i, "label"]), diff=f.number(gain, 2))
     table = Table.build(
         "tbl-distance",
         ctx.t("distance_title", baseline=base_w, followup=fup_w),
@@ -102,83 +141,81 @@ def change_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             Column("p_adjusted", ctx.t("p_adjusted"), "p"),
         ],
         f,
-        status=st,
         k=ctx.k,
         sheet="change",
     )
-    sec.blocks.append(
-        Chart("distance", ctx.t("distance_title", baseline=base_w, followup=fup_w), cap, fig, table)
-    )
+    return Chart("distance", ctx.t("distance_title", baseline=base_w, followup=fup_w), cap, fig, table)
 
-    # improved / unchanged / worse: three parts of n, protected as complementary cells
-    counts = pd.DataFrame(
-        {
-            p: np.round(c[f"share_{p}"].fillna(0) * c["n"].fillna(0))
-            for p in ("improved", "unchanged", "worse")
-        }
+
+SHARE_PARTS = ("improved", "unchanged", "worse", "not_improved", "not_worse")
+
+
+def drawn_parts(pub: Any, row: pd.Series) -> dict[str, float]:
+    """The finest published split of one domain's families: improved / unchanged / worse, else
+    improved / not improved, else not worse / worse, else whatever single part is published."""
+    shown = {p: pub.shown(row[f"share_{p}"]) for p in SHARE_PARTS}
+    for split in (("improved", "unchanged", "worse"), ("improved", "not_improved"), ("not_worse", "worse")):
+        if all(shown[p] for p in split):
+            return {p: pub.number(row[f"share_{p}"], "share") for p in split}
+    return {p: pub.number(row[f"share_{p}"], "share") for p in ("improved", "unchanged", "worse") if shown[p]}
+
+
+def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
+    pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
+    c = cv.copy().reset_index(drop=True)
+    base_w, fup_w = ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])
+    splits = [drawn_parts(pub, c.iloc[i]) for i in range(len(c))]
+    drawn = pd.DataFrame(
+        {"domain": c["domain"], **{f"share_{p}": [s.get(p, np.nan) for s in splits] for p in SHARE_PARTS}}
     )
-    stp = hide_small_parts(counts, ctx.k)
-    stp[row_hidden.to_numpy()] = "primary"
-    shares = pd.DataFrame({"label": c["label"], **{f"share_{p}": c[f"share_{p}"] for p in counts.columns}})
-    st_sh = pd.DataFrame({"label": PUBLISHED, **{f"share_{p}": stp[p] for p in counts.columns}})
-    published = c[["domain"]].assign(
-        **{f"share_{p}": shares[f"share_{p}"].where(st_sh[f"share_{p}"] == PUBLISHED) for p in counts.columns}
-    )
-    fig = figures.change_shares(published, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
-    imp = shares["share_improved"].where(st_sh["share_improved"] == PUBLISHED)
-    best_i = imp.idxmax() if imp.notna().any() else None
-    cap = (
-        ""
-        if best_i is None
-        else ctx.t(
+    fig = figures.change_shares(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    used = [
+        p for p in SHARE_PARTS if drawn[f"share_{p}"].notna().any() or p in ("improved", "unchanged", "worse")
+    ]
+    rows = [(pub.raw(v), v, i) for i, v in enumerate(c["share_improved"])]
+    best = best_of(pub, rows)
+    if best is None:
+        cap = ""
+    elif best[1]:
+        i = int(best[0])
+        cap = ctx.t(
             "shares_caption",
-            best=shares.at[best_i, "label"],
-            share=f.percent(imp.loc[cast(int, best_i)]),
+            best=str(c.at[i, "label"]),
+            share=f.percent(c.at[i, "share_improved"]),
             baseline=base_w,
             followup=fup_w,
         )
-    )
+    else:
+        cap = ctx.t("shares_best_hidden", k=str(ctx.k))
+    if any(drawn[f"share_{p}"].notna().any() for p in ("not_improved", "not_worse")):
+        cap += " " + ctx.t("shares_combined")
     table = Table.build(
         "tbl-shares",
         ctx.t("shares_title"),
-        shares,
-        [Column("label", ctx.t("domain"))]
-        + [Column(f"share_{p}", ctx.t(p), "share") for p in counts.columns],
+        c,
+        [Column("label", ctx.t("domain")), Column("n", ctx.t("n"), "count")]
+        + [Column(f"share_{p}", ctx.t(p), "share") for p in used],
         f,
-        status=st_sh,
         k=ctx.k,
         sheet="change",
     )
-    sec.blocks.append(Chart("shares", ctx.t("shares_title"), cap, fig, table))
-    if len(c_described):
-        described_block(ctx, sec, c_described)
-    return sec
+    return Chart("shares", ctx.t("shares_title"), cap.strip(), fig, table)
 
 
 def described_block(ctx: Ctx, sec: Section, d: pd.DataFrame) -> None:
     """Domains with fewer than ``min_pairs`` complete pairs: medians, the families better /
-    unchanged / worse (protected as parts of n) and the exact tests, with why no claim is made."""
+    unchanged / worse (parts of n, populations of the release) and the exact tests, with why no
+    claim is made.  An exact p-value is a function of the counts better and worse (the sign
+    test's of those alone): it rests on them (:func:`change_values`), shown only where both are."""
     f = ctx.fmt
     d = d.copy()
     d["label"] = [ctx.domain(x) for x in d["domain"]]
-    counts = d[["n_improved", "n_unchanged", "n_worse"]].fillna(0).astype(float)
-    stp = hide_small_parts(counts, ctx.k)
-    st = pd.DataFrame(PUBLISHED, index=d.index, columns=d.columns)
-    for col in counts.columns:
-        st[col] = stp[col]
-    # an exact p-value is a function of the counts better and worse (the sign test's of those
-    # alone): it is shown only where both are, else it would give a hidden count away
-    leaks = ((stp["n_improved"] != PUBLISHED) | (stp["n_worse"] != PUBLISHED)).to_numpy()
-    for col in ("wilcoxon_p", "sign_test_p"):
-        st.loc[leaks, col] = "secondary"
     base_w, fup_w = ctx.wave(d["baseline"].iloc[0]), ctx.wave(d["followup"].iloc[0])
-    sec.paragraphs.append(
-        ctx.t("change_descriptive", min=f.integer(MIN_PAIRS), domains=", ".join(d["label"]))
-    )
+    sec.paragraphs.append(ctx.t("change_descriptive", min=str(MIN_PAIRS), domains=", ".join(d["label"])))
     sec.blocks.append(
         Table.build(
             "tbl-described",
-            ctx.t("tbl_descriptive", min=f.integer(MIN_PAIRS)),
+            ctx.t("tbl_descriptive", min=str(MIN_PAIRS)),
             d,
             [
                 Column("label", ctx.t("domain")),
@@ -193,85 +230,116 @@ def described_block(ctx: Ctx, sec: Section, d: pd.DataFrame) -> None:
                 Column("sign_test_p", ctx.t("sign_test_p"), "p"),
             ],
             f,
-            status=st,
             k=ctx.k,
             sheet="change",
         )
     )
 
 
-def _opt(s: pd.Series) -> list[float | None]:
-    return [None if pd.isna(v) else float(v) for v in s]
-
-
 # --------------------------------------------------------------------------------- transitions
-def transitions_section(ctx: Ctx, ch: pd.DataFrame) -> Section:
-    f, inst = ctx.fmt, ctx.instrument
+def transitions_section(ctx: Ctx, cv: pd.DataFrame) -> Section:
+    """The level transitions of the domain with the largest average gain (when it may be shown)."""
+    pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
     first, last = inst.wave_ids[0], inst.wave_ids[-1]
     sec = Section(
         "transitions",
         ctx.t("sec_transitions"),
         [ctx.t("transitions_intro", baseline=ctx.wave(first), followup=ctx.wave(last))],
     )
-    ok = ch[(ch["status"] == "ok") & (ch["n"] >= ctx.k)]
+    ok = cv[cv["status"] == "ok"] if len(cv) else cv
     if not inst.scale.integer or ok.empty:
         return sec
-    best = str(
-        ok["domain"].iloc[int((ok["mean_diff"] * ok["domain"].map(ctx.direction)).to_numpy().argmax())]
+    best = best_of(
+        pub, [(g, v, str(d)) for g, v, d in zip(ok["gain"], ok["mean_diff"], ok["domain"], strict=True)]
     )
-    tr = measures.transitions(ctx.dataset.assessments, baseline=first, followup=last, domains=[best])
-    # every level, or levels grouped: whichever lets more families' flows be drawn
-    options: list[tuple[float, int, Any, pd.DataFrame, Any]] = []
-    for bands in ([([v], ctx.level(v)) for v in ctx.instrument.scale.values], _bands(ctx, best)):
-        band_of = {v: i for i, (vals, _) in enumerate(bands) for v in vals}
-        t_ = tr.assign(src=tr["from_level"].map(band_of), dst=tr["to_level"].map(band_of))
-        m_ = t_.pivot_table(index="src", columns="dst", values="n", aggfunc="sum", fill_value=0)
-        ix = list(range(len(bands)))
-        m_ = m_.reindex(index=ix, columns=ix, fill_value=0)
-        p_ = suppress_counts(m_, k=ctx.k, totals="both", total_label="total")
-        drawn = float(m_.to_numpy()[(p_.status.loc[ix, ix] == PUBLISHED).to_numpy()].sum())
-        options.append((drawn, -len(options), bands, m_, p_))
-    _, _, bands, mat, prot = max(options, key=lambda o: (o[0], o[1]))
+    if best is None:
+        return sec
+    domain, shown = best
+    if not shown:
+        sec.paragraphs.append(ctx.t("sankey_best_hidden", k=str(ctx.k)))
+        return sec
+    row = ok.set_index("domain").loc[domain]
+    bands = _choose_bands(ctx, domain, first, last)
     idx = list(range(len(bands)))
     names = [label for _, label in bands]
-    # the published flows; per source, the hidden flows together (row total minus drawn flows:
-    # known from the totals anyway) go to one grey "not shown" node, so node sizes stay true
-    rows = []
+    co = ctx.cohort
+    key = ("transitions", first, last, domain)
+    n_pairs = pub.count(pairs_key(domain, first, last), co.pairs(domain, first, last), measured=True)
+    cell = {
+        (i, j): pub.count(
+            (*key, i, j), co.banded(domain, first, last, bands[i][0], bands[j][0]), dim=f"to:{domain}:{i}",
+            label=f"{pub.scope}: {domain} from {names[i]} to {names[j]}",
+        )
+        for i in idx for j in idx
+    }  # fmt: skip
+    src = {
+        i: pub.count((*key, "from", i), co.banded(domain, first, last, bands[i][0], _all(ctx)), dim=f"from:{domain}",
+                     stats=[score_stat(domain, first)] if len(bands[i][0]) == 1 else ())
+        for i in idx
+    }  # fmt: skip
+    dst = {
+        j: pub.count((*key, "to", j), co.banded(domain, first, last, _all(ctx), bands[j][0]), dim=f"tod:{domain}",
+                     stats=[score_stat(domain, last)] if len(bands[j][0]) == 1 else ())
+        for j in idx
+    }  # fmt: skip
+    flows = []
     for i in idx:
         drawn = 0.0
         for j in idx:
-            cell = float(cast(float, mat.at[i, j]))
-            if prot.status.at[i, j] == PUBLISHED and cell > 0:
-                rows.append({"from_level": names[i], "to_level": names[j], "n": cell})
-                drawn += cell
-        rest = float(mat.loc[i].to_numpy().sum()) - drawn
-        if rest >= ctx.k:  # a hidden sum under k is not drawn either: it would read as a published count
-            rows.append({"from_level": names[i], "to_level": figures.HIDDEN, "n": rest})
-    flows = pd.DataFrame(rows, columns=["from_level", "to_level", "n"]).assign(baseline=first, followup=last)
-    fig = figures.transitions_sankey(flows, lang=ctx.lang, instrument=inst, levels=names, k=ctx.k, title="")
-    row = cast(pd.Series, ok.set_index("domain").loc[best])
-    cap = ctx.t(
-        "sankey_caption",
-        domain=ctx.domain(best),
-        up=_share_or_marker(ctx, row, "share_improved"),
-        down=_share_or_marker(ctx, row, "share_worse"),
-        k=ctx.k,
+            v = cell[(i, j)]
+            if pub.shown(v) and pub.raw(v) > 0:
+                flows.append({"from_level": names[i], "to_level": names[j], "n": pub.number(v, "count")})
+                drawn += pub.number(v, "count")
+        if pub.shown(src[i]):
+            rest = pub.number(src[i], "count") - drawn
+            if rest >= ctx.k:  # the hidden flows of this source together: known from the totals anyway
+                flows.append({"from_level": names[i], "to_level": figures.HIDDEN, "n": rest})
+    frame = pd.DataFrame(flows, columns=["from_level", "to_level", "n"]).assign(baseline=first, followup=last)
+    title = ctx.t(
+        "sankey_title", domain=ctx.domain(domain), baseline=ctx.wave(first), followup=ctx.wave(last)
     )
-    tab = prot.values.copy()
-    st = prot.status.copy()
-    keys = [f"to_{c_}" for c_ in tab.columns]
-    tab.columns, st.columns = keys, keys
-    tab.insert(0, "from", [names[v] if v != "total" else ctx.t("total") for v in tab.index])
-    st.insert(0, "from", PUBLISHED)
+    fig = None
+    if (frame["to_level"] != figures.HIDDEN).any():
+        fig = figures.transitions_sankey(
+            frame, lang=ctx.lang, instrument=inst, levels=names, k=ctx.k, title=""
+        )
+    sentences = [
+        say(ctx.t, pub, "sankey_up", [row["share_improved"]], domain=ctx.domain(domain),
+            up=f.percent(row["share_improved"]), n=f.integer(n_pairs), k=str(ctx.k)),
+        say(ctx.t, pub, "sankey_down", [row["share_worse"]], down=f.percent(row["share_worse"]), k=str(ctx.k)),
+        ctx.t("sankey_note", k=str(ctx.k)) if fig is not None else ctx.t("sankey_empty", k=str(ctx.k)),
+    ]  # fmt: skip
+    tab = pd.DataFrame({"from": [*names, ctx.t("total")]})
     cols = [Column("from", f"{ctx.wave(first)} \\ {ctx.wave(last)}")]
-    cols += [
-        Column(key, names[int(c_)] if c_ != "total" else ctx.t("total"), "count")
-        for key, c_ in zip(keys, prot.values.columns, strict=True)
-    ]
-    title = ctx.t("sankey_title", domain=ctx.domain(best), baseline=ctx.wave(first), followup=ctx.wave(last))
-    table = Table.build("tbl-sankey", title, tab, cols, f, status=st, k=ctx.k, sheet="transitions")
-    sec.blocks.append(Chart("sankey", title, cap, fig, table))
+    for j in idx:
+        tab[f"to_{j}"] = [cell[(i, j)] for i in idx] + [dst[j]]
+        cols.append(Column(f"to_{j}", names[j], "count"))
+    tab["to_total"] = [src[i] for i in idx] + [n_pairs]
+    cols.append(Column("to_total", ctx.t("total"), "count"))
+    table = Table.build("tbl-sankey", title, tab, cols, f, k=ctx.k, sheet="transitions")
+    sec.blocks.append(Chart("sankey", title, " ".join(s for s in sentences if s), fig, table))
     return sec
+
+
+def _all(ctx: Ctx) -> list[int]:
+    return [int(v) for v in ctx.instrument.scale.values]
+
+
+def _choose_bands(ctx: Ctx, domain: str, first: str, last: str) -> list[tuple[list[int], str]]:
+    """Every level, or levels grouped: whichever leaves more families in flows of at least k
+    (decided on the counts alone, the same in every pass of the release)."""
+    co = ctx.cohort
+    options = [[([v], ctx.level(v)) for v in _all(ctx)], _bands(ctx, domain)]
+    best, score = options[0], -1.0
+    for bands in options:
+        drawn = 0
+        for a, _ in bands:
+            for b, _ in bands:
+                n = len(co.banded(domain, first, last, a, b))
+                drawn += n if n >= ctx.k else 0
+        if drawn > score:
+            best, score = bands, drawn
+    return best
 
 
 def _bands(ctx: Ctx, domain: str) -> list[tuple[list[int], str]]:
@@ -303,63 +371,59 @@ def _bands(ctx: Ctx, domain: str) -> list[tuple[list[int], str]]:
     return out
 
 
-def _share_or_marker(ctx: Ctx, row: pd.Series, col: str) -> str:
-    parts = pd.DataFrame(
-        [{p: round(row[f"share_{p}"] * row["n"]) for p in ("improved", "unchanged", "worse")}]
-    )
-    st = hide_small_parts(parts, ctx.k)
-    key = col.removeprefix("share_")
-    return ctx.fmt.percent(row[col]) if st.at[0, key] == PUBLISHED else ctx.t("fewer_than", k=ctx.k)
-
-
 # ------------------------------------------------------------------------------ reliable change
 CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
+_RCI_COST = {"recovered": 6.0, "improved": 6.0, "unchanged": 1.0, "deteriorated": 4.0, "better": 3.0}
 
 
 def reliable_section(ctx: Ctx, summary: Section) -> Section:
-    f = ctx.fmt
+    pub, f = ctx.pub, ctx.fmt
     sec = Section("reliable", ctx.t("sec_reliable"), [ctx.t("rci_intro")])
     a = ctx.dataset.assessments
     alpha, unusable = item_reliability(ctx)  # Cronbach's alpha where the export holds item answers
     try:
-        rc = measures.reliable_change(a, reliability=alpha)
+        rc = ctx.cached("reliable_change", lambda: measures.reliable_change(a, reliability=alpha))
     except DesignError as err:  # e.g. an instrument without reliabilities: say so, show nothing
         sec.paragraphs = [ctx.t("rci_unavailable", reason=str(err))]
         return sec
-    counts = (
-        rc.groupby(["domain", "category"], observed=True)
-        .size()
-        .unstack("category")
-        .reindex(index=ctx.instrument.domain_ids, columns=list(CATEGORIES))
-        .fillna(0)
+    rc_raw = rc
+    rc = pd.DataFrame(rc).assign(
+        family_id=lambda x: x["family_id"].astype(str), category=lambda x: x["category"].astype(str)
     )
-    prot = suppress_counts(counts, k=ctx.k, totals="rows", total_label="n")
-    vals = prot.values.copy()
-    n = vals["n"].replace(0, np.nan)
-    shares = vals[list(CATEGORIES)].div(n, axis=0)
-    shares.insert(0, "label", [ctx.domain(x) for x in shares.index])
-    shares["n"] = vals["n"]
-    st = prot.status.copy()
-    st.insert(0, "label", PUBLISHED)
-    shares, st = shares.reset_index(drop=True), st.reset_index(drop=True)
+    rows = []
+    for d in ctx.instrument.domain_ids:
+        part = rc[rc["domain"].astype(str) == d]
+        key = ("rci", d)
+        n = pub.count((*key, "n"), part["family_id"], label=f"{pub.scope}: classified on {d}")
+        row: dict[str, Any] = {"domain": d, "label": ctx.domain(d), "n": n}
+        for cat in CATEGORIES:
+            cnt = pub.count((*key, cat), part.loc[part["category"] == cat, "family_id"], dim=f"rci:{d}",
+                            cost=_RCI_COST[cat], label=f"{pub.scope}: {cat} on {d}")  # fmt: skip
+            row[cat] = cnt / n
+            row[f"n_{cat}"] = cnt
+        better = pub.count((*key, "better"), part.loc[part["category"].isin(["recovered", "improved"]), "family_id"],
+                           cost=_RCI_COST["better"], label=f"{pub.scope}: reliably better on {d}")  # fmt: skip
+        row["better"] = better / n
+        row["n_better"] = better
+        rows.append(row)
+    shares = pd.DataFrame(rows)
     published = pd.DataFrame(
         [
-            {
-                "domain": dm,
-                "category": cat,
-                "share": shares.at[r, cat] if st.at[r, cat] == PUBLISHED else np.nan,
-            }
-            for r, dm in enumerate(vals.index)
+            {"domain": r["domain"], "category": cat, "share": pub.number(r[cat], "share")}
+            for r in rows
             for cat in CATEGORIES
         ]
     )
     published["category"] = pd.Categorical(published["category"], categories=list(CATEGORIES))
     fig = figures.rci_categories(published, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title="")
-    better = shares["recovered"].where(st["recovered"] == PUBLISHED).fillna(0) + shares["improved"].where(
-        st["improved"] == PUBLISHED
-    ).fillna(0)
-    i = int(better.to_numpy().argmax())
-    cap = ctx.t("rci_caption", best=shares.at[i, "label"], share=f.percent(better[i]))
+    best = best_of(pub, [(pub.raw(r["better"]), r["better"], i) for i, r in enumerate(rows)])
+    if best is None:
+        cap = ""
+    elif best[1]:
+        i = int(best[0])
+        cap = ctx.t("rci_caption", best=str(rows[i]["label"]), share=f.percent(rows[i]["better"]))
+    else:
+        cap = ctx.t("rci_best_hidden", k=str(ctx.k))
     table = Table.build(
         "tbl-reliable",
         ctx.t("tbl_reliable"),
@@ -367,11 +431,33 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         [Column("label", ctx.t("domain")), Column("n", ctx.t("n"), "count")]
         + [Column(c_, ctx.t(f"cat_{c_}"), "share") for c_ in CATEGORIES],
         f,
-        status=st,
         k=ctx.k,
         sheet="reliable change",
     )
     sec.blocks.append(Chart("reliable", ctx.t("rci_title"), cap, fig, table))
+    fam = ctx.cached(
+        "reliable_family", lambda: measures.reliable_change(a, level="family", reliability=alpha)
+    )
+    fam = pd.DataFrame(fam).assign(family_id=lambda x: x["family_id"].astype(str))
+    anyv: dict[str, Any] | None = None
+    if len(fam):
+        n_all = pub.count(("rci", "family", "n"), fam["family_id"], label=f"{pub.scope}: classified families")
+        up = (fam["n_recovered"] + fam["n_improved"]) > 0
+        down = fam["n_deteriorated"] > 0
+        anyv = {"n": n_all}
+        for name, mask, cost in (("improved", up, 6.0), ("deteriorated", down, 4.0)):
+            anyv[f"n_{name}"] = pub.count(("rci", "family", f"any_{name}"), fam.loc[mask, "family_id"],
+                                          dim=f"rci:family:{name}", cost=cost,
+                                          label=f"{pub.scope}: reliably {name} on a domain")  # fmt: skip
+            pub.count(("rci", "family", f"none_{name}"), fam.loc[~mask, "family_id"], dim=f"rci:family:{name}",
+                      cost=1.0, label=f"{pub.scope}: not reliably {name} on any domain")  # fmt: skip
+    summ = ctx.cached(
+        "reliable_summary", lambda: measures.reliable_change_summary(rc_raw, min_pairs=MIN_PAIRS)
+    )
     # both directions against chance, and the two key figures of the summary (issue 12 item 4)
-    reliable_headline(ctx, sec, summary, rc, st, unusable)
+    reliable_headline(ctx, sec, summary, summ, rows, anyv, unusable)
     return sec
+
+
+def _values_of(rows: list[dict[str, Any]], col: str) -> list[Value]:
+    return [r[col] for r in rows]

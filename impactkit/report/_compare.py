@@ -30,8 +30,8 @@ import pandas as pd
 
 from impactkit.errors import ParameterError
 from impactkit.i18n import text
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY
 from impactkit.report._model import Column, Section, Table
-from impactkit.report._suppress import PRIMARY, PUBLISHED, SECONDARY
 
 __all__ = ["PreviousRelease", "comparison_section"]
 
@@ -281,7 +281,7 @@ def _key_figures(
         return None
     frame = pd.DataFrame(rows)
     st = pd.DataFrame(status)
-    return Table.build(
+    return Table.stated(
         "tbl-compare-key",
         t("tbl_compare_key"),
         frame,
@@ -358,7 +358,7 @@ def _change(
         return None
     frame = pd.DataFrame(rows)
     st_frame = pd.DataFrame(status)
-    return Table.build(
+    return Table.stated(
         "tbl-compare-change",
         t("tbl_compare_change"),
         frame,

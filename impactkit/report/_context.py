@@ -6,46 +6,76 @@ of what a pre-post design without a comparison group can and cannot show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from impactkit.figures import Labels
-from impactkit.i18n import Formatter
 from impactkit.i18n._catalog import has
 from impactkit.instruments import Instrument
+from impactkit.privacy import OTHER, ReleasePlan, Scope
+from impactkit.privacy._disclosure import SCOPE_COST
+from impactkit.report._cohort import Cohort
 from impactkit.report._model import Column, Section, Table
-from impactkit.report._suppress import PUBLISHED, marker, protect
+from impactkit.report._publish import PublishedFormatter, Publisher, Value
 
-__all__ = ["Ctx", "assumptions_section", "basis_counts", "cost_notes", "design_section", "hide_small_parts"]
+__all__ = ["Ctx", "assumptions_section", "basis_values", "cost_notes", "design_section"]
 
 
 @dataclass
 class Ctx:
-    """Inputs and options of one report (read-only for the section builders)."""
+    """Inputs and options of one report of a release (read-only for the section builders).
+
+    ``fmt`` formats published values only (:class:`~impactkit.report._publish.PublishedFormatter`);
+    ``pub`` declares populations and makes values; ``memo`` keeps a scope's analyses between the
+    collecting and the rendering pass.
+    """
 
     dataset: Any  # impactkit.io.Dataset
     costs: Any  # impactkit.costs.CostEvaluation
     # None only in a business case without data (report/_case_report.py): its sections guard it
     instrument: Instrument
-    fmt: Formatter
+    fmt: PublishedFormatter
     k: int
     seed: int
     draws: int
+    pub: Publisher
+    scope: Scope
+    plan: ReleasePlan | None = None
+    memo: dict[str, Any] = field(default_factory=dict)
+    detail: bool = True  # the per-family distributions (published once, in the funder report)
+    root: Any = None  # the release's whole dataset (None: this report's dataset)
+    shared: dict[str, Any] = field(default_factory=dict)  # analyses of the whole release, kept between passes
 
     @property
     def lang(self) -> str:
         return self.fmt.lang
 
     def t(self, key: str, **values: Any) -> str:
+        """The report text ``key``; numbers must arrive as text of published values."""
         return self.fmt.text(key, **values)
+
+    def c(self, x: Any) -> Value:
+        """A constant (describes no family): an assumption, a price, a year, k."""
+        return self.pub.const(x)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        """An analysis of this report's data, computed once for both passes of the release."""
+        if name not in self.memo:
+            self.memo[name] = make()
+        return self.memo[name]
+
+    @property
+    def cohort(self) -> Cohort:
+        return cast(Cohort, self.cached("cohort", lambda: Cohort(self.dataset)))
 
     @property
     def labels(self) -> Labels:
         """The words for ids, shared with the figures (instrument, scenario, catalogue)."""
-        return Labels(self.fmt, self.instrument, self.costs.scenario)
+        return Labels(self.fmt.base, self.instrument, self.costs.scenario)
 
     def domain(self, domain_id: str) -> str:
         return self.labels.domain(domain_id)
@@ -81,16 +111,23 @@ class Ctx:
     def families(self) -> pd.DataFrame | None:
         return self.dataset.families
 
+    # --- the report's own population
+    @property
+    def everyone(self) -> Value:
+        """The report's families (its scope): a scope of the release, costly to hide."""
+        return self.pub.count(
+            "families", self.cohort.everyone, cost=SCOPE_COST, dim="scope", scope=True, measured=True,
+            label=f"{self.pub.scope}: every family",
+        )  # fmt: skip
 
-def hide_small_parts(counts: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Status per cell of a frame whose rows are parts of a published total (e.g. improved /
-    unchanged / worse out of n): each row is protected on its own, totals published."""
-    x = counts.fillna(0).to_numpy(dtype=float)
-    out = np.empty(x.shape, dtype=object)
-    for i in range(x.shape[0]):
-        cells, _, _, _ = protect(x[i : i + 1], k=k, row_totals=True, col_totals=False, grand_total=False)
-        out[i] = cells[0]
-    return pd.DataFrame(out, index=counts.index, columns=counts.columns)
+    def group(self, kind: str, name: object) -> str:
+        """The breakdown row of a municipality or programme in this release (``other`` when small)."""
+        if self.plan is None or kind not in self.plan.groups:
+            return str(name)
+        return self.plan.group(kind, str(name))
+
+    def group_label(self, kind: str, group: str) -> str:
+        return self.t(f"other_{kind}") if group == OTHER else group
 
 
 def assumptions_section(ctx: Ctx) -> Section:
@@ -118,6 +155,8 @@ def assumptions_section(ctx: Ctx) -> Section:
             n if isinstance(n, str) and n else e for e, n in zip(a["source"], a["source_nl"], strict=True)
         ]
     a["dist"] = [ctx.t(f"dist_{d}") if ctx.known(f"dist_{d}") else str(d) for d in a["dist"]]
+    for col in ("value", "low", "high"):
+        a[col] = ctx.pub.consts(a[col])
     sec.blocks.append(
         Table.build(
             "tbl-assumptions",
@@ -141,10 +180,10 @@ def assumptions_section(ctx: Ctx) -> Section:
         rules = pd.DataFrame(
             {
                 "rule": [
-                    f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(r.bound, 0)} → {ctx.path(r.path)}"
+                    f"{ctx.domain(r.domain)} {r.op} {ctx.fmt.number(ctx.c(r.bound), 0)} → {ctx.path(r.path)}"
                     for r in used_rules
                 ],
-                "p": [r.probability.value for r in used_rules],
+                "p": [ctx.c(r.probability.value) for r in used_rules],
                 "source": [r.source_in(ctx.lang) for r in used_rules],
             }
         )
@@ -174,7 +213,7 @@ def assumptions_section(ctx: Ctx) -> Section:
                 "reliability (reliable change)",
                 "sufficient",
             ],
-            "value": [np.nan, float(np.mean(rel)) if rel else np.nan, inst.sufficient],
+            "value": ctx.pub.consts([np.nan, float(np.mean(rel)) if rel else np.nan, inst.sufficient]),
             "source": [inst.source, inst.reliability_source or "–", inst.source],
         }
     )
@@ -196,17 +235,26 @@ def assumptions_section(ctx: Ctx) -> Section:
     return sec
 
 
-def basis_counts(ctx: Ctx) -> tuple[dict[str, int], dict[str, str]]:
-    """Families by the strongest basis of their need (recorded, rule, prevalence, none) and the
-    publication status of each count: parts of the published number of families, protected."""
+BASES = ("recorded", "rule", "prevalence")  # the bases a need rests on, strongest first
+
+
+def basis_values(ctx: Ctx) -> tuple[Value, dict[str, Value]]:
+    """The families in the cost model and, as disjoint parts of it, the families by the strongest
+    basis of their need (recorded, rule, prevalence, none): published values of the release."""
     pf = ctx.costs.per_family
-    rank = {"recorded": 0, "rule": 1, "prevalence": 2}
-    carried = pf[pf["likelihood"] > 0]
-    best = carried["basis"].astype(str).map(rank).groupby(carried["family_id"], observed=True).min()
-    counts = {b: int((best == r).sum()) for b, r in rank.items()}
-    counts["none"] = int(pf["family_id"].nunique()) - sum(counts.values())
-    status = hide_small_parts(pd.DataFrame([counts]), ctx.k).iloc[0]
-    return counts, {b: str(status[b]) for b in counts}
+    fam = pf["family_id"].astype(str)
+    rank = {b: i for i, b in enumerate(BASES)}
+    carried = pf["likelihood"] > 0
+    best = pf.loc[carried, "basis"].astype(str).map(rank).groupby(fam[carried], observed=True).min()
+    everyone = pd.Index(fam.unique())
+    base = ("costs", "basis")
+    pub = ctx.pub
+    n = pub.count((*base, "all"), everyone, label=f"{pub.scope}: families in the cost model")
+    parts = {b: pub.count((*base, b), best.index[best == r], dim="cost_basis") for b, r in rank.items()}
+    parts["none"] = pub.count(
+        (*base, "none"), everyone.difference(best.index[best.notna()]), dim="cost_basis"
+    )
+    return n, parts
 
 
 def cost_notes(ctx: Ctx) -> list[str]:
@@ -216,11 +264,13 @@ def cost_notes(ctx: Ctx) -> list[str]:
     notes = []
     pf = ev.per_family
     if "basis" in pf and "family_id" in pf and ev.meta.get("kind") != "business_case":
-        counts, status = basis_counts(ctx)
-        shown = {
-            b: f.integer(v) if status[b] == PUBLISHED else marker(status[b], ctx.k) for b, v in counts.items()
-        }
-        notes.append(ctx.t("cost_note_basis", n=f.integer(int(pf["family_id"].nunique())), **shown))
+        n, parts = basis_values(ctx)
+        if ctx.pub.shown(n, *parts.values()):
+            notes.append(
+                ctx.t("cost_note_basis", n=f.integer(n), **{k_: f.integer(v) for k_, v in parts.items()})
+            )
+        elif ctx.pub.shown(n):
+            notes.append(ctx.t("cost_note_basis_hidden", n=f.integer(n), k=str(ctx.k)))
         if (pf["basis"].astype(str) == "not declared").any():
             notes.append(ctx.t("cost_note_declared"))
     notes.append(
@@ -228,11 +278,11 @@ def cost_notes(ctx: Ctx) -> list[str]:
             "cost_note_adjust",
             year=str(s.report_year),
             horizon=str(s.horizon),
-            dw=f.percent(s.deadweight.value),
-            attr=f.percent(s.attribution.value),
-            disp=f.percent(s.displacement.value),
-            drop=f.percent(s.dropoff.value),
-            rate=f.percent(s.discount_costs.value, 2),
+            dw=f.percent(ctx.c(s.deadweight.value)),
+            attr=f.percent(ctx.c(s.attribution.value)),
+            disp=f.percent(ctx.c(s.displacement.value)),
+            drop=f.percent(ctx.c(s.dropoff.value)),
+            rate=f.percent(ctx.c(s.discount_costs.value), 2),
         )
     )
     notes.append(ctx.t("cost_note_contested"))
@@ -245,5 +295,5 @@ def design_section(ctx: Ctx) -> Section:
     sec.paragraphs.append(ctx.t("design_intro"))
     sec.lists.append((ctx.t("design_can"), [ctx.t(f"design_can_{i}") for i in (1, 2, 3)]))
     sec.lists.append((ctx.t("design_cannot"), [ctx.t(f"design_cannot_{i}") for i in (1, 2, 3)]))
-    sec.after.append(ctx.t("design_privacy", k=ctx.k))
+    sec.after.append(ctx.t("design_privacy", k=str(ctx.k)))
     return sec

@@ -1,5 +1,9 @@
 """Annual report, appendix: the methods and every table behind the charts (describe, levels,
-paired change, change per municipality, omnibus tests, mixed model, model of non-completion)."""
+paired change, change per municipality, omnibus tests, mixed model, model of non-completion).
+
+Model rows rest on the families observed at their wave (a wave estimate on 9 families is
+suppressed even when the model holds 300), the model of non-completion on its whole population.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,23 @@ import numpy as np
 import pandas as pd
 
 from impactkit import measures
-from impactkit.report._context import Ctx, hide_small_parts
+from impactkit.report._cohort import score_stat
+from impactkit.report._context import Ctx
+from impactkit.report._measured import change_values
 from impactkit.report._model import Column, Section, Table
 from impactkit.report._reliable import MIN_PAIRS
-from impactkit.report._suppress import PUBLISHED, suppress_rows
 
 __all__ = ["methods_section"]
 
 
-# ------------------------------------------------------------------------------------- methods
-def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
-    f, inst = ctx.fmt, ctx.instrument
-    ok = ch[ch["status"] == "ok"]
+def methods_section(ctx: Ctx, cv: pd.DataFrame, dv: pd.DataFrame) -> Section:
+    f, inst, pub = ctx.fmt, ctx.instrument, ctx.pub
     sec = Section("methods", ctx.t("sec_methods"), appendix=True)
+    ok = cv[cv["status"] == "ok"] if len(cv) else cv
     sec.paragraphs.append(
         ctx.t(
             "methods_intro",
-            n_dom=f.integer(len(ch)),
+            n_dom=f.integer(ctx.c(len(cv))),
             adjust=str(ok["adjust_method"].iloc[0] if len(ok) else "holm").capitalize(),
         )
     )
@@ -32,21 +36,18 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
             ctx.t(
                 "methods_partial",
                 instrument=inst.name_nl if ctx.lang == "nl" else inst.name_en,
-                n=f.integer(len(inst.domains)),
-                total=f.integer(len(inst.domains) + len(inst.omitted_domains)),
+                n=f.integer(ctx.c(len(inst.domains))),
+                total=f.integer(ctx.c(len(inst.domains) + len(inst.omitted_domains))),
                 omitted=", ".join(
                     inst.omitted_label(x, ctx.lang) for x in (*inst.omitted_domains, *inst.omitted_waves)
                 ),
             )
         )
-    d = desc.copy()
-    d["label"], d["wave_label"] = [ctx.domain(x) for x in d["domain"]], [ctx.wave(x) for x in d["wave"]]
-    st = suppress_rows(d, n="n", k=ctx.k, total=False, keep=["label", "wave_label", "domain", "wave"]).status
     sec.blocks.append(
         Table.build(
             "tbl-describe",
             ctx.t("tbl_describe"),
-            d,
+            dv,
             [
                 Column("label", ctx.t("domain")),
                 Column("wave_label", ctx.t("wave")),
@@ -56,55 +57,27 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
                 Column("median", ctx.t("median"), "number1"),
             ],
             f,
-            status=st,
             k=ctx.k,
             sheet="methods",
         )
     )
-    # distribution over levels as counts of families per level (row total n), protected per row
-    lvl_cols = [c_ for c_ in d.columns if c_.startswith("share_level_")]
-    if lvl_cols:
-        counts = pd.DataFrame({c_: np.round(d[c_].fillna(0) * d["n"].fillna(0)) for c_ in lvl_cols})
-        stl = hide_small_parts(counts, ctx.k)
-        lv = pd.concat([d[["label", "wave_label"]], counts, d[["n"]]], axis=1)
-        stl = pd.concat(
-            [
-                pd.DataFrame(PUBLISHED, index=d.index, columns=["label", "wave_label"]),
-                stl,
-                pd.DataFrame(PUBLISHED, index=d.index, columns=["n"]),
-            ],
-            axis=1,
-        )
-        stl.loc[d["n"].fillna(0) < ctx.k, [*lvl_cols, "n"]] = "primary"
-        sec.blocks.append(
-            Table.build(
-                "tbl-levels",
-                ctx.t("tbl_describe") + f" ({ctx.t('level').lower()})",
-                lv,
-                [Column("label", ctx.t("domain")), Column("wave_label", ctx.t("wave"))]
-                + [Column(c_, ctx.level(int(c_.rsplit("_", 1)[1])), "count") for c_ in lvl_cols]
-                + [Column("n", ctx.t("n"), "count")],
-                f,
-                status=stl,
-                k=ctx.k,
-                sheet="methods",
-            )
-        )
-    c = ch.copy()
-    c["label"] = [ctx.domain(x) for x in c["domain"]]
-    # a described row's exact p sits in the change section's table, protected with its counts
-    c.loc[c["status"].astype(str).str.startswith("descriptive"), "wilcoxon_p"] = np.nan
-    c["status_text"] = [  # tested, or described below min_pairs complete pairs (issue 12 item 6)
-        ctx.t("status_ok") if s_ == "ok" else ctx.t("status_descriptive", min=f.integer(MIN_PAIRS))
-        for s_ in c["status"].astype(str)
-    ]
-    st = suppress_rows(c, n="n", k=ctx.k, total=False, keep=["label", "domain", "status_text"]).status
-    base, fup = (ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])) if len(c) else ("", "")
+    cv = cv.copy()
+    if len(cv):
+        # a described row's exact p sits in the change section's table, with its counts
+        described = cv["status"].astype(str).str.startswith("descriptive")
+        cv["wilcoxon_p"] = [
+            pub.const(np.nan) if d_ else p_ for d_, p_ in zip(described, cv["wilcoxon_p"], strict=True)
+        ]
+        cv["status_text"] = [  # tested, or described below min_pairs complete pairs (issue 12 item 6)
+            ctx.t("status_ok") if s_ == "ok" else ctx.t("status_descriptive", min=str(MIN_PAIRS))
+            for s_ in cv["status"].astype(str)
+        ]
+    base, fup = (ctx.wave(cv["baseline"].iloc[0]), ctx.wave(cv["followup"].iloc[0])) if len(cv) else ("", "")
     sec.blocks.append(
         Table.build(
             "tbl-change",
             ctx.t("tbl_change", baseline=base, followup=fup),
-            c,
+            cv,
             [
                 Column("label", ctx.t("domain")),
                 Column("n", ctx.t("n"), "count"),
@@ -122,21 +95,34 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
                 Column("status_text", ctx.t("status_col")),
             ],
             f,
-            status=st,
             k=ctx.k,
             sheet="methods",
         )
     )
-    if ctx.families is not None and ctx.families["municipality"].notna().any():
+    if (
+        ctx.detail
+        and ctx.families is not None
+        and "municipality" in ctx.families
+        and ctx.families["municipality"].notna().any()
+    ):
         sec.blocks.append(_by_municipality(ctx))
-    om = measures.omnibus(ctx.dataset.assessments, degenerate="row")
-    om["label"] = [ctx.domain(x) for x in om["domain"]]
-    st = suppress_rows(om, n="n_complete", k=ctx.k, total=False, keep=["label", "domain"]).status
+    a = ctx.dataset.assessments
+    om = ctx.cached("omnibus", lambda: measures.omnibus(a, degenerate="row"))
+    rows = []
+    for r in om.itertuples(index=False):
+        d = str(r.domain)
+        n = pub.count(
+            ("omnibus", d), ctx.cohort.complete(d), label=f"{pub.scope}: complete on {d}", measured=True
+        )
+        row = {"label": ctx.domain(d), "n_complete": n}
+        for col in ("friedman_p", "kendall_w", "anova_f", "p_gg", "eta2_generalized"):
+            row[col] = pub.on(n, getattr(r, col), [score_stat(d, w) for w in inst.wave_ids])
+        rows.append(row)
     sec.blocks.append(
         Table.build(
             "tbl-omnibus",
             ctx.t("tbl_omnibus"),
-            om,
+            pd.DataFrame(rows),
             [
                 Column("label", ctx.t("domain")),
                 Column("n_complete", ctx.t("n_complete"), "count"),
@@ -147,71 +133,94 @@ def methods_section(ctx: Ctx, ch: pd.DataFrame, desc: pd.DataFrame) -> Section:
                 Column("eta2_generalized", ctx.t("eta2_generalized"), "number3"),
             ],
             f,
-            status=st,
             k=ctx.k,
             sheet="methods",
         )
     )
-    mm = measures.mixed_model(ctx.dataset.assessments)
-    mm = mm[mm["term"] != "intercept"].copy()
-    mm["label"] = [ctx.domain(x) for x in mm["domain"]]
-    mm["term_label"] = [ctx.wave(x) for x in mm["term"]]
-    st = suppress_rows(
-        mm, n="n_families", k=ctx.k, total=False, keep=["label", "domain", "term", "term_label"]
-    ).status
-    sec.blocks.append(
-        Table.build(
-            "tbl-mixed",
-            ctx.t("tbl_mixed"),
-            mm,
-            [
-                Column("label", ctx.t("domain")),
-                Column("term_label", ctx.t("term")),
-                Column("estimate", ctx.t("estimate"), "signed2"),
-                Column(("ci_low", "ci_high"), ctx.t("ci95"), "ci:number2"),
-                Column("se", ctx.t("se"), "number3"),
-                Column("df", ctx.t("df"), "number1"),
-                Column("p_value", ctx.t("p"), "p"),
-                Column("icc", ctx.t("icc"), "number2"),
-                Column("n_families", ctx.t("families"), "count"),
-            ],
-            f,
-            status=st,
-            k=ctx.k,
-            sheet="methods",
-        )
-    )
-    att = measures.attrition(ctx.dataset.assessments, families=ctx.families)
+    sec.blocks.append(_mixed(ctx))
+    att = ctx.cached("attrition", lambda: measures.attrition(a, families=ctx.families))
     if att.model is not None and len(att.model):
-        m = att.model.copy()
-        notes = []
-        status = str(m["status"].iloc[0]) if "status" in m else "ok"
-        if status != "ok":  # separated, not converged or not estimable: a status, never estimates
-            m[["estimate", "se", "odds_ratio", "p_value"]] = float("nan")
-            notes.append(ctx.t("attrition_model_status", reason=ctx.t(_model_reason(status))))
-        m["label"] = [
-            ctx.domain(x) if x in inst.domain_ids else ctx.t("intercept") if x == "intercept" else x
-            for x in m["term"]
-        ]
-        sec.blocks.append(
-            Table.build(
-                "tbl-attrition-model",
-                ctx.t("tbl_attrition_model"),
-                m,
-                [
-                    Column("label", ctx.t("term")),
-                    Column("estimate", ctx.t("estimate"), "signed2"),
-                    Column("se", ctx.t("se"), "number3"),
-                    Column("odds_ratio", ctx.t("odds_ratio"), "number2"),
-                    Column("p_value", ctx.t("p"), "p"),
-                ],
-                f,
-                k=ctx.k,
-                notes=notes,
-                sheet="methods",
-            )
-        )
+        sec.blocks.append(_attrition_model(ctx, att))
     return sec
+
+
+def _mixed(ctx: Ctx) -> Table:
+    """Mixed-model wave effects; each row rests on the families observed on its domain at its
+    wave and on the model's families (the reference wave's)."""
+    f, pub, inst = ctx.fmt, ctx.pub, ctx.instrument
+    mm = ctx.cached("mixed_model", lambda: measures.mixed_model(ctx.dataset.assessments))
+    mm = mm[mm["term"] != "intercept"]
+    rows = []
+    for r in mm.itertuples(index=False):
+        d, w = str(r.domain), str(r.term)
+        if w in inst.wave_ids:
+            n_wave = pub.count(("describe", d, w), ctx.cohort.measured(d, w), measured=True)
+            ref = pub.count(
+                ("describe", d, str(r.reference)), ctx.cohort.measured(d, str(r.reference)), measured=True
+            )
+            on = [n_wave, ref]
+        else:  # a covariate term: rests on the model's families
+            on = [pub.count(("mixed", d, "families"), ctx.cohort.assessed())]
+        row = {"label": ctx.domain(d), "term_label": ctx.wave(w) if w in inst.wave_ids else w}
+        for col in ("estimate", "ci_low", "ci_high", "se", "df", "p_value", "icc"):
+            row[col] = pub.derived(getattr(r, col), *on)
+        row["n_families"] = on[0]
+        rows.append(row)
+    return Table.build(
+        "tbl-mixed",
+        ctx.t("tbl_mixed"),
+        pd.DataFrame(rows),
+        [
+            Column("label", ctx.t("domain")),
+            Column("term_label", ctx.t("term")),
+            Column("estimate", ctx.t("estimate"), "signed2"),
+            Column(("ci_low", "ci_high"), ctx.t("ci95"), "ci:number2"),
+            Column("se", ctx.t("se"), "number3"),
+            Column("df", ctx.t("df"), "number1"),
+            Column("p_value", ctx.t("p"), "p"),
+            Column("icc", ctx.t("icc"), "number2"),
+            Column("n_families", ctx.t("families_at_wave"), "count"),
+        ],
+        f,
+        k=ctx.k,
+        sheet="methods",
+    )
+
+
+def _attrition_model(ctx: Ctx, att: measures.Attrition) -> Table:
+    f, pub, inst = ctx.fmt, ctx.pub, ctx.instrument
+    m = att.model.copy()
+    notes = []
+    status = str(m["status"].iloc[0]) if "status" in m else "ok"
+    if status != "ok":  # separated, not converged or not estimable: a status, never estimates
+        m[["estimate", "se", "odds_ratio", "p_value"]] = float("nan")
+        notes.append(ctx.t("attrition_model_status", reason=ctx.t(_model_reason(status))))
+    first = inst.wave_ids[0]
+    on = pub.count(("flow", first), ctx.cohort.observed(first), measured=True)
+    rows = []
+    for r in m.itertuples(index=False):
+        x = str(r.term)
+        label = ctx.domain(x) if x in inst.domain_ids else ctx.t("intercept") if x == "intercept" else x
+        row = {"label": label}
+        for col in ("estimate", "se", "odds_ratio", "p_value"):
+            row[col] = pub.derived(getattr(r, col), on)
+        rows.append(row)
+    return Table.build(
+        "tbl-attrition-model",
+        ctx.t("tbl_attrition_model"),
+        pd.DataFrame(rows),
+        [
+            Column("label", ctx.t("term")),
+            Column("estimate", ctx.t("estimate"), "signed2"),
+            Column("se", ctx.t("se"), "number3"),
+            Column("odds_ratio", ctx.t("odds_ratio"), "number2"),
+            Column("p_value", ctx.t("p"), "p"),
+        ],
+        f,
+        k=ctx.k,
+        notes=notes,
+        sheet="methods",
+    )
 
 
 def _model_reason(status: str) -> str:
@@ -225,24 +234,45 @@ def _model_reason(status: str) -> str:
 
 
 def _by_municipality(ctx: Ctx) -> Table:
-    """Paired change per municipality and domain: subgroup rows, suppressed per domain against the
-    published overall n (a municipality under k families takes a second one with it)."""
+    """Paired change per municipality group of the release and domain (a municipality without a
+    report of its own is part of "other municipalities")."""
     f, inst = ctx.fmt, ctx.instrument
-    c = measures.change(ctx.dataset.assessments, by="municipality", families=ctx.families, min_n=1)
-    c = c.copy()
-    c["municipality"] = c["municipality"].astype(str)
-    c["n"] = c["n"].fillna(0)
-    c["label"] = [ctx.domain(x) for x in c["domain"]]
-    c = c.sort_values(
-        ["domain", "municipality"],
-        key=lambda s: s.map({d: i for i, d in enumerate(inst.domain_ids)}) if s.name == "domain" else s,
-    ).reset_index(drop=True)
-    st = suppress_rows(c, n="n", k=ctx.k, by="domain", keep=["label", "municipality", "domain"]).status
-    base, fup = ctx.wave(inst.wave_ids[0]), ctx.wave(inst.wave_ids[-1])
+    fam = ctx.families
+    assert fam is not None
+    groups = fam.assign(
+        municipality=fam["municipality"]
+        .astype("string")
+        .fillna("")
+        .map(lambda v: ctx.group("municipality", v))
+    )
+    first, last = inst.wave_ids[0], inst.wave_ids[-1]
+    c = ctx.cached(
+        "change_by_municipality",
+        lambda: measures.change(ctx.dataset.assessments, by="municipality", families=groups, min_n=1,
+                                baseline=first, followup=last),
+    )  # fmt: skip
+    c = pd.DataFrame(c)
+    order = {d: i for i, d in enumerate(inst.domain_ids)}
+    rows = []
+    for g in sorted(c["municipality"].astype(str).unique(), key=lambda v: (v == "other", v)):
+        part = c[c["municipality"].astype(str) == g]
+        ids = set(groups.loc[groups["municipality"] == g, "family_id"].astype(str))
+        sub = _Restricted(ctx, ids, g)
+        vals = change_values(sub, part.assign(n=part["n"].fillna(0)), parts=False)  # type: ignore[arg-type]
+        vals["municipality"] = ctx.group_label("municipality", g)
+        rows.append(vals)
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if len(out):
+        out = (
+            out.assign(_o=out["domain"].map(order))
+            .sort_values(["_o", "municipality"], kind="stable")
+            .drop(columns="_o")
+        )
+    base, fup = ctx.wave(first), ctx.wave(last)
     return Table.build(
         "tbl-change-municipality",
         ctx.t("tbl_change_by", by=ctx.t("municipality").lower(), baseline=base, followup=fup),
-        c,
+        out,
         [
             Column("label", ctx.t("domain")),
             Column("municipality", ctx.t("municipality")),
@@ -252,7 +282,37 @@ def _by_municipality(ctx: Ctx) -> Table:
             Column("p_adjusted", ctx.t("p_adjusted"), "p"),
         ],
         f,
-        status=st,
         k=ctx.k,
         sheet="methods",
     )
+
+
+class _Restricted:
+    """A view of a report's context for one municipality group inside it: the same publisher
+    (keys under ``by/municipality/<group>``) and the cohort restricted to the group's families."""
+
+    def __init__(self, ctx: Ctx, ids: set[str], group: str) -> None:
+        from impactkit.report._publish import Publisher
+
+        self._ctx = ctx
+        base = ctx.pub
+        self.pub = Publisher(base.ledger, f"{base.scope}/by/municipality/{group}", base.k, base.fmt,
+                             protected=base.protected, kind=f"{base.kind}-by-municipality",
+                             group=base.scope if base.scope.startswith("municipality:") else f"municipality:{group}")  # fmt: skip
+        self.cohort = _SubCohort(ctx.cohort, ids)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._ctx, name)
+
+
+class _SubCohort:
+    def __init__(self, cohort: object, ids: set[str]) -> None:
+        self._c, self._ids = cohort, ids
+
+    def __getattr__(self, name: str) -> object:
+        fn = getattr(self._c, name)
+
+        def restricted(*args: object) -> np.ndarray:
+            return np.array([x for x in fn(*args) if x in self._ids])
+
+        return restricted

@@ -1,9 +1,10 @@
 """The parts a report is made of: sections holding paragraphs, key figures, tables and charts.
 
-Everything a template prints is already a string here: a :class:`Table` is built from a numeric
-frame, a column spec and (optionally) a suppression status, and formats every cell in Python.  The
-numeric frame is kept for the Excel export (numbers stay numbers, suppressed cells carry their
-marker).
+Everything a template prints is already a string here.  A :class:`Table` is built from a frame
+whose numeric cells are published :class:`~impactkit.report._publish.Value` objects and formats
+every cell through the report's :class:`~impactkit.report._publish.PublishedFormatter`, so a
+suppressed value can only ever print as its marker.  The spreadsheet form keeps the numbers as the
+report prints them (rounded, suppressed cells as their marker); the unrounded numbers are not kept.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 import pandas as pd
 
 from impactkit.errors import ParameterError
-from impactkit.i18n import MISSING, Formatter
-from impactkit.report._suppress import PUBLISHED, marker
+from impactkit.i18n import MISSING
+from impactkit.report._publish import PUBLISHED, PublishedFormatter, Value, marker
 
 __all__ = ["KINDS", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
 
-# kind -> (HTML formatter, spreadsheet column type of impactkit.excel)
-KINDS: dict[str, tuple[Callable[[Formatter, Any], str], str]] = {
+# kind -> (HTML formatter of a Value, spreadsheet column type of impactkit.excel)
+KINDS: dict[str, tuple[Callable[[PublishedFormatter, Any], str], str]] = {
     "text": (lambda f, v: MISSING if v is None or v != v else str(v), "text"),
     "count": (lambda f, v: f.integer(v), "count"),
     "number1": (lambda f, v: f.number(v, 1), "number"),
@@ -67,26 +68,30 @@ class Cell:
         return " ".join(c for c in ("num" if self.numeric else "", "suppressed" if self.status else "") if c)
 
 
+def _value(v: Any, where: str) -> Value:
+    if not isinstance(v, Value):
+        raise TypeError(
+            f"{where}: a numeric cell must be a published Value (pub.count / pub.on / pub.derived / "
+            f"pub.const), got {type(v).__name__}."
+        )
+    return v
+
+
 @dataclass
 class Table:
-    """A formatted table with its numeric source (for Excel).
-
-    Build with :meth:`build`.
-    """
+    """A formatted table and its spreadsheet form.  Build with :meth:`build`."""
 
     id: str
     caption: str
     header: list[str]
     rows: list[list[Cell]]
-    frame: pd.DataFrame
     columns: list[Column]
-    status: pd.DataFrame | None
     k: int
     notes: list[str] = field(default_factory=list)
     sheet: str = ""
     kind: str = "table"
-    bounds: tuple[str, str] = ("low", "high")  # words for an interval's two spreadsheet columns
-    excel: tuple[pd.DataFrame, dict[str, Any]] | None = None  # a spreadsheet form of its own
+    excel: tuple[pd.DataFrame, dict[str, Any]] | None = None  # the spreadsheet form
+    n_suppressed: int = 0
 
     @classmethod
     def build(
@@ -95,84 +100,152 @@ class Table:
         caption: str,
         frame: pd.DataFrame,
         columns: Sequence[Column],
-        fmt: Formatter,
+        fmt: PublishedFormatter,
         *,
-        status: pd.DataFrame | None = None,
         k: int = 10,
         notes: Sequence[str] = (),
         sheet: str = "",
     ) -> Table:
+        pub = fmt.pub
         frame = frame.reset_index(drop=True)
-        if status is not None:
-            status = status.reset_index(drop=True)
         rows: list[list[Cell]] = []
+        hidden = 0
+        bounds = (fmt.base.text("low").lower(), fmt.base.text("high").lower())
+        out: dict[str, list[Any]] = {}
+        formats: dict[str, Any] = {}
+        for col in columns:
+            keys = col.key if isinstance(col.key, tuple) else (col.key,)
+            labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in bounds]
+            kind = col.kind.removeprefix("ci:")
+            for label in labels:
+                out[label] = []
+            # an interval's bounds are estimates (signed, three decimals), whatever the point's kind
+            numeric_bound = len(keys) == 2 and kind not in ("money", "text")
+            for label in labels:
+                formats[label] = "estimate" if numeric_bound else KINDS[kind][1]
         for i in range(len(frame)):
             row: list[Cell] = []
             for col in columns:
                 keys = col.key if isinstance(col.key, tuple) else (col.key,)
-                st = next((status.at[i, k_] for k_ in keys if status is not None and status.at[i, k_]), "")
-                numeric = col.kind != "text"
-                if st:
-                    row.append(Cell(marker(str(st), k), numeric, str(st)))
-                    continue
+                labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in bounds]
                 kind = col.kind.removeprefix("ci:")
-                f = KINDS[kind][0]
-                if isinstance(col.key, tuple):
-                    lo, hi = (frame.at[i, k_] for k_ in col.key)
-                    text = fmt.ci(lo, hi, money=kind == "money", decimals=2 if kind != "number1" else 1)
+                if col.kind == "text":
+                    v: Any = frame.at[i, col.key]
+                    if isinstance(v, Value):
+                        raise TypeError(f"Table {id}: column {col.key!r} is text but holds a Value.")
+                    row.append(Cell(KINDS["text"][0](fmt, v)))
+                    out[labels[0]].append(None if v is None or pd.isna(v) else str(v))
+                    continue
+                vals: list[Any] = [_value(frame.at[i, key_], f"Table {id}, column {key_!r}") for key_ in keys]
+                st = pub.status(*vals)
+                if st:
+                    hidden += 1
+                    row.append(Cell(marker(st, k), True, st))
+                    for label in labels:
+                        out[label].append(marker(st, k))
+                    continue
+                if len(vals) == 2:
+                    text = fmt.ci(
+                        vals[0], vals[1], money=kind == "money", decimals=2 if kind != "number1" else 1
+                    )
                 else:
-                    text = f(fmt, frame.at[i, col.key])
-                row.append(Cell(text, numeric))
+                    text = KINDS[kind][0](fmt, vals[0])
+                row.append(Cell(text, True))
+                for label, val in zip(labels, vals, strict=True):
+                    x = pub.number(val, "signed2" if len(vals) == 2 and kind != "money" else kind)
+                    out[label].append(None if pd.isna(x) else x)
             rows.append(row)
-        any_suppressed = status is not None and bool((status != PUBLISHED).to_numpy().any())
         notes = list(notes)
-        if any_suppressed:
-            notes.append(fmt.text("suppression_note", k=k))
+        if hidden:
+            notes.append(fmt.base.text("suppression_note", k=k))
         return cls(
             id=id,
             caption=caption,
             header=[c.label for c in columns],
             rows=rows,
-            frame=frame,
             columns=list(columns),
-            status=status,
             k=k,
             notes=notes,
             sheet=sheet,
-            bounds=(fmt.text("low").lower(), fmt.text("high").lower()),
+            excel=(pd.DataFrame(out, columns=list(out)), formats),
+            n_suppressed=hidden,
         )
+
+    @classmethod
+    def confidential(
+        cls, id: str, caption: str, frame: pd.DataFrame, columns: Sequence[Column], fmt: Any, **options: Any
+    ) -> Table:
+        """A table of the coordinator's confidential view (``casework``: never part of a release,
+        refused by :func:`~impactkit.report.check_release_kinds`): its numbers as they are, each a
+        constant of a publisher that declares nothing."""
+        from impactkit.privacy import Ledger
+        from impactkit.report._publish import Publisher
+
+        pub = Publisher(Ledger([]), "casework", int(options.get("k", 3)), fmt)
+        out = frame.copy()
+        for col in columns:
+            if col.kind == "text":
+                continue
+            for key in col.key if isinstance(col.key, tuple) else (col.key,):
+                out[key] = pub.consts(out[key])
+        return cls.build(id, caption, out, columns, PublishedFormatter(pub), **options)
+
+    @classmethod
+    def stated(
+        cls,
+        id: str,
+        caption: str,
+        frame: pd.DataFrame,
+        columns: Sequence[Column],
+        fmt: Any,
+        *,
+        status: pd.DataFrame | None = None,
+        **options: Any,
+    ) -> Table:
+        """A table of numbers already published elsewhere, with their statuses as published there
+        (``status``: ``""`` / ``"primary"`` / ``"secondary"`` per cell): last year's release next
+        to this year's, a period's exclusions protected on their own.  ``fmt`` is the plain
+        :class:`~impactkit.i18n.Formatter`; a hidden cell keeps its marker, never its number."""
+        pub = stated_publisher(fmt, int(options.get("k", 10)))
+        out = frame.copy().reset_index(drop=True)
+        st = status.reset_index(drop=True) if status is not None else None
+        for col in columns:
+            if col.kind == "text":
+                continue
+            for key in col.key if isinstance(col.key, tuple) else (col.key,):
+                marks = st[key] if st is not None and key in st else [PUBLISHED] * len(out)
+                out[key] = [stated_value(pub, x, m) for x, m in zip(out[key], marks, strict=True)]  # type: ignore[assignment]
+        return cls.build(id, caption, out, columns, PublishedFormatter(pub), **options)
 
     @property
     def header_cells(self) -> list[Cell]:
         return [Cell(label, c.kind != "text") for label, c in zip(self.header, self.columns, strict=True)]
 
     def excel_frame(self) -> tuple[pd.DataFrame, dict[str, Any]]:
-        """The table for a spreadsheet: numbers as numbers, suppressed cells as their marker text,
-        intervals as two columns; plus the column type of each column (``impactkit.excel``)."""
-        if self.excel is not None:
-            return self.excel
-        out: dict[str, list[Any]] = {}
-        formats: dict[str, Any] = {}
-        for col in self.columns:
-            keys = col.key if isinstance(col.key, tuple) else (col.key,)
-            labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in self.bounds]
-            kind = col.kind.removeprefix("ci:")
-            for key, label in zip(keys, labels, strict=True):
-                values: list[Any] = []
-                for i in range(len(self.frame)):
-                    st = str(self.status.at[i, key]) if self.status is not None else ""
-                    v: Any = self.frame.at[i, key]
-                    if st:
-                        values.append(marker(st, self.k))
-                    elif kind == "text":
-                        values.append(None if v is None or pd.isna(v) else str(v))
-                    else:
-                        values.append(None if v is None or pd.isna(v) else float(v))
-                out[label] = values
-                # an interval's bounds are estimates (signed, three decimals), whatever the point's kind
-                numeric_bound = len(keys) == 2 and kind not in ("money", "text")
-                formats[label] = "estimate" if numeric_bound else KINDS[kind][1]
-        return pd.DataFrame(out), formats
+        """The table for a spreadsheet: numbers as printed (rounded), suppressed cells as their
+        marker text, intervals as two columns; plus the column type of each column
+        (``impactkit.excel``)."""
+        assert self.excel is not None
+        return self.excel
+
+
+def stated_publisher(fmt: Any, k: int) -> Any:
+    """A publisher of numbers whose statuses were decided elsewhere (:meth:`Table.stated`)."""
+    from impactkit.privacy import PRIMARY, SECONDARY, Ledger
+    from impactkit.report._publish import Publisher
+
+    led = Ledger(["-"])
+    for status in (PRIMARY, SECONDARY):
+        led.add(f"stated/{status}", [])
+        led[f"stated/{status}"].status = status
+    return Publisher(led, "stated", k, fmt, protected=True)
+
+
+def stated_value(pub: Any, x: Any, status: Any) -> Value:
+    """``x`` with the status it was published with."""
+    if status:
+        return Value(x if isinstance(x, int | float) else float("nan"), {f"stated/{status}"})
+    return Value(None if x is None else x)
 
 
 @dataclass
@@ -191,7 +264,9 @@ class Chart:
 class KeyFigure:
     """One headline number with its label (and an optional qualifier such as an interval).
 
-    ``value`` is the text shown; ``number`` and ``kind`` keep the number for the spreadsheet.
+    ``value`` is the text shown; ``number`` (as published: rounded, None when suppressed) and
+    ``kind`` are for the spreadsheet.  ``id`` names the figure the same in every language and
+    year (``families``, ``children``, ``bcr``...): comparisons match key figures by it.
     """
 
     value: str
@@ -199,12 +274,15 @@ class KeyFigure:
     detail: str = ""
     number: float | None = None
     kind: str = "text"
+    id: str = ""
 
     @classmethod
-    def of(cls, fmt: Formatter, number: Any, kind: str, label: str, detail: str = "") -> KeyFigure:
-        """Format ``number`` as a ``kind`` of :data:`KINDS` and keep it."""
-        value = None if number is None or pd.isna(number) else float(number)
-        return cls(KINDS[kind][0](fmt, number), label, detail, value, kind)
+    def of(
+        cls, fmt: PublishedFormatter, number: Value, kind: str, label: str, detail: str = "", *, id: str = ""
+    ) -> KeyFigure:
+        """Format the published ``number`` as a ``kind`` of :data:`KINDS`."""
+        x = fmt.pub.number(_value(number, f"Key figure {label!r}"), kind)
+        return cls(KINDS[kind][0](fmt, number), label, detail, None if pd.isna(x) else float(x), kind, id)
 
 
 @dataclass

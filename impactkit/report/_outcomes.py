@@ -1,11 +1,17 @@
 """Annual report: events and care use before, during and after support, observed next to assumed.
 
-Suppression (k families): a row whose period observes fewer than ``k`` families is hidden; a count
-of families from 1 to ``k - 1`` is hidden, and so is its complement in the families observed (so
-neither can be recomputed); a total of events, units or euros (and its rate) is shown only when at
-least ``k`` families contribute to it, or none does.  A rate ratio is shown only when at least ``k``
-families had an event in one of the two periods it compares.  Charts are drawn from these
-suppressed tables.  The observed care costs are never added to the model's avoided cost.
+Every figure is a published value of the release (:mod:`impactkit.report._publish`).  Per event
+or care type and phase, two populations: the families *observed* in the phase (exposure > 0:
+``n_families``, the family-years) and those with *any* event or use in it (``families_with_any``;
+the total of events, units or euros and the families' costs are sums over these, zero outside
+them).  A rate rests on both.  A rate ratio rests on the families observed in its two phases and
+on those with an event in either (a ratio resting on fewer than ``k`` families with an event is
+hidden).  The release's ledger protects them with every other report (a municipality's events
+are never the funder report's minus the others').  The phases are cut on the release's whole
+dataset, so a family's exposure is the same in every report.  Per type of event or care the
+figures are in the funder report only; a municipal or programme report shows its care costs per
+phase (observed next to assumed).  Charts are drawn from the
+published numbers only.  The observed care costs are never added to the model's avoided cost.
 """
 
 from __future__ import annotations
@@ -18,109 +24,162 @@ import pandas as pd
 from impactkit import figures, outcomes
 from impactkit.figures import phase_label
 from impactkit.report._context import Ctx
+from impactkit.report._costs import _modelled, gross_value
 from impactkit.report._model import Chart, Column, Section, Table
-from impactkit.report._suppress import PRIMARY, PUBLISHED, SECONDARY
+from impactkit.report._publish import Value, marker
 
 __all__ = ["outcome_counts", "outcomes_sections"]
 
 _LABELS = ["source", "outcome", "label", "unit", "phase", "phase_t", "label_t", "contrast_t"]
 
 
-def outcome_counts(ctx: Ctx) -> outcomes.PhaseCounts | None:
-    """The family × phase counts of the report's dataset, or None without events or dated care."""
-    ds = ctx.dataset
+def outcome_counts(ctx: Ctx) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The family × phase counts of the report's families and their meta, or None without events
+    or dated care.  Cut once on the release's whole dataset (the same windows in every report)."""
+    key = f"outcomes:{ctx.lang}"
+    if key not in ctx.shared:
+        ctx.shared[key] = _root_counts(ctx)
+    got = ctx.shared[key]
+    if got is None:
+        return None
+    frame, meta = got
+    _declare(ctx, frame)
+    mine = frame[frame["family_id"].isin(set(ctx.cohort.everyone))].reset_index(drop=True)
+    return mine, meta
+
+
+def _root_counts(ctx: Ctx) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    ds = ctx.root if ctx.root is not None else ctx.dataset
     fam = ds.families
     if fam is None or "start_date" not in fam or (ds.events is None and ds.care_used is None):
         return None
     if ds.events is None and not pd.to_datetime(ds.care_used["start"]).notna().any():
         return None
-    return outcomes.phase_counts(ds, scenario=ctx.costs.scenario, lang=ctx.lang)
+    counts = outcomes.phase_counts(ds, scenario=ctx.costs.scenario, lang=ctx.lang)
+    frame = pd.DataFrame(counts).assign(family_id=lambda d: d["family_id"].astype(str))
+    frame = frame[frame["exposure_years"] > 0].reset_index(drop=True)
+    frame["phase"] = frame["phase"].astype(str)
+    return frame, {**counts.meta, "windows": counts.windows}
 
 
-def _status(rates: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Suppression status of a phase-rates table (see the module docstring)."""
-    st = pd.DataFrame(PUBLISHED, index=rates.index, columns=rates.columns, dtype=object)
-    value_cols = [c for c in rates.columns if c not in _LABELS]
-    for i, r in rates.iterrows():
-        n, anyf = float(r["n_families"]), float(r["families_with_any"])
-        if n < k:
-            st.loc[i, value_cols] = PRIMARY
-            continue
-        # families with and without one add up to the published n: the pair is protect()'s
-        # two-cell case, decided directly (a hidden "with" can't be recomputed; a small "without"
-        # would be n minus a published "with", so that one is hidden as well)
-        if 0 < anyf < k:
-            st.loc[i, "families_with_any"] = PRIMARY
-            for c in ("total", "rate", "cost", "cost_per_year", "share_with_any"):  # sums over < k families
-                if c in st.columns:
-                    st.loc[i, c] = PRIMARY
-        elif 0 < n - anyf < k:
-            st.loc[i, "families_with_any"] = SECONDARY
-            if "share_with_any" in st.columns:
-                st.loc[i, "share_with_any"] = SECONDARY
-    return st
+def _stat(src: object, outcome: object, phase: object, what: str) -> str:
+    return f"outcome:{src}:{outcome}:{phase}:{what}"
 
 
-def _masked(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every suppressed numeric cell set to NaN (what a chart may draw)."""
-    out = frame.copy()
-    for c in out.columns:
-        if c in _LABELS or not pd.api.types.is_numeric_dtype(out[c]):
-            continue
-        out[c] = out[c].astype(float).where(status[c] == PUBLISHED)
-    return out
+def _base(src: object, outcome: object, phase: object) -> tuple[object, ...]:
+    return ("outcomes", src, outcome, phase)
 
 
-def _rates(ctx: Ctx, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rates = pd.DataFrame(outcomes.phase_rates(counts)).reset_index(drop=True)
+def _declare(ctx: Ctx, frame: pd.DataFrame) -> None:
+    """Declare, once per release, each family's events, units, euros and exposure per phase."""
+    if ctx.shared.get("outcomes:declared"):
+        return
+    ctx.shared["outcomes:declared"] = True
+    led = ctx.pub.ledger
+    for (src, o, ph), g in frame.groupby(["source", "outcome", "phase"], sort=False, observed=True):
+        ids = g["family_id"].to_numpy()
+        # the funder report's families with any: every value is zero outside them
+        support = "/".join(["funder", *map(str, _base(src, o, ph)), "any"])
+        led.statistic(_stat(src, o, ph, "count"), pd.Series(g["count"].fillna(0.0).to_numpy(), index=ids), low=0,
+                      support=support)  # fmt: skip
+        led.statistic(
+            _stat(src, o, ph, "exposure"), pd.Series(g["exposure_years"].to_numpy(), index=ids), low=0
+        )
+        if g["cost"].notna().any():
+            led.statistic(_stat(src, o, ph, "cost"), pd.Series(g["cost"].fillna(0.0).to_numpy(), index=ids), low=0,
+                          support=support)  # fmt: skip
+
+
+def _rates(ctx: Ctx, counts: pd.DataFrame) -> pd.DataFrame:
+    """Per event or care type and phase: the published values of the rates table."""
+    pub = ctx.pub
+    rows: list[dict[str, Any]] = []
+    order = {"before": 0, "during": 1, "after": 2}
+    keys = ["source", "outcome", "label", "unit", "phase"]
+    for (src, o, lab, unit, ph), g in counts.groupby(keys, sort=False, observed=True):
+        base = _base(src, o, ph)
+        anyf = g["count"].fillna(0.0) > 0
+        n = pub.count((*base, "observed"), g["family_id"], label=f"{pub.scope}: observed for {o} {ph}")
+        n_any = pub.count((*base, "any"), g.loc[anyf, "family_id"], label=f"{pub.scope}: any {o} {ph}")
+        exposure = pub.on(n, float(g["exposure_years"].sum()), [_stat(src, o, ph, "exposure")])
+        total = pub.on(n_any, float(g.loc[anyf, "count"].sum()), [_stat(src, o, ph, "count")])
+        has_cost = g["cost"].notna().any() and pub.ledger.has_statistic(_stat(src, o, ph, "cost"))
+        cost = (
+            pub.on(n_any, float(g.loc[anyf, "cost"].fillna(0.0).sum()), [_stat(src, o, ph, "cost")])
+            if has_cost
+            else pub.derived(np.nan, n)
+        )
+        rows.append({
+            "source": src, "outcome": o, "label": lab, "unit": unit, "phase": str(ph),
+            "n_families": n, "families_with_any": n_any, "exposure_years": exposure, "total": total,
+            "rate": total / exposure, "share_with_any": n_any / n, "cost": cost,
+            "cost_per_year": cost / exposure, "_order": order.get(str(ph), 3),
+            "_any_raw": int(anyf.sum()),
+        })  # fmt: skip
+    rates = pd.DataFrame(rows)
+    if not len(rates):
+        return rates
+    rates = rates.sort_values(["source", "outcome", "_order"], kind="stable").reset_index(drop=True)
     rates["phase_t"] = [phase_label(p, ctx.lang) for p in rates["phase"]]
     rates["label_t"] = [
         ctx.labels.word("care", o, str(v)) if src != "events" else str(v)[:1].upper() + str(v)[1:]
         for src, o, v in zip(rates["source"], rates["outcome"], rates["label"], strict=True)
     ]
-    return rates, _status(rates, ctx.k)
+    return rates
+
+
+def _drawn(ctx: Ctx, rates: pd.DataFrame, value: str, kind: str) -> pd.DataFrame:
+    """What a chart may draw: the published numbers, rounded as printed, NaN when hidden."""
+    out = rates[["source", "outcome", "phase", "label_t", "unit"]].copy()
+    out[value] = [ctx.pub.number(v, kind) for v in rates[value]]
+    return out.assign(label=rates["label_t"])
 
 
 def outcomes_sections(ctx: Ctx) -> list[Section]:
     """The section and, with care records, the observed-and-assumed section (none without data)."""
-    counts = outcome_counts(ctx)
-    if counts is None:
+    got = outcome_counts(ctx)
+    if got is None:
         return []
+    counts, meta = got
     f = ctx.fmt
-    meta = counts.meta
     pre, post = meta["pre_months"], meta["post_months"]
-    win = next(iter(counts.windows.values()))
+    win = next(iter(meta["windows"].values()))
     lo, hi = win.attrs.get("observed_from"), win.attrs.get("observed_until")
     sec = Section("outcomes", ctx.t("sec_outcomes"))
     sec.paragraphs.append(
         ctx.t(
             "outcomes_intro" if post is not None else "outcomes_intro_open",
-            pre=f.integer(pre),
-            post=f.integer(post) if post is not None else "",
+            pre=f.integer(ctx.c(pre)),
+            post=f.integer(ctx.c(post)) if post is not None else "",
             start=f.date(lo) if lo is not None else "–",
             end=f.date(hi) if hi is not None else "–",
         )
     )
     sec.paragraphs.append(ctx.t("outcomes_caveat"))
-    sec.paragraphs.append(ctx.t("outcomes_rule", k=ctx.k))
+    sec.paragraphs.append(ctx.t("outcomes_rule", k=str(ctx.k)))
     events = counts[counts["source"] == "events"]
-    if len(events):
-        sec.blocks += _event_blocks(ctx, events, pre)
     care = counts[counts["source"].isin(["care_used", "care_cost"])]
+    if not ctx.detail:  # per type in the funder report only: each type and phase of each smaller
+        # report would be a small group to protect across the release
+        sec.paragraphs.append(ctx.t("outcomes_elsewhere"))
+    elif len(events):
+        sec.blocks += _event_blocks(ctx, events, pre)
     out = [sec]
     if len(care):
-        sec.blocks += _care_blocks(ctx, care, pre)
-        used = float(ctx.costs.by_path["used_cost"].sum())
+        if ctx.detail:
+            sec.blocks += _care_blocks(ctx, care, pre)
+        gross = gross_value(ctx)
+        used = ctx.pub.derived(float(ctx.costs.by_path["used_cost"].sum()), gross)
         obs = Section("observed", ctx.t("observed_title"), [ctx.t("observed_intro", used=f.currency(used))])
-        obs.blocks.append(_observed_table(ctx, counts, pre))
+        obs.blocks.append(_observed_table(ctx, counts, pre, gross))
         out.append(obs)
     return out
 
 
 # ------------------------------------------------------------------------------------ events
 def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Chart]:
-    f = ctx.fmt
-    rates, st = _rates(ctx, events)
+    f, pub = ctx.fmt, ctx.pub
+    rates = _rates(ctx, events)
     cols = [
         Column("label_t", ctx.t("event")),
         Column("phase_t", ctx.t("phase")),
@@ -130,28 +189,39 @@ def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Char
         Column("total", ctx.t("n_events"), "count"),
         Column("rate", ctx.t("per_family_year"), "number2"),
     ]
-    table = Table.build("tbl-outcome-events", ctx.t("tbl_events"), rates, cols, f, status=st, k=ctx.k,
-                        sheet="outcomes")  # fmt: skip
-    drawn = _masked(rates, st).assign(label=rates["label_t"])
+    table = Table.build("tbl-outcome-events", ctx.t("tbl_events"), rates, cols, f, k=ctx.k, sheet="outcomes")
+    drawn = _drawn(ctx, rates, "rate", "number2")
     fig = figures.phase_rates_bars(drawn, lang=ctx.lang, k=ctx.k, title="")
-    cap = ctx.t("events_caption_hidden", k=ctx.k)
-    # the type most families had before the start (ranking only: the caption prints published rates)
-    before = rates[rates["phase"] == "before"].set_index("outcome")["families_with_any"].astype(float)
-    published = drawn.pivot_table(index="outcome", columns="phase", values="rate", aggfunc="first")
+    cap = ctx.t("events_caption_hidden", k=str(ctx.k))
+    # the type most families had before the start, among those published in every phase (or, when
+    # the time after rests on fewer than k families, before and during): ranking on published
+    # counts only; the caption prints published rates
+    by = {
+        (str(o), str(ph)): v for o, ph, v in zip(rates["outcome"], rates["phase"], rates["rate"], strict=True)
+    }
+    before = rates[rates["phase"] == "before"]
+    before = before[[pub.shown(v) for v in before["families_with_any"]]]
     for phases, key in (
         (("before", "during", "after"), "events_caption"),
         (("before", "during"), "events_caption_partial"),
     ):
-        if not set(phases) <= set(published.columns):
-            continue
-        full = published[list(phases)].notna().all(axis=1)
-        ok = full[full].index.intersection(before.index)
-        if len(ok):
-            top = str(before.loc[ok].idxmax())
-            r = published.loc[top]
+
+        def fits(o: str, phases: tuple[str, ...] = phases, key: str = key) -> bool:
+            if not all((o, ph) in by and pub.shown(by[(o, ph)]) for ph in phases):
+                return False
+            # "the time after rests on fewer than k families" only when it does (primary)
+            return key == "events_caption" or (
+                (o, "after") in by and pub.status(by[(o, "after")]) == "primary"
+            )
+
+        cand = before[[fits(str(o)) for o in before["outcome"]]]
+        if len(cand):
+            top = str(cand.iloc[int(np.argmax([pub.raw(v) for v in cand["families_with_any"]]))]["outcome"])
             label = str(rates.loc[rates["outcome"] == top, "label_t"].iloc[0])
-            cap = ctx.t(key, event=label, before=f.number(r["before"], 2), during=f.number(r["during"], 2),
-                        after=f.number(r.get("after"), 2), pre=f.integer(pre), k=ctx.k)  # fmt: skip
+            after = f.number(by[(top, "after")], 2) if key == "events_caption" else ""
+            cap = ctx.t(key, event=label[:1].upper() + label[1:], before=f.number(by[(top, "before")], 2),
+                        during=f.number(by[(top, "during")], 2), after=after, pre=f.integer(ctx.c(pre)),
+                        k=str(ctx.k))  # fmt: skip
             break
     blocks: list[Table | Chart] = [Chart("outcome-events", ctx.t("events_title"), cap, fig, table)]
     blocks.append(_ratio_chart(ctx, events))
@@ -159,18 +229,28 @@ def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Char
 
 
 def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
-    f = ctx.fmt
-    rr = pd.DataFrame(outcomes.rate_ratios(events, method="negbin")).reset_index(drop=True)
+    f, pub = ctx.fmt, ctx.pub
+    data = events.copy()
+    rr = pd.DataFrame(outcomes.rate_ratios(data, method="negbin")).reset_index(drop=True)
     rr = rr[rr["reference"] == "before"].reset_index(drop=True) if (rr["reference"] == "before").any() else rr
-    data = pd.DataFrame(events)
-    with_event = data[data["count"] > 0]
-    contributing = [
-        with_event[(with_event["outcome"] == o) & with_event["phase"].astype(str).isin([p, q])][
-            "family_id"
-        ].nunique()
-        for o, p, q in zip(rr["outcome"], rr["phase"], rr["reference"], strict=True)
-    ]
-    rr["n_with_events"] = contributing
+    with_event = data[data["count"].fillna(0) > 0]
+    vals: dict[str, list[Value]] = {c: [] for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted")}
+    n_with: list[int] = []
+    for _, r in rr.iterrows():
+        o, p, q = r["outcome"], str(r["phase"]), str(r["reference"])
+        obs = data[data["outcome"] == o]
+        src = str(obs["source"].iloc[0]) if len(obs) else "events"
+        n_p = pub.count((*_base(src, o, p), "observed"), obs.loc[obs["phase"] == p, "family_id"])
+        n_q = pub.count((*_base(src, o, q), "observed"), obs.loc[obs["phase"] == q, "family_id"])
+        ev_ids = with_event.loc[(with_event["outcome"] == o) & with_event["phase"].isin([p, q]), "family_id"]
+        n_ev = pub.count(("outcomes", src, o, f"{p}|{q}", "any"), ev_ids,
+                         label=f"{pub.scope}: any {o} {p} or {q}")  # fmt: skip
+        n_with.append(int(ev_ids.nunique()))
+        for c in vals:
+            vals[c].append(pub.derived(r[c], n_p, n_q, n_ev))
+    for c, v in vals.items():
+        rr[c] = v  # type: ignore[assignment]
+    rr["n_with_events"] = n_with
     rr["label_t"] = [str(v)[:1].upper() + str(v)[1:] for v in rr["label"]]
     rr["contrast_t"] = [
         f"{phase_label(str(p), ctx.lang)} / {phase_label(str(q), ctx.lang)}"
@@ -181,14 +261,14 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
         "singular": "ratio_singular",
         "not_converged": "ratio_not_converged",
     }
-    rr["remark"] = [ctx.t(remarks[s]) if s in remarks else "" for s in rr["status"]]
+    rr["remark"] = [
+        ctx.t(remarks[s_]) if s_ in remarks and pub.shown(v) else ""
+        for s_, v in zip(rr["status"], rr["rate_ratio"], strict=True)
+    ]
     # a fit that did not converge has no estimate to publish: the row says so instead of a number
-    failed = rr["status"] == "not_converged"
-    rr.loc[failed, ["rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted"]] = np.nan
-    st = pd.DataFrame(PUBLISHED, index=rr.index, columns=rr.columns, dtype=object)
-    hidden = (rr["n_families"] < ctx.k) | (rr["n_with_events"] < ctx.k)
-    for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted", "remark"):
-        st.loc[hidden, c] = PRIMARY
+    failed = (rr["status"] == "not_converged").to_numpy()
+    for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted"):
+        rr[c] = [pub.derived(np.nan, v) if bad else v for v, bad in zip(rr[c], failed, strict=True)]
     cols = [
         Column("label_t", ctx.t("event")),
         Column("contrast_t", ctx.t("comparison")),
@@ -197,30 +277,33 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
         Column("p_adjusted", ctx.t("p_adjusted"), "p"),
         Column("remark", ctx.t("remark")),
     ]
-    notes = [ctx.t("ratios_method", n_agq=f.integer(25), adjust="Holm")]
-    table = Table.build("tbl-outcome-ratios", ctx.t("tbl_ratios"), rr, cols, f, status=st, k=ctx.k, notes=notes,
+    notes = [ctx.t("ratios_method", n_agq=f.integer(ctx.c(25)), adjust="Holm")]
+    table = Table.build("tbl-outcome-ratios", ctx.t("tbl_ratios"), rr, cols, f, k=ctx.k, notes=notes,
                         sheet="outcomes")  # fmt: skip
-    drawn = rr.copy()
+    drawn = rr[["outcome", "phase", "reference", "contrast", "status"]].copy()
     for c in ("rate_ratio", "ci_low", "ci_high"):
-        drawn[c] = drawn[c].where(~hidden)
-    drawn["label"] = drawn["label_t"]
+        drawn[c] = [pub.number(v, "number2") for v in rr[c]]
+    drawn["label"] = rr["label_t"]
     fig = figures.rate_ratio_forest(drawn, lang=ctx.lang, k=ctx.k, title="")
-    cap = ctx.t("ratios_caption_hidden", k=ctx.k)
-    ok = drawn[(drawn["phase"] == "after") & drawn["rate_ratio"].notna() & (drawn["status"] == "ok")]
-    if len(ok):
-        top = ok.iloc[int(ok["n_with_events"].to_numpy().argmax())]
-        label = str(top["label_t"])
-        cap = ctx.t("ratios_caption", event=label[:1].upper() + label[1:], rr=f.number(top["rate_ratio"], 2),
-                    ci=f.ci(top["ci_low"], top["ci_high"]))  # fmt: skip
+    cap = ctx.t("ratios_caption_hidden", k=str(ctx.k))
+    ok = [
+        i for i in range(len(rr))
+        if rr.at[i, "phase"] == "after" and rr.at[i, "status"] == "ok" and pub.shown(rr.at[i, "rate_ratio"])
+        and np.isfinite(pub.raw(rr.at[i, "rate_ratio"]))
+    ]  # fmt: skip
+    if ok:
+        i = max(ok, key=lambda j: n_with[j])
+        label = str(rr.at[i, "label_t"])
+        cap = ctx.t("ratios_caption", event=label[:1].upper() + label[1:], rr=f.number(rr.at[i, "rate_ratio"], 2),
+                    ci=f.ci(rr.at[i, "ci_low"], rr.at[i, "ci_high"]))  # fmt: skip
     return Chart("outcome-ratios", ctx.t("ratios_title"), cap, fig, table)
 
 
 # -------------------------------------------------------------------------------------- care
 def _care_blocks(ctx: Ctx, care: pd.DataFrame, pre: int) -> list[Table | Chart]:
-    f = ctx.fmt
-    rates, st = _rates(ctx, care)
+    f, pub = ctx.fmt, ctx.pub
+    rates = _rates(ctx, care)
     rates["unit_t"] = [ctx.labels.word("unit", u) for u in rates["unit"]]
-    st["unit_t"] = PUBLISHED
     cols = [
         Column("label_t", ctx.t("care")),
         Column("phase_t", ctx.t("phase")),
@@ -232,54 +315,52 @@ def _care_blocks(ctx: Ctx, care: pd.DataFrame, pre: int) -> list[Table | Chart]:
         Column("cost_per_year", ctx.t("cost_per_family_year"), "money"),
     ]
     view = rates[rates["source"] == "care_used"].reset_index(drop=True)
-    view_st = st[rates["source"] == "care_used"].reset_index(drop=True)
-    table = Table.build("tbl-outcome-care", ctx.t("tbl_care"), view, cols, f, status=view_st, k=ctx.k,
-                        sheet="outcomes")  # fmt: skip
-    drawn = _masked(rates, st).assign(label=rates["label_t"])
+    table = Table.build("tbl-outcome-care", ctx.t("tbl_care"), view, cols, f, k=ctx.k, sheet="outcomes")
+    drawn = _drawn(ctx, rates, "cost_per_year", "money")
     fig = figures.phase_rates_bars(drawn, value="cost_per_year", lang=ctx.lang, k=ctx.k, title="")
-    total = drawn[drawn["source"] == "care_cost"].set_index("phase")["cost_per_year"]
-    cap = ctx.t("care_caption_hidden", k=ctx.k)
-    if len(total) == 3 and total.notna().all():
+    total = rates[rates["source"] == "care_cost"].set_index("phase")["cost_per_year"]
+    cap = ctx.t("care_caption_hidden", k=str(ctx.k))
+    if len(total) == 3 and pub.shown(*total):
         cap = ctx.t("care_caption", before=f.currency(total["before"]), during=f.currency(total["during"]),
-                    after=f.currency(total["after"]), pre=f.integer(pre),
+                    after=f.currency(total["after"]), pre=f.integer(ctx.c(pre)),
                     year=str(ctx.costs.scenario.report_year))  # fmt: skip
     return [Chart("outcome-care", ctx.t("care_title"), cap, fig, table)]
 
 
-def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int) -> Table:
+def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int, gross: Value) -> Table:
     """Observed care costs beside the model's assumed ones; no row adds the two."""
-    f, ev = ctx.fmt, ctx.costs
+    f, ev, pub = ctx.fmt, ctx.costs, ctx.pub
     total = counts[counts["source"] == "care_cost"]
-    rates, st = _rates(ctx, total)
-    rates, st = rates.set_index("phase"), st.set_index(rates["phase"])
+    rates = _rates(ctx, total).set_index("phase")
     rows: list[dict[str, Any]] = []
-    status_rows: list[str] = []
+    nan = pub.const(np.nan)
     for phase, key in (("before", "obs_before"), ("during", "obs_during"), ("after", "obs_after")):
         if phase not in rates.index:
             continue
         r = rates.loc[str(phase)]
         if not isinstance(r, pd.Series):  # one row per phase in the care-cost total
             raise TypeError("care cost rates: more than one row per phase")
-        rows.append({"item": ctx.t(key, pre=f.integer(pre)), "kind": ctx.t("kind_observed"),
-                     "value": float(r["cost_per_year"]), "low": np.nan, "high": np.nan,
+        rows.append({"item": ctx.t(key, pre=f.integer(ctx.c(pre))), "kind": ctx.t("kind_observed"),
+                     "value": r["cost_per_year"], "low": nan, "high": nan,
                      "basis": ctx.t("basis_records", n=f.integer(r["n_families"]),
                                     years=f.number(r["exposure_years"], 1)), "money": True})  # fmt: skip
-        status_rows.append(str(st.loc[phase, "cost_per_year"]))
     if {"before", "after"} <= set(rates.index):
         g = pd.DataFrame(outcomes.rate_ratios(total, method="gee", reference="before"))
         g = g[g["contrast"] == "after/before"]
         if len(g):
             row = g.iloc[0]
-            ok = all(str(st.loc[p, "cost_per_year"]) == PUBLISHED for p in ("before", "after"))
-            rows.append({"item": ctx.t("obs_ratio"), "kind": ctx.t("kind_observed"), "value": row["rate_ratio"],
-                         "low": row["ci_low"], "high": row["ci_high"],
-                         "basis": ctx.t("basis_ratio", n=f.integer(row["n_families"])), "money": False})  # fmt: skip
-            status_rows.append(PUBLISHED if ok else PRIMARY)
+            on = (rates.loc["before", "cost_per_year"], rates.loc["after", "cost_per_year"])
+            n_fam = pub.count(("outcomes", "care_cost", "gee", "families"),
+                              total.loc[total["phase"].isin(["before", "after"]), "family_id"])  # fmt: skip
+            rows.append({"item": ctx.t("obs_ratio"), "kind": ctx.t("kind_observed"),
+                         "value": pub.derived(row["rate_ratio"], *on, n_fam),
+                         "low": pub.derived(row["ci_low"], *on, n_fam), "high": pub.derived(row["ci_high"], *on, n_fam),
+                         "basis": ctx.t("basis_ratio", n=f.integer(n_fam)), "money": False})  # fmt: skip
     bp, h = ev.by_path, ev.headline
-    n_fam = int(ev.meta.get("families", 0))
-    basis = ctx.t("basis_model", scenario=ev.scenario.id, n=f.integer(n_fam))
+    n_model = pub.count(("costs", "families"), _modelled(ctx), measured=True)
+    basis = ctx.t("basis_model", scenario=ev.scenario.id, n=f.integer(n_model))
     used = float(bp["used_cost"].sum())
-    factor = f.number(h["attributed_share"], 2)
+    factor = f.number(pub.derived(h["attributed_share"], gross), 2)
     psa = None
     if getattr(ev, "psa", None) is not None and int(ev.meta.get("draws", 0) or 0) > 0:
         q = ev.psa.set_index("quantity")
@@ -291,29 +372,25 @@ def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int) -> Table:
         ("ass_avoided", float(h["gross_avoided_cost"])),
     ):
         words = {
-            "ass_counterfactual": {"horizon": f.integer(ev.scenario.horizon)},
+            "ass_counterfactual": {"horizon": f.integer(ctx.c(ev.scenario.horizon))},
             "ass_avoided": {"factor": factor},
         }
-        low = high = np.nan
-        row_basis = basis
+        v = gross if key == "ass_avoided" else pub.derived(value, gross)
+        low, high, row_basis = nan, nan, basis
         if key == "ass_avoided" and psa is not None:  # the PSA's 95% uncertainty interval
-            low, high = float(psa["q025"]), float(psa["q975"])
-            row_basis = ctx.t("basis_model_psa", scenario=ev.scenario.id, n=f.integer(n_fam),
-                              draws=f.integer(int(ev.meta.get("draws", 0))))  # fmt: skip
+            low, high = pub.derived(psa["q025"], gross), pub.derived(psa["q975"], gross)
+            row_basis = ctx.t("basis_model_psa", scenario=ev.scenario.id, n=f.integer(n_model),
+                              draws=f.integer(ctx.c(int(ev.meta.get("draws", 0)))))  # fmt: skip
         rows.append({"item": ctx.t(key, **words.get(key, {})), "kind": ctx.t("kind_assumed"),
-                     "value": value, "low": low, "high": high, "basis": row_basis, "money": True})  # fmt: skip
-        status_rows.append(PUBLISHED)
+                     "value": v, "low": low, "high": high, "basis": row_basis, "money": True})  # fmt: skip
     tab = pd.DataFrame(rows)
     tab["estimate"] = [
         (f.currency(v) if m else f.number(v, 2)) for v, m in zip(tab["value"], tab["money"], strict=True)
     ]
     tab["interval"] = [
-        (f.ci(a, b, money=m) if np.isfinite(a) else "–")
+        (f.ci(a, b, money=m) if np.isfinite(pub.raw(a)) else "–")
         for a, b, m in zip(tab["low"], tab["high"], tab["money"], strict=True)
     ]
-    status = pd.DataFrame(PUBLISHED, index=tab.index, columns=tab.columns, dtype=object)
-    status["estimate"] = status_rows
-    status.loc[status["estimate"] != PUBLISHED, "interval"] = PRIMARY
     cols = [
         Column("item", ctx.t("item")),
         Column("kind", ctx.t("kind")),
@@ -321,18 +398,28 @@ def _observed_table(ctx: Ctx, counts: pd.DataFrame, pre: int) -> Table:
         Column("interval", ctx.t("interval95")),
         Column("basis", ctx.t("rests_on")),
     ]
-    table = Table.build("tbl-outcome-observed", ctx.t("tbl_observed"), tab, cols, f, status=status, k=ctx.k,
-                        sheet="outcomes")  # fmt: skip
+    table = Table.build(
+        "tbl-outcome-observed", ctx.t("tbl_observed"), tab, cols, f, k=ctx.k, sheet="outcomes"
+    )
     # the spreadsheet gets numbers (money or a ratio per row), suppressed cells as their marker
-    hidden = status["estimate"] != PUBLISHED
-    marker = f"<{ctx.k}"
+    hidden = [not pub.shown(v) for v in tab["value"]]
+    if any(hidden):
+        table.notes.append(ctx.fmt.base.text("suppression_note", k=ctx.k))
+        table.n_suppressed = sum(hidden)
+
+    def num(v: Value, money: bool) -> Any:
+        st = pub.status(v)
+        return marker(st, ctx.k) if st else pub.number(v, "money" if money else "number2")
+
     sheet = pd.DataFrame(
         {
             ctx.t("item"): tab["item"],
             ctx.t("kind"): tab["kind"],
-            ctx.t("estimate"): [marker if x else v for v, x in zip(tab["value"], hidden, strict=True)],
-            f"{ctx.t('interval95')} ({ctx.t('low').lower()})": tab["low"].where(~hidden),
-            f"{ctx.t('interval95')} ({ctx.t('high').lower()})": tab["high"].where(~hidden),
+            ctx.t("estimate"): [num(v, m) for v, m in zip(tab["value"], tab["money"], strict=True)],
+            f"{ctx.t('interval95')} ({ctx.t('low').lower()})": [pub.number(v, "number2") for v in tab["low"]],
+            f"{ctx.t('interval95')} ({ctx.t('high').lower()})": [
+                pub.number(v, "number2") for v in tab["high"]
+            ],
             ctx.t("rests_on"): tab["basis"],
         }
     )

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from impactkit.i18n import text
+from impactkit.privacy import PRIMARY, PUBLISHED
 from impactkit.report._model import Column, Section, Table
-from impactkit.report._suppress import PRIMARY, PUBLISHED
 
 __all__ = ["period_section"]
 
@@ -46,7 +46,7 @@ def period_section(selection: Any, fmt: Any, k: int, wave: Any = str) -> Section
             small = (frame[col] > 0) & (frame[col] < k)
             status.loc[small, col] = PRIMARY
         sec.blocks.append(
-            Table.build(
+            Table.stated(
                 "tbl-period",
                 text("run", "tbl_period", lang),
                 frame,
@@ -70,7 +70,7 @@ def period_section(selection: Any, fmt: Any, k: int, wave: Any = str) -> Section
         by_year = alloc.groupby("year", as_index=False)[["amount", "allocated"]].sum()
         by_year["share"] = by_year["allocated"] / by_year["amount"].where(by_year["amount"] > 0)
         sec.blocks.append(
-            Table.build(
+            Table.stated(
                 "tbl-period-costs",
                 text("run", "tbl_period_costs", lang),
                 by_year,

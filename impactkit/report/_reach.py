@@ -1,19 +1,37 @@
 """Annual report: reach (families, children, municipalities, households, years) and
-participation and attrition (families per wave, how support ended, intake profiles)."""
+participation and attrition (families per wave, how support ended, intake profiles).
+
+Breakdowns by municipality and programme use the release's groups: a municipality with no report
+of its own (fewer than k families, or withheld to protect the remainder) is counted in "other
+municipalities" in every report of the release."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from impactkit import figures, measures
+from impactkit.report._captions import say
+from impactkit.report._cohort import score_stat
 from impactkit.report._context import Ctx
-from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
-from impactkit.report._suppress import PUBLISHED, suppress_rows
+from impactkit.report._measured import CORE
+from impactkit.report._model import Chart, Column, Section, Table
+from impactkit.report._publish import Value
 
-__all__ = ["flow_section", "reach_section"]
+__all__ = ["families_value", "flow_section", "reach_section"]
+
+
+def families_value(ctx: Ctx) -> Value:
+    """The families table of the report (children and volunteers are summed over it)."""
+    fam = ctx.families
+    ids = fam["family_id"].astype(str) if fam is not None else pd.Series(ctx.cohort.assessed())
+    stats = []
+    for stat, col in (("children", "n_children"), ("volunteers", "n_volunteers")):
+        if fam is not None and col in fam and fam[col].notna().all() and ctx.pub.ledger.has_statistic(stat):
+            stats.append(stat)
+    return ctx.pub.count(("reach", "families"), ids, stats=stats, cost=1e5, label=f"{ctx.pub.scope}: families table",
+                         measured=True)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------- reach
@@ -21,42 +39,52 @@ def reach_section(ctx: Ctx) -> Section:
     sec = Section("reach", ctx.t("sec_reach"), [ctx.t("reach_intro")])
     fam = ctx.families
     if fam is None:
-        a = ctx.dataset.assessments
-        sec.key_figures.append(KeyFigure.of(ctx.fmt, a["family_id"].nunique(), "count", ctx.t("kf_families")))
         return sec
-    by = [("municipality", "tbl_reach_municipality", True), ("household_type", "tbl_reach_household", False)]
-    for col, caption, children in by:
+    pub = ctx.pub
+    total = families_value(ctx)
+    children_ok = (
+        "n_children" in fam and fam["n_children"].notna().all() and pub.ledger.has_statistic("children")
+    )
+    by = [("municipality", "tbl_reach_municipality", True)]
+    if ctx.detail:
+        by.append(("household_type", "tbl_reach_household", False))
+    for col, caption, with_children in by:
         if col not in fam or fam[col].isna().all():
             continue
-        g = fam.groupby(fam[col].astype(str), sort=True)
-        names = [ctx.household(v) if col == "household_type" else v for v in g.size().index]
-        t = pd.DataFrame(
-            {col: names, "n": g.size().to_numpy(), "children": g["n_children"].sum().to_numpy(dtype=float)}
-        )
-        t = _with_total(ctx, t, col, {"n": t["n"].sum(), "children": t["children"].sum()})
-        prot = _protect_with_total(t, ctx.k, keep=[col])
+        keys = fam[col].astype("string").fillna("")
+        if col in ("municipality", "programme"):
+            keys = keys.map(lambda v, c=col: ctx.group(c, v))
+        rows = []
+        for value in sorted(keys.unique(), key=lambda v: (v == "other", v)):
+            ids = fam.loc[keys == value, "family_id"].astype(str)
+            name = ctx.group_label(col, value) if col == "municipality" else ctx.household(value)
+            n = pub.count(("reach", col, value), ids, dim=col, stats=["children"] if children_ok else (),
+                          label=f"{pub.scope}: {col} {value}", cost=5.0)  # fmt: skip
+            rows.append(_row(ctx, col, name, n, bool(children_ok), ids))
+        rows.append(_row(ctx, col, ctx.t("total"), total, bool(children_ok), fam["family_id"].astype(str)))
+        t = pd.DataFrame(rows)
         cols = [Column(col, ctx.t(col)), Column("n", ctx.t("families"), "count")]
-        if children:
+        if with_children and children_ok:
             cols.append(Column("children", ctx.t("children"), "count"))
         sec.blocks.append(
-            Table.build(
-                f"tbl-reach-{col}", ctx.t(caption), t, cols, ctx.fmt, status=prot, k=ctx.k, sheet="reach"
-            )
+            Table.build(f"tbl-reach-{col}", ctx.t(caption), t, cols, ctx.fmt, k=ctx.k, sheet="reach")
         )
-    if "start_date" in fam:
+    if "start_date" in fam and ctx.detail:
         years = pd.to_datetime(fam["start_date"]).dt.year
-        counts = years.value_counts().sort_index()
-        t = pd.DataFrame({"year": counts.index.astype(str), "n": counts.to_numpy()})
-        t = _with_total(ctx, t, "year", {"n": t["n"].sum()})
-        prot = _protect_with_total(t, ctx.k, keep=["year"])
+        rows = []
+        for y in sorted(years.dropna().unique()):
+            ids = fam.loc[years == y, "family_id"].astype(str)
+            rows.append(
+                {"year": str(int(y)), "n": pub.count(("reach", "year", int(y)), ids, dim="start_year")}
+            )
+        rows.append({"year": ctx.t("total"), "n": total})
         sec.blocks.append(
             Table.build(
                 "tbl-reach-year",
                 ctx.t("tbl_reach_year"),
-                t,
+                pd.DataFrame(rows),
                 [Column("year", ctx.t("year")), Column("n", ctx.t("families"), "count")],
                 ctx.fmt,
-                status=prot,
                 k=ctx.k,
                 sheet="reach",
             )
@@ -64,113 +92,129 @@ def reach_section(ctx: Ctx) -> Section:
     return sec
 
 
-def _with_total(ctx: Ctx, t: pd.DataFrame, label_col: str, totals: dict[str, float]) -> pd.DataFrame:
-    row: dict[str, Any] = {c: np.nan for c in t.columns}
-    row.update(totals)
-    row[label_col] = ctx.t("total")
-    return pd.concat([t, pd.DataFrame([row])], ignore_index=True)
-
-
-def _protect_with_total(t: pd.DataFrame, k: int, keep: list[str]) -> pd.DataFrame:
-    """Status of a table of parts plus a last total row (the total is protected with the parts)."""
-    parts = t.iloc[:-1]
-    prot = suppress_rows(parts, n="n", k=k, keep=keep)
-    status = prot.status.copy()
-    total_status = prot.totals[0] if prot.totals else PUBLISHED
-    tot = pd.DataFrame([{c: (total_status if c not in keep else PUBLISHED) for c in t.columns}])
-    return pd.concat([status, tot], ignore_index=True)
+def _row(ctx: Ctx, col: str, name: str, n: Value, children: bool, ids: pd.Series) -> dict[str, Any]:
+    row: dict[str, Any] = {col: name, "n": n}
+    if children:
+        fam = ctx.families
+        assert fam is not None
+        total = pd.to_numeric(fam.loc[fam["family_id"].astype(str).isin(set(ids)), "n_children"]).sum()
+        row["children"] = ctx.pub.on(n, total, ["children"])
+    return row
 
 
 # ---------------------------------------------------------------------------------------- flow
 def flow_section(ctx: Ctx) -> Section:
     sec = Section("flow", ctx.t("sec_flow"))
+    pub, f, co = ctx.pub, ctx.fmt, ctx.cohort
     a = ctx.dataset.assessments
-    att = measures.attrition(a, families=ctx.families)
+    att = ctx.cached("attrition", lambda: measures.attrition(a, families=ctx.families))
     flow = att.flow[att.flow["group"] == "all"].reset_index(drop=True)
-    flow["label"] = [ctx.wave(w) for w in flow["wave"]]
-    st = suppress_rows(
-        flow[["label", "n_families", "share_of_baseline"]],
-        n="n_families",
-        k=ctx.k,
-        total=False,
-        keep=["label"],
-    ).status
-    pub = flow["n_families"].where(st["n_families"] == PUBLISHED)
-    f = ctx.fmt
+    waves = [str(w) for w in flow["wave"]]
+    n = [pub.count(("flow", w), co.observed(w), label=f"{pub.scope}: observed at {w}", measured=True, cost=CORE)
+         for w in waves]  # fmt: skip
+    t = pd.DataFrame({"wave": waves, "label": [ctx.wave(w) for w in waves], "n_families": n})
+    t["share_of_baseline"] = [v / n[0] for v in n]
     table = Table.build(
         "tbl-flow",
         ctx.t("flow_title"),
-        flow,
+        t,
         [
             Column("label", ctx.t("wave")),
             Column("n_families", ctx.t("families"), "count"),
             Column("share_of_baseline", ctx.t("flow_share"), "share"),
         ],
         f,
-        status=st,
         k=ctx.k,
         sheet="flow",
     )
     fig = figures.attrition_flow(
-        flow.assign(n_families=pub), lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title=""
-    )
-    n0, nl = flow["n_families"].iloc[0], flow["n_families"].iloc[-1]
-    caption = ctx.t(
-        "flow_caption",
-        n0=f.integer(n0),
-        n_last=f.integer(nl),
-        share=f.percent(nl / n0),
-        last=ctx.wave(flow["wave"].iloc[-1]),
-    )
-    sec.blocks.append(Chart("flow", ctx.t("flow_title"), caption, fig, table))
+        t[["wave"]].assign(n_families=pub.numbers(n, "count")), lang=ctx.lang, instrument=ctx.instrument, k=ctx.k,
+        title="",
+    )  # fmt: skip
+    cap = ""
+    if pub.shown(n[0]):
+        cap = say(ctx.t, pub, "flow_caption", [n[-1]], n0=f.integer(n[0]), n_last=f.integer(n[-1]),
+                  share=f.percent(t["share_of_baseline"].iloc[-1]), last=ctx.wave(waves[-1]), k=str(ctx.k))  # fmt: skip
+    sec.blocks.append(Chart("flow", ctx.t("flow_title"), cap, fig, table))
     fam = ctx.families
-    if fam is not None and "end_reason" in fam:
+    if fam is not None and "end_reason" in fam and ctx.detail:
         reasons = fam["end_reason"].astype("string").fillna("ongoing")
         order = ["completed", "dropped_out", "moved", "referred_on", "ongoing"]
-        g = reasons.value_counts()
-        t = pd.DataFrame(
-            {
-                "reason": [ctx.t(f"end_{r}") for r in order if r in g.index],
-                "n": [int(g[r]) for r in order if r in g.index],
-            }
-        )
-        t = _with_total(ctx, t, "reason", {"n": t["n"].sum()})
-        prot = _protect_with_total(t, ctx.k, keep=["reason"])
+        rows = [
+            {"reason": ctx.t(f"end_{r}"),
+             "n": pub.count(("end_reason", r), fam.loc[reasons == r, "family_id"].astype(str), dim="end_reason")}
+            for r in order if (reasons == r).any()
+        ]  # fmt: skip
+        rows.append({"reason": ctx.t("total"), "n": families_value(ctx)})
         sec.blocks.append(
             Table.build(
                 "tbl-end-reason",
                 ctx.t("tbl_end_reason"),
-                t,
+                pd.DataFrame(rows),
                 [Column("reason", ctx.t("end_reason")), Column("n", ctx.t("families"), "count")],
                 f,
-                status=prot,
                 k=ctx.k,
                 sheet="flow",
             )
         )
-    prof = att.profile.copy()
-    prof["label"] = [ctx.domain(d) for d in prof["domain"]]
-    prof["n_min"] = prof[["n_completers", "n_noncompleters"]].min(axis=1)
-    st = suppress_rows(prof, n="n_min", k=ctx.k, total=False, keep=["label", "domain"]).status
-    sec.blocks.append(
-        Table.build(
-            "tbl-profile",
-            ctx.t("tbl_profile"),
-            prof,
-            [
-                Column("label", ctx.t("domain")),
-                Column("n_completers", f"{ctx.t('completers')}: n", "count"),
-                Column("mean_completers", f"{ctx.t('completers')}: {ctx.t('mean').lower()}", "number2"),
-                Column("n_noncompleters", f"{ctx.t('noncompleters')}: n", "count"),
-                Column("mean_noncompleters", f"{ctx.t('noncompleters')}: {ctx.t('mean').lower()}", "number2"),
-                Column("smd", ctx.t("smd"), "signed2"),
-                Column("welch_p", ctx.t("p"), "p"),
-            ],
-            f,
-            status=st,
-            k=ctx.k,
-            notes=[ctx.t("profile_note")],
-            sheet="flow",
-        )
-    )
+    if ctx.detail:
+        sec.blocks.append(_profile(ctx, att))
     return sec
+
+
+def _profile(ctx: Ctx, att: Any) -> Table:
+    """Intake means of completers and non-completers per domain (the families ``attrition`` keeps:
+    observed at intake and not still ongoing)."""
+    pub, f, co = ctx.pub, ctx.fmt, ctx.cohort
+    inst = ctx.instrument
+    first, last = inst.wave_ids[0], inst.wave_ids[-1]
+    intake_obs = set(co.observed(first))
+    completer = set(co.observed(last))
+    fam = ctx.families
+    ongoing: set[str] = set()
+    if fam is not None and "end_reason" in fam:
+        ongoing = set(fam.loc[fam["end_reason"].isna(), "family_id"].astype(str)) - completer
+    keep = intake_obs - ongoing
+    rows = []
+    for r in att.profile.itertuples(index=False):
+        d = str(r.domain)
+        measured = set(co.measured(d, first)) & keep
+        comp = sorted(measured & completer)
+        non = sorted(measured - completer)
+        if (len(comp), len(non)) != (int(r.n_completers), int(r.n_noncompleters)):
+            raise RuntimeError(
+                f"report: the intake profile of {d} counts other families than attrition (a bug)"
+            )
+        nc = pub.count(("profile", d, "completers"), comp, dim=f"completer:{d}")
+        nn = pub.count(("profile", d, "noncompleters"), non, dim=f"completer:{d}")
+        s = [score_stat(d, first)]
+        rows.append(
+            {
+                "label": ctx.domain(d),
+                "n_completers": nc,
+                "mean_completers": pub.on(nc, r.mean_completers, s),
+                "n_noncompleters": nn,
+                "mean_noncompleters": pub.on(nn, r.mean_noncompleters, s),
+                "smd": pub.derived(r.smd, nc, nn),
+                "welch_p": pub.derived(r.welch_p, nc, nn),
+            }
+        )
+    prof = pd.DataFrame(rows)
+    return Table.build(
+        "tbl-profile",
+        ctx.t("tbl_profile"),
+        prof,
+        [
+            Column("label", ctx.t("domain")),
+            Column("n_completers", f"{ctx.t('completers')}: n", "count"),
+            Column("mean_completers", f"{ctx.t('completers')}: {ctx.t('mean').lower()}", "number2"),
+            Column("n_noncompleters", f"{ctx.t('noncompleters')}: n", "count"),
+            Column("mean_noncompleters", f"{ctx.t('noncompleters')}: {ctx.t('mean').lower()}", "number2"),
+            Column("smd", ctx.t("smd"), "signed2"),
+            Column("welch_p", ctx.t("p"), "p"),
+        ],
+        f,
+        k=ctx.k,
+        notes=[ctx.t("profile_note")],
+        sheet="flow",
+    )

@@ -9,9 +9,12 @@ answers, Cronbach's alpha of the intake items is the reliability (``Dataset.item
 Below ``MIN_PAIRS`` classified families the headline gives counts, not shares, and says it makes no
 comparison with chance (issue 12 item 6).
 
-Publication: the per-domain shares come from the protected category table of the reliable-change
-chart (a share is shown only where the cells it sums are); the "at least one domain" counts are
-protected as parts of the classified families (each with its complement).
+Publication: every number is a published value of the release.  Per domain the shares rest on
+the families classified on it and those reliably better (recovered or improved) / deteriorated on
+it (the populations of the reliable-change chart); on at least one domain on the classified
+families and those reliably better / deteriorated on some domain.  The chance level, the minimal
+change and the reliability follow from the classified families' spread (and their items' alpha):
+they rest on the classified families.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from impactkit import figures, measures
-from impactkit.report._context import Ctx, hide_small_parts
+from impactkit.report._captions import form
+from impactkit.report._context import Ctx
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
-from impactkit.report._suppress import PUBLISHED
 
 __all__ = ["MIN_PAIRS", "item_reliability", "reliable_headline"]
 
@@ -57,57 +60,64 @@ def item_reliability(ctx: Ctx) -> tuple[pd.DataFrame | None, list[tuple[str, flo
     return (tab[usable].reset_index(drop=True) if usable.any() else None), bad
 
 
-def headline_frame(ctx: Ctx, summ: pd.DataFrame, st: pd.DataFrame) -> pd.DataFrame:
-    """One row per domain and the "at least one domain" row: the published shares (NaN where not
-    published), the chance levels and the status; ``st`` is the status of the category table
-    (rows in the instrument's domain order, columns recovered/improved/deteriorated)."""
-    s = pd.DataFrame(summ).reset_index(drop=True)
-    dom = s[s["domain"] != ANY].copy()
-    status = st.assign(domain=list(ctx.instrument.domain_ids)[: len(st)]).set_index("domain")
-    ok_up = [
-        d in status.index and status.at[d, "recovered"] == PUBLISHED and status.at[d, "improved"] == PUBLISHED
-        for d in dom["domain"]
-    ]
-    ok_down = [d in status.index and status.at[d, "deteriorated"] == PUBLISHED for d in dom["domain"]]
-    dom["share_improved"] = dom["share_improved"].where(np.array(ok_up, dtype=bool))
-    dom["share_deteriorated"] = dom["share_deteriorated"].where(np.array(ok_down, dtype=bool))
-    any_row = s[s["domain"] == ANY].copy()
-    if len(any_row):
-        r = any_row.iloc[0]
-        n = int(r["n"])
-        parts = pd.DataFrame(
-            [[r["n_improved"], n - r["n_improved"]], [r["n_deteriorated"], n - r["n_deteriorated"]]]
-        )
-        hid = hide_small_parts(parts, ctx.k)
-        any_row["share_improved"] = r["share_improved"] if hid.iat[0, 0] == PUBLISHED else np.nan
-        any_row["share_deteriorated"] = r["share_deteriorated"] if hid.iat[1, 0] == PUBLISHED else np.nan
-        any_row["n_improved"] = r["n_improved"] if hid.iat[0, 0] == PUBLISHED else np.nan
-        any_row["n_deteriorated"] = r["n_deteriorated"] if hid.iat[1, 0] == PUBLISHED else np.nan
-    out = pd.concat([dom, any_row], ignore_index=True)
-    out["hidden_n"] = out["n"] < ctx.k  # a domain (or the whole) under k classified families
-    for c in ("share_improved", "share_deteriorated"):
-        out[c] = out[c].where(~out["hidden_n"])
-    out["descriptive"] = out["status"].astype(str).str.startswith("descriptive")
-    return out
+def headline_frame(
+    ctx: Ctx, summ: pd.DataFrame, rows: Sequence[dict[str, Any]], anyv: dict[str, Any] | None
+) -> pd.DataFrame:
+    """One row per domain and the "at least one domain" row, numbers as published values.
+
+    ``rows``: per domain ``n`` (classified), ``better`` and ``deteriorated`` (their shares) from
+    the reliable-change chart; ``anyv``: ``n``, ``n_improved``, ``n_deteriorated`` of the families
+    classified on at least one domain.  The chance levels and thresholds come from ``summ``
+    (:func:`~impactkit.measures.reliable_change_summary`), resting on the classified families."""
+    pub = ctx.pub
+    s = pd.DataFrame(summ).reset_index(drop=True).set_index("domain", drop=False)
+    out = []
+    for r in rows:
+        d = str(r["domain"])
+        if d not in s.index:
+            continue
+        m = s.loc[d]
+        n = r["n"]
+        out.append({
+            "domain": d, "n": n, "share_improved": r["better"], "share_deteriorated": r["deteriorated"],
+            "n_improved": r["n_better"], "n_deteriorated": r["n_deteriorated"],
+            **{c: pub.derived(m[c], n) for c in ("chance_improved", "chance_deteriorated", "min_change",
+                                                 "reliability")},
+            **{c: m[c] for c in ("status", "reliability_source", "reliability_placeholder")},
+        })  # fmt: skip
+    if anyv is not None and ANY in s.index:
+        m = s.loc[ANY]
+        n = anyv["n"]
+        out.append({
+            "domain": ANY, "n": n, "share_improved": anyv["n_improved"] / n,
+            "share_deteriorated": anyv["n_deteriorated"] / n, "n_improved": anyv["n_improved"],
+            "n_deteriorated": anyv["n_deteriorated"],
+            **{c: pub.derived(m[c], n) for c in ("chance_improved", "chance_deteriorated")},
+            "min_change": pub.const(np.nan), "reliability": pub.const(np.nan),
+            **{c: m[c] for c in ("status", "reliability_source", "reliability_placeholder")},
+        })  # fmt: skip
+    frame = pd.DataFrame(out)
+    frame["descriptive"] = frame["status"].astype(str).str.startswith("descriptive")
+    return frame
 
 
 def reliable_headline(
     ctx: Ctx,
     sec: Section,
     summary: Section,
-    rc: pd.DataFrame,
-    st: pd.DataFrame,
+    summ: pd.DataFrame,
+    rows: Sequence[dict[str, Any]],
+    anyv: dict[str, Any] | None,
     unusable: Sequence[tuple[str, float]] = (),
 ) -> None:
     """Add the chance chart and the sentences to ``sec`` and the two key figures to ``summary``;
     ``unusable``: domains whose items' alpha is not a reliability (from :func:`item_reliability`)."""
-    f = ctx.fmt
-    summ = measures.reliable_change_summary(rc, min_pairs=MIN_PAIRS)
-    hf = headline_frame(ctx, summ, st)
+    f, pub = ctx.fmt, ctx.pub
+    hf = headline_frame(ctx, summ, rows, anyv)
     doms, last = hf[hf["domain"] != ANY], hf[hf["domain"] == ANY]
     n_dom = len(doms)
     any_r: dict[str, Any] | None = (
-        {str(c): v for c, v in last.iloc[0].items()} if len(last) and int(last.iloc[0]["n"]) > 0 else None
+        {str(c): v for c, v in last.iloc[0].items()} if len(last) and pub.raw(last.iloc[0]["n"]) > 0 else None
     )
     placeholder = [str(d) for d, p in zip(doms["domain"], doms["reliability_placeholder"], strict=True) if p]
     alpha = [str(d) for d, src in zip(doms["domain"], doms["reliability_source"], strict=True)
@@ -116,19 +126,15 @@ def reliable_headline(
     def names(ds: list[str]) -> str:
         return ", ".join(ctx.domain(d) for d in ds)
 
-    ph_text = (
-        ctx.t("rci_placeholder_short", n=f.integer(len(placeholder)), total=f.integer(n_dom))
-        if placeholder
-        else ""
-    )
+    ph_text = ctx.t("rci_placeholder_short", n=str(len(placeholder)), total=str(n_dom)) if placeholder else ""
     # ---- key figures: improved and deteriorated on at least one domain, with the chance level
-    if any_r is not None and not any_r["hidden_n"]:
+    if any_r is not None and pub.shown(any_r["n"]):
         for side in ("improved", "deteriorated"):
             share, count = any_r[f"share_{side}"], any_r[f"n_{side}"]
-            if pd.isna(share):
+            if not pub.shown(share):
                 continue
             if any_r["descriptive"]:
-                detail = ctx.t("kf_rci_descriptive", n=f.integer(any_r["n"]), min=f.integer(MIN_PAIRS))
+                detail = ctx.t("kf_rci_descriptive", n=f.integer(any_r["n"]), min=str(MIN_PAIRS))
                 summary.key_figures.append(
                     KeyFigure.of(
                         f,
@@ -136,6 +142,7 @@ def reliable_headline(
                         "count",
                         ctx.t(f"kf_rci_{side}_n", n=f.integer(any_r["n"])),
                         "; ".join(x for x in (detail, ph_text) if x),
+                        id=f"reliable_{side}",
                     )
                 )
             else:
@@ -145,12 +152,21 @@ def reliable_headline(
                         f,
                         share,
                         "share",
-                        ctx.t(f"kf_rci_{side}", n_dom=f.integer(n_dom)),
+                        ctx.t(f"kf_rci_{side}", n_dom=str(n_dom)),
                         "; ".join(x for x in (detail, ph_text) if x),
+                        id=f"reliable_{side}",
                     )
                 )
-    # ---- the chart: both directions per domain and on at least one, chance marked
-    fig = figures.reliable_change_chance_bars(hf, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title="")
+    # ---- the chart: both directions per domain and on at least one, chance marked (as published)
+    drawn = pd.DataFrame({
+        "domain": hf["domain"],
+        **{c: pub.numbers(hf[c], "share") for c in ("share_improved", "share_deteriorated")},
+        **{c: pub.numbers(hf[c], "share1") for c in ("chance_improved", "chance_deteriorated")},
+        "n": pub.numbers(hf["n"], "count"),
+    })  # fmt: skip
+    fig = figures.reliable_change_chance_bars(
+        drawn, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title=""
+    )
     tab = hf.assign(label=[ctx.t("rci_any_domain") if d == ANY else ctx.domain(d) for d in hf["domain"]])
     tab["source"] = [
         ""
@@ -172,11 +188,7 @@ def reliable_headline(
             Column("min_change", ctx.t("rci_col_min_change"), "number2"),
             Column("reliability", ctx.t("rci_col_reliability"), "number2"),
             Column("source", ctx.t("rci_col_source"))]  # fmt: skip
-    status = pd.DataFrame(PUBLISHED, index=tab.index, columns=tab.columns)
-    for c in ("share_improved", "share_deteriorated"):
-        status.loc[tab[c].isna() & (tab["n"] > 0), c] = "primary"
-    status.loc[tab["hidden_n"], "n"] = "primary"
-    table = Table.build("tbl-reliable-chance", ctx.t("rcc_title"), tab, cols, f, status=status, k=ctx.k,
+    table = Table.build("tbl-reliable-chance", ctx.t("rcc_title"), tab, cols, f, k=ctx.k,
                         sheet="reliable change")  # fmt: skip
     cap = _caption(ctx, any_r, n_dom)
     sec.blocks.append(Chart("reliable-chance", ctx.t("rcc_title"), cap, fig, table))
@@ -189,28 +201,29 @@ def reliable_headline(
     if alpha:
         sec.paragraphs.append(ctx.t("rci_alpha", domains=names(alpha)))
     if unusable:
+        base = ctx.fmt.base  # an alpha outside (0, 1) is a property of the items, not a count
         sec.paragraphs.append(
             ctx.t(
                 "rci_alpha_unusable",
-                domains=", ".join(f"{ctx.domain(d)} ({f.number(a, 2)})" for d, a in unusable),
+                domains=", ".join(f"{ctx.domain(d)} ({base.number(a, 2)})" for d, a in unusable),
             )
         )
-    if any_r is not None and any_r["descriptive"]:
-        sec.paragraphs.append(ctx.t("rci_descriptive", n=f.integer(any_r["n"]), min=f.integer(MIN_PAIRS)))
+    if any_r is not None and any_r["descriptive"] and pub.shown(any_r["n"]):
+        sec.paragraphs.append(ctx.t("rci_descriptive", n=f.integer(any_r["n"]), min=str(MIN_PAIRS)))
 
 
 def _caption(ctx: Ctx, r: dict[str, Any] | None, n_dom: int) -> str:
     """The sentence under the chance chart, from published values only."""
-    f = ctx.fmt
-    if r is None or r["hidden_n"]:
+    f, pub = ctx.fmt, ctx.pub
+    if r is None or not pub.shown(r["n"]):
         return ""
     up, down = r["share_improved"], r["share_deteriorated"]
     if r["descriptive"]:
-        if pd.isna(up) or pd.isna(down):
+        if not pub.shown(up, down):
             return ""
         return ctx.t("rcc_caption_descriptive", up=f.integer(r["n_improved"]), down=f.integer(r["n_deteriorated"]),
-                     n=f.integer(r["n"]), n_dom=f.integer(n_dom))  # fmt: skip
-    if pd.isna(up) or pd.isna(down):
-        return ctx.t("rcc_caption_chance", chance=f.percent(r["chance_improved"]), n_dom=f.integer(n_dom))
+                     n=f.integer(r["n"]), n_dom=str(n_dom))  # fmt: skip
+    if form(pub, up, down):
+        return ctx.t("rcc_caption_chance", chance=f.percent(r["chance_improved"]), n_dom=str(n_dom))
     return ctx.t("rcc_caption", up=f.percent(up), down=f.percent(down), chance=f.percent(r["chance_improved"]),
-                 n_dom=f.integer(n_dom))  # fmt: skip
+                 n_dom=str(n_dom))  # fmt: skip

@@ -1,0 +1,399 @@
+"""A release: every report of one dataset, protected together.
+
+A foundation publishes a set of reports from one year's data: the funder report, a report per
+municipality and per programme, their business cases and spreadsheets, in Dutch and English.  A
+reader holding all of them can subtract one from another, so their figures are protected as one:
+
+1. **plan** (:func:`impactkit.privacy.plan_release`): which reports exist.  A municipality or
+   programme under ``k`` families gets no report and is merged into "other" in every breakdown;
+   a report is withheld while the families outside the published reports would be 1 to k-1.
+2. **collect**: every section of every report of the plan (each kind, one language: the
+   populations do not depend on it) declares the populations its figures rest on in one
+   :class:`~impactkit.privacy.Ledger`.
+3. **protect** (:func:`impactkit.privacy.protect`): primary and secondary suppression for all
+   of them at once, audited by linear programming across the whole release.
+4. **render**: any report of the release, in any language, from the same decisions.  A report
+   rendered alone (``build_report(..., municipality="Ede")``) is rendered from the release of its
+   whole dataset, so rendering reports one by one publishes no more than the release.
+
+>>> import impactkit as ik
+>>> rel = ik.report.Release("data/sample", draws=0, today="2026-11-01")    # doctest: +SKIP
+>>> rel.plan.table(); rel.audit.cells; rel.report("annual", municipality="Ede", lang="nl")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from impactkit.errors import DesignError, ParameterError, check_choice
+from impactkit.i18n import Formatter, check_lang, languages
+from impactkit.privacy import Audit, Ledger, ReleasePlan, Scope, plan_release, protect
+from impactkit.report._publish import Publisher
+
+__all__ = ["KINDS", "Release", "scope_key"]
+
+KINDS = ("annual", "business-case")
+CASE_YEARS = 3  # funded years of the business case a dataset's report projects (the page can change it)
+
+
+def scope_key(scope: Scope) -> str:
+    return "funder" if scope.kind == "funder" else f"{scope.kind}:{scope.name}"
+
+
+class Release:
+    """Every report of one dataset, protected together (see the module docstring).
+
+    Parameters
+    ----------
+    dataset : Dataset, str or Path
+        The whole dataset of the release (a folder, or a :class:`~impactkit.Dataset`).
+    k : int
+        Smallest number of families any published figure may rest on (at least 3).
+    municipalities, programmes : bool or list of str
+        Which municipal and programme reports the release holds (True: every one disclosure
+        allows).  Reports not asked for count as withheld: their families still count in "other".
+    kinds : tuple of str
+        The kinds of report every scope has (``"annual"``, ``"business-case"``).
+    scenario, seed, draws : as :func:`~impactkit.report.build_report`.
+    families, config, today : when ``dataset`` is a path.
+    period : optional
+        A reporting period (:meth:`Dataset.in_period`): the release is of the period's data; every
+        report states the period's rule and what it left out.
+
+    Attributes
+    ----------
+    plan : ReleasePlan
+    ledger : Ledger
+    audit : Audit
+        Every hidden population with its status, reason and the feasible range of its count.
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        *,
+        k: int = 10,
+        municipalities: bool | Iterable[str] = True,
+        programmes: bool | Iterable[str] = True,
+        kinds: Iterable[str] = KINDS,
+        detail: Iterable[str] = ("funder",),
+        scenario: Any = None,
+        seed: int = 0,
+        draws: int = 10000,
+        families: Any = None,
+        config: Any = None,
+        today: str | None = None,
+        period: Any = None,
+    ) -> None:
+        from impactkit import costs as ik_costs
+        from impactkit.io import read_dataset
+
+        for name, value, low in (("seed", seed, 0), ("draws", draws, 0), ("k", k, 3)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ParameterError(
+                    f"The {name!r} parameter of Release must be an integer of at least {low}. Got {value!r} instead."
+                )
+        self.kinds = tuple(kinds)
+        self.detail = tuple(detail)
+        for kind in self.detail:
+            check_choice("detail", "Release", kind, ("funder", "programme", "municipality"))
+        for kind in self.kinds:
+            check_choice("kinds", "Release", kind, KINDS)
+        self.inputs: list[tuple[str, Path]] = []
+        ds = dataset
+        if isinstance(ds, str | Path):
+            self.inputs.append(("dataset", Path(ds)))
+            ds = read_dataset(ds, families=families, config=config, today=today, scenario=scenario)
+        if period is not None:  # a reporting period of the export (Dataset.in_period)
+            ds = ds.in_period(period)
+        self.dataset = ds
+        self.k, self.seed, self.draws = int(k), int(seed), int(draws)
+        scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
+        if isinstance(scen, str | Path):
+            self.scenario_path: str | Path | None = scen
+            scen = ik_costs.Scenario.from_file(scen)
+        else:
+            self.scenario_path = None
+        self.scenario = scen
+        self.plan = _plan(ds, self.k, municipalities, programmes)
+        fam = ds.families
+        ids = pd.Index(ds.assessments["family_id"].astype(str).unique())
+        if fam is not None:
+            ids = ids.union(pd.Index(fam["family_id"].astype(str)))
+        self.ledger = Ledger(list(ids))
+        self._memo: dict[str, dict[str, Any]] = {}
+        self._shared: dict[str, Any] = {}
+        self._scopes = [s for s in self.plan.scopes if s.published]
+        from impactkit.report._cohort import declare_statistics
+
+        funder = self._ctx(self._scopes[0], "en", protected=False, draws=0)
+        declare_statistics(self.ledger, ds, funder.costs.per_family)
+        for scope in self._scopes:
+            for kind in self._kinds_of(scope):
+                self._sections(kind, scope, "en", protected=False)
+        self.audit: Audit = protect(self.ledger, k=self.k, atoms=False)
+        if not self.audit.ok:
+            raise DesignError(
+                "Release: these figures cannot be protected however many others are hidden: "
+                + "; ".join(self.audit.exposed)
+                + ". Publish fewer reports (municipalities=, programmes=) or fewer breakdowns (detail=())."
+            )
+
+    def with_draws(self, *, seed: int, draws: int) -> Release:
+        """The same release (plan, populations, suppression: none depends on the PSA) with
+        another seed or number of draws for its cost intervals; analyses are shared."""
+        for name, value in (("seed", seed), ("draws", draws)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ParameterError(
+                    f"The {name!r} parameter of Release.with_draws must be an integer of at least 0. "
+                    f"Got {value!r} instead."
+                )
+        out = copy.copy(self)
+        out.seed, out.draws = int(seed), int(draws)
+        return out
+
+    # ------------------------------------------------------------------------ scopes
+    def _kinds_of(self, scope: Scope) -> tuple[str, ...]:
+        return self.kinds
+
+    @property
+    def scopes(self) -> list[Scope]:
+        """The published reports' scopes (the funder report first)."""
+        return list(self._scopes)
+
+    def scope(self, *, municipality: str | None = None, programme: str | None = None) -> Scope:
+        """The scope of one report; a withheld one is a :class:`DesignError` with the reason."""
+        if municipality is not None and programme is not None:
+            raise ParameterError("A report of the release is of one municipality or one programme, not both.")
+        if municipality is not None:
+            return self.plan.scope("municipality", str(municipality))
+        if programme is not None:
+            return self.plan.scope("programme", str(programme))
+        return self.plan.scope("funder", "")
+
+    def dataset_of(self, scope: Scope) -> Any:
+        """The dataset restricted to a scope's families (and its programme costs)."""
+        if scope.kind == "funder":
+            return self.dataset
+        return _restrict(self.dataset, scope.kind, scope.name)
+
+    # ---------------------------------------------------------------------- building
+    def _ctx(
+        self,
+        scope: Scope,
+        lang: str,
+        *,
+        protected: bool,
+        draws: int | None = None,
+        kind: str = "annual",
+        costs: Any = None,
+    ) -> Any:
+        from impactkit import costs as ik_costs
+        from impactkit.report._context import Ctx
+        from impactkit.report._publish import PublishedFormatter
+
+        key = scope_key(scope)
+        memo = self._memo.setdefault(key, {})
+        if "dataset" not in memo:
+            memo["dataset"] = self.dataset_of(scope)
+        ds = memo["dataset"]
+        n_draws = self.draws if draws is None else draws
+        ck = f"costs:{kind}:{n_draws}:{self.seed if n_draws else 0}"
+        if costs is not None:  # the caller's business case on these data (build_report(business_case(data=)))
+            memo[ck + ":given"] = costs
+            ck += ":given"
+        elif ck not in memo:
+            if kind == "business-case":  # the need of these families, projected: the page you can change
+                memo[ck] = ik_costs.business_case(
+                    self.scenario, data=ds, years=CASE_YEARS, draws=n_draws, seed=self.seed, k=self.k
+                )
+            else:
+                memo[ck] = ik_costs.evaluate(ds, self.scenario, draws=n_draws, seed=self.seed)
+        pub = Publisher(self.ledger, key, self.k, Formatter(lang), protected=protected)
+        return Ctx(
+            dataset=ds,
+            costs=memo[ck],
+            instrument=ds.instrument,
+            fmt=PublishedFormatter(pub),
+            k=self.k,
+            seed=self.seed,
+            draws=self.draws,
+            pub=pub,
+            scope=scope,
+            plan=self.plan,
+            memo=memo,
+            detail=scope.kind in self.detail,
+            root=self.dataset,
+            shared=self._shared,
+        )
+
+    def _sections(
+        self, kind: str, scope: Scope, lang: str, *, protected: bool, costs: Any = None
+    ) -> tuple[list[Any], dict[str, Any], Any, Any]:
+        ctx = self._ctx(
+            scope, lang, protected=protected, draws=0 if not protected else None, kind=kind, costs=costs
+        )
+        page = None
+        if kind == "annual":
+            from impactkit.report._annual import annual_sections
+
+            sections, cover = annual_sections(ctx)
+        else:
+            from impactkit.report._business import business_sections
+            from impactkit.report._case_report import case_section
+
+            sections, cover = business_sections(ctx)
+            section, page = case_section(ctx)
+            sections.insert(1, section)
+        selection = getattr(self.dataset, "period", None)
+        if selection is not None:
+            from impactkit.report._period import period_section
+
+            sections.append(period_section(selection, ctx.fmt.base, self.k, wave=ctx.wave))
+        return sections, cover, ctx, page
+
+    def report(
+        self,
+        kind: str = "annual",
+        *,
+        municipality: str | None = None,
+        programme: str | None = None,
+        lang: str = "en",
+        generated_at: str | dt.date | dt.datetime | None = None,
+        templates: str | Path | None = None,
+        extra: Callable[[Any, list[Any]], list[Any] | None] | None = None,
+        costs: Any = None,
+    ) -> Any:
+        """One report of the release (a :class:`~impactkit.report.Report`).
+
+        ``extra(ctx, sections)`` returns sections to add before the appendices (e.g. a comparison
+        with last year's release), or None when it placed them in ``sections`` itself.  They may
+        only re-show published values: ``ctx.pub`` and ``ctx.fmt`` write them; declaring a
+        population the release has not protected is an error.  ``costs``: a business case of
+        the scope's data to report instead of the release's own (``business_case(data=...)``).
+        """
+        from impactkit.report._build import render_report
+
+        check_choice("kind", "Release.report", kind, self.kinds)
+        check_lang(lang, "Release.report")
+        scope = self.scope(municipality=municipality, programme=programme)
+        sections, cover, ctx, page = self._sections(kind, scope, lang, protected=True, costs=costs)
+        if extra is not None:
+            added = extra(ctx, sections)
+            if added is not None:
+                at = next((i for i, s in enumerate(sections) if s.appendix), len(sections))
+                sections = [*sections[:at], *added, *sections[at:]]
+        return render_report(self, ctx, kind, sections, cover, generated_at=generated_at, templates=templates,
+                             case_page=page, case_ev=costs)  # fmt: skip
+
+    def reports(
+        self, langs: Iterable[str] | None = None, **options: Any
+    ) -> Iterator[tuple[str, Scope, str, Any]]:
+        """Every report of the release: ``(kind, scope, lang, report)``; ``options`` as
+        :meth:`report` (``generated_at``, ``templates``, ``extra``)."""
+        for scope in self._scopes:
+            for kind in self._kinds_of(scope):
+                for lang in langs or languages():
+                    args: dict[str, Any] = {scope.kind: scope.name} if scope.kind != "funder" else {}
+                    yield kind, scope, lang, self.report(kind, lang=lang, **args, **options)
+
+    def manifest(self) -> pd.DataFrame:
+        """The release's reports (kind, name, families, published, reason) as a manifest may
+        publish them: a withheld report's size is left out (:meth:`ReleasePlan.table`)."""
+        return self.plan.table()
+
+    def hidden(self) -> pd.DataFrame:
+        """Every hidden population: key, label, status, reason and the feasible range of its count."""
+        return self.audit.cells.copy()
+
+    def save(
+        self,
+        folder: str | Path,
+        *,
+        langs: Iterable[str] | None = None,
+        excel: bool = True,
+        generated_at: str | dt.date | dt.datetime | None = None,
+        templates: str | Path | None = None,
+    ) -> list[Path]:
+        """Write every report of the release (HTML and, with ``excel``, its workbook) into
+        ``folder``, plus ``release.csv`` (the plan) and ``suppressed.csv`` (the audit)."""
+        from impactkit._write import atomic_write, check_outputs
+
+        out = Path(folder)
+        check_outputs([("folder", out)], self.inputs, func="Release.save")
+        written: list[Path] = []
+        for kind, scope, lang, rep in self.reports(langs, generated_at=generated_at, templates=templates):
+            stem = file_stem(kind, scope, lang)
+            written.append(rep.save(out / f"{stem}.html"))
+            if excel:
+                written.append(rep.to_excel(out / f"{stem}.xlsx"))
+        written.append(atomic_write(out / "release.csv", self.manifest().to_csv(index=False)))
+        written.append(atomic_write(out / "suppressed.csv", self.hidden().to_csv(index=False)))
+        return written
+
+    def __repr__(self) -> str:
+        n_hidden = sum(1 for p in self.ledger if p.status)
+        return (
+            f"<Release of {self.plan.scopes[0].n} families: {len(self._scopes)} scopes × {len(self.kinds)} kinds, "
+            f"k = {self.k}, {len(self.ledger)} populations, {n_hidden} hidden>"
+        )
+
+
+def file_stem(kind: str, scope: Scope, lang: str) -> str:
+    """``annual-funder-nl``, ``business-case-municipality-ede-en``: safe file names."""
+    name = "".join(ch if ch.isalnum() else "-" for ch in scope.name.lower()).strip("-")
+    digest = hashlib.sha256(scope.name.encode()).hexdigest()[:6] if name != scope.name.lower() else ""
+    parts = [kind, scope.kind] + ([name] if name else []) + ([digest] if digest else []) + [lang]
+    return "-".join(parts)
+
+
+def _plan(ds: Any, k: int, municipalities: Any, programmes: Any) -> ReleasePlan:
+    fam = ds.families
+    n = int(ds.assessments["family_id"].nunique())
+    if fam is None:
+        if n < k:
+            raise DesignError(
+                f"The release has only {n} families; nothing can be published with k = {k}. "
+                "Combine years or programmes, or lower k (at least 3)."
+            )
+        return ReleasePlan(k, [Scope("funder", "", n, True)], {})
+    return plan_release(fam, k=k, municipalities=municipalities, programmes=programmes)
+
+
+def _restrict(ds: Any, kind: str, name: str) -> Any:
+    """The dataset restricted to the families (and programme costs) of one municipality or programme."""
+    fam = ds.families
+    if fam is None or kind not in fam:
+        raise ParameterError(f"A {kind} report needs a families table with a {kind} column.")
+    ids = set(fam.loc[fam[kind].astype("string") == name, "family_id"].astype(str))
+
+    def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None or "family_id" not in frame:
+            return frame
+        out = frame[frame["family_id"].astype(str).isin(ids)].reset_index(drop=True)
+        out.attrs = dict(frame.attrs)
+        return out
+
+    costs = ds.programme_costs
+    if costs is not None:
+        if kind in costs:
+            costs = costs[costs[kind].astype("string") == name].reset_index(drop=True)
+        elif kind == "programme":
+            costs = None  # programme costs cannot be split by programme: the scenario's cost model
+    return dataclasses.replace(
+        ds,
+        assessments=keep(ds.assessments),
+        families=keep(fam),
+        counterfactuals=keep(ds.counterfactuals),
+        care_used=keep(ds.care_used),
+        events=keep(getattr(ds, "events", None)),
+        programme_costs=costs,
+    )
