@@ -17,22 +17,16 @@ from impactkit.report._build import (
 )
 from impactkit.report._publish import Publisher, Value
 from impactkit.report._release import Release
-from impactkit.report._suppress import Protected, protect, suppress_counts, suppress_links, suppress_rows
 
 __all__ = [
     "CONFIDENTIAL_KINDS",
     "KINDS",
     "RELEASE_KINDS",
     "Formatter",
-    "Protected",
     "Publisher",
     "Release",
     "Report",
     "Value",
     "build_report",
     "check_release_kinds",
-    "protect",
-    "suppress_counts",
-    "suppress_links",
-    "suppress_rows",
 ]
