@@ -330,7 +330,12 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
     old_to_new = np.zeros(len(m.groups), dtype=np.int64)
     for gi, (_c, v, p, _count, names, basis) in enumerate(m.groups):
         old_to_new[gi] = keys.setdefault((v, p, names, basis), len(keys))
-    group_of = np.where(det.group_of >= 0, old_to_new[np.maximum(det.group_of, 0)], -1)
+    # no group at all (every need judged): every family's group is "none"
+    group_of = (
+        np.where(det.group_of >= 0, old_to_new[np.maximum(det.group_of, 0)], -1)
+        if len(old_to_new)
+        else np.full(det.group_of.shape, -1, dtype=np.int64)
+    )
     jf, jp, jv = det.judged_family, det.judged_path, det.judged_value
     fixed = m.fixed_cases.sum(axis=0)  # (V, P)
     few = [p for p, pid in enumerate(m.paths) if 0 < families[f"path:{pid}"] < k]

@@ -223,9 +223,9 @@ def build_report(
             "build_report: the release was built with other options (k, seed, draws); "
             "pass the same ones or leave release out."
         )
-    extra = None
+    extra, prev = None, None
     if previous is not None:
-        extra = _comparison(previous, release, kind, municipality, programme)
+        extra, prev = _comparison(previous, release, kind, municipality, programme)
     rep = release.report(
         kind, municipality=municipality, programme=programme, lang=lang, generated_at=generated_at,
         templates=templates, extra=extra, costs=case_ev,
@@ -234,8 +234,8 @@ def build_report(
         rep.inputs.append(("families", Path(families)))
     if isinstance(config, str | Path):
         rep.inputs.append(("config", Path(config)))
-    if previous is not None:
-        rep.inputs.append(("previous", Path(previous)))
+    if prev is not None:
+        rep.inputs.append(("previous", prev.folder))
     return rep
 
 
@@ -297,7 +297,7 @@ def _comparison(
             ),
         )
 
-    return add
+    return add, prev
 
 
 # (key of the decisions, the arguments, release): the arguments keep the objects alive

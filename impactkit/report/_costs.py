@@ -39,11 +39,11 @@ def cost_stats(ctx: Ctx) -> list[str]:
 
 
 def _modelled(ctx: Ctx) -> pd.Index:
+    if getattr(ctx.dataset, "assessments", None) is None:  # a business case without data: no family
+        return pd.Index([])
     pf = ctx.costs.per_family
     if "family_id" in pf and len(pf):
         return pd.Index(pf["family_id"].astype(str)).unique()
-    if getattr(ctx.dataset, "assessments", None) is None:  # a business case without data
-        return pd.Index([])
     return pd.Index(ctx.cohort.everyone)
 
 
@@ -65,7 +65,8 @@ def paths(ctx: Ctx) -> pd.DataFrame:
     pub, ev = ctx.pub, ctx.costs
     bp = pd.DataFrame(ev.by_path).reset_index(drop=True)
     pf = ev.per_family
-    risk = pf[pf["likelihood"] > 0] if "family_id" in pf else pf.iloc[0:0]
+    has_data = getattr(ctx.dataset, "assessments", None) is not None  # a business case without data: none
+    risk = pf[pf["likelihood"] > 0] if "family_id" in pf and has_data else pf.iloc[0:0]
     ns, avoided = [], []
     for p, cost in zip(bp["path"], bp["avoided_cost"], strict=True):
         ids = risk.loc[risk["path"].astype(str) == str(p), "family_id"].astype(str)

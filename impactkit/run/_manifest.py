@@ -36,12 +36,17 @@ def _option(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _grouped(cells: list[dict[str, Any]]) -> list[tuple[tuple[str, str], list[dict[str, Any]]]]:
-    """Hidden cells by report and table, in the order they appear."""
+def _grouped(cells: list[dict[str, Any]], lang: str) -> list[tuple[tuple[str, str], list[dict[str, Any]]]]:
+    """Hidden cells by report and table, in the order they appear (captions in ``lang``)."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c in cells:
-        out.setdefault((c["report"], c["caption"]), []).append(c)
+        out.setdefault((c["report"], _in(c, "caption", lang)), []).append(c)
     return list(out.items())
+
+
+def _in(cell: dict[str, Any], what: str, lang: str) -> str:
+    """A hidden cell's caption, row or column label in ``lang`` (the cell's own: its first language)."""
+    return str(cell.get("words", {}).get(lang, {}).get(what, cell[what]))
 
 
 def population_label(key: str, label: str, lang: str) -> str:
@@ -145,9 +150,10 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
             (
                 population_label(p["key"], p["label"], lang),
                 _t(lang, f"m_status.{p['status']}"),
+                # in the page's language (the audit's own reason is English, kept in manifest.json)
                 _t(lang, "m_reason.fewer_than_k", k=sup["k"], what="")
                 if p["status"] == "primary"
-                else p["reason"],
+                else _t(lang, "m_reason.secondary"),
                 _range(p["n_low"], p["n_high"]),
                 yes if p["protected"] else no,
             )
@@ -169,7 +175,7 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
                 sum(c["status"] == "primary" for c in group),
                 sum(c["status"] == "secondary" for c in group),
             )
-            for (report, caption), group in _grouped(sup["hidden_cells"])
+            for (report, caption), group in _grouped(sup["hidden_cells"], lang)
         ],
         columns=[
             _t(lang, "m_report"),
@@ -182,9 +188,9 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
         [
             (
                 c["report"],
-                c["caption"],
-                c["row_label"],
-                c["column_label"],
+                _in(c, "caption", lang),
+                _in(c, "row_label", lang),
+                _in(c, "column_label", lang),
                 c["marker"],
                 _t(lang, f"m_status.{c['status']}"),
             )

@@ -149,9 +149,14 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
     from impactkit.report._compare import PreviousRelease
     from impactkit.report._results import FORMAT, identity, section_results
 
+    from impactkit.report import Release
+
     dsp = ds.in_period(rc.period)
     sel = dsp.period
-    plan = _plan(dsp, rc)
+    # one release: every report below is rendered from its decisions (protected together)
+    release = Release(dsp, k=rc.k, municipalities=rc.municipalities, programmes=rc.programmes,
+                      kinds=tuple(rc.kinds), seed=rc.seed, draws=rc.draws)  # fmt: skip
+    plan = release.plan
     prev = PreviousRelease.load(rc.previous) if rc.previous is not None else None
     generated = rc.generated_at or dt.datetime.now(dt.UTC).date()
     scenario = (
@@ -172,10 +177,11 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
         where = {scope.kind: scope.name} if scope.kind != "funder" else {}
         for kind in rc.kinds:
             positions: dict[str, list[tuple[str, int, int, str]]] = {}
+            first_cells: list[dict[str, Any]] = []
             for lang in rc.languages:
                 rep = build_report(
                     dsp, kind=kind, lang=lang, k=rc.k, seed=rc.seed, draws=rc.draws, generated_at=generated,
-                    templates=rc.templates, previous=prev, **where,
+                    templates=rc.templates, previous=prev, release=release, **where,
                 )  # fmt: skip
                 stem = file_stem(kind, scope.kind, scope.name, lang, unique=unique[(scope.kind, scope.name)])
                 meta = {"kind": kind, "scope": scope.kind, "name": scope.name, "lang": lang}
@@ -195,7 +201,11 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
                 cells = _hidden_cells(rep)
                 positions[lang] = [(c["table"], c["row"], c["column"], c["status"]) for c in cells]
                 if lang == rc.languages[0]:
-                    hidden += [{"report": stem.removesuffix(f"-{lang}"), **c} for c in cells]
+                    first_cells = [{"report": stem.removesuffix(f"-{lang}"), **c, "words": {}} for c in cells]
+                    hidden += first_cells
+                if len(cells) == len(first_cells):  # the same cells in every language (checked below)
+                    for c, mine in zip(first_cells, cells, strict=True):
+                        c["words"][lang] = {w: mine[w] for w in ("caption", "row_label", "column_label")}
             first = positions[rc.languages[0]]
             for lang, pos in positions.items():
                 if pos != first:  # the populations of a report do not depend on its language
@@ -250,7 +260,8 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
             "hidden_cells": hidden,
             "populations": [
                 {
-                    **{k_: v for k_, v in r.items() if k_ not in ("n_low", "n_high")},
+                    # never the exact size of a hidden group: its feasible range only
+                    **{k_: v for k_, v in r.items() if k_ not in ("n", "n_low", "n_high")},
                     "n_low": _finite(r["n_low"]),
                     "n_high": _finite(r["n_high"]),
                 }

@@ -99,7 +99,7 @@ def test_byte_identical_across_processes(tmp_path):
             check=True,
             env=env,
             capture_output=True,
-            timeout=120,
+            timeout=900,  # a hang guard: each process builds the release of the sample
         )
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]

@@ -14,8 +14,10 @@ from _report_data import DRAWS, GENERATED, sample
 
 import impactkit as ik
 from impactkit.costs import evaluate
-from impactkit.report._context import Ctx, basis_counts
-from impactkit.report._costs import basis_sentence
+from impactkit.privacy import Ledger, Scope, protect
+from impactkit.report._context import Ctx, basis_values
+from impactkit.report._costs import basis_table, paths
+from impactkit.report._publish import PublishedFormatter, Publisher
 
 RAW = re.compile(r"\b(paths|prices|rules|adjustments|programme|programmes|discount|uncertainty)\.|\[\d+\]")
 
@@ -30,10 +32,30 @@ def costs() -> ik.costs.CostEvaluation:
     return evaluate(sample(), draws=DRAWS, seed=0)
 
 
-def _ctx(k: int, lang: str = "en") -> Ctx:
+def _published(dataset: object, ev: ik.costs.CostEvaluation, instrument: object, k: int, lang: str = "en"):
+    """The cost model's basis table and the counts per basis as one report publishes them: its
+    populations declared in a ledger of their own, protected with k, then written (the two passes
+    of a release, for this one table)."""
+    led = Ledger(list(pd.Index(ev.per_family["family_id"].astype(str)).unique()))
+
+    def ctx(protected: bool) -> Ctx:
+        pub = Publisher(led, "funder", k, ik.i18n.Formatter(lang), protected=protected)
+        return Ctx(dataset=dataset, costs=ev, instrument=instrument, fmt=PublishedFormatter(pub), k=k, seed=0,
+                   draws=0, pub=pub, scope=Scope("funder", "", 0, True))  # fmt: skip
+
+    first = ctx(False)
+    basis_table(first, paths(first))
+    basis_values(first)
+    protect(led, k=k, atoms=False)
+    done = ctx(True)
+    table = basis_table(done, paths(done))
+    n, parts = basis_values(done)
+    return done, table, parts
+
+
+def _ctx(k: int, lang: str = "en"):
     ds = sample()
-    return Ctx(dataset=ds, costs=costs(), instrument=ds.instrument, fmt=ik.i18n.Formatter(lang), k=k, seed=0,
-               draws=DRAWS)  # fmt: skip
+    return _published(ds, costs(), ds.instrument, k, lang)
 
 
 def _text(html: str) -> str:
@@ -42,9 +64,11 @@ def _text(html: str) -> str:
 
 def test_basis_table_protects_a_path_with_one_small_basis() -> None:
     """At k = 20 the supervision orders placed by an intake rule rest on fewer than 20 families:
-    that row reads <20 and, because the path's family count is published, its other row is hidden
-    too (x); paths with every basis at or above k are published."""
-    t = report(k=20).tables["basis"].set_index(["Care path", "Need rests on"])
+    that row reads <20, and since the path's families are published in the waterfall, the release
+    hides a second figure of the path (its other basis, or the path itself) so that the small row
+    is not the path minus the others; paths with every basis at or above k are published."""
+    rep = report(k=20)
+    t = rep.tables["basis"].set_index(["Care path", "Need rests on"])
     ev = costs()
     bb = pd.DataFrame(ev.by_basis).set_index(["path", "basis"])
     assert (
@@ -54,7 +78,9 @@ def test_basis_table_protects_a_path_with_one_small_basis() -> None:
     )
     ots = t.loc["Supervision order (OTS)"]
     assert ots.loc["intake rule", "Avoided costs (gross)"] == "<20"
-    assert ots.loc["judgement recorded at intake", "Avoided costs (gross)"] == "x"
+    other = ots.loc["judgement recorded at intake"]
+    path = rep.tables["waterfall"].set_index("Care path").loc["Supervision order (OTS)"]
+    assert "x" in (other["Avoided costs (gross)"], other.iloc[0], path["Families at risk"], path["Avoided costs (gross)"])
     debt = t.loc["Debt assistance and problematic debt"]
     assert float(debt.loc["intake rule", "Avoided costs (gross)"]) == pytest.approx(
         bb.loc[("debt_assistance", "rule"), "avoided_cost"]
@@ -67,35 +93,38 @@ def test_basis_sentence_states_only_published_values(k: int) -> None:
     is published, hidden counts never appear, a lone hidden amount takes the smallest shown one
     with it when nothing else unpublished enters the total, and the sentence parses in both
     languages (no stray placeholder, no 'families of families')."""
-    ctx = _ctx(k)
-    counts, status = basis_counts(ctx)
-    sentence = basis_sentence(ctx)
+    ctx, table, parts = _ctx(k)
+    pub = ctx.pub
+    sentence = table.notes[0]
     bb = pd.DataFrame(costs().by_basis)
     amounts = bb.groupby("basis")["avoided_cost"].sum()
-    f = ctx.fmt
+    f = ctx.fmt.base
     for b in ("recorded", "rule", "prevalence"):
-        if counts[b] == 0:
+        if pub.raw(parts[b]) == 0:
             continue
         amount = f.currency(float(amounts.get(b, 0.0)))
-        if status[b] != "":
+        count = f"{f.integer(pub.raw(parts[b]))} families"
+        if pub.status(parts[b]) == "primary":
             assert amount not in sentence, (b, sentence)
-            assert f"{f.integer(counts[b])} families" not in sentence
+            assert count not in sentence
             assert f"fewer than {k} families" in sentence
-        elif amount not in sentence:  # hidden only to protect another
+        elif pub.status(parts[b]):  # hidden to protect another: neither its size nor "fewer than k"
+            assert amount not in sentence and count not in sentence
+        elif amount not in sentence:  # its amount rests on a hidden row of the table
             assert "so that a hidden amount cannot be worked out" in sentence
     assert "{" not in sentence
     assert "families of families" not in sentence
-    nl = basis_sentence(_ctx(k, "nl"))
+    nl = _ctx(k, "nl")[1].notes[0]
     assert nl.startswith("De vermeden kosten van")
     assert "{" not in nl
     assert " en " in nl or nl.count(":") <= 2  # babel's Dutch list: "a, b en c"
 
 
 def test_cost_note_counts_families_by_basis_with_protection() -> None:
-    ctx = _ctx(160)
-    counts, status = basis_counts(ctx)
-    assert sum(counts.values()) == 350
-    hidden = [b for b, s in status.items() if s]
+    ctx, _, parts = _ctx(160)
+    pub = ctx.pub
+    assert sum(pub.raw(v) for v in parts.values()) == 350
+    hidden = [b for b, v in parts.items() if pub.raw(v) and not pub.shown(v)]
     assert len(hidden) != 1  # a single hidden part of a published total would be derivable
 
 
@@ -149,7 +178,7 @@ def test_only_rules_some_family_met_are_listed(tmp_path) -> None:
     assert len(r.tables["rules"]) == len(Scenario.default().rules)
 
 
-def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[Ctx, ik.costs.CostEvaluation]:
+def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[object, ik.costs.CostEvaluation]:
     """Families judged (social work 0.5), meeting an intake rule (finances 1), without intake
     (prevalence) and meeting no rule (finances 3, not judged); no care used."""
     import types
@@ -168,9 +197,7 @@ def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[Ct
                         "start_date": "2024-01-10"})  # fmt: skip
     cf = pd.DataFrame({"family_id": judged, "care_path": "social_work", "likelihood": 0.5, "judged_by": "gp"})
     ev = evaluate(data, Scenario.default(), families=fam, counterfactuals=cf, draws=0)
-    ctx = Ctx(dataset=types.SimpleNamespace(families=fam), costs=ev, instrument=ik.builtin(),
-              fmt=ik.i18n.Formatter("en"), k=10, seed=0, draws=0)  # fmt: skip
-    return ctx, ev
+    return types.SimpleNamespace(families=fam), ev
 
 
 @pytest.mark.parametrize(
@@ -179,13 +206,17 @@ def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[Ct
 def test_sentence_under_every_suppression_pattern_of_the_parts(sizes: tuple[int, int, int, int]) -> None:
     """Synthetic cohorts that hide different parts: a part hidden because it rests on fewer than k
     families says so; a part hidden only to protect another never claims 'fewer than k'; an amount
-    is shown only with its count; when exactly one amount is hidden and nothing unpublished enters
-    the total, the smallest shown amount is withheld too (total − shown would reveal it)."""
-    ctx, ev = _synthetic(*sizes)
-    counts, status = basis_counts(ctx)
+    is shown only with its count and only when every row of the table it sums is published (the
+    rows are populations of the release, protected by its audit: total − shown amounts is a sum
+    of hidden rows, never of one)."""
+    ds, ev = _synthetic(*sizes)
+    ctx, table, parts = _published(ds, ev, ik.builtin(), 10)
+    pub = ctx.pub
+    counts = {b: int(pub.raw(v)) for b, v in parts.items()}
+    status = {b: pub.status(v) for b, v in parts.items()}
     assert list(counts.values()) == list(sizes)
-    sentence = basis_sentence(ctx)
-    f = ctx.fmt
+    sentence = table.notes[0]
+    f = ctx.fmt.base
     amounts = pd.DataFrame(ev.by_basis).groupby("basis")["avoided_cost"].sum()
     names = {"recorded": "judgements recorded at intake", "rule": "intake rules",
              "prevalence": "the prevalence the scenario assumes for the programme"}  # fmt: skip
@@ -207,8 +238,6 @@ def test_sentence_under_every_suppression_pattern_of_the_parts(sizes: tuple[int,
         assert found[0] in expected, (b, status[b], sentence)
         if found[0] == "shown":
             shown.append(b)
-    hidden = [b for b in names if counts[b] and b not in shown]
-    assert len(hidden) != 1 or len([b for b in names if counts[b]]) == 1  # never one alone
     assert "{" not in sentence
 
 
