@@ -213,6 +213,10 @@ def build_report(
         return build_casework(ds, lang=lang, family=family, key=pseudonym_key, key_file=key_file,
                          generated_at=generated_at, templates=templates, inputs=inputs)  # fmt: skip
     municipality, programme = _one_scope(municipality, programme, domains)
+    if (
+        getattr(dataset_or_path, "families", None) is not None
+    ):  # a name it does not hold: said before any work
+        _known(dataset_or_path, municipality, programme)
     if release is None:
         release = _cached_release(
             dataset_or_path, k=k, scenario=scenario, seed=seed, draws=draws, families=families, config=config,
@@ -223,6 +227,7 @@ def build_report(
             "build_report: the release was built with other options (k, seed, draws); "
             "pass the same ones or leave release out."
         )
+    _known(release.dataset, municipality, programme)
     extra, prev = None, None
     if previous is not None:
         extra, prev = _comparison(previous, release, kind, municipality, programme)
@@ -263,6 +268,26 @@ def _one_scope(municipality: Any, programme: Any, domains: Any) -> tuple[str | N
             "be protected apart from the release's). Select them first: build_report(ds.subset(domains=[...]))."
         )
     return chosen["municipality"], chosen["programme"]
+
+
+def _known(ds: Any, municipality: str | None, programme: str | None) -> None:
+    """Refuse a municipality or programme the dataset does not hold, listing those it does."""
+    for column, name in (("municipality", municipality), ("programme", programme)):
+        if name is None:
+            continue
+        fam = ds.families
+        if fam is None or column not in fam or fam[column].isna().all():
+            raise ParameterError(
+                f"The {column!r} parameter of build_report needs a families table with a {column} column; "
+                "this dataset has none.",
+                parameter=column,
+            )
+        known = sorted(fam[column].dropna().astype(str).unique())
+        if name not in known:
+            raise ParameterError(
+                f"The {column!r} parameter of build_report must be one of {known}. Got {name!r} instead.",
+                parameter=column,
+            )
 
 
 def _comparison(

@@ -206,15 +206,12 @@ def assumptions_section(ctx: Ctx) -> Section:
     if inst is None:
         return sec
     rel = [d.reliability for d in inst.domains if d.reliability is not None]
+    src = ctx.t("inst_builtin", id=inst.id) if str(inst.source).startswith("builtin:") else inst.source
     info = pd.DataFrame(
         {
-            "parameter": [
-                inst.name_nl if ctx.lang == "nl" else inst.name_en,
-                "reliability (reliable change)",
-                "sufficient",
-            ],
+            "parameter": [inst.name_in(ctx.lang), ctx.t("inst_reliability"), ctx.t("inst_sufficient")],
             "value": ctx.pub.consts([np.nan, float(np.mean(rel)) if rel else np.nan, inst.sufficient]),
-            "source": [inst.source, inst.reliability_source or "–", inst.source],
+            "source": [src, inst.reliability_source_in(ctx.lang) or "–", src],
         }
     )
     sec.blocks.append(

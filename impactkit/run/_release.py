@@ -145,11 +145,9 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
     from impactkit.figures import Labels
     from impactkit.i18n import Formatter
     from impactkit.io._period import data_sha256
-    from impactkit.report import build_report
+    from impactkit.report import Release, build_report
     from impactkit.report._compare import PreviousRelease
     from impactkit.report._results import FORMAT, identity, section_results
-
-    from impactkit.report import Release
 
     dsp = ds.in_period(rc.period)
     sel = dsp.period
@@ -174,7 +172,7 @@ def write_release(ds: Any, rc: RunConfig, stage: Path, inputs: list[tuple[str, P
         (s.kind, s.name): slugs.count((s.kind, file_stem("", s.kind, s.name, ""))) == 1 for s in plan.scopes
     }
     for scope in (s for s in plan.scopes if s.published):
-        where = {scope.kind: scope.name} if scope.kind != "funder" else {}
+        where: dict[str, Any] = {scope.kind: scope.name} if scope.kind != "funder" else {}
         for kind in rc.kinds:
             positions: dict[str, list[tuple[str, int, int, str]]] = {}
             first_cells: list[dict[str, Any]] = []

@@ -49,7 +49,7 @@ def _published(dataset: object, ev: ik.costs.CostEvaluation, instrument: object,
     protect(led, k=k, atoms=False)
     done = ctx(True)
     table = basis_table(done, paths(done))
-    n, parts = basis_values(done)
+    _n, parts = basis_values(done)
     return done, table, parts
 
 
@@ -80,7 +80,12 @@ def test_basis_table_protects_a_path_with_one_small_basis() -> None:
     assert ots.loc["intake rule", "Avoided costs (gross)"] == "<20"
     other = ots.loc["judgement recorded at intake"]
     path = rep.tables["waterfall"].set_index("Care path").loc["Supervision order (OTS)"]
-    assert "x" in (other["Avoided costs (gross)"], other.iloc[0], path["Families at risk"], path["Avoided costs (gross)"])
+    assert "x" in (
+        other["Avoided costs (gross)"],
+        other.iloc[0],
+        path["Families at risk"],
+        path["Avoided costs (gross)"],
+    )
     debt = t.loc["Debt assistance and problematic debt"]
     assert float(debt.loc["intake rule", "Avoided costs (gross)"]) == pytest.approx(
         bb.loc[("debt_assistance", "rule"), "avoided_cost"]
@@ -109,7 +114,8 @@ def test_basis_sentence_states_only_published_values(k: int) -> None:
             assert count not in sentence
             assert f"fewer than {k} families" in sentence
         elif pub.status(parts[b]):  # hidden to protect another: neither its size nor "fewer than k"
-            assert amount not in sentence and count not in sentence
+            assert amount not in sentence
+            assert count not in sentence
         elif amount not in sentence:  # its amount rests on a hidden row of the table
             assert "so that a hidden amount cannot be worked out" in sentence
     assert "{" not in sentence
@@ -178,7 +184,9 @@ def test_only_rules_some_family_met_are_listed(tmp_path) -> None:
     assert len(r.tables["rules"]) == len(Scenario.default().rules)
 
 
-def _synthetic(n_judged: int, n_rule: int, n_prev: int, n_none: int) -> tuple[object, ik.costs.CostEvaluation]:
+def _synthetic(
+    n_judged: int, n_rule: int, n_prev: int, n_none: int
+) -> tuple[object, ik.costs.CostEvaluation]:
     """Families judged (social work 0.5), meeting an intake rule (finances 1), without intake
     (prevalence) and meeting no rule (finances 3, not judged); no care used."""
     import types
