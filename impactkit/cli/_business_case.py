@@ -111,13 +111,22 @@ def business_case(
             from impactkit.io import read_dataset
             from impactkit.report._build import restrict
 
-            ds = restrict(read_dataset(path, config=config, today=today, scenario=scenario), municipality=municipality,
-                          k=k)  # fmt: skip
+            whole = read_dataset(path, config=config, today=today, scenario=scenario)
+            ds = restrict(whole, municipality=municipality, k=k)
             scen = scenario if scenario is not None else getattr(ds, "scenario_path", None)
             ev = ik_costs.business_case(scen, data=ds, families_per_year=families_per_year,
                                         coordinator_fte=coordinator_fte, years=years, start_year=start_year,
                                         k=k, draws=draws, seed=seed)  # fmt: skip
-        rep = build_report(ev, lang=lang, k=k, generated_at=generated_at)
+        if path is not None and municipality is not None:
+            # one municipality's business case is a report of the release of the whole export: what it
+            # publishes and hides is decided with every other report of that release
+            from impactkit.report import Release
+
+            release = Release(whole, k=k, seed=seed, draws=draws, scenario=scenario)
+            rep = release.report("business-case", municipality=municipality, lang=lang, generated_at=generated_at,
+                                 costs=ev)  # fmt: skip
+        else:
+            rep = build_report(ev, lang=lang, k=k, generated_at=generated_at)
         written = {"html": str(rep.save(out))}
         if xlsx is not None:
             written["xlsx"] = str(rep.to_excel(xlsx))

@@ -360,7 +360,7 @@ def data_profile(need: Any, s: Scenario, *, k: int) -> DataProfile:
     live = counts > 0
     remap = np.cumsum(live) - 1
     groups = [g for g, ok in zip(groups, live, strict=True) if ok]
-    group_of = np.where(group_of >= 0, remap[np.maximum(group_of, 0)], -1)
+    group_of = np.where(group_of >= 0, remap[np.maximum(group_of, 0)], -1) if len(remap) else group_of
     used, used_notes, used_families = _merge_used(m, det, s, k)
     notes += used_notes
     families.update(used_families)

@@ -69,6 +69,10 @@ def annual_sections(ctx: Ctx) -> tuple[list[Section], dict[str, Any]]:
             "end": ctx.fmt.date(starts.max()) if len(starts) else "–",
         },
     }
+    places = sorted(fam["municipality"].dropna().astype(str).unique()) if "municipality" in fam else []
+    if len(places) == 1:  # one municipality's report: its name, not "1 municipalities"
+        cover["subtitle_key"] = "subtitle_one"
+        cover["subtitle_parts"]["municipalities"] = places[0]
     return sections, cover
 
 
@@ -125,6 +129,12 @@ def _summary(ctx: Ctx, sec: Section, cv: pd.DataFrame) -> None:
                     n_sig=f.integer(ctx.c(sum(sig))),
                     n_dom=f.integer(ctx.c(len(shown))),
                     adjust=str(row["adjust_method"]).capitalize(),
+                )
+                + (
+                    " " + ctx.t("summary_change_some_hidden", n_hidden=str(len(ok) - len(shown)),
+                                n_all=str(len(ok)), k=str(ctx.k))  # fmt: skip
+                    if len(shown) < len(ok)
+                    else ""
                 )
             )
         elif best is not None:

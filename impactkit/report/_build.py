@@ -397,7 +397,7 @@ def render_report(
     when = _generated(generated_at)
     parts = dict(cover.pop("subtitle_parts"))
     parts["generated"] = fmt.date(when)
-    subtitle = fmt.text("subtitle" if kind == "annual" else "bc_subtitle", **parts)
+    subtitle = fmt.text(cover.pop("subtitle_key", "subtitle" if kind == "annual" else "bc_subtitle"), **parts)
     root = release.dataset
     files = [(name, _sha256(Path(p))) for name, p in sorted(getattr(root, "files", {}).items())]
     scen_path = (

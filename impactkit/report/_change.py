@@ -75,7 +75,7 @@ def _radar(ctx: Ctx, dv: pd.DataFrame) -> Chart:
     if len(lows) == 2 and pub.shown(*(by.at[(d, first), "mean"] for d in lows)):
         parts.append(ctx.t("radar_lowest", low1=ctx.domain(lows[0]), low2=ctx.domain(lows[1])))
     elif lows:
-        parts.append(ctx.t("radar_lowest_hidden"))
+        parts.append(ctx.t("radar_lowest_hidden", k=str(ctx.k)))
     parts.append(ctx.t("radar_later"))
     table = Table.build("tbl-radar", ctx.t("radar_title"), wide, cols, ctx.fmt, k=ctx.k, sheet="change")
     return Chart("radar", ctx.t("radar_title"), " ".join(parts), fig, table)
