@@ -48,7 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from impactkit.errors import ParameterError
-from impactkit.privacy._lp import Ranges
+from impactkit.privacy._lp import Ranges, Span
 
 __all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "Audit", "Ledger", "Population", "protect"]
 
@@ -322,6 +322,7 @@ class _Model:
         self._count: Ranges | None = None
         self._groups = self._stat_groups()
         self._sums: dict[int, _SumModel] = {}
+        self._spans: dict[str | None, tuple[np.ndarray, Span]] = {}
         self.solves = 0
 
     # --- statistics grouped by the figures that combine them
@@ -405,6 +406,14 @@ class _Model:
 
     def set_status(self, i: int, status: str) -> None:
         """Population ``i`` changed status: update its rows in every model built so far."""
+        if bool(self.pops[i].status) != bool(status):
+            c = np.zeros(self.n_atoms)
+            c[self.inc[i].indices] = 1.0
+            for key in (None, *self.pops[i].stats):
+                held = self._spans.get(key)
+                # published again with a row the span holds already: the span is the same
+                if held is not None and (status or not held[1].contains(c[held[0]])):
+                    del self._spans[key]
         self.pops[i].status = status
         r = np.array([self.row_of[i]])
         lo, hi = self.dedup_bounds(r)
@@ -412,6 +421,26 @@ class _Model:
             self._count.set_rows(r, lo, hi)
         for model in self._sums.values():
             model.update(i, r, lo, hi)
+
+    def determined(self, atoms: np.ndarray, figure: str | None = None) -> bool:
+        """Whether the published figures determine the count (``figure`` None) or the sum of
+        ``figure`` on ``atoms`` exactly, shown without a solve: the atoms' indicator is a linear
+        combination of those of published populations (publishing the figure).  Then the count, and
+        each sum, is the same combination of theirs.  ``False`` proves nothing."""
+        # a sum only involves the atoms its statistics are defined on (carried, inside the support)
+        cols = np.arange(self.n_atoms) if figure is None else self.sum_model(figure).columns(figure)
+        held = self._spans.get(figure)
+        if held is None:
+            rows = [
+                i
+                for i, p in enumerate(self.pops)
+                if not p.status and p.n > 0 and (figure is None or figure in p.stats)
+            ]
+            held = self._spans[figure] = (cols, Span(self.inc[rows][:, cols]))
+        span = held[1]
+        c = np.zeros(self.n_atoms)
+        c[atoms] = 1.0
+        return span.contains(c[cols])
 
     def recording(self, on: bool) -> None:
         for model in [self._count, *(s.ranges for s in self._sums.values())]:
@@ -423,6 +452,19 @@ class _Model:
         c[atoms] = 1.0
         self.solves += 2
         return self.count_model().bounds(c)
+
+    def count_bounds_many(self, targets: Sequence[np.ndarray]) -> list[tuple[float, float]]:
+        """The bounds of many counts: every minimum, then every maximum (consecutive objectives
+        alike keep the warm start close; a minimum then a maximum of one count are far apart)."""
+        model = self.count_model()
+        out = [[np.nan, np.nan] for _ in targets]
+        for j, sense in ((0, "min"), (1, "max")):
+            for t, atoms in enumerate(targets):
+                c = np.zeros(self.n_atoms)
+                c[atoms] = 1.0
+                self.solves += 1
+                out[t][j] = model._solve(c, sense)
+        return [(lo, hi) for lo, hi in out]
 
     def count_open(self, atoms: np.ndarray) -> tuple[bool, float, float]:
         """Whether a count's range is at least one family wide (the minimum first: it often
@@ -474,6 +516,7 @@ class _SumModel:
                 self.col[(s, int(a))] = nxt
                 nxt += 1
         self.n_var = nxt
+        self.cols_of = cols_of
         self.atom_sum = {
             s: np.bincount(model.atom_of, weights=np.nan_to_num(led._values[s]), minlength=na)
             for s in self.stats
@@ -543,6 +586,11 @@ class _SumModel:
         else:
             t = self.truth[rows - self.n_count]
             self.ranges.set_rows(rows, t, t)
+
+    def columns(self, figure: str) -> np.ndarray:
+        """The atoms any statistic of ``figure`` has a sum variable on."""
+        weights = self.model.ledger.weights(figure)
+        return np.unique(np.concatenate([self.cols_of[s] for s in weights]))
 
     def objective(self, figure: str, atoms: np.ndarray) -> tuple[np.ndarray, float, float]:
         """The objective of a figure's sum over ``atoms``, its true value and one family's spread."""
@@ -822,7 +870,11 @@ class _Checks:
 
     def release_implied(self) -> int:
         """Publish again every secondary cell whose count and sums the published figures
-        determine exactly: hiding it protects nothing (the feasible region stays the same)."""
+        determine exactly: hiding it protects nothing (the feasible region stays the same).
+
+        A cell is kept hidden as soon as two feasible points met so far differ on it; it is
+        released when its objective is a combination of the published equalities (a certificate,
+        no solve) or, failing that, when its bounds coincide."""
         m = self.model
         freed = 0
         for i, p in enumerate(m.pops):
@@ -831,11 +883,13 @@ class _Checks:
             atoms = m.inc[i].indices
             c = np.zeros(m.n_atoms)
             c[atoms] = 1.0
-            if m.count_model().spread(c) > 1e-6:
+            count = m.count_model()
+            if count.spread(c) > 1e-6:
                 continue
-            lo, hi = m.count_bounds(atoms)
-            if hi - lo > 1e-6:
-                continue
+            if not m.determined(atoms):
+                lo, hi = m.count_bounds(atoms)
+                if hi - lo > 1e-6:
+                    continue
             pinned = True
             for f in p.stats:
                 sm = m.sum_model(f)
@@ -843,6 +897,8 @@ class _Checks:
                 if sm.ranges.spread(c_f) > 1e-6 * max(1.0, abs(true)):  # two feasible points differ
                     pinned = False
                     break
+                if m.determined(atoms, f):
+                    continue
                 slo, shi, _, _ = sm.bounds(f, atoms, exact=True)
                 if shi - slo > 1e-6 * max(1.0, abs(shi)):
                     pinned = False
@@ -888,11 +944,15 @@ def _audit(model: _Model, rounds: int, *, exposed: list[str]) -> Audit:
 
 def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells, sums = [], []
-    for i, p in enumerate(model.pops):
-        if not p.status:
-            continue
+    hidden = [i for i, p in enumerate(model.pops) if p.status]
+    rows = sorted({int(model.row_of[i]) for i in hidden})  # populations of the same families: once
+    of_row = dict(
+        zip(rows, model.count_bounds_many([model.inc[model.row_first[r]].indices for r in rows]), strict=True)
+    )
+    for i in hidden:
+        lo, hi = of_row[int(model.row_of[i])]
+        p = model.pops[i]
         atoms = model.inc[i].indices
-        lo, hi = model.count_bounds(atoms)
         cells.append(
             {
                 "key": p.key,

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
-__all__ = ["Ranges"]
+__all__ = ["Ranges", "Span"]
 
 INF = float("inf")
 
@@ -65,12 +66,14 @@ class Ranges:
         lp.a_matrix_.value_ = a.data.astype(float)
         self._h.passModel(lp)  # type: ignore[attr-defined]
         self._n = n
+
         self._last: np.ndarray | None = None
         # feasible points met so far: a target whose value differs by one family between two of
         # them is open without a solve (valid while the feasible region only grows)
         self.recording = True
-        self._pool: list[np.ndarray] = []
-        self._pool_m: np.ndarray | None = None
+        self._pool = np.empty((4, n))  # grows by doubling up to POOL rows
+        self._pool_n = 0  # points held (the first ``_pool_n`` rows)
+        self._pool_next = 0  # the row the next point replaces once the pool is full
 
     def _solve(self, c: np.ndarray, sense: str) -> float:
         hs, h = self._hs, self._h
@@ -96,10 +99,13 @@ class Ranges:
     POOL = 400
 
     def _keep(self, x: np.ndarray) -> None:
-        self._pool.append(x)
-        if len(self._pool) > self.POOL:
-            del self._pool[: len(self._pool) - self.POOL]
-        self._pool_m = None
+        if self._pool_next >= len(self._pool):
+            grown = np.empty((min(2 * len(self._pool), self.POOL), self._n))
+            grown[: self._pool_n] = self._pool[: self._pool_n]
+            self._pool = grown
+        self._pool[self._pool_next] = x
+        self._pool_next = (self._pool_next + 1) % self.POOL
+        self._pool_n = min(self._pool_n + 1, self.POOL)
 
     def add_point(self, x: np.ndarray) -> None:
         """A point known to be feasible (the true table)."""
@@ -107,11 +113,9 @@ class Ranges:
 
     def spread(self, c: np.ndarray) -> float:
         """How far ``c @ x`` varies over the feasible points met so far (0 without any)."""
-        if not self._pool:
+        if not self._pool_n:
             return 0.0
-        if self._pool_m is None:
-            self._pool_m = np.vstack(self._pool)
-        v = self._pool_m @ np.asarray(c, dtype=float)
+        v = self._pool[: self._pool_n] @ np.asarray(c, dtype=float)
         return float(v.max() - v.min())
 
     def set_rows(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
@@ -148,3 +152,53 @@ class Ranges:
         for i in range(obj.shape[0]):
             out[i] = self.bounds(obj.getrow(i).toarray().ravel())
         return out
+
+
+class Span:
+    """The row space of a sparse matrix, one orthonormal basis per block of rows and columns that
+    share no entry with the others.
+
+    ``contains(c)``: whether ``c`` is a combination of the rows (residual of its projection under
+    1e-9 of its size).  If the rows are equalities every feasible point satisfies, ``c @ x`` is then
+    the same at all of them: a certificate without a linear programme.
+    """
+
+    TOL = 1e-9
+
+    def __init__(self, rows: sp.csr_matrix) -> None:
+        from scipy.sparse.csgraph import connected_components
+
+        m, n = rows.shape
+        self.n = n
+        self.blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (columns, orthonormal basis rows)
+        self.used = np.zeros(n, dtype=bool)
+        if m == 0 or rows.nnz == 0:
+            return
+        coo = rows.tocoo()
+        graph = sp.coo_matrix((np.ones(coo.nnz), (coo.row, m + coo.col)), shape=(m + n, m + n))
+        _, label = connected_components(graph, directed=False)
+        self.used[coo.col] = True
+        row_label, col_label = label[:m], label[m:]
+        csr = rows.tocsr()
+        for lab in np.unique(row_label):
+            r = np.flatnonzero(row_label == lab)
+            cols = np.flatnonzero((col_label == lab) & self.used)
+            dense = csr[r][:, cols].toarray()
+            # an orthonormal basis of the block's row space: QR of its transpose, columns pivoted
+            q, rr, _ = scipy.linalg.qr(dense.T, mode="economic", pivoting=True)
+            d = np.abs(np.diag(rr))
+            rank = int((d > max(dense.shape) * np.finfo(float).eps * 10 * (d[0] if len(d) else 0.0)).sum())
+            self.blocks.append((cols, q[:, :rank].T.copy()))
+
+    def contains(self, c: np.ndarray) -> bool:
+        scale = max(1.0, float(np.abs(c).max()) if len(c) else 0.0)
+        if np.abs(c[~self.used]).max(initial=0.0) > 0:
+            return False
+        for cols, basis in self.blocks:
+            v = c[cols]
+            if not v.any():
+                continue
+            resid = v - (basis @ v) @ basis
+            if np.abs(resid).max() > self.TOL * scale * np.sqrt(len(cols)):
+                return False
+        return True
