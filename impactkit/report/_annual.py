@@ -131,8 +131,13 @@ def _summary(ctx: Ctx, sec: Section, cv: pd.DataFrame) -> None:
                     adjust=str(row["adjust_method"]).capitalize(),
                 )
                 + (
-                    " " + ctx.t("summary_change_some_hidden", n_hidden=str(len(ok) - len(shown)),
-                                n_all=str(len(ok)), k=str(ctx.k))  # fmt: skip
+                    " "
+                    + ctx.t(
+                        "summary_change_some_hidden",
+                        n_hidden=str(len(ok) - len(shown)),
+                        n_all=str(len(ok)),
+                        k=str(ctx.k),
+                    )  # fmt: skip
                     if len(shown) < len(ok)
                     else ""
                 )

@@ -83,11 +83,11 @@ def test_basis_table_protects_a_path_with_one_small_basis() -> None:
     assert "x" in (
         other["Avoided costs (gross)"],
         other.iloc[0],
-        path["Families at risk"],
-        path["Avoided costs (gross)"],
+        path.iloc[0],
+        path.iloc[1],
     )
     debt = t.loc["Debt assistance and problematic debt"]
-    assert float(debt.loc["intake rule", "Avoided costs (gross)"]) == pytest.approx(
+    assert float(debt.loc["intake rule", "Avoided costs (gross)"]) == round(  # whole euros, as printed
         bb.loc[("debt_assistance", "rule"), "avoided_cost"]
     )
 
