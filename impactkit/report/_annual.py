@@ -137,7 +137,7 @@ def _summary(ctx: Ctx, sec: Section, cv: pd.DataFrame) -> None:
                         n_hidden=str(len(ok) - len(shown)),
                         n_all=str(len(ok)),
                         k=str(ctx.k),
-                    )  # fmt: skip
+                    )
                     if len(shown) < len(ok)
                     else ""
                 )
