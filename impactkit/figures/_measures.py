@@ -216,6 +216,16 @@ def _stacked(
                 hoverinfo="text+name",
             )
         )
+    # a row with nothing publishable says so in words (an empty row would read as 0%)
+    empty = [y for i, y in enumerate(labels) if all(pd.isna(shares.iloc[i]) for _, shares, _, _ in parts)]
+    if empty:
+        fig.add_trace(
+            go.Scatter(
+                y=empty, x=[0.01] * len(empty), mode="text", text=[text("figures", "row_not_shown", lab.lang, k=k if k is not None else "k")] * len(empty),
+                textposition="middle right", textfont={"color": NEUTRAL, "size": 11}, showlegend=False,
+                hoverinfo="skip",
+            )
+        )  # fmt: skip
     fig.update_layout(
         barmode="stack", legend={"traceorder": "normal"}, uniformtext={"minsize": 9, "mode": "hide"}
     )
