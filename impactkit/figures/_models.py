@@ -91,17 +91,19 @@ def reliable_change_chance_bars(
                 hovertext=[f"{d}: {hover_value(fmt.percent(v) if pd.notna(v) else None, k)}" for d, v in zip(y, values, strict=True)],
             )
         )  # fmt: skip
+    # a hidden share: said, not drawn; a report passes its marker ("<k", or "x" when it is hidden
+    # to protect another figure) in mark_improved / mark_deteriorated
     hidden = [
-        (yy, sign)
-        for values, sign in ((up, 1), (down, -1))
-        for yy, v in zip(y, values, strict=True)
+        (yy, sign, frame[f"mark_{side}"].iloc[i] if f"mark_{side}" in frame else f"<{k}")
+        for values, sign, side in ((up, 1, "improved"), (down, -1, "deteriorated"))
+        for i, (yy, v) in enumerate(zip(y, values, strict=True))
         if pd.isna(v)
     ]
-    if hidden and k is not None:  # a share resting on fewer than k families: said, not drawn
+    if hidden and k is not None:
         fig.add_trace(
             go.Scatter(
                 y=[h[0] for h in hidden], x=[0.0 for _ in hidden], mode="text",
-                text=[f"<{k}" for _ in hidden], textposition=["middle right" if h[1] > 0 else "middle left" for h in hidden],
+                text=[h[2] for h in hidden], textposition=["middle right" if h[1] > 0 else "middle left" for h in hidden],
                 textfont={"color": NEUTRAL, "size": 11}, showlegend=False, hoverinfo="skip",
             )
         )  # fmt: skip

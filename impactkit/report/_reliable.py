@@ -29,6 +29,7 @@ from impactkit import figures, measures
 from impactkit.report._captions import form
 from impactkit.report._context import Ctx
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
+from impactkit.report._publish import marker
 
 __all__ = ["MIN_PAIRS", "item_reliability", "reliable_headline"]
 
@@ -163,6 +164,8 @@ def reliable_headline(
         **{c: pub.numbers(hf[c], "share") for c in ("share_improved", "share_deteriorated")},
         **{c: pub.numbers(hf[c], "share1") for c in ("chance_improved", "chance_deteriorated")},
         "n": pub.numbers(hf["n"], "count"),
+        **{f"mark_{side}": [marker(pub.status(v), ctx.k) for v in hf[f"share_{side}"]]
+           for side in ("improved", "deteriorated")},
     })  # fmt: skip
     fig = figures.reliable_change_chance_bars(
         drawn, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title=""
