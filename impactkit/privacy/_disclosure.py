@@ -443,7 +443,8 @@ class _Model:
         return span.contains(c[cols])
 
     def recording(self, on: bool) -> None:
-        for model in [self._count, *(s.ranges for s in self._sums.values())]:
+        fixed = [s._fixed for s in self._sums.values()]
+        for model in [self._count, *(s.ranges for s in self._sums.values()), *fixed]:
             if model is not None:
                 model.recording = on
 
@@ -575,6 +576,45 @@ class _SumModel:
         for (s, a_), j in self.col.items():
             point[j] = self.atom_sum[s][a_]
         self.ranges.add_point(point)
+        # the same sums with every atom count held at its true value: a restriction of the model
+        # (its ranges lie inside the full ones), far smaller and with the boxes as column bounds
+        self._a, self._point = a, point
+        self._fixed: Ranges | None = None
+
+    def fixed(self) -> Ranges:
+        if self._fixed is None:
+            model, na, n_c = self.model, self.model.n_atoms, self.n_count
+            n_s = self.n_var - na
+            figs = sp.csr_matrix(self._a)[n_c : n_c + self.n_fig][:, na:]
+            lo_col, hi_col = np.full(n_s, -np.inf), np.full(n_s, np.inf)
+            led = model.ledger
+            for (s, a_), j in self.col.items():
+                lo_s, hi_s = led._bounds[s]
+                if np.isfinite(lo_s):
+                    lo_col[j - na] = lo_s * model.atom_n[a_]
+                if np.isfinite(hi_s):
+                    hi_col[j - na] = hi_s * model.atom_n[a_]
+            pub = np.array([not model.pops[i].status for i, _ in self.carriers], bool)
+            self._fixed = Ranges(
+                sp.csc_matrix(figs),
+                np.where(pub, self.truth, -np.inf),
+                np.where(pub, self.truth, np.inf),
+                lo_col,
+                hi_col,
+            )
+            self._fixed.add_point(self._point[na:])
+            self._fixed.recording = self.ranges.recording
+        return self._fixed
+
+    def varies(self, c: np.ndarray, tol: float) -> bool:
+        """Whether ``c @ x`` provably takes two values more than ``tol`` apart (shown with the
+        counts held at their true values; ``False`` proves nothing)."""
+        fixed, c_s = self.fixed(), c[self.model.n_atoms :]
+        if fixed.spread(c_s) > tol:
+            return True
+        self.model.solves += 2
+        lo, hi = fixed.bounds(c_s)
+        return hi - lo > tol
 
     def update(self, i: int, r: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         self.ranges.set_rows(r, lo, hi)
@@ -582,10 +622,12 @@ class _SumModel:
         if len(rows) == 0:
             return
         if self.model.pops[i].status:
-            self.ranges.set_rows(rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
+            lo_f, hi_f = np.full(len(rows), -np.inf), np.full(len(rows), np.inf)
         else:
-            t = self.truth[rows - self.n_count]
-            self.ranges.set_rows(rows, t, t)
+            lo_f = hi_f = self.truth[rows - self.n_count]
+        self.ranges.set_rows(rows, lo_f, hi_f)
+        if self._fixed is not None:
+            self._fixed.set_rows(rows - self.n_count, lo_f, hi_f)
 
     def columns(self, figure: str) -> np.ndarray:
         """The atoms any statistic of ``figure`` has a sum variable on."""
@@ -619,6 +661,14 @@ class _SumModel:
             return -np.inf, np.inf, true, need
         if not exact and self.ranges.spread(c) >= max(need, 1e-6):  # open by points already met
             return -np.inf, np.inf, true, need
+        if not exact:  # open with the counts held at their true values: open
+            fixed, c_s = self.fixed(), c[self.model.n_atoms :]
+            if fixed.spread(c_s) >= max(need, 1e-6):
+                return -np.inf, np.inf, true, need
+            self.model.solves += 2
+            lo, hi = fixed.bounds(c_s)
+            if hi - lo >= max(need, 1e-6):
+                return lo, hi, true, need
         self.model.solves += 2
         lo, hi = self.ranges.bounds(c)
         return lo, hi, true, need
@@ -899,6 +949,9 @@ class _Checks:
                     break
                 if m.determined(atoms, f):
                     continue
+                if sm.varies(c_f, 1e-6 * max(1.0, abs(true))):
+                    pinned = False
+                    break
                 slo, shi, _, _ = sm.bounds(f, atoms, exact=True)
                 if shi - slo > 1e-6 * max(1.0, abs(shi)):
                     pinned = False

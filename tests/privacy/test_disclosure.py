@@ -164,3 +164,25 @@ def test_sums_are_audited_with_their_ranges():
     lo, hi = sums.loc["a", ["low", "high"]]
     assert lo <= float(np.arange(4).sum() + 4) <= hi
     assert hi - lo >= 4  # at least one family's spread (5 - 1)
+
+
+def test_a_hidden_cell_is_published_again_only_when_everything_it_carries_is_determined():
+    """Secondary cells are released when the published figures determine them (nothing is
+    protected by hiding them).  Hand example: ``P`` holds the same 30 families as the published
+    ``all``, so its count is known; its cost sum (a statistic without an upper bound) is known only
+    if a published population of the same families publishes the cost.  Its range is then
+    (0, inf): P must stay hidden (before, an infinite range compared with an infinite tolerance
+    released it)."""
+    from impactkit.privacy._disclosure import _Checks, _Model
+
+    fams = [f"F{i}" for i in range(30)]
+    cost = pd.Series(np.arange(30) * 100.0, index=fams)
+    for published_cost, expected in ((False, SECONDARY), (True, PUBLISHED)):
+        led = Ledger(fams)
+        led.statistic("cost", cost, low=0)
+        led.add("all", fams, stats=["cost"] if published_cost else [], cost=1e6)
+        led.add("P", fams, stats=["cost"])
+        model = _Model(led, 10)
+        model.set_status(model.index["P"], SECONDARY)
+        _Checks(model).release_implied()
+        assert led["P"].status == expected, published_cost
