@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PRIMARY,
         PUBLISHED,
         SECONDARY,
+        WITHHELD,
         Audit,
         Ledger,
         Population,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 # the disclosure checks import scipy.sparse (and HiGHS): loaded on first use, not when reading data
 _LAZY: dict[str, tuple[str, str | None]] = {
     n: ("impactkit.privacy._disclosure", n)
-    for n in ("PRIMARY", "PUBLISHED", "SECONDARY", "Audit", "Ledger", "Population", "protect")
+    for n in ("PRIMARY", "PUBLISHED", "SECONDARY", "WITHHELD", "Audit", "Ledger", "Population", "protect")
 }
 
 
@@ -51,6 +52,7 @@ __all__ = [
     "PRIMARY",
     "PUBLISHED",
     "SECONDARY",
+    "WITHHELD",
     "Audit",
     "CodeList",
     "Ledger",

@@ -50,9 +50,13 @@ import scipy.sparse as sp
 from impactkit.errors import ParameterError
 from impactkit.privacy._lp import Ranges, Span
 
-__all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "Audit", "Ledger", "Population", "protect"]
+__all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "WITHHELD", "Audit", "Ledger", "Population", "protect"]
 
 PUBLISHED, PRIMARY, SECONDARY = "", "primary", "secondary"
+# not published at all, not even a marker: a split (every category of a breakdown) no cover can
+# protect (``protect(..., withhold=True)``); the report says "not published: too few families"
+WITHHELD = "withheld"
+WITHHELD_REASON = "not published: too few families"
 SCOPE_COST = 1e6  # a report's own total: hidden only if nothing else can protect
 LOOKAHEAD = 3  # candidates tried per exposure before falling back to the first
 
@@ -352,10 +356,11 @@ class _Model:
     # --- statuses as row bounds
     def row_bounds(self, idx: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         pops = self.pops if idx is None else [self.pops[i] for i in idx]
-        lo = np.array([p.n if not p.status else (1 if p.status == PRIMARY else self.k) for p in pops], float)
-        hi = np.array(
-            [p.n if not p.status else (self.k - 1 if p.status == PRIMARY else np.inf) for p in pops], float
-        )
+        # a withheld population tells the reader nothing: its row is free
+        low = {PRIMARY: 1.0, SECONDARY: float(self.k), WITHHELD: -np.inf}
+        high = {PRIMARY: self.k - 1.0, SECONDARY: np.inf, WITHHELD: np.inf}
+        lo = np.array([low[p.status] if p.status else p.n for p in pops], float)
+        hi = np.array([high[p.status] if p.status else p.n for p in pops], float)
         return lo, hi
 
     def _dedupe(self) -> None:
@@ -680,15 +685,31 @@ class _Target:
     label: str
     atoms: np.ndarray
     figures: tuple[str, ...]
-    pop: int | None = None
+    pop: int | None = None  # the population it is (or is part of, for a region)
 
 
-def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None, atoms: bool = True) -> Audit:
+def protect(
+    ledger: Ledger,
+    *,
+    k: int = 10,
+    max_rounds: int | None = None,
+    atoms: bool = True,
+    withhold: bool = False,
+) -> Audit:
     """Decide the status of every population of ``ledger`` and audit the result.
 
     Primary suppression hides every population of 1 to ``k - 1`` families; secondary suppression
     then hides, one at a time, the cheapest published population that removes an exposure found
     by the checks in the module docstring, until none is left.
+
+    ``withhold``: when a hidden population is still recovered and nothing published is left to
+    hide (a cohort of a few families: every marker ``<k`` is itself a bound), its whole split is
+    withheld instead of failing: every population of its breakdown (same ``dim``) and the
+    dimensionless populations beside it (same key but the last part) made of some but not all of
+    the split's categories get the status :data:`WITHHELD` (reason ``"not published: too few
+    families"``): nothing about them is published, not even a marker, so the linear programmes
+    know nothing of them.  A withheld population that the published figures still determine
+    (its families are a combination of published populations) is reported as exposed.
 
     Returns
     -------
@@ -711,6 +732,15 @@ def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None, atoms
             break
         what, candidates, recheck = exposure
         pick = checks.choose(candidates, recheck)
+        # the only cover left is a report's own population (or none): withhold the split instead
+        last = pick is None or model.pops[pick].cost >= SCOPE_COST
+        split = checks.split(recheck) if last and withhold and recheck is not None else []
+        if split:
+            for i in split:
+                model.pops[i].reason = WITHHELD_REASON
+                model.set_status(i, WITHHELD)
+            rounds += 1
+            continue
         if pick is None:  # nothing left to hide: report it, never loop
             ledger.frozen = True
             return _audit(model, rounds, exposed=[what])
@@ -719,7 +749,12 @@ def protect(ledger: Ledger, *, k: int = 10, max_rounds: int | None = None, atoms
         rounds += 1
     checks.release_implied()
     ledger.frozen = True
-    return _audit(model, rounds, exposed=[])
+    exposed = [
+        f"{p.label} (withheld, but the published figures determine it)"
+        for i, p in enumerate(model.pops)
+        if p.status == WITHHELD and 0 < p.n < model.k and model.determined(model.inc[i].indices)
+    ]
+    return _audit(model, rounds, exposed=exposed)
 
 
 class _Checks:
@@ -816,7 +851,7 @@ class _Checks:
                 if sig in seen:
                     continue
                 seen.add(sig)
-                out.append(_Target(("region", sig), f"{p.label} within {rname}", part, p.stats))
+                out.append(_Target(("region", sig), f"{p.label} within {rname}", part, p.stats, i))
         return out
 
     def first_exposure(self) -> tuple[str, list[int], _Target | None] | None:
@@ -843,6 +878,9 @@ class _Checks:
         # targets before the cursor are safe (the feasible region only grows): never revisited
         while self.cursor < len(self.targets):
             t = self.targets[self.cursor]
+            if t.pop is not None and pops[t.pop].status == WITHHELD:  # nothing of it is published
+                self.cursor += 1
+                continue
             what = self._exposed(t)
             if what is not None:
                 return f"{t.label} ({what})", self._candidates(t, what), t
@@ -917,6 +955,28 @@ class _Checks:
         finally:
             m.recording(True)
         return cand[0]
+
+    def split(self, t: _Target) -> list[int]:
+        """The populations to withhold so that nothing of ``t``'s population is published: its
+        breakdown's every category and the partial unions of them beside it (empty: none)."""
+        m = self.model
+        if t.pop is None:
+            return []
+        pops = m.pops
+        p = pops[t.pop]
+        prefix = p.key.rsplit("/", 1)[0]
+        siblings = [i for i, q in enumerate(pops) if q.key.rsplit("/", 1)[0] == prefix]
+        dim = p.dim or next((pops[i].dim for i in siblings if pops[i].dim), "")
+        if not dim:
+            return []
+        cats = [i for i, q in enumerate(pops) if q.dim == dim]
+        union = set(np.concatenate([pops[i].members for i in cats]).tolist())
+        # "not improved" = unchanged + worse: a union of some categories (the total stays)
+        partial = [
+            i for i in siblings if not pops[i].dim and set(pops[i].members.tolist()) < union and pops[i].n > 0
+        ]
+        out = [i for i in (*cats, *partial) if pops[i].status != WITHHELD]
+        return out
 
     def release_implied(self) -> int:
         """Publish again every secondary cell whose count and sums the published figures
@@ -1015,7 +1075,7 @@ def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "n": p.n,
                 "n_low": lo,
                 "n_high": hi,
-                "protected": (hi - lo >= 1 - 1e-9) or p.status == SECONDARY,
+                "protected": (hi - lo >= 1 - 1e-9) or p.status in (SECONDARY, WITHHELD),
             }
         )
         for s in p.stats if p.status == PRIMARY else ():

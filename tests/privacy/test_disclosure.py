@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, Ledger, protect
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger, protect
 
 
 def attack(pops: dict[str, set[str]], status: dict[str, str], k: int) -> dict[str, tuple[float, float]]:
@@ -186,3 +186,52 @@ def test_a_hidden_cell_is_published_again_only_when_everything_it_carries_is_det
         model.set_status(model.index["P"], SECONDARY)
         _Checks(model).release_implied()
         assert led["P"].status == expected, published_cost
+
+
+def test_a_split_no_cover_can_protect_is_withheld_whole():
+    """Five families, k = 5 (the jeugdbescherming corpus at --k 5).  Hand-worked: every breakdown
+    cell is under 5, so each is marked ``<5`` and holds 1 to 4.  The four one-family household
+    cells then hold at least 1 each and the 2021 cell (their four families) at most 4: each is
+    exactly 1, and "improved" (F0 and F2) is exactly 2, whatever else is hidden.  The only cover
+    left is the funder report's own total.  With ``withhold=True`` the whole change split
+    (improved, unchanged, and "not improved", a union of some of its categories) is withheld, then
+    the household split (each cell still exactly 1: four of them at least 1 in a 2021 cell of at
+    most 4, and the fifth 5 minus those); the year cells are then 5 minus each other, 1 to 4 each.
+    The total stays published and the independent attacker (withheld populations publish
+    nothing) finds every remaining marker open."""
+    fam = [f"F{i}" for i in range(5)]
+    pops = {
+        "funder/families": set(fam),
+        "funder/change/improved": {"F0", "F2"},
+        "funder/change/unchanged": {"F1", "F3", "F4"},
+        "funder/change/not_improved": {"F1", "F3", "F4"},
+    }
+    pops |= {f"funder/household/h{i}": {f"F{i}"} for i in range(5)}
+    pops |= {"funder/year/2021": {"F0", "F1", "F2", "F3"}, "funder/year/2022": {"F4"}}
+    dims = {key: key.split("/")[1] for key in pops if key.count("/") == 2 and "not_" not in key}
+    for withhold in (False, True):
+        led = _ledger(pops, dims, {"funder/families": 1e6})
+        led["funder/families"].scope = True
+        audit = protect(led, k=5, withhold=withhold)
+        status = {p.key: p.status for p in led}
+        if not withhold:  # the funder report's total hidden, or nothing protects "improved"
+            assert not audit.ok or status["funder/families"] == SECONDARY
+            continue
+        assert audit.ok, audit.exposed
+        withheld = {key for key, s in status.items() if s == WITHHELD}
+        assert withheld == {
+            "funder/change/improved",
+            "funder/change/unchanged",
+            "funder/change/not_improved",
+            *(f"funder/household/h{i}" for i in range(5)),
+        }
+        assert status["funder/families"] == PUBLISHED
+        assert status["funder/year/2021"] == status["funder/year/2022"] == PRIMARY
+        assert led["funder/change/improved"].reason == "not published: too few families"
+        shown = {key: m for key, m in pops.items() if key not in withheld}
+        ranges = attack(shown, {key: status[key] for key in shown}, 5)
+        assert ranges["funder/year/2021"] == (1.0, 4.0)  # 5 - the 2022 cell (1..4)
+        assert ranges["funder/year/2022"] == (1.0, 4.0)
+        cells = audit.cells.set_index("key")
+        assert cells.loc["funder/change/improved", "status"] == WITHHELD
+        assert bool(cells["protected"].all())
