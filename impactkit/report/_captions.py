@@ -7,8 +7,8 @@ the best one is hidden.  Every sentence with a number therefore has three forms 
 * ``<key>``: the value as published;
 * ``<key>_few``: the value rests on fewer than k families (primary suppression: "fewer than k"
   is true and already published as the marker ``<k``);
-* ``<key>_hidden``: the value is hidden to protect another one (secondary suppression: nothing
-  about its size may be said).
+* ``<key>_hidden``: the value is hidden to protect another one (secondary suppression), or its
+  whole split is withheld: nothing about its size may be said.
 
 :func:`say` picks the form from the values' status.  :func:`best_of` finds the best row on the
 raw numbers and reports whether it is publishable, so a caption says "the best is not shown"

@@ -30,7 +30,7 @@ import pandas as pd
 
 from impactkit.errors import ParameterError
 from impactkit.i18n import text
-from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD
 from impactkit.report._model import Column, Section, Table
 
 __all__ = ["PreviousRelease", "comparison_section"]
@@ -112,9 +112,10 @@ def _num(v: Any) -> float | None:
 
 
 def _hidden(v: Any) -> str:
-    """The status of a published cell: "" (a number), PRIMARY ("<k") or SECONDARY ("x")."""
+    """The status of a published cell: "" (a number), PRIMARY ("<k"), SECONDARY ("x") or WITHHELD
+    ("–": not published, or not computed)."""
     if isinstance(v, str):
-        return PRIMARY if v.startswith("<") else SECONDARY
+        return PRIMARY if v.startswith("<") else WITHHELD if v.strip() in ("–", "-", "") else SECONDARY
     return PUBLISHED
 
 

@@ -231,11 +231,11 @@ class Table:
 
 def stated_publisher(fmt: Any, k: int) -> Any:
     """A publisher of numbers whose statuses were decided elsewhere (:meth:`Table.stated`)."""
-    from impactkit.privacy import PRIMARY, SECONDARY, Ledger
+    from impactkit.privacy import PRIMARY, SECONDARY, WITHHELD, Ledger
     from impactkit.report._publish import Publisher
 
     led = Ledger(["-"])
-    for status in (PRIMARY, SECONDARY):
+    for status in (PRIMARY, SECONDARY, WITHHELD):
         led.add(f"stated/{status}", [])
         led[f"stated/{status}"].status = status
     return Publisher(led, "stated", k, fmt, protected=True)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit.i18n import MISSING, Formatter
-from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, Ledger
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger
 
 __all__ = ["DECIMALS", "Published", "PublishedFormatter", "Publisher", "Value", "marker"]
 
@@ -60,11 +60,15 @@ DECIMALS = {
 
 
 def marker(status: str, k: int) -> str:
-    """The text a suppressed value shows: ``"<k"`` (primary), ``"x"`` (secondary), else ``""``."""
+    """The text a suppressed value shows: ``"<k"`` (primary), ``"x"`` (secondary), ``"–"``
+    (withheld: a whole split the release publishes nothing of, not even which part is small),
+    else ``""``."""
     if status == PRIMARY:
         return f"<{k}"
     if status == SECONDARY:
         return SECONDARY_MARK
+    if status == WITHHELD:
+        return MISSING
     return ""
 
 
@@ -241,20 +245,21 @@ class Publisher:
 
     # ----------------------------------------------------------------- statuses
     def status(self, *values: Published) -> str:
-        """``""``, ``"primary"`` (rests on fewer than k) or ``"secondary"`` for the values together."""
+        """``""``, ``"withheld"`` (a split the release publishes nothing of), ``"primary"`` (rests
+        on fewer than k) or ``"secondary"`` for the values together, in that precedence.  Any
+        other status a ledger may hold counts as hidden (secondary), never as published."""
         if not self.protected:
             return PUBLISHED
-        out = PUBLISHED
+        found = set()
         for v in values:
             if not isinstance(v, Value):
                 raise TypeError(f"status() takes published Values, got {type(v).__name__}")
             for key in v.rests:
-                s = self.ledger.status(key)
-                if s == PRIMARY:
-                    return PRIMARY
-                if s == SECONDARY:
-                    out = SECONDARY
-        return out
+                found.add(self.ledger.status(key))
+        for s in (WITHHELD, PRIMARY, SECONDARY):
+            if s in found:
+                return s
+        return SECONDARY if found - {PUBLISHED} else PUBLISHED
 
     def shown(self, *values: Published) -> bool:
         return self.status(*values) == PUBLISHED

@@ -139,7 +139,8 @@ class Release:
         for scope in self._scopes:
             for kind in self._kinds_of(scope):
                 self._sections(kind, scope, "en", protected=False)
-        self.audit: Audit = protect(self.ledger, k=self.k, atoms=False)
+        # withhold: a split that nothing else can protect is published not at all (not a marker)
+        self.audit: Audit = protect(self.ledger, k=self.k, atoms=False, withhold=True)
         if not self.audit.ok:
             raise DesignError(
                 "Release: these figures cannot be protected however many others are hidden: "
