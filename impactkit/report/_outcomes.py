@@ -100,7 +100,13 @@ def _rates(ctx: Ctx, counts: pd.DataFrame) -> pd.DataFrame:
         base = _base(src, o, ph)
         anyf = g["count"].fillna(0.0) > 0
         n = pub.count((*base, "observed"), g["family_id"], label=f"{pub.scope}: observed for {o} {ph}")
-        n_any = pub.count((*base, "any"), g.loc[anyf, "family_id"], label=f"{pub.scope}: any {o} {ph}")
+        # families with and without one: the two parts of the families observed (a breakdown, so
+        # that a split no cover can protect is withheld whole)
+        split = f"outcome:{src}:{o}:{ph}"
+        n_any = pub.count(
+            (*base, "any"), g.loc[anyf, "family_id"], dim=split, label=f"{pub.scope}: any {o} {ph}"
+        )
+        pub.count((*base, "none"), g.loc[~anyf, "family_id"], dim=split, label=f"{pub.scope}: no {o} {ph}")
         exposure = pub.on(n, float(g["exposure_years"].sum()), [_stat(src, o, ph, "exposure")])
         total = pub.on(n_any, float(g.loc[anyf, "count"].sum()), [_stat(src, o, ph, "count")])
         has_cost = g["cost"].notna().any() and pub.ledger.has_statistic(_stat(src, o, ph, "cost"))
