@@ -153,7 +153,9 @@ def manifest_tables(manifest: dict[str, Any], lang: str) -> dict[str, tuple[str,
                 # in the page's language (the audit's own reason is English, kept in manifest.json)
                 _t(lang, "m_reason.fewer_than_k", k=sup["k"], what="")
                 if p["status"] == "primary"
-                else _t(lang, "m_reason.secondary"),
+                else _t(
+                    lang, f"m_reason.{'withheld' if p['status'] == 'withheld' else 'secondary'}", k=sup["k"]
+                ),
                 _range(p["n_low"], p["n_high"]),
                 yes if p["protected"] else no,
             )

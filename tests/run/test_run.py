@@ -137,8 +137,10 @@ def test_suppression_audit(release: ik.run.RunResult) -> None:
             assert p["n_low"] <= n <= (p["n_high"] if p["n_high"] is not None else n)
     # the hidden cells listed are the cells a browser shows as suppressed, report by report
     cells = pd.DataFrame(sup["hidden_cells"])
-    assert set(cells["marker"]) <= {f"<{K}", "x"}
+    # "<10" under k, "x" to protect another, "–" a breakdown withheld whole
+    assert set(cells["marker"]) <= {f"<{K}", "x", "–"}
     assert (cells["marker"] == f"<{K}").eq(cells["status"] == "primary").all()
+    assert (cells["marker"] == "–").eq(cells["status"] == "withheld").all()
     for report, n in cells.groupby("report").size().items():
         html = (release.folder / f"{report}-nl.html").read_text(encoding="utf-8")
         assert len(re.findall(r'class="[^"]*\bsuppressed\b', html)) == n
