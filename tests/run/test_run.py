@@ -277,3 +277,27 @@ def test_console_summary_in_the_release_language(release: ik.run.RunResult) -> N
     assert f"{int(started['rows'])} regels, {int(started['families'])} gezinnen" in text
     assert "✓ gemeente Arnhem (16)" in text
     assert "gemeente Apeldoorn: minder dan k = 10 gezinnen" in text
+
+
+def test_manifest_pages_speak_their_language(release: ik.run.RunResult) -> None:
+    """Issue 11 item 3: the Dutch page names hidden cells and why in Dutch (no English 'protects ...'
+    from the audit), the English page names the tables in English (not the first language's
+    captions); the words come from the reports themselves (hidden_cells[].words)."""
+    import html as html_lib
+
+    cells = release.manifest["suppression"]["hidden_cells"]
+    assert cells
+    pages = {
+        lang: html_lib.unescape(
+            re.sub(r"<[^>]+>", " ", (release.folder / f"manifest-{lang}.html").read_text("utf-8"))
+        )
+        for lang in ("nl", "en")
+    }
+    for c in cells:
+        nl, en = c["words"]["nl"]["caption"], c["words"]["en"]["caption"]
+        assert en in pages["en"]
+        if nl != en:
+            assert nl not in pages["en"]
+            assert nl in pages["nl"]
+    assert "protects" not in pages["nl"]
+    assert "to protect another" not in pages["nl"]
