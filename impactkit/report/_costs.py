@@ -72,7 +72,8 @@ def paths(ctx: Ctx) -> pd.DataFrame:
         ids = risk.loc[risk["path"].astype(str) == str(p), "family_id"].astype(str)
         stat = cost_stat(str(p))
         stats = [stat] if pub.ledger.has_statistic(stat) else []
-        n = pub.count(("costs", "path", p), ids, stats=stats, label=f"{pub.scope}: at risk of {p}", cost=5.0)
+        n = pub.count(("costs", "path", p), ids, stats=stats, label=f"{pub.scope}: at risk of {p}", cost=5.0,
+                      dim=f"path:{p}")  # fmt: skip
         ns.append(n)
         avoided.append(pub.on(n, cost, stats))
     bp["n"] = ns

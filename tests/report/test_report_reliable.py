@@ -127,7 +127,11 @@ def test_cronbach_alpha_replaces_the_placeholder_where_items_exist() -> None:
         alpha = k / (k - 1) * (1 - wide.var(ddof=1).sum() / wide.sum(axis=1).var(ddof=1))
         row = tab.loc[ds.instrument.domain_label(dom, "en")]
         if 0 < alpha < 1:
-            assert row["Reliability"] == pytest.approx(alpha, abs=1e-9), dom
+            # an alpha rests on the classified families: hidden with them, else as printed
+            if isinstance(row["Reliability"], str):
+                assert isinstance(row["n"], str), dom
+            else:
+                assert row["Reliability"] == round(alpha, 2), dom
             assert row["Source of the reliability"] == "Cronbach's alpha of the intake items"
         else:
             assert row["Reliability"] == pytest.approx(ds.instrument.reliability(dom))
