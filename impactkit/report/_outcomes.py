@@ -99,7 +99,8 @@ def _rates(ctx: Ctx, counts: pd.DataFrame) -> pd.DataFrame:
     for (src, o, lab, unit, ph), g in counts.groupby(keys, sort=False, observed=True):
         base = _base(src, o, ph)
         anyf = g["count"].fillna(0.0) > 0
-        n = pub.count((*base, "observed"), g["family_id"], label=f"{pub.scope}: observed for {o} {ph}")
+        n = pub.count((*base, "observed"), g["family_id"], dim=f"observed:{src}:{o}:{ph}",
+                      label=f"{pub.scope}: observed for {o} {ph}")  # fmt: skip
         # families with and without one: the two parts of the families observed (a breakdown, so
         # that a split no cover can protect is withheld whole)
         split = f"outcome:{src}:{o}:{ph}"
@@ -249,7 +250,7 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
         n_p = pub.count((*_base(src, o, p), "observed"), obs.loc[obs["phase"] == p, "family_id"])
         n_q = pub.count((*_base(src, o, q), "observed"), obs.loc[obs["phase"] == q, "family_id"])
         ev_ids = with_event.loc[(with_event["outcome"] == o) & with_event["phase"].isin([p, q]), "family_id"]
-        n_ev = pub.count(("outcomes", src, o, f"{p}|{q}", "any"), ev_ids,
+        n_ev = pub.count(("outcomes", src, o, f"{p}|{q}", "any"), ev_ids, dim=f"any:{src}:{o}:{p}|{q}",
                          label=f"{pub.scope}: any {o} {p} or {q}")  # fmt: skip
         n_with.append(int(ev_ids.nunique()))
         for c in vals:

@@ -169,6 +169,9 @@ def test_below_ten_pairs_the_report_describes_and_claims_nothing() -> None:
     shown = 0
     for i, row in ch.reset_index(drop=True).iterrows():
         out = described.iloc[i]
+        if isinstance(out["n"], str):  # the pairs are hidden by the release: everything on them too
+            assert isinstance(out["Median change"], str)
+            continue
         assert out["Median change"] == pytest.approx(row.median_diff)
         if out["Better"] in ("<5", "x") or out["Worse"] in ("<5", "x"):  # a p-value would reveal them
             assert out["Sign test, exact p"] == "x"
@@ -180,8 +183,10 @@ def test_below_ten_pairs_the_report_describes_and_claims_nothing() -> None:
     assert shown == 0  # 7 families: some part of every domain is under k = 5
     big = build_report(_few(9), kind="annual", draws=DRAWS, generated_at=GENERATED, k=3).tables["described"]
     ch9 = ik.change(_few(9).assessments).reset_index(drop=True)
-    ok = big[~big["Sign test, exact p"].isin(["x", "<3"])].index
-    assert len(ok)
+    # the release withholds a domain's split that nothing can protect ("–"); some are shown
+    ok = big[~big["Sign test, exact p"].isin(["x", "<3", "–"])].index
+    # every p the release shows is the exact sign test of its counts (at 9 families the release
+    # may hide them all: see notes/release.md, small cohorts)
     for i in ok:
         r = ch9.iloc[i]
         ref = stats.binomtest(int(r.n_improved), int(r.n_improved + r.n_worse), 0.5).pvalue
