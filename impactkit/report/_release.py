@@ -212,12 +212,15 @@ class Release:
             memo[ck + ":given"] = costs
             ck += ":given"
         elif ck not in memo:
-            if kind == "business-case":  # the need of these families, projected: the page you can change
-                memo[ck] = ik_costs.business_case(
-                    self.scenario, data=ds, years=CASE_YEARS, draws=n_draws, seed=self.seed, k=self.k
-                )
-            else:
-                memo[ck] = ik_costs.evaluate(ds, self.scenario, draws=n_draws, seed=self.seed)
+            from impactkit import progress
+
+            with progress.step("costs"):
+                if kind == "business-case":  # the need of these families, projected: the page you can change
+                    memo[ck] = ik_costs.business_case(
+                        self.scenario, data=ds, years=CASE_YEARS, draws=n_draws, seed=self.seed, k=self.k
+                    )
+                else:
+                    memo[ck] = ik_costs.evaluate(ds, self.scenario, draws=n_draws, seed=self.seed)
         pub = Publisher(self.ledger, key, self.k, Formatter(lang), protected=protected)
         return Ctx(
             dataset=ds,
@@ -286,7 +289,10 @@ class Release:
         check_choice("kind", "Release.report", kind, self.kinds)
         check_lang(lang, "Release.report")
         scope = self.scope(municipality=municipality, programme=programme)
-        sections, cover, ctx, page = self._sections(kind, scope, lang, protected=True, costs=costs)
+        from impactkit import progress
+
+        with progress.step("sections"):
+            sections, cover, ctx, page = self._sections(kind, scope, lang, protected=True, costs=costs)
         if extra is not None:
             added = extra(ctx, sections)
             if added is not None:
