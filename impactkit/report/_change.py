@@ -32,7 +32,13 @@ def change_section(ctx: Ctx, cv: pd.DataFrame, dv: pd.DataFrame) -> Section:
     sec.blocks.append(_radar(ctx, dv))
     # a domain with fewer than min_pairs complete pairs is described, not tested (issue 12 item 6):
     # it leaves the chart of mean change and its interval for its own table
-    described = cv["status"].astype(str).str.startswith("descriptive") if len(cv) else pd.Series(dtype=bool)
+    # (a domain under k pairs stays in the tested table, hidden there, as every other figure under k)
+    described = (
+        cv["status"].astype(str).str.startswith("descriptive")
+        & cv["n"].map(lambda v: ctx.pub.raw(v) >= ctx.k)
+        if len(cv)
+        else pd.Series(dtype=bool)
+    )
     tested = cv[~described].reset_index(drop=True) if len(cv) else cv
     if len(tested):
         sec.blocks.append(_distance(ctx, tested))

@@ -68,6 +68,14 @@ class Cell:
         return " ".join(c for c in ("num" if self.numeric else "", "suppressed" if self.status else "") if c)
 
 
+def _unique(label: str, taken: dict[str, Any]) -> str:
+    """``label``, or ``label (2)``, ``label (3)``... when a column of the sheet already has it."""
+    out, i = label, 2
+    while out in taken:
+        out, i = f"{label} ({i})", i + 1
+    return out
+
+
 def _value(v: Any, where: str) -> Value:
     if not isinstance(v, Value):
         raise TypeError(
@@ -113,9 +121,12 @@ class Table:
         bounds = (fmt.base.text("low").lower(), fmt.base.text("high").lower())
         out: dict[str, list[Any]] = {}
         formats: dict[str, Any] = {}
+        names: list[list[str]] = []  # each column's spreadsheet headers, unique in the sheet
         for col in columns:
             keys = col.key if isinstance(col.key, tuple) else (col.key,)
             labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in bounds]
+            labels = [_unique(label, out) for label in labels]
+            names.append(labels)
             kind = col.kind.removeprefix("ci:")
             for label in labels:
                 out[label] = []
@@ -125,9 +136,8 @@ class Table:
                 formats[label] = "estimate" if numeric_bound else KINDS[kind][1]
         for i in range(len(frame)):
             row: list[Cell] = []
-            for col in columns:
+            for col, labels in zip(columns, names, strict=True):
                 keys = col.key if isinstance(col.key, tuple) else (col.key,)
-                labels = [col.label] if len(keys) == 1 else [f"{col.label} ({b})" for b in bounds]
                 kind = col.kind.removeprefix("ci:")
                 if col.kind == "text":
                     v: Any = frame.at[i, col.key]
@@ -210,7 +220,12 @@ class Table:
         out = frame.copy().reset_index(drop=True)
         st = status.reset_index(drop=True) if status is not None else None
         for col in columns:
-            if col.kind == "text":
+            if col.kind == "text":  # a text cell hidden there shows its marker here
+                if st is not None and col.key in st:
+                    out[col.key] = [
+                        marker(str(m), pub.k) if isinstance(m, str) and m else v
+                        for v, m in zip(out[col.key], st[col.key], strict=True)
+                    ]
                 continue
             for key in col.key if isinstance(col.key, tuple) else (col.key,):
                 marks = st[key] if st is not None and key in st else [PUBLISHED] * len(out)

@@ -48,11 +48,12 @@ def _label_keys(lang: str) -> dict[str, str]:
 
 
 def key_figure_id(kf: Any, lang: str) -> str:
-    """A key figure's stable id: its own ``id`` when it has one, else its catalogue key."""
-    own = getattr(kf, "id", "")
-    if own:
-        return str(own)
-    return _label_keys(lang).get(kf.label, kf.label)
+    """A key figure's stable id: its catalogue key (``kf_families``: what earlier releases hold),
+    else its own ``id`` (a label with placeholders), else its label."""
+    key = _label_keys(lang).get(kf.label)
+    if key:
+        return key
+    return str(getattr(kf, "id", "") or kf.label)
 
 
 def _cell(v: Any) -> Any:
