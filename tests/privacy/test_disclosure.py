@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -235,3 +236,105 @@ def test_a_split_no_cover_can_protect_is_withheld_whole():
         cells = audit.cells.set_index("key")
         assert cells.loc["funder/change/improved", "status"] == WITHHELD
         assert bool(cells["protected"].all())
+
+
+def brute_force(pops, status, k, stat=None, low=1.0, high=5.0, carries=()):
+    """An independent audit: atoms as Python frozensets, every bound one scipy ``linprog`` call.
+
+    Variables: the count ``n_a`` of each atom and (with ``stat``) its sum ``s_a``.  Published
+    populations: count (and, if they carry the statistic, sum) as equalities; primary 1..k-1,
+    secondary >= k, withheld nothing; ``low * n_a <= s_a <= high * n_a``.  Returns
+    {key: (count low, count high, sum low, sum high)} for every hidden population."""
+    fams = sorted(set().union(*pops.values()))
+    sig = {f: frozenset(key for key, m in pops.items() if f in m) for f in fams}
+    cells = sorted(set(sig.values()), key=sorted)
+    na = len(cells)
+    inc = np.array([[1.0 if key in c else 0.0 for c in cells] for key in pops])
+    zeros = np.zeros_like(inc)
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for i, key in enumerate(pops):
+        row = np.concatenate([inc[i], zeros[i]])
+        if not status[key]:
+            a_eq.append(row)
+            b_eq.append(len(pops[key]))
+            if key in carries:
+                a_eq.append(np.concatenate([zeros[i], inc[i]]))
+                b_eq.append(sum(stat[f] for f in pops[key]))
+        elif status[key] == PRIMARY:
+            a_ub += [row, -row]
+            b_ub += [k - 1, -1]
+        elif status[key] == SECONDARY:
+            a_ub.append(-row)
+            b_ub.append(-k)
+    for j in range(na):  # low n - s <= 0, s - high n <= 0
+        e = np.zeros(2 * na)
+        e[j], e[na + j] = low, -1.0
+        a_ub.append(e.copy())
+        e[j], e[na + j] = -high, 1.0
+        a_ub.append(e)
+        b_ub += [0.0, 0.0]
+    out = {}
+    for i, key in enumerate(pops):
+        if not status[key]:
+            continue
+        bounds = []
+        for c in (np.concatenate([inc[i], zeros[i]]), np.concatenate([zeros[i], inc[i]])):
+            for sign in (1, -1):
+                r = linprog(sign * c, A_ub=np.array(a_ub), b_ub=b_ub, A_eq=np.array(a_eq) if a_eq else None,
+                            b_eq=b_eq if b_eq else None, bounds=(0, None), method="highs")  # fmt: skip
+                assert r.status in (0, 3), r.message
+                bounds.append(sign * r.fun if r.status == 0 else -sign * np.inf)
+        out[key] = tuple(bounds)
+    return out
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
+    cross=st.integers(2, 3),
+    nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
+    seed=st.integers(0, 10_000),
+    k=st.integers(3, 6),
+)
+def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed, k):
+    """Random small hierarchies: a total (a report's own population), municipalities, a second
+    dimension crossing them (programme) with its cells inside each municipality, families
+    measured (a nested subset) in some; a score 1..5 published as sums on every population.
+    After protect (splits withheld where nothing else protects), the brute-force audit above (no atoms, models or solver of the
+    implementation) finds every primary cell's count open by one family and its sum open by one
+    family's spread (5 - 1); the audit's own count ranges equal the brute-force ones."""
+    rng = np.random.default_rng(seed)
+    fam_of = {f"m{g}": [f"m{g}_{j}" for j in range(n)] for g, n in enumerate(groups)}
+    fams = [f for m in fam_of.values() for f in m]
+    if len(fams) < k:  # no release for a cohort under k (the plan refuses it)
+        return
+    prog = {f: f"p{int(rng.integers(cross))}" for f in fams}
+    score = {f: float(rng.integers(1, 6)) for f in fams}
+    pops: dict[str, set[str]] = {"total": set(fams)}
+    dims: dict[str, str] = {}
+    for m, members in fam_of.items():
+        pops[m], dims[m] = set(members), "municipality"
+        for p in sorted(set(prog.values())):
+            pops[f"{m}/{p}"], dims[f"{m}/{p}"] = {f for f in members if prog[f] == p}, f"programme@{m}"
+    for p in sorted(set(prog.values())):
+        pops[p], dims[p] = {f for f in fams if prog[f] == p}, "programme"
+    for i, share in enumerate(nested):
+        m = f"m{i % len(groups)}"
+        pops[f"{m} measured"] = set(fam_of[m][: int(share * len(fam_of[m]))])
+    pops = {key: m for key, m in pops.items() if m}
+    led = Ledger(fams)
+    led.statistic("score", pd.Series(score), low=1, high=5)
+    for key, m in pops.items():
+        led.add(key, sorted(m), stats=["score"], dim=dims.get(key, ""), cost=1e6 if key == "total" else 1.0)
+    audit = protect(led, k=k, withhold=True)
+    assert audit.ok, audit.exposed
+    status = {p.key: p.status for p in led}
+    shown = {key: m for key, m in pops.items() if status[key] != WITHHELD}
+    ranges = brute_force(shown, status, k, score, carries=set(pops))
+    cells = audit.cells.set_index("key")
+    for key, (n_lo, n_hi, s_lo, s_hi) in ranges.items():
+        if status[key] == PRIMARY:
+            assert n_hi - n_lo >= 1 - 1e-6, (key, n_lo, n_hi)
+            assert s_hi - s_lo >= 4 - 1e-6, (key, s_lo, s_hi)
+        assert cells.loc[key, "n_low"] == pytest.approx(n_lo, abs=1e-6)
+        assert cells.loc[key, "n_high"] == pytest.approx(n_hi, abs=1e-6)
