@@ -325,6 +325,7 @@ class _Model:
         self._dedupe()
         self._count: Ranges | None = None
         self._groups = self._stat_groups()
+        self._carriers: dict[int, list[tuple[int, str]]] | None = None
         self._sums: dict[int, _SumModel] = {}
         self._spans: dict[str | None, tuple[np.ndarray, Span]] = {}
         self.solves = 0
@@ -350,6 +351,19 @@ class _Model:
         gid = {r: i for i, r in enumerate(roots)}
         return {s: gid[find(s)] for s in parent}
 
+    def atoms(self, i: int) -> np.ndarray:
+        """The atoms of population ``i``."""
+        return self.inc.indices[self.inc.indptr[i] : self.inc.indptr[i + 1]]
+
+    def carriers(self, group: int) -> list[tuple[int, str]]:
+        """(population, figure) pairs publishing a figure of ``group``."""
+        if self._carriers is None:
+            self._carriers = {}
+            for i, p in enumerate(self.pops):
+                for f in p.stats:
+                    self._carriers.setdefault(self.group_of(f), []).append((i, f))
+        return self._carriers.get(group, [])
+
     def group_of(self, figure: str) -> int:
         return self._groups[next(iter(self.ledger.weights(figure)))]
 
@@ -369,7 +383,7 @@ class _Model:
         row_of = np.empty(len(self.pops), dtype=int)
         first: list[int] = []
         for i in range(len(self.pops)):
-            key = self.inc[i].indices.tobytes()
+            key = self.atoms(i).tobytes()
             if key not in seen:
                 seen[key] = len(first)
                 first.append(i)
@@ -413,7 +427,7 @@ class _Model:
         """Population ``i`` changed status: update its rows in every model built so far."""
         if bool(self.pops[i].status) != bool(status):
             c = np.zeros(self.n_atoms)
-            c[self.inc[i].indices] = 1.0
+            c[self.atoms(i)] = 1.0
             for key in (None, *self.pops[i].stats):
                 held = self._spans.get(key)
                 # published again with a row the span holds already: the span is the same
@@ -448,10 +462,10 @@ class _Model:
         return span.contains(c[cols])
 
     def recording(self, on: bool) -> None:
-        fixed = [s._fixed for s in self._sums.values()]
-        for model in [self._count, *(s.ranges for s in self._sums.values()), *fixed]:
-            if model is not None:
-                model.recording = on
+        if self._count is not None:
+            self._count.recording = on
+        for sm in self._sums.values():
+            sm.set_recording(on)
 
     def count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
         c = np.zeros(self.n_atoms)
@@ -504,111 +518,154 @@ class _SumModel:
         self.stats = sorted(s for s, g in model._groups.items() if g == group)
         na = model.n_atoms
         # carriers: (population, figure) pairs of this group
-        self.carriers: list[tuple[int, str]] = [
-            (i, f) for i, p in enumerate(model.pops) for f in p.stats if model.group_of(f) == group
-        ]
-        self.col: dict[tuple[str, int], int] = {}
+        self.carriers: list[tuple[int, str]] = model.carriers(group)
+        # var[s][a]: the variable of statistic s's sum on atom a (-1: none, the sum is 0)
+        self.var: dict[str, np.ndarray] = {}
         cols_of: dict[str, np.ndarray] = {}
         nxt = na
         for s in self.stats:
             carrying = [i for i, f in self.carriers if s in led.weights(f)]
-            on = np.unique(model.inc[carrying].indices) if carrying else np.zeros(0, int)
+            on = (
+                np.unique(np.concatenate([model.atoms(i) for i in carrying]))
+                if carrying
+                else np.zeros(0, int)
+            )
             sup = led._support.get(s)
             if sup is not None and sup in model.index:
-                inside = set(model.inc[model.index[sup]].indices.tolist())
-                on = np.array([a for a in on if a in inside], dtype=int)
+                on = np.intersect1d(on, model.atoms(model.index[sup]))
             cols_of[s] = on
-            for a in on:
-                self.col[(s, int(a))] = nxt
-                nxt += 1
+            v = np.full(na, -1, dtype=np.int64)
+            v[on] = nxt + np.arange(len(on))
+            self.var[s] = v
+            nxt += len(on)
         self.n_var = nxt
         self.cols_of = cols_of
         self.atom_sum = {
             s: np.bincount(model.atom_of, weights=np.nan_to_num(led._values[s]), minlength=na)
             for s in self.stats
         }
-        base = model.inc[model.row_first].tocoo()
-        rows_i: list[np.ndarray] = [base.row]
-        rows_j: list[np.ndarray] = [base.col]
-        vals: list[np.ndarray] = [np.ones(base.nnz)]
-        self.n_count = n_rows = len(model.row_first)
-        self.fig_row: dict[int, list[int]] = {}
-        truth: list[float] = []
-        for i, f in self.carriers:
-            atoms = model.inc[i].indices
-            for s, w in led.weights(f).items():
-                js = [self.col[(s, int(a))] for a in atoms if (s, int(a)) in self.col]
-                rows_i.append(np.full(len(js), n_rows))
-                rows_j.append(np.array(js, dtype=int))
-                vals.append(np.full(len(js), w))
-            truth.append(sum(w * self.atom_sum[s][atoms].sum() for s, w in led.weights(f).items()))
-            self.fig_row.setdefault(i, []).append(n_rows)
-            n_rows += 1
+        self.n_count = len(model.row_first)
         self.n_fig = len(self.carriers)
-        box_lo, box_hi = [], []
-        for s in self.stats:
-            lo_s, hi_s = led._bounds[s]
-            for a in cols_of[s]:
-                j = self.col[(s, int(a))]
-                # S - lo * n >= 0
-                rows_i.append(np.array([n_rows, n_rows]))
-                rows_j.append(np.array([j, int(a)]))
-                vals.append(np.array([1.0, -lo_s]) if np.isfinite(lo_s) else np.array([1.0, 0.0]))
-                box_lo.append(0.0 if np.isfinite(lo_s) else -np.inf)
-                box_hi.append(np.inf)
-                n_rows += 1
-                if np.isfinite(hi_s):
-                    rows_i.append(np.array([n_rows, n_rows]))
-                    rows_j.append(np.array([j, int(a)]))
-                    vals.append(np.array([-1.0, hi_s]))
-                    box_lo.append(0.0)
-                    box_hi.append(np.inf)
-                    n_rows += 1
-        a = sp.csc_matrix(
-            (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(rows_j))),
-            shape=(n_rows, self.n_var),
-        )
-        clo, chi = model.dedup_bounds(np.arange(self.n_count))
-        pub = np.array([not model.pops[i].status for i, _ in self.carriers], bool)
-        t = np.array(truth, dtype=float)
-        self.truth = t
-        rlo = np.concatenate([clo, np.where(pub, t, -np.inf), np.array(box_lo)])
-        rhi = np.concatenate([chi, np.where(pub, t, np.inf), np.array(box_hi)])
-        col_lo = np.concatenate([np.zeros(na), np.full(self.n_var - na, -np.inf)])
-        self.ranges = Ranges(a, rlo, rhi, col_lo, np.full(self.n_var, np.inf))
+        # the figure rows (S variables only): one per carrier
+        fi: list[np.ndarray] = []
+        fj: list[np.ndarray] = []
+        fv: list[np.ndarray] = []
+        truth = np.zeros(self.n_fig)
+        self.fig_row: dict[int, list[int]] = {}
+        for r, (i, f) in enumerate(self.carriers):
+            atoms = model.atoms(i)
+            for s, w in led.weights(f).items():
+                js = self.var[s][atoms]
+                js = js[js >= 0]
+                fi.append(np.full(len(js), r))
+                fj.append(js - na)
+                fv.append(np.full(len(js), w))
+                truth[r] += w * self.atom_sum[s][atoms].sum()
+            self.fig_row.setdefault(i, []).append(self.n_count + r)
+        self.truth = truth
+        self._figs = sp.csr_matrix(
+            (np.concatenate(fv) if fv else np.zeros(0), (np.concatenate(fi) if fi else np.zeros(0, int),
+             np.concatenate(fj) if fj else np.zeros(0, int))),
+            shape=(self.n_fig, self.n_var - na),
+        )  # fmt: skip
         point = np.zeros(self.n_var)
         point[:na] = model.atom_n
-        for (s, a_), j in self.col.items():
-            point[j] = self.atom_sum[s][a_]
-        self.ranges.add_point(point)
+        for s in self.stats:
+            on = cols_of[s]
+            point[self.var[s][on]] = self.atom_sum[s][on]
+        self._point = point
+        self._ranges: Ranges | None = None
         # the same sums with every atom count held at its true value: a restriction of the model
         # (its ranges lie inside the full ones), far smaller and with the boxes as column bounds
-        self._a, self._point = a, point
         self._fixed: Ranges | None = None
+        self._recording = True
+
+    def _published(self) -> np.ndarray:
+        return np.array([not self.model.pops[i].status for i, _ in self.carriers], bool)
+
+    @property
+    def ranges(self) -> Ranges:
+        """The full model (built when first solved): counts, figures and the boxes."""
+        if self._ranges is None:
+            model, led, na = self.model, self.model.ledger, self.model.n_atoms
+            base = model.inc[model.row_first].tocoo()
+            figs = self._figs.tocoo()
+            n_c, n_f = self.n_count, self.n_fig
+            rows_i = [base.row, figs.row + n_c]
+            rows_j = [base.col, figs.col + na]
+            vals = [np.ones(base.nnz), figs.data]
+            box_lo: list[np.ndarray] = []
+            n_rows = n_c + n_f
+            for s in self.stats:
+                lo_s, hi_s = led._bounds[s]
+                on = self.cols_of[s]
+                js = self.var[s][on]
+                m_ = len(on)
+                # per atom: S - lo * n >= 0 (free when lo = -inf), then hi * n - S >= 0
+                two = np.isfinite(hi_s)
+                step = 2 if two else 1
+                r = n_rows + step * np.arange(m_)
+                rows_i += [r, r]
+                rows_j += [js, on]
+                vals += [np.ones(m_), np.full(m_, -lo_s if np.isfinite(lo_s) else 0.0)]
+                lo_here = np.full(step * m_, 0.0)
+                if not np.isfinite(lo_s):
+                    lo_here[::step] = -np.inf
+                if two:
+                    rows_i += [r + 1, r + 1]
+                    rows_j += [js, on]
+                    vals += [np.full(m_, -1.0), np.full(m_, hi_s)]
+                box_lo.append(lo_here)
+                n_rows += step * m_
+            a = sp.csc_matrix(
+                (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(rows_j))),
+                shape=(n_rows, self.n_var),
+            )
+            clo, chi = model.dedup_bounds(np.arange(n_c))
+            pub = self._published()
+            lo_b = np.concatenate(box_lo) if box_lo else np.zeros(0)
+            rlo = np.concatenate([clo, np.where(pub, self.truth, -np.inf), lo_b])
+            rhi = np.concatenate([chi, np.where(pub, self.truth, np.inf), np.full(len(lo_b), np.inf)])
+            col_lo = np.concatenate([np.zeros(na), np.full(self.n_var - na, -np.inf)])
+            self._ranges = Ranges(a, rlo, rhi, col_lo, np.full(self.n_var, np.inf))
+            self._ranges.add_point(self._point)
+            self._ranges.recording = self._recording
+        return self._ranges
+
+    def set_recording(self, on: bool) -> None:
+        self._recording = on
+        for r in (self._ranges, self._fixed):
+            if r is not None:
+                r.recording = on
+
+    def spread(self, c: np.ndarray) -> float:
+        """How far ``c @ x`` varies over the feasible points met so far (0 before any solve)."""
+        return 0.0 if self._ranges is None else self._ranges.spread(c)
 
     def fixed(self) -> Ranges:
         if self._fixed is None:
-            model, na, n_c = self.model, self.model.n_atoms, self.n_count
+            model, na = self.model, self.model.n_atoms
             n_s = self.n_var - na
-            figs = sp.csr_matrix(self._a)[n_c : n_c + self.n_fig][:, na:]
             lo_col, hi_col = np.full(n_s, -np.inf), np.full(n_s, np.inf)
             led = model.ledger
-            for (s, a_), j in self.col.items():
+            for s in self.stats:
                 lo_s, hi_s = led._bounds[s]
+                on = self.cols_of[s]
+                js = self.var[s][on] - na
                 if np.isfinite(lo_s):
-                    lo_col[j - na] = lo_s * model.atom_n[a_]
+                    lo_col[js] = lo_s * model.atom_n[on]
                 if np.isfinite(hi_s):
-                    hi_col[j - na] = hi_s * model.atom_n[a_]
-            pub = np.array([not model.pops[i].status for i, _ in self.carriers], bool)
+                    hi_col[js] = hi_s * model.atom_n[on]
+            pub = self._published()
             self._fixed = Ranges(
-                sp.csc_matrix(figs),
+                sp.csc_matrix(self._figs),
                 np.where(pub, self.truth, -np.inf),
                 np.where(pub, self.truth, np.inf),
                 lo_col,
                 hi_col,
             )
             self._fixed.add_point(self._point[na:])
-            self._fixed.recording = self.ranges.recording
+            self._fixed.recording = self._recording
         return self._fixed
 
     def varies(self, c: np.ndarray, tol: float) -> bool:
@@ -622,7 +679,8 @@ class _SumModel:
         return hi - lo > tol
 
     def update(self, i: int, r: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-        self.ranges.set_rows(r, lo, hi)
+        if self._ranges is not None:
+            self._ranges.set_rows(r, lo, hi)
         rows = np.array(self.fig_row.get(i, []), dtype=int)
         if len(rows) == 0:
             return
@@ -630,7 +688,8 @@ class _SumModel:
             lo_f, hi_f = np.full(len(rows), -np.inf), np.full(len(rows), np.inf)
         else:
             lo_f = hi_f = self.truth[rows - self.n_count]
-        self.ranges.set_rows(rows, lo_f, hi_f)
+        if self._ranges is not None:
+            self._ranges.set_rows(rows, lo_f, hi_f)
         if self._fixed is not None:
             self._fixed.set_rows(rows - self.n_count, lo_f, hi_f)
 
@@ -645,10 +704,8 @@ class _SumModel:
         c = np.zeros(self.n_var)
         true, spread, bounded = 0.0, 0.0, True
         for s, w in led.weights(figure).items():
-            for a in atoms:
-                j = self.col.get((s, int(a)))
-                if j is not None:
-                    c[j] += w
+            js = self.var[s][atoms]
+            np.add.at(c, js[js >= 0], w)
             true += w * float(self.atom_sum[s][atoms].sum())
             lo_s, hi_s = led._bounds[s]
             if np.isfinite(hi_s) and np.isfinite(lo_s):
@@ -664,7 +721,7 @@ class _SumModel:
         c, true, need = self.objective(figure, atoms)
         if not c.any():
             return -np.inf, np.inf, true, need
-        if not exact and self.ranges.spread(c) >= max(need, 1e-6):  # open by points already met
+        if not exact and self.spread(c) >= max(need, 1e-6):  # open by points already met
             return -np.inf, np.inf, true, need
         if not exact:  # open with the counts held at their true values: open
             fixed, c_s = self.fixed(), c[self.model.n_atoms :]
@@ -752,7 +809,7 @@ def protect(
     exposed = [
         f"{p.label} (withheld, but the published figures determine it)"
         for i, p in enumerate(model.pops)
-        if p.status == WITHHELD and 0 < p.n < model.k and model.determined(model.inc[i].indices)
+        if p.status == WITHHELD and 0 < p.n < model.k and model.determined(model.atoms(i))
     ]
     return _audit(model, rounds, exposed=exposed)
 
@@ -815,7 +872,7 @@ class _Checks:
         out: list[_Target] = []
         for i, p in enumerate(pops):
             if p.status == PRIMARY:
-                out.append(_Target(("pop", i), p.label, inc[i].indices, p.stats, i))
+                out.append(_Target(("pop", i), p.label, m.atoms(i), p.stats, i))
         covered = np.asarray(inc.sum(axis=0)).ravel() > 0
         for a in np.flatnonzero((m.atom_n >= 1) & (m.atom_n < k) & covered) if self.atoms else ():
             rows = m.inc_csc[:, [a]].nonzero()[0]
@@ -825,7 +882,7 @@ class _Checks:
             )
         # regions: each report's families and, per kind of report, the families outside all of them
         scopes = [i for i, p in enumerate(pops) if p.scope]
-        regions: list[tuple[str, np.ndarray]] = [(pops[i].label, inc[i].indices) for i in scopes]
+        regions: list[tuple[str, np.ndarray]] = [(pops[i].label, m.atoms(i)) for i in scopes]
         all_atoms = np.flatnonzero(covered)
         kinds: dict[str, list[int]] = {}
         for i in scopes:
@@ -833,14 +890,14 @@ class _Checks:
         for kind, idx in kinds.items():
             if len(idx) < 2:
                 continue
-            inside = np.unique(np.concatenate([inc[i].indices for i in idx]))
+            inside = np.unique(np.concatenate([m.atoms(i) for i in idx]))
             regions.append((f"families outside every {kind} report", np.setdiff1d(all_atoms, inside)))
         seen: set[bytes] = set()
         for rname, ratoms in regions:
             rset = np.zeros(m.n_atoms, bool)
             rset[ratoms] = True
             for i, p in enumerate(pops):
-                atoms = inc[i].indices
+                atoms = m.atoms(i)
                 part = atoms[rset[atoms]]
                 if len(part) == 0 or len(part) == len(atoms):
                     continue
@@ -990,7 +1047,7 @@ class _Checks:
         for i, p in enumerate(m.pops):
             if p.status != SECONDARY:
                 continue
-            atoms = m.inc[i].indices
+            atoms = m.atoms(i)
             c = np.zeros(m.n_atoms)
             c[atoms] = 1.0
             count = m.count_model()
@@ -1004,7 +1061,7 @@ class _Checks:
             for f in p.stats:
                 sm = m.sum_model(f)
                 c_f, true, _ = sm.objective(f, atoms)
-                if sm.ranges.spread(c_f) > 1e-6 * max(1.0, abs(true)):  # two feasible points differ
+                if sm.spread(c_f) > 1e-6 * max(1.0, abs(true)):  # two feasible points differ
                     pinned = False
                     break
                 if m.determined(atoms, f):
@@ -1060,12 +1117,12 @@ def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     hidden = [i for i, p in enumerate(model.pops) if p.status]
     rows = sorted({int(model.row_of[i]) for i in hidden})  # populations of the same families: once
     of_row = dict(
-        zip(rows, model.count_bounds_many([model.inc[model.row_first[r]].indices for r in rows]), strict=True)
+        zip(rows, model.count_bounds_many([model.atoms(model.row_first[r]) for r in rows]), strict=True)
     )
     for i in hidden:
         lo, hi = of_row[int(model.row_of[i])]
         p = model.pops[i]
-        atoms = model.inc[i].indices
+        atoms = model.atoms(i)
         cells.append(
             {
                 "key": p.key,
