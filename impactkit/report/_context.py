@@ -111,6 +111,16 @@ class Ctx:
     def families(self) -> pd.DataFrame | None:
         return self.dataset.families
 
+    def family_table(self) -> pd.DataFrame:
+        """The families table, for a section that cannot be built without it."""
+        if self.dataset.families is None:
+            from impactkit.errors import ParameterError
+
+            raise ParameterError(
+                "this report section needs the families table, which the dataset does not hold"
+            )
+        return self.dataset.families
+
     # --- the report's own population
     @property
     def everyone(self) -> Value:

@@ -237,8 +237,7 @@ def _by_municipality(ctx: Ctx) -> Table:
     """Paired change per municipality group of the release and domain (a municipality without a
     report of its own is part of "other municipalities")."""
     f, inst = ctx.fmt, ctx.instrument
-    fam = ctx.families
-    assert fam is not None
+    fam = ctx.family_table()
     groups = fam.assign(
         municipality=fam["municipality"]
         .astype("string")

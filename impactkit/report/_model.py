@@ -240,7 +240,8 @@ class Table:
         """The table for a spreadsheet: numbers as printed (rounded), suppressed cells as their
         marker text, intervals as two columns; plus the column type of each column
         (``impactkit.excel``)."""
-        assert self.excel is not None
+        if self.excel is None:
+            raise ParameterError(f"table {self.id!r} was built without its spreadsheet form")
         return self.excel
 
 

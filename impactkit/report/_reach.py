@@ -95,8 +95,7 @@ def reach_section(ctx: Ctx) -> Section:
 def _row(ctx: Ctx, col: str, name: str, n: Value, children: bool, ids: pd.Series) -> dict[str, Any]:
     row: dict[str, Any] = {col: name, "n": n}
     if children:
-        fam = ctx.families
-        assert fam is not None
+        fam = ctx.family_table()
         total = pd.to_numeric(fam.loc[fam["family_id"].astype(str).isin(set(ids)), "n_children"]).sum()
         row["children"] = ctx.pub.on(n, total, ["children"])
     return row
