@@ -787,7 +787,10 @@ def protect(
 
     Primary suppression hides every population of 1 to ``k - 1`` families; secondary suppression
     then hides, one at a time, the cheapest published population that removes an exposure found
-    by the checks in the module docstring, until none is left.
+    by the checks in the module docstring, until none is left.  When no single candidate opens an
+    exposed count, the cheapest *set* that does is hidden at once: a linear programme over a
+    change of the atom counts that moves the count by one family, every published row it moves
+    paying that row's cost (the classic cell-suppression cover; see :meth:`_Checks.cover`).
 
     ``withhold``: when a hidden population is still recovered and nothing published is left to
     hide (a cohort of a few families: every marker ``<k`` is itself a bound), its whole split is
@@ -820,7 +823,9 @@ def protect(
         what, candidates, recheck = exposure
         pick = checks.choose(candidates, recheck)
         # the only cover left is a report's own population (or none): withhold the split instead
-        last = pick is None or model.pops[pick].cost >= SCOPE_COST
+        last = pick is None or any(
+            model.pops[i].cost >= SCOPE_COST for i in (pick if isinstance(pick, list) else [pick])
+        )
         split = checks.split(recheck) if last and withhold and recheck is not None else []
         if split:
             for i in split:
@@ -831,8 +836,9 @@ def protect(
         if pick is None:  # nothing left to hide: report it, never loop
             ledger.frozen = True
             return _audit(model, rounds, exposed=[what])
-        model.pops[pick].reason = f"protects {what}"
-        model.set_status(pick, SECONDARY)
+        for i in pick if isinstance(pick, list) else [pick]:
+            model.pops[i].reason = f"protects {what}"
+            model.set_status(i, SECONDARY)
         rounds += 1
     checks.release_implied()
     ledger.frozen = True
@@ -1022,7 +1028,7 @@ class _Checks:
 
         return order(first) + order(i for i in ok if i not in set(first))
 
-    def choose(self, candidates: list[int], recheck: _Target | None) -> int | None:
+    def choose(self, candidates: list[int], recheck: _Target | None) -> int | list[int] | None:
         m = self.model
         cand = [i for i in dict.fromkeys(candidates) if not m.pops[i].status and m.pops[i].n > 0]
         if not cand:
@@ -1041,7 +1047,67 @@ class _Checks:
                     return i
         finally:
             m.recording(True)
+        # no single candidate opens it: the cheapest set that opens its count at once (else one
+        # more round with the first candidate)
+        if not m.count_open(recheck.atoms)[0]:
+            cover = self.cover(recheck)
+            if cover:
+                return cover
         return cand[0]
+
+    def cover(self, t: _Target) -> list[int]:
+        """The cheapest set of published populations whose hiding opens ``t``'s count: a linear
+        programme over a change ``d`` of the atom counts moving the count by one family, paying
+        each published row's cost for ``|row @ d|`` (the rows it moves are the cover)."""
+        m = self.model
+        n_r = len(m.row_first)
+        inc = sp.csr_matrix(m.inc[m.row_first])
+        lo, hi = m.dedup_bounds(np.arange(n_r))
+        pub = lo == hi
+        rows_pub = np.flatnonzero(pub & (np.diff(inc.indptr) > 0))
+        cost = np.array(
+            [sum(m.pops[i].cost for i in m.row_pops[r] if not m.pops[i].status) for r in rows_pub]
+        )
+        x0 = m.atom_n
+        now = inc @ x0
+        n, q = m.n_atoms, len(rows_pub)
+        hid = np.flatnonzero(~pub)
+        # rows: hidden rows on d within their bounds; published rows a d = u+ - u- (u+, u- >= 0,
+        # u- <= n - k: hidden it still holds k); the target's count moved by one family
+        a_h = inc[hid]
+        a_p = inc[rows_pub]
+        eye = sp.identity(q, format="csr")
+        c_t = np.zeros(n)
+        c_t[t.atoms] = 1.0
+        big = sp.vstack(
+            [
+                sp.hstack([a_h, sp.csr_matrix((len(hid), 2 * q))]),
+                sp.hstack([a_p, -eye, eye]),
+                sp.hstack([sp.csr_matrix(c_t), sp.csr_matrix((1, 2 * q))]),
+            ]
+        ).tocsc()
+        obj = np.concatenate([np.zeros(n), cost, cost])
+        col_lo = np.concatenate([-x0, np.zeros(2 * q)])
+        col_hi = np.concatenate([np.full(n + q, np.inf), now[rows_pub] - m.k])
+        best: tuple[float, list[int]] | None = None
+        for sign in (1.0, -1.0):
+            rlo = np.concatenate([lo[hid] - now[hid], np.zeros(q), [1.0 if sign > 0 else -np.inf]])
+            rhi = np.concatenate([hi[hid] - now[hid], np.zeros(q), [np.inf if sign > 0 else -1.0]])
+            model = Ranges(big, rlo, rhi, col_lo, col_hi)
+            model.recording = False
+            self.model.solves += 1
+            try:
+                val = model._solve(obj, "min")
+            except RuntimeError:  # infeasible: no cover in this direction
+                continue
+            sol = np.asarray(model._h.getSolution().col_value)  # type: ignore[attr-defined]
+            moved = sol[n : n + q] + sol[n + q :]
+            pick = [int(r) for r in rows_pub[moved > 1e-7]]
+            if np.isfinite(val) and pick and (best is None or val < best[0]):
+                best = (val, pick)
+        if best is None:
+            return []
+        return [i for r in best[1] for i in m.row_pops[r] if not m.pops[i].status and m.pops[i].n > 0]
 
     def split(self, t: _Target) -> list[int]:
         """The populations to withhold so that nothing of ``t``'s population is published: its
