@@ -863,8 +863,14 @@ class _Checks:
         # Q inside P: overlap(P, Q) == |Q|
         sub = np.abs(overlap.data - size[overlap.col]) < 0.5
         pi, qj = overlap.row[sub], overlap.col[sub]
-        bases = np.array([p.base for p in model.pops], dtype=object)
-        keep = (pi != qj) & ~((bases[pi] == bases[qj]) & (bases[pi] != ""))
+        # populations with a common base differ by missing data (not checked); a base belongs to
+        # a set of families, not to a key: a population with the same families as one of base B
+        # (an outcome's "observed" = the report's families) differs from B's others by missing data
+        bases = sorted({p.base for p in model.pops if p.base})
+        bit = {b: 1 << j for j, b in enumerate(bases)}
+        row_mask = [sum({bit[model.pops[i].base] for i in ps if model.pops[i].base}) for ps in model.row_pops]
+        mask = np.array([row_mask[r] for r in model.row_of], dtype=np.uint64 if len(bases) <= 64 else object)
+        keep = (pi != qj) & ((mask[pi] & mask[qj]) == 0)
         pi, qj = pi[keep], qj[keep]
         diff = size[pi] - size[qj]
         small = (diff >= 1) & (diff < k)

@@ -147,4 +147,5 @@ def case_report(
     rep = Report(html=html, sections=sections, kind="business-case", lang=lang, footer=footer,
                  title=context["title"], subtitle=subtitle, inputs=[])  # fmt: skip
     rep.costs = ev
+    rep.case = page
     return rep

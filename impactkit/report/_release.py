@@ -139,6 +139,7 @@ class Release:
         for scope in self._scopes:
             for kind in self._kinds_of(scope):
                 self._sections(kind, scope, "en", protected=False)
+        weigh(self.ledger)  # what hiding each population costs its readers
         # withhold: a split that nothing else can protect is published not at all (not a marker)
         self.audit: Audit = protect(self.ledger, k=self.k, atoms=False, withhold=True)
         if not self.audit.ok:
@@ -298,8 +299,10 @@ class Release:
             if added is not None:
                 at = next((i for i, s in enumerate(sections) if s.appendix), len(sections))
                 sections = [*sections[:at], *added, *sections[at:]]
-        return render_report(self, ctx, kind, sections, cover, generated_at=generated_at, templates=templates,
-                             case_page=page, case_ev=costs)  # fmt: skip
+        rep = render_report(self, ctx, kind, sections, cover, generated_at=generated_at, templates=templates,
+                            case_page=page, case_ev=costs)  # fmt: skip
+        rep.case = page if kind == "business-case" else None
+        return rep
 
     def reports(
         self, langs: Iterable[str] | None = None, **options: Any
@@ -352,6 +355,70 @@ class Release:
             f"<Release of {self.plan.scopes[0].n} families: {len(self._scopes)} scopes × {len(self.kinds)} kinds, "
             f"k = {self.k}, {len(self.ledger)} populations, {n_hidden} hidden>"
         )
+
+
+# ---------------------------------------------------------------- what hiding costs a reader
+# Secondary suppression hides the cheapest set of populations that protects (privacy.protect).
+# A population's cost is what its figures are worth to the reader of the release: the cost its
+# section declared (within a table: a "not improved" union is cheaper than "improved", the pairs
+# of a domain dearer than its categories) times the weight of the report it appears in and of how
+# headline its section is.  The funder report is read by every funder, a municipal report by one
+# municipality; a funder report's split by municipality or programme ("by/...") is a subgroup's
+# figure like a municipal report's.  Headline figures are the ones a funder quotes: the families
+# reached, the change per domain, the observed care cost per family-year, the avoided cost by
+# care path (the business case and its changeable page rest on these).  Less-read breakdowns
+# (profiles of completers, transitions between levels, events and care used by type, the basis of
+# each cost, the tornado's parameters) are hidden first.
+REPORT_WEIGHT = {"funder": 4.0, "programme": 2.0, "municipality": 1.0}
+SPLIT_WEIGHT = 1.0  # the funder report's rows by municipality / programme: a subgroup's figure
+HEADLINE, BODY, DETAIL = 10.0, 3.0, 1.0
+SECTION_WEIGHT: tuple[tuple[str, float], ...] = (  # first matching prefix of the key after the scope
+    ("families", HEADLINE),
+    ("reach/families", HEADLINE),
+    ("costs/families", HEADLINE),
+    ("costs/path/", HEADLINE),  # avoided cost by care path: the business case and its page
+    ("outcomes/care_cost/", HEADLINE),  # observed care cost per family-year
+    ("change/", HEADLINE),  # improved / unchanged / worse per domain
+    ("describe/", HEADLINE),  # means per domain and wave
+    ("flow/", HEADLINE),
+    ("omnibus/", HEADLINE),  # the change row's test
+    ("rci/family/", HEADLINE),  # reliably improved / deteriorated on at least one domain
+    ("rci/", BODY),
+    ("reach/", BODY),
+    ("end_reason/", BODY),
+    ("costs/payer/", BODY),
+    ("costs/year/", BODY),
+    ("costs/scenario/", BODY),
+    ("costs/basis/", DETAIL),
+    ("costs/tornado/", DETAIL),
+    ("outcomes/", DETAIL),  # events and care used per type
+    ("profile/", DETAIL),
+    ("transitions/", DETAIL),
+)
+TOTAL_COST = 1e5  # a report's totals (its families, those in the cost model): as declared
+
+
+def reader_cost(key: str, cost: float) -> float:
+    """What hiding the population ``key`` (declared with ``cost`` by its section) costs a reader
+    of the release (see the comment above :data:`REPORT_WEIGHT`).  Totals declared at
+    :data:`TOTAL_COST` or more keep their cost (a report's own families are hidden last)."""
+    if cost >= TOTAL_COST:
+        return cost
+    scope, _, rest = key.partition("/")
+    weight = REPORT_WEIGHT.get(scope.split(":", 1)[0], 1.0)
+    if scope == "funder" and rest.startswith("by/"):  # funder/by/municipality/Ede/change/...
+        weight = SPLIT_WEIGHT * REPORT_WEIGHT["municipality"]
+        rest = rest.split("/", 3)[3] if rest.count("/") >= 3 else ""
+    section = next(
+        (w for prefix, w in SECTION_WEIGHT if rest == prefix.rstrip("/") or rest.startswith(prefix)), BODY
+    )
+    return min(cost * weight * section, TOTAL_COST / 10)
+
+
+def weigh(ledger: Ledger) -> None:
+    """Give every population of ``ledger`` its :func:`reader_cost`."""
+    for p in ledger:
+        p.cost = reader_cost(p.key, p.cost)
 
 
 def file_stem(kind: str, scope: Scope, lang: str) -> str:

@@ -57,6 +57,7 @@ class Report:
         self.subtitle = subtitle
         self.inputs = list(inputs or [])
         self.costs: Any = None  # a business case's evaluation (its live workbook is written from it)
+        self.case: Any = None  # the changeable business-case page drawn on it (None: not published)
 
     def __repr__(self) -> str:
         n_tables = sum(len(s.tables) for s in self.sections)
@@ -81,8 +82,9 @@ class Report:
 
     @property
     def n_charts(self) -> int:
-        """Charts on the page (a business case's page also draws its live chart)."""
-        live = 1 if any(s.id == "case" for s in self.sections) else 0
+        """Charts on the page (a business case's changeable page, when published, also draws its
+        live chart; withheld, its section is a sentence and draws nothing)."""
+        live = 1 if self.case is not None else 0
         return sum(len(s.charts) for s in self.sections) + live
 
     def save(self, path: str | Path) -> Path:

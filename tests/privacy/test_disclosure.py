@@ -338,3 +338,115 @@ def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed
             assert s_hi - s_lo >= 4 - 1e-6, (key, s_lo, s_hi)
         assert cells.loc[key, "n_low"] == pytest.approx(n_lo, abs=1e-6)
         assert cells.loc[key, "n_high"] == pytest.approx(n_hi, abs=1e-6)
+
+
+def _two_by_two() -> tuple[dict[str, set[str]], dict[str, float], dict[str, str]]:
+    """A domain's change split (improved / unchanged) in the funder report and in two municipal
+    reports, with each report's pairs: A holds 30 improved and 4 unchanged (primary), B 40 and 20.
+    Section costs as the change table declares them (pairs 20, improved 8, unchanged 1)."""
+    cells = {("A", "improved"): 30, ("A", "unchanged"): 4, ("B", "improved"): 40, ("B", "unchanged"): 20}
+    members: dict[tuple[str, str], set[str]] = {}
+    nxt = 0
+    for cell, n in cells.items():
+        members[cell] = {f"F{nxt + i}" for i in range(n)}
+        nxt += n
+    base = "change/intake/year2/finances"
+    pops: dict[str, set[str]] = {"funder/families": set().union(*members.values())}
+    pops[f"funder/{base}/pairs"] = set(pops["funder/families"])
+    for cat in ("improved", "unchanged"):
+        pops[f"funder/{base}/{cat}"] = members["A", cat] | members["B", cat]
+    for m in ("A", "B"):
+        pops[f"municipality:{m}/{base}/pairs"] = members[m, "improved"] | members[m, "unchanged"]
+        for cat in ("improved", "unchanged"):
+            pops[f"municipality:{m}/{base}/{cat}"] = members[m, cat]
+    costs = {
+        key: {"pairs": 20.0, "improved": 8.0, "unchanged": 1.0}.get(key.rsplit("/", 1)[1], 1e6)
+        for key in pops
+    }
+    dims = {
+        key: f"change@{key.split(':')[0].split('/')[0]}"
+        for key in pops
+        if key.endswith(("improved", "unchanged"))
+    }
+    return pops, costs, dims
+
+
+def test_the_cover_its_readers_miss_least_is_chosen():
+    """Two covers protect municipality A's 4 unchanged families (hand-worked).  A's figure is
+    pinned by A's pairs minus A's improved, and by the funder's unchanged minus B's unchanged.  A
+    change of the table that keeps every published count moves one family of A from unchanged to
+    improved and, to keep the margins, either one family of B the other way (cover 1: A's and B's
+    other cells, municipal figures, section cost 8 + 1 + 8 = 17) or through the funder's split
+    (cover 2: A's improved and the funder's improved and unchanged, 8 + 8 + 1 = 17).  The section
+    costs tie; weighted by their readers (:func:`reader_cost`: the funder report x4, municipal x1,
+    both headline) cover 1 costs 80 + 10 + 80 = 170 against 80 + 320 + 40 = 440 and is chosen:
+    the funder report's change row stays whole.  With the weights turned round (the municipal
+    report dearer) the other cover is taken: both covers are real.  The independent attacker
+    finds every hidden cell open in both."""
+    from impactkit.report._release import reader_cost, weigh
+
+    pops, costs, dims = _two_by_two()
+    base = "change/intake/year2/finances"
+    for reader in (True, False):
+        led = _ledger(pops, dims, costs)
+        led["funder/families"].scope = True
+        if reader:
+            weigh(led)
+            assert led[f"funder/{base}/improved"].cost == reader_cost(f"funder/{base}/improved", 8.0) == 320.0
+            assert led[f"municipality:A/{base}/improved"].cost == 80.0
+        else:  # the municipal figures dearer than the funder's: the other cover
+            for p in led:
+                p.cost = p.cost if p.cost >= 1e5 else (1000.0 if p.key.startswith("municipality") else 1.0)
+        audit = protect(led, k=10, atoms=False, withhold=True)
+        assert audit.ok, audit.exposed
+        status = {p.key: p.status for p in led}
+        assert status[f"municipality:A/{base}/unchanged"] == PRIMARY
+        hidden = {key for key, s in status.items() if s == SECONDARY}
+        if reader:
+            assert hidden == {f"municipality:A/{base}/improved", f"municipality:B/{base}/improved",
+                              f"municipality:B/{base}/unchanged"}  # fmt: skip
+        else:
+            assert hidden == {
+                f"municipality:A/{base}/improved",
+                f"funder/{base}/improved",
+                f"funder/{base}/unchanged",
+            }
+        ranges = attack(pops, status, 10)
+        for key, (lo, hi) in ranges.items():
+            assert hi - lo >= 1 - 1e-6, (reader, key, lo, hi)
+
+
+def test_reader_costs_order_the_reports_and_sections():
+    """The funder report's headline figures are dearest, a municipality's (or the funder
+    report's split by municipality) less, less-read breakdowns least; totals keep their cost."""
+    from impactkit.privacy._disclosure import SCOPE_COST
+    from impactkit.report._release import reader_cost
+
+    head = reader_cost("funder/outcomes/care_cost/all_care/during/observed", 1.0)
+    assert head == 4.0 * 10.0
+    assert reader_cost("programme:Home-Start/outcomes/care_cost/all_care/during/observed", 1.0) == 20.0
+    assert reader_cost("municipality:Ede/outcomes/care_cost/all_care/during/observed", 1.0) == 10.0
+    split = reader_cost("funder/by/municipality/Ede/change/intake/year2/finances/pairs", 20.0)
+    assert split == reader_cost("municipality:Ede/change/intake/year2/finances/pairs", 20.0) == 200.0
+    assert reader_cost("funder/profile/finances/noncompleters", 1.0) == 4.0
+    assert reader_cost("funder/outcomes/events/police_report/after/any", 1.0) == 4.0
+    assert reader_cost("funder/costs/path/youth_care", 5.0) == 200.0  # the business case's page
+    assert reader_cost("funder/families", SCOPE_COST) == SCOPE_COST
+    assert reader_cost("funder/costs/families", 1e5) == 1e5
+    assert reader_cost("funder/change/x", 99999.0) < SCOPE_COST
+
+
+def test_a_population_of_a_reports_families_differs_from_its_measured_ones_by_missing_data():
+    """``observed`` (an outcome's families with data: here all 30 of the report's) is declared
+    without a base; the report's families and those measured on a domain share one.  30 minus the
+    25 measured counts families without a score, stated anyway: before, protect hid the observed
+    population (the care cost per family-year, which it alone carries) to protect that difference."""
+    fams = [f"F{i}" for i in range(30)]
+    led = Ledger(fams)
+    led.statistic("care", pd.Series(np.arange(30) * 100.0, index=fams), low=0)
+    led.add("funder/families", fams, cost=1e6, scope=True, base="funder:measured")
+    led.add("funder/describe/finances/intake", fams[:25], cost=20.0, base="funder:measured")
+    led.add("funder/outcomes/care_cost/all_care/during/observed", fams, stats=["care"], cost=1.0)
+    audit = protect(led, k=10, atoms=False, withhold=True)  # as a Release protects
+    assert audit.ok
+    assert [p.status for p in led] == [PUBLISHED] * 3
