@@ -265,6 +265,7 @@ class Audit:
     solves: int = 0
     compute: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] | None = field(default=None, repr=False)
     _tables: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False)
+    _index: dict[str, tuple[float, float]] | None = field(default=None, repr=False)
 
     def _get(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         # the ranges take two LPs per hidden cell and per sum: computed when first asked for
@@ -286,6 +287,20 @@ class Audit:
     @property
     def ok(self) -> bool:
         return not self.exposed
+
+    def count_range(self, key: str) -> tuple[float, float] | None:
+        """The feasible range ``(low, high)`` of a hidden population's count of families, given
+        everything the release publishes (its markers included): what any reader can derive
+        anyway, so a report may state it ("at least 78 of the 100 families improved").  ``None``
+        for a population that is published (or not in the ledger).  The first call computes the
+        whole audit (:attr:`cells`)."""
+        if self._index is None:
+            cells = self.cells
+            lo, hi = cells["n_low"].to_numpy(float), cells["n_high"].to_numpy(float)
+            self._index = {
+                str(key): (float(a), float(b)) for key, a, b in zip(cells["key"], lo, hi, strict=True)
+            }
+        return self._index.get(key)
 
 
 def _atoms(n_fam: int, pops: list[Population]) -> tuple[np.ndarray, int]:

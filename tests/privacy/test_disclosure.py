@@ -414,6 +414,8 @@ def test_the_cover_its_readers_miss_least_is_chosen():
         ranges = attack(pops, status, 10)
         for key, (lo, hi) in ranges.items():
             assert hi - lo >= 1 - 1e-6, (reader, key, lo, hi)
+            assert audit.count_range(key) == pytest.approx((lo, hi)), key  # what a report may state
+        assert audit.count_range("funder/families") is None  # published
 
 
 def test_reader_costs_order_the_reports_and_sections():
