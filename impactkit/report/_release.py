@@ -396,6 +396,10 @@ SECTION_WEIGHT: tuple[tuple[str, float], ...] = (  # first matching prefix of th
     ("transitions/", DETAIL),
 )
 TOTAL_COST = 1e5  # a report's totals (its families, those in the cost model): as declared
+# the families a share is of ("<...>/n", "<...>/pairs"): hiding one hides every share on it, so it
+# costs at least what the core populations of a section cost (report/_measured.CORE)
+BASE_OF_SHARES = ("/n", "/pairs")
+BASE_COST = 20.0
 
 
 def reader_cost(key: str, cost: float) -> float:
@@ -412,6 +416,8 @@ def reader_cost(key: str, cost: float) -> float:
     section = next(
         (w for prefix, w in SECTION_WEIGHT if rest == prefix.rstrip("/") or rest.startswith(prefix)), BODY
     )
+    if rest.endswith(BASE_OF_SHARES):
+        cost = max(cost, BASE_COST)
     return min(cost * weight * section, TOTAL_COST / 10)
 
 

@@ -433,6 +433,9 @@ def test_reader_costs_order_the_reports_and_sections():
     assert reader_cost("funder/profile/finances/noncompleters", 1.0) == 4.0
     assert reader_cost("funder/outcomes/events/police_report/after/any", 1.0) == 4.0
     assert reader_cost("funder/costs/path/youth_care", 5.0) == 200.0  # the business case's page
+    # the families a share is of: at least a core population's cost (20), whatever declared
+    assert reader_cost("funder/rci/family/n", 1.0) == 20.0 * 4.0 * 10.0
+    assert reader_cost("funder/rci/family/none_improved", 1.0) == 40.0  # a partial union
     assert reader_cost("funder/families", SCOPE_COST) == SCOPE_COST
     assert reader_cost("funder/costs/families", 1e5) == 1e5
     assert reader_cost("funder/change/x", 99999.0) < SCOPE_COST
