@@ -9,6 +9,8 @@ Okabe-Ito and every category also carries a pattern or a text label, never colou
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -190,14 +192,17 @@ def distance_travelled(
 
 def _stacked(
     labels: list[str],
-    parts: list[tuple[str, pd.Series, str, str]],
+    parts: list[tuple[Any, ...]],
     lab: Labels,
     k: int | None,
 ) -> go.Figure:
-    """Horizontal 100% bars; ``parts`` = (name, shares, colour, pattern) in stacking order."""
+    """Horizontal 100% bars; ``parts`` = (name, shares, colour, pattern) in stacking order, or
+    (name, shares, colour, pattern, texts, hovers) with a segment text and hover text per row
+    (None: the share's own)."""
     fmt = lab.fmt
     fig = go.Figure()
-    for name, shares, colour, pattern in parts:
+    for name, shares, colour, pattern, *own in parts:
+        texts, hovers = own if own else (None, None)
         fig.add_trace(
             go.Bar(
                 y=labels,
@@ -206,18 +211,17 @@ def _stacked(
                 orientation="h",
                 # a light pattern keeps the share printed on the segment readable
                 marker={"color": colour, "pattern": {"shape": pattern, "fgopacity": 0.45}},
-                text=[fmt.percent(s) if pd.notna(s) and s >= 0.1 else "" for s in shares],
+                text=texts or [fmt.percent(s) if pd.notna(s) and s >= 0.1 else "" for s in shares],
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont={"size": 11},
-                hovertext=[
-                    f"{y}: {hover_value(fmt.percent(s), k)}" for y, s in zip(labels, shares, strict=True)
-                ],
+                hovertext=hovers
+                or [f"{y}: {hover_value(fmt.percent(s), k)}" for y, s in zip(labels, shares, strict=True)],
                 hoverinfo="text+name",
             )
         )
     # a row with nothing publishable says so in words (an empty row would read as 0%)
-    empty = [y for i, y in enumerate(labels) if all(pd.isna(shares.iloc[i]) for _, shares, _, _ in parts)]
+    empty = [y for i, y in enumerate(labels) if all(pd.isna(part[1].iloc[i]) for part in parts)]
     if empty:
         fig.add_trace(
             go.Scatter(
@@ -249,23 +253,61 @@ def change_shares(
     Optional ``share_not_improved`` (unchanged or worse) and ``share_not_worse`` (improved or
     unchanged) draw a combined segment where a table publishes the combination instead of its
     parts (small-cell suppression that keeps the largest category visible); a row holds either
-    the parts or a combination with the remaining part.  Segments are drawn best first.
+    the parts or a combination with the remaining part.
+
+    Optional ``share_<part>_low`` (and ``share_<part>_high``): the published bound of a hidden
+    part (``improved`` inside "not worse"; ``worse`` or ``unchanged`` inside "not improved"),
+    drawn in the part's colour up to its lower bound and labelled "≥ 78%", the combined segment
+    then drawn as the rest of it (the range the part may take), hover with both bounds.
     """
     lab = setup(table, lang, "change_shares", instrument)
     df = one_group(table, group, "change_shares").reset_index(drop=True)
     labels = [lab.domain(d) for d in df["domain"]]
+    fmt = lab.fmt
     look = {
-        "not_worse": ("#9BCFEA", "+"),
         "improved": (POSITIVE, ""),
+        "not_worse": ("#9BCFEA", "+"),
         "unchanged": (NEUTRAL, "/"),
-        "worse": (NEGATIVE, "."),
         "not_improved": ("#C8C8C8", "x"),
+        "worse": (NEGATIVE, "."),
     }
-    parts = [
-        (text("figures", f"part_{p}", lab.lang), df[f"share_{p}"], *look[p])
-        for p in look
-        if f"share_{p}" in df and (p in ("improved", "unchanged", "worse") or df[f"share_{p}"].notna().any())
-    ]
+    inside = {"improved": "not_worse", "unchanged": None, "worse": "not_improved"}
+
+    def col(name: str) -> pd.Series:
+        return df[name].astype(float) if name in df else pd.Series(np.nan, index=df.index)
+
+    low = {p: col(f"share_{p}_low") for p in ("improved", "unchanged", "worse")}
+    high = {p: col(f"share_{p}_high") for p in ("improved", "unchanged", "worse")}
+
+    def around(p: str, i: int) -> str | None:  # the combined part a bound of p is drawn inside
+        if pd.isna(low[p].iloc[i]):
+            return None
+        if inside[p] is not None:
+            return inside[p]
+        return "not_worse" if pd.notna(col("share_not_worse").iloc[i]) else "not_improved"
+
+    parts = []
+    for p in look:
+        if f"share_{p}" not in df:
+            continue
+        shares = col(f"share_{p}").copy()
+        texts = [fmt.percent(s) if pd.notna(s) and s >= 0.1 else "" for s in shares]
+        hovers = [f"{y}: {hover_value(fmt.percent(s), k)}" for y, s in zip(labels, shares, strict=True)]
+        for i in range(len(df)):
+            if p in low and pd.isna(shares.iloc[i]) and pd.notna(low[p].iloc[i]):
+                shares.iloc[i] = low[p].iloc[i]
+                lo = fmt.percent(low[p].iloc[i])
+                hi = fmt.percent(high[p].iloc[i]) if pd.notna(high[p].iloc[i]) else fmt.percent(1.0)
+                texts[i] = f"≥ {lo}" if low[p].iloc[i] >= 0.1 else ""
+                hovers[i] = f"{labels[i]}: " + text("figures", "part_bound", lab.lang, low=lo, high=hi)
+            elif p in ("not_worse", "not_improved") and pd.notna(shares.iloc[i]):
+                held = [q for q in low if around(q, i) == p]
+                if held:  # the rest of the combined part beyond the bound drawn inside it
+                    shares.iloc[i] = max(0.0, shares.iloc[i] - low[held[0]].iloc[i])
+                    texts[i] = ""
+                    hovers[i] = f"{labels[i]}: {fmt.percent(col(f'share_{p}').iloc[i])}"
+        if p in ("improved", "unchanged", "worse") or shares.notna().any():
+            parts.append((text("figures", f"part_{p}", lab.lang), shares, *look[p], texts, hovers))
     fig = _stacked(labels, parts, lab, k)
     m = meta(table)
     b = lab.wave(df["baseline"].iloc[0] if "baseline" in df and len(df) else m.get("baseline", ""))

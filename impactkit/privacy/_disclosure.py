@@ -266,6 +266,8 @@ class Audit:
     compute: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] | None = field(default=None, repr=False)
     _tables: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False)
     _index: dict[str, tuple[float, float]] | None = field(default=None, repr=False)
+    _count_range: Callable[[str], tuple[float, float] | None] | None = field(default=None, repr=False)
+    _ranges_of: dict[str, tuple[float, float] | None] = field(default_factory=dict, repr=False)
 
     def _get(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         # the ranges take two LPs per hidden cell and per sum: computed when first asked for
@@ -292,15 +294,27 @@ class Audit:
         """The feasible range ``(low, high)`` of a hidden population's count of families, given
         everything the release publishes (its markers included): what any reader can derive
         anyway, so a report may state it ("at least 78 of the 100 families improved").  ``None``
-        for a population that is published (or not in the ledger).  The first call computes the
-        whole audit (:attr:`cells`)."""
-        if self._index is None:
+        for a population that is published (or not in the ledger).  Read from :attr:`cells` when
+        the whole audit has been computed, else solved for this population alone (two LPs on the
+        final model, cached): a report asks for a few cells, not the whole audit."""
+        if self._index is None and self._tables is not None:
             cells = self.cells
             lo, hi = cells["n_low"].to_numpy(float), cells["n_high"].to_numpy(float)
             self._index = {
                 str(key): (float(a), float(b)) for key, a, b in zip(cells["key"], lo, hi, strict=True)
             }
-        return self._index.get(key)
+        if self._index is not None:
+            return self._index.get(key)
+        if key not in self._ranges_of:
+            if self._count_range is None:  # an audit without its model: the whole audit then
+                self._ranges_of[key] = None if self.compute is None else self._from_cells(key)
+            else:
+                self._ranges_of[key] = self._count_range(key)
+        return self._ranges_of[key]
+
+    def _from_cells(self, key: str) -> tuple[float, float] | None:
+        self._get()
+        return self.count_range(key)
 
 
 def _atoms(n_fam: int, pops: list[Population]) -> tuple[np.ndarray, int]:
@@ -1226,7 +1240,19 @@ def _disjoint_children(
 
 
 def _audit(model: _Model, rounds: int, *, exposed: list[str]) -> Audit:
-    return Audit(model.k, rounds, exposed, model.solves, compute=lambda: _ranges(model))
+    return Audit(
+        model.k, rounds, exposed, model.solves, compute=lambda: _ranges(model),
+        _count_range=lambda key: _count_range(model, key),
+    )  # fmt: skip
+
+
+def _count_range(model: _Model, key: str) -> tuple[float, float] | None:
+    """One population's count range on the final statuses (see :meth:`Audit.count_range`)."""
+    i = model.index.get(key)
+    if i is None or not model.pops[i].status:
+        return None
+    model.recording(False)  # the statuses are final: no feasible points to keep
+    return model.count_bounds(model.atoms(i))
 
 
 def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:

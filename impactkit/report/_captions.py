@@ -8,7 +8,10 @@ the best one is hidden.  Every sentence with a number therefore has three forms 
 * ``<key>_few``: the value rests on fewer than k families (primary suppression: "fewer than k"
   is true and already published as the marker ``<k``);
 * ``<key>_hidden``: the value is hidden to protect another one (secondary suppression), or its
-  whole split is withheld: nothing about its size may be said.
+  whole split is withheld: nothing about its size may be said;
+* ``<key>_at_least`` / ``<key>_at_most`` (where the catalogue has them): the value is hidden to
+  protect another one, but the published figures imply a bound on it (``{low}`` / ``{high}``,
+  :mod:`impactkit.report._bounds`): "at least 78% of the 41 families improved".
 
 :func:`say` picks the form from the values' status.  :func:`best_of` finds the best row on the
 raw numbers and reports whether it is publishable, so a caption says "the best is not shown"
@@ -20,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from impactkit.privacy import PRIMARY
+from impactkit.privacy import PRIMARY, SECONDARY
 from impactkit.report._publish import Publisher, Value
 
 __all__ = ["best_of", "form", "say"]
@@ -32,9 +35,28 @@ def form(pub: Publisher, *values: Value) -> str:
     return "" if not st else ("_few" if st == PRIMARY else "_hidden")
 
 
-def say(t: Callable[..., str], pub: Publisher, key: str, values: Sequence[Value], **texts: Any) -> str:
-    """The sentence ``key`` in the form the status of ``values`` allows (see the module docstring)."""
-    return t(key + form(pub, *values), **texts)
+def say(
+    t: Callable[..., str],
+    pub: Publisher,
+    key: str,
+    values: Sequence[Value],
+    *,
+    at_least: str | None = None,
+    at_most: str | None = None,
+    **texts: Any,
+) -> str:
+    """The sentence ``key`` in the form the status of ``values`` allows (see the module docstring).
+
+    ``at_least`` / ``at_most``: the printed bound of a value hidden to protect another one (only a
+    bound the release implies: :func:`impactkit.report._bounds.share_bound`); used instead of the
+    ``_hidden`` form, the lower bound first."""
+    f = form(pub, *values)
+    if f == "_hidden" and pub.status(*values) == SECONDARY:
+        if at_least is not None:
+            return t(key + "_at_least", low=at_least, **texts)
+        if at_most is not None:
+            return t(key + "_at_most", high=at_most, **texts)
+    return t(key + f, **texts)
 
 
 def best_of(pub: Publisher, rows: Sequence[tuple[float, Value, Any]]) -> tuple[Any, bool] | None:

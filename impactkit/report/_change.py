@@ -14,11 +14,12 @@ import pandas as pd
 
 from impactkit import figures, measures
 from impactkit.errors import DesignError
+from impactkit.report._bounds import ShareBound, bound_text, share_bound
 from impactkit.report._captions import best_of, say
 from impactkit.report._cohort import score_stat
 from impactkit.report._context import Ctx
 from impactkit.report._measured import pairs_key
-from impactkit.report._model import Chart, Column, Section, Table
+from impactkit.report._model import Cell, Chart, Column, Section, Table
 from impactkit.report._publish import Value
 from impactkit.report._reliable import MIN_PAIRS, item_reliability, reliable_headline
 
@@ -154,6 +155,8 @@ def _distance(ctx: Ctx, cv: pd.DataFrame) -> Chart:
 
 
 SHARE_PARTS = ("improved", "unchanged", "worse", "not_improved", "not_worse")
+# the combined part a hidden part is drawn inside when only its bound is published
+INSIDE = {"not_worse": ("improved", "unchanged"), "not_improved": ("worse", "unchanged")}
 
 
 def drawn_parts(pub: Any, row: pd.Series) -> dict[str, float]:
@@ -166,14 +169,50 @@ def drawn_parts(pub: Any, row: pd.Series) -> dict[str, float]:
     return {p: pub.number(row[f"share_{p}"], "share") for p in ("improved", "unchanged", "worse") if shown[p]}
 
 
+def part_bounds(pub: Any, row: pd.Series) -> dict[str, ShareBound]:
+    """The bounds the release implies for the hidden parts (improved / unchanged / worse) of one
+    domain (:mod:`impactkit.report._bounds`): only a part hidden to protect another one, out of
+    published pairs, when the bound says more than 0% to 100%."""
+    out = {}
+    for p in ("improved", "unchanged", "worse"):
+        cnt = row.get(f"n_{p}")
+        if isinstance(cnt, Value):
+            b = share_bound(pub, cnt, row["n"])
+            if b is not None:
+                out[p] = b
+    return out
+
+
+def drawn_bounds(split: dict[str, float], bounds: dict[str, ShareBound]) -> dict[str, float]:
+    """The lower bounds drawn inside a published combined part: for a split "not worse / worse"
+    the larger lower bound of improved or unchanged, for "improved / not improved" that of worse
+    or unchanged (``share_<part>_low``; the combined segment is drawn as the rest)."""
+    for combined, inner in INSIDE.items():
+        if combined in split:
+            cands = [
+                (bounds[p].low, p) for p in inner if p in bounds and bounds[p].has_low and p not in split
+            ]
+            if cands:
+                low, p = max(cands)
+                return {p: low}
+    return {}
+
+
 def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
     pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
     c = cv.copy().reset_index(drop=True)
     base_w, fup_w = ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])
     splits = [drawn_parts(pub, c.iloc[i]) for i in range(len(c))]
+    bounds = [part_bounds(pub, c.iloc[i]) for i in range(len(c))]
+    lows = [drawn_bounds(s, b) for s, b in zip(splits, bounds, strict=True)]
     drawn = pd.DataFrame(
-        {"domain": c["domain"], **{f"share_{p}": [s.get(p, np.nan) for s in splits] for p in SHARE_PARTS}}
-    )
+        {
+            "domain": c["domain"],
+            **{f"share_{p}": [s.get(p, np.nan) for s in splits] for p in SHARE_PARTS},
+            **{f"share_{p}_low": [lo.get(p, np.nan) for lo in lows] for p in ("improved", "unchanged", "worse")},
+            **{f"share_{p}_high": [b[p].high if p in b else np.nan for b in bounds] for p in ("improved", "unchanged", "worse")},
+        }
+    )  # fmt: skip
     fig = figures.change_shares(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
     used = [
         p for p in SHARE_PARTS if drawn[f"share_{p}"].notna().any() or p in ("improved", "unchanged", "worse")
@@ -191,6 +230,11 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
             baseline=base_w,
             followup=fup_w,
         )
+    elif (j := _best_bounded(pub, c, bounds)) is not None:
+        b = bounds[j]["improved"]
+        v: Value = c.at[j, "share_improved"]  # type: ignore[assignment]
+        cap = say(ctx.t, pub, "shares_caption", [v], at_least=f.base.percent(b.low),
+                  best=str(c.at[j, "label"]), n=f.integer(c.at[j, "n"]), baseline=base_w, followup=fup_w)  # fmt: skip
     else:
         cap = ctx.t("shares_best_hidden", k=str(ctx.k))
     if any(drawn[f"share_{p}"].notna().any() for p in ("not_improved", "not_worse")):
@@ -205,7 +249,48 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
         k=ctx.k,
         sheet="change",
     )
+    _print_bounds(ctx, table, [f"share_{p}" for p in used], bounds)
     return Chart("shares", ctx.t("shares_title"), cap.strip(), fig, table)
+
+
+def _best_bounded(pub: Any, c: pd.DataFrame, bounds: list[dict[str, ShareBound]]) -> int | None:
+    """When the best domain's improved share is hidden: the domain whose published lower bound
+    is the largest of every published share and bound, if that is a bound (decided on published
+    numbers only, so naming it tells nothing of the hidden ones); else None (say the best is not
+    shown, never cite a runner-up)."""
+    cands: list[tuple[float, int, int]] = []
+    for i, v in enumerate(c["share_improved"]):
+        if pub.shown(v):
+            cands.append((pub.number(v, "share"), 1, i))  # a published share wins a tie
+        elif (b := bounds[i].get("improved")) is not None and b.has_low:
+            cands.append((b.low, 0, i))
+    if not cands:
+        return None
+    _, published, i = max(cands)
+    return None if published else i
+
+
+def _print_bounds(ctx: Ctx, table: Table, keys: list[str], bounds: list[dict[str, ShareBound]]) -> None:
+    """A hidden part with a bound prints it (``≥ 78%``) in the table, its spreadsheet form and so
+    the results file, instead of ``x``, with a note saying where the bound comes from."""
+    assert table.excel is not None
+    frame, _types = table.excel
+    assert all(isinstance(col.key, str) for col in table.columns)  # one spreadsheet column each
+    at = {str(col.key): j for j, col in enumerate(table.columns)}
+    printed = 0
+    for i, b in enumerate(bounds):
+        for p, bound in b.items():
+            key = f"share_{p}"
+            if key not in keys:
+                continue
+            j = at[key]
+            text = bound_text(ctx.fmt.base, bound)
+            table.rows[i][j] = Cell(text, True)
+            frame.iat[i, j] = text
+            table.n_suppressed -= 1
+            printed += 1
+    if printed:
+        table.notes.append(ctx.t("shares_bound_note", k=str(ctx.k)))
 
 
 def described_block(ctx: Ctx, sec: Section, d: pd.DataFrame) -> None:
@@ -309,10 +394,14 @@ def transitions_section(ctx: Ctx, cv: pd.DataFrame) -> Section:
         fig = figures.transitions_sankey(
             frame, lang=ctx.lang, instrument=inst, levels=names, k=ctx.k, title=""
         )
+    bound = part_bounds(pub, row)
+    up_b, down_b = bound.get("improved"), bound.get("worse")
     sentences = [
         say(ctx.t, pub, "sankey_up", [row["share_improved"]], domain=ctx.domain(domain),
-            up=f.percent(row["share_improved"]), n=f.integer(n_pairs), k=str(ctx.k)),
-        say(ctx.t, pub, "sankey_down", [row["share_worse"]], down=f.percent(row["share_worse"]), k=str(ctx.k)),
+            up=f.percent(row["share_improved"]), n=f.integer(n_pairs), k=str(ctx.k),
+            at_least=f.base.percent(up_b.low) if up_b is not None and up_b.has_low else None),
+        say(ctx.t, pub, "sankey_down", [row["share_worse"]], down=f.percent(row["share_worse"]), k=str(ctx.k),
+            at_most=f.base.percent(down_b.high) if down_b is not None and down_b.has_high else None),
         ctx.t("sankey_note", k=str(ctx.k)) if fig is not None else ctx.t("sankey_empty", k=str(ctx.k)),
     ]  # fmt: skip
     tab = pd.DataFrame({"from": [*names, ctx.t("total")]})

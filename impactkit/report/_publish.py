@@ -178,8 +178,12 @@ class Publisher:
         protected: bool = False,
         kind: str | None = None,
         group: str | None = None,
+        ranges: Any = None,
     ) -> None:
         self.ledger = ledger
+        # key -> (low, high): what the whole release lets a reader derive of a population's count
+        # (the audit's :meth:`~impactkit.privacy.Audit.count_range`); None before protection
+        self.ranges = ranges
         self.scope = scope
         self.k = k
         self.fmt = fmt
@@ -260,6 +264,17 @@ class Publisher:
             if s in found:
                 return s
         return SECONDARY if found - {PUBLISHED} else PUBLISHED
+
+    def range(self, count: Published) -> tuple[float, float] | None:
+        """The range of a count (a value resting on one population) that everything published
+        implies, as the release's audit computes it; None when unknown (not protected yet, no
+        audit, or not a single population's count).  For bounds of hidden cells (report/_bounds)."""
+        if not isinstance(count, Value):
+            raise TypeError(f"range() takes a published Value, got {type(count).__name__}")
+        if not self.protected or self.ranges is None or len(count.rests) != 1:
+            return None
+        got = self.ranges(next(iter(count.rests)))  # None: a published population
+        return None if got is None else (float(got[0]), float(got[1]))
 
     def shown(self, *values: Published) -> bool:
         return self.status(*values) == PUBLISHED

@@ -222,7 +222,10 @@ class Release:
                     )
                 else:
                     memo[ck] = ik_costs.evaluate(ds, self.scenario, draws=n_draws, seed=self.seed)
-        pub = Publisher(self.ledger, key, self.k, Formatter(lang), protected=protected)
+        pub = Publisher(
+            self.ledger, key, self.k, Formatter(lang), protected=protected,
+            ranges=self.audit.count_range if protected else None,
+        )  # fmt: skip
         return Ctx(
             dataset=ds,
             costs=memo[ck],

@@ -131,6 +131,91 @@ def _check_samen_oplopen(analysis, costs, reports):
     assert analysis["instrument"] == "default"
     assert "Financiën" in reports["nl"]
     assert "Finances" in reports["en"]
+    _check_samen_oplopen_bounds(raw, reports)
+
+
+def _shares_rows(html: str) -> dict[str, list[str]]:
+    """The numbers table of the change-share chart: domain label -> its cells."""
+    import re
+    from html import unescape
+
+    table = html[html.index('id="tbl-shares"') :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+        cells = [
+            unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)
+        ]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def _check_samen_oplopen_bounds(raw, reports):
+    """Issue 12 item 5.  Hand calculation from the raw sheet: on Wonen, Sociaal netwerk and
+    Ontwikkeling en school (Nulmeting -> Eindmeting) nobody got worse and fewer than 10 stayed the
+    same, so "improved" is hidden as the complement of a cell under 10; the published n, "worse 0"
+    and "<10" imply improved >= n - 9: the report prints that bound, rounded down.  Second method:
+    the lower bound is the minimum of a linear programme (scipy linprog, written here) over every
+    count and marker the release publishes."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    from impactkit.privacy import PRIMARY, SECONDARY
+    from impactkit.report._build import _RELEASES
+
+    rel = _RELEASES[-1][2]  # the release the CLI's last report (en) was rendered from
+    assert set(rel.ledger.family_ids) == set(raw["Gezinscode"].astype(str))
+    led = rel.ledger
+    pops = list(led)
+    # atoms: families grouped by the populations they belong to (combinations that exist)
+    member_of: dict[int, list[int]] = {}
+    for j, p in enumerate(pops):
+        for m in p.members:
+            member_of.setdefault(int(m), []).append(j)
+    atoms = sorted({tuple(v) for v in member_of.values()})
+    inc = np.zeros((len(pops), len(atoms)))
+    for a, js in enumerate(atoms):
+        inc[list(js), a] = 1.0
+    st = [p.status for p in pops]
+    eq = [j for j, s in enumerate(st) if s == ""]
+    lo = [j for j, s in enumerate(st) if s in (PRIMARY, SECONDARY)]  # "<10": >= 1; "x": >= 10
+    hi = [j for j, s in enumerate(st) if s == PRIMARY]  # "<10": <= 9
+    a_ub = np.vstack([-inc[lo], inc[hi]])
+    b_ub = [-1.0 if st[j] == PRIMARY else -10.0 for j in lo] + [9.0] * len(hi)
+
+    def lp_min(key: str) -> float:
+        c = inc[[p.key for p in pops].index(key)]
+        res = linprog(
+            c,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=inc[eq],
+            b_eq=[pops[j].n for j in eq],
+            bounds=(0, None),
+            method="highs",
+        )
+        assert res.status == 0
+        return float(res.fun)
+
+    labels = {"housing": ("Wonen", "Housing"), "social_network": ("Sociaal netwerk", "Social network"),
+              "child_development": ("Ontwikkeling en school van de kinderen", "Children's development and school")}  # fmt: skip
+    nl, en = _shares_rows(reports["nl"]), _shares_rows(reports["en"])
+    for d, (name_nl, name_en) in labels.items():
+        col = raw.pivot_table(index="Gezinscode", columns="Meetmoment", values=name_nl)
+        pair = col[["Nulmeting", "Eindmeting"]].dropna()
+        diff = pair["Eindmeting"] - pair["Nulmeting"]
+        n, worse, same = len(pair), int((diff < 0).sum()), int((diff == 0).sum())
+        assert worse == 0, (d, n, worse)
+        assert 1 <= same <= 9, (d, n, same)
+        hand = 100 * (n - 9) // n  # at least n - 9 improved, in whole percents rounded down
+        low = lp_min(f"funder/change/intake/year2/{d}/improved")
+        assert np.ceil(low - 1e-6) == n - 9  # nothing else published tightens it here
+        for rows, name in ((nl, name_nl), (en, name_en)):
+            cells = rows[name]
+            assert cells[:4] == [str(n), f"≥ {hand}%", "<10", "0%"], (name, cells)
+            assert cells[1] == f"≥ {100 * int(np.ceil(low - 1e-6)) // n}%"  # = the LP minimum, rounded down
+    assert (nl["Wonen"][1], nl["Sociaal netwerk"][1]) == ("≥ 78%", "≥ 76%")  # 32/41 = 78.0%, 30/39 = 76.9%
 
 
 def _check_home_start(analysis, costs, reports):
