@@ -198,10 +198,9 @@ def drawn_bounds(split: dict[str, float], bounds: dict[str, ShareBound]) -> dict
     return {}
 
 
-def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
-    pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
-    c = cv.copy().reset_index(drop=True)
-    base_w, fup_w = ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])
+def shares_drawn(pub: Any, c: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, ShareBound]]]:
+    """What the change-share chart draws of the domains ``c`` (published parts rounded as printed,
+    lower bounds of hidden parts, ``share_<part>_low/_high``) and each domain's bounds."""
     splits = [drawn_parts(pub, c.iloc[i]) for i in range(len(c))]
     bounds = [part_bounds(pub, c.iloc[i]) for i in range(len(c))]
     lows = [drawn_bounds(s, b) for s, b in zip(splits, bounds, strict=True)]
@@ -213,12 +212,19 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
             **{f"share_{p}_high": [b[p].high if p in b else np.nan for b in bounds] for p in ("improved", "unchanged", "worse")},
         }
     )  # fmt: skip
-    fig = figures.change_shares(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
-    used = [
-        p for p in SHARE_PARTS if drawn[f"share_{p}"].notna().any() or p in ("improved", "unchanged", "worse")
-    ]
-    rows = [(pub.raw(v), v, i) for i, v in enumerate(c["share_improved"])]
-    best = best_of(pub, rows)
+    return drawn, bounds
+
+
+def shares_caption(
+    ctx: Ctx, c: pd.DataFrame, drawn: pd.DataFrame, bounds: list[dict[str, ShareBound]]
+) -> str:
+    """The caption of the change-share chart, from published values and bounds only: the domain
+    where most families improved with its share; when that share is hidden, the domain with the
+    largest published lower bound ("at least 78% of the 41 families"), if that bound is the
+    largest published figure, else that the best is not shown; combined parts said in words."""
+    pub, f = ctx.pub, ctx.fmt
+    base_w, fup_w = ctx.wave(c["baseline"].iloc[0]), ctx.wave(c["followup"].iloc[0])
+    best = best_of(pub, [(pub.raw(v), v, i) for i, v in enumerate(c["share_improved"])])
     if best is None:
         cap = ""
     elif best[1]:
@@ -239,6 +245,18 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
         cap = ctx.t("shares_best_hidden", k=str(ctx.k))
     if any(drawn[f"share_{p}"].notna().any() for p in ("not_improved", "not_worse")):
         cap += " " + ctx.t("shares_combined")
+    return cap.strip()
+
+
+def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
+    pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
+    c = cv.copy().reset_index(drop=True)
+    drawn, bounds = shares_drawn(pub, c)
+    fig = figures.change_shares(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    cap = shares_caption(ctx, c, drawn, bounds)
+    used = [
+        p for p in SHARE_PARTS if drawn[f"share_{p}"].notna().any() or p in ("improved", "unchanged", "worse")
+    ]
     table = Table.build(
         "tbl-shares",
         ctx.t("shares_title"),
@@ -250,7 +268,7 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
         sheet="change",
     )
     _print_bounds(ctx, table, [f"share_{p}" for p in used], bounds)
-    return Chart("shares", ctx.t("shares_title"), cap.strip(), fig, table)
+    return Chart("shares", ctx.t("shares_title"), cap, fig, table)
 
 
 def _best_bounded(pub: Any, c: pd.DataFrame, bounds: list[dict[str, ShareBound]]) -> int | None:

@@ -13,6 +13,7 @@ import re
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from _report_data import sample
 
@@ -131,10 +132,11 @@ ALL = list(itertools.product((PUBLISHED, PRIMARY, SECONDARY), repeat=len(SHARE_P
 def test_drawn_parts_follow_every_pattern() -> None:
     """All 243 patterns: the chart draws published parts only, rounded as printed, and the finest
     split that is published in full (so the parts add up to the whole) before any partial one."""
-    for pattern in ALL:
-        statuses = {**_pattern_statuses("a", pattern), "funder/a/n": PUBLISHED}
-        pub = _publisher("en", statuses)
-        row = _rows(pub, {"a": RAW})[0]
+    pub = _publisher("en", {**_pattern_statuses("a", ALL[0]), "funder/a/n": PUBLISHED})
+    row = _rows(pub, {"a": RAW})[0]
+    for pattern in ALL:  # one ledger, its statuses set to each pattern
+        for key, status in _pattern_statuses("a", pattern).items():
+            pub.ledger[key].status = status
         got = drawn_parts(pub, row)
         st = dict(zip(SHARE_PARTS, pattern, strict=True))
         for p, x in got.items():
@@ -256,3 +258,112 @@ def test_a_chart_with_nothing_to_draw_is_said_in_words(lang: str) -> None:
     assert 'class="plot"' not in html
     assert caption in html
     assert "&lt;10" in html  # the table says what may be published: the marker
+
+
+# ------------------------------------------------------------- bounds of hidden parts (report/_bounds)
+N = 60
+COUNTS = {"improved": 33, "unchanged": 18, "worse": 9, "not_improved": 27, "not_worse": 51}  # RAW x 60
+
+
+def _ranges(key: str) -> tuple[float, float]:
+    """What a release would let a reader derive of each count: 6 below to 3 above the truth."""
+    part = key.rsplit("/", 1)[1]
+    if part == "n":
+        return float(N), float(N)
+    c = COUNTS[part]
+    return float(max(0, c - 6)), float(min(N, c + 3))
+
+
+def _bounded_rows(pub: Publisher, b_improved: float) -> pd.DataFrame:
+    from impactkit.report._publish import Value
+
+    rows = []
+    for d, counts in (("a", COUNTS), ("b", None)):
+        n = Value(N, {f"funder/{d}/n"})
+        row: dict[str, object] = {
+            "domain": d,
+            "label": d.capitalize(),
+            "baseline": "intake",
+            "followup": "y1",
+            "n": n,
+        }
+        for p in SHARE_PARTS:
+            share = counts[p] / N if counts else {"improved": b_improved, "unchanged": 0.3, "worse": 0.7 - b_improved,
+                                                  "not_improved": 1 - b_improved, "not_worse": b_improved + 0.3}[p]  # fmt: skip
+            row[f"n_{p}"] = Value(round(share * N), {f"funder/{d}/{p}"})
+            row[f"share_{p}"] = row[f"n_{p}"] / n
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_bound_form_reads_as_a_sentence(lang: str) -> None:
+    """Each ``_at_least`` / ``_at_most`` form keeps its base's words, states the bound (never the
+    hidden value's own placeholder) with "at least" / "at most" in its language."""
+    cat = _catalogue(lang)
+    words = {"en": ("at least", "at most"), "nl": ("minstens", "hoogstens")}[lang]
+    forms = [(key.rsplit("_at_", 1)[0], key) for key in cat if key.endswith(("_at_least", "_at_most"))]
+    assert {f for _, f in forms} >= {"shares_caption_at_least", "sankey_up_at_least", "sankey_down_at_most"}
+    for base, key in forms:
+        assert base in cat, key
+        bound = "low" if key.endswith("_at_least") else "high"
+        have = set(re.findall(r"{(\w+)}", cat[base]))
+        keep = set(re.findall(r"{(\w+)}", cat[key]))
+        assert bound in keep
+        assert not (keep & {"share", "up", "down"}), (key, keep)
+        assert words[0 if bound == "low" else 1] in cat[key].lower(), (key, cat[key])
+        fill = {p: FILL.get(p, "Financiën" if lang == "nl" else "Finances") for p in keep | have}
+        _sentence_ok(Formatter(lang).text(key, **fill), lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bounds_in_every_pattern(lang: str) -> None:
+    """All 243 patterns of domain a (55% improved of 60, the best) beside b (40% or 50%, always
+    published), with the ranges a release would give: a bound is drawn and said only for a part
+    hidden to protect another one; the caption cites a's lower bound ("at least 45%") only when it
+    is the largest published figure, else says the best is not shown; every percentage it prints
+    is a published value or a bound; every sentence is grammatical in its language."""
+    from impactkit.report._change import shares_caption, shares_drawn
+
+    fmt = Formatter(lang)
+    at_least = {"en": "at least", "nl": "minstens"}[lang]
+    base = {**_pattern_statuses("b", (PUBLISHED,) * 5), "funder/a/n": PUBLISHED, "funder/b/n": PUBLISHED}
+    pub = _publisher(lang, {**_pattern_statuses("a", (PUBLISHED,) * 5), **base})  # one ledger, statuses reset
+    pub.ranges = _ranges
+    for b_improved in (0.40, 0.50):
+        cv = _bounded_rows(pub, b_improved)
+        # b at 50% only matters where a's improved is hidden for another (the bound, 45%, is lower)
+        for pattern in ALL if b_improved < 0.45 else [q for q in ALL if q[0] == SECONDARY]:
+            for key, status in _pattern_statuses("a", pattern).items():
+                pub.ledger[key].status = status
+            drawn, bounds = shares_drawn(pub, cv)
+            st = dict(zip(SHARE_PARTS, pattern, strict=True))
+            # bounds: exactly the hidden-for-another parts, 6 below / 3 above the truth, rounded safely
+            want = {p for p in ("improved", "unchanged", "worse") if st[p] == SECONDARY}
+            assert set(bounds[0]) == want, pattern
+            for p, bd in bounds[0].items():
+                assert (bd.low, bd.high) == (
+                    100 * (COUNTS[p] - 6) // N / 100,
+                    -(-100 * (COUNTS[p] + 3) // N) / 100,
+                )
+            assert bounds[1] == {}
+            for p in ("improved", "unchanged", "worse"):
+                low = drawn.at[0, f"share_{p}_low"]
+                assert np.isnan(low) or (p in want and low == bounds[0][p].low), (pattern, p)
+            cap = shares_caption(_ctx(lang, pub), cv, drawn, bounds)  # type: ignore[arg-type]
+            allowed = {fmt.percent(COUNTS[p] / N) for p in SHARE_PARTS if st[p] == PUBLISHED}
+            allowed |= {
+                fmt.percent(v) for v in (b_improved, 0.3, 0.7 - b_improved, 1 - b_improved, b_improved + 0.3)
+            }
+            allowed |= {fmt.percent(bd.low) for bd in bounds[0].values()}
+            for pct in re.findall(r"\d+\s?%", cap):
+                assert pct in allowed, (pattern, cap)
+            if st["improved"] == PUBLISHED:
+                assert cap.startswith(fmt.text("shares_caption", best="A", share=fmt.percent(0.55),
+                                               baseline="Intake", followup="Year 1")), cap  # fmt: skip
+            elif st["improved"] == SECONDARY and b_improved < 0.45:
+                assert f"{at_least} {fmt.percent(0.45)}" in cap, (pattern, cap)
+                assert cap.startswith(("In A,", "Op A ")), cap
+            else:
+                assert cap.startswith(fmt.text("shares_best_hidden", k="10")), (pattern, cap)
+            _sentence_ok(cap, lang)
