@@ -155,6 +155,23 @@ def _few(n: int) -> Dataset:
                                care_used=cut(ds.care_used), events=cut(ds.events), programme_costs=None)  # fmt: skip
 
 
+def _nine(diffs: dict[str, list[int]]) -> Dataset:
+    """Nine families, one score change each per domain (from 2 up or from 4 down), two waves."""
+    inst = ik.Instrument.from_dict(
+        {"id": "tiny", "scale": {"min": 1, "max": 5}, "waves": [{"id": "intake"}, {"id": "year1"}],
+         "domains": [{"id": d, "reliability": 0.8} for d in diffs]}
+    )  # fmt: skip
+    frames = []
+    for d, diff in diffs.items():
+        fam = [f"F{i}" for i in range(len(diff))]
+        base = np.array([2 if x >= 0 else 4 for x in diff])
+        frames.append(pd.DataFrame({"family_id": fam, "wave": "intake", "domain": d, "score": base}))
+        frames.append(
+            pd.DataFrame({"family_id": fam, "wave": "year1", "domain": d, "score": base + np.array(diff)})
+        )
+    return Dataset(assessments=ik.canonical(pd.concat(frames, ignore_index=True), inst), instrument=inst)
+
+
 def test_below_ten_pairs_the_report_describes_and_claims_nothing() -> None:
     ds = _few(7)
     rep = build_report(ds, kind="annual", draws=DRAWS, generated_at=GENERATED, k=5)
@@ -181,16 +198,20 @@ def test_below_ten_pairs_the_report_describes_and_claims_nothing() -> None:
             sign_p = stats.binomtest(int(row.n_improved), int(row.n_improved + row.n_worse), 0.5).pvalue
             assert out["Sign test, exact p"] == pytest.approx(sign_p)
     assert shown == 0  # 7 families: some part of every domain is under k = 5
-    big = build_report(_few(9), kind="annual", draws=DRAWS, generated_at=GENERATED, k=3).tables["described"]
-    ch9 = ik.change(_few(9).assessments).reset_index(drop=True)
-    # the release withholds a domain's split that nothing can protect ("–"); some are shown
+    # the exact sign test where the release publishes it: nine families on three domains at k = 3,
+    # better / worse 5 / 4, 4 / 5 and 6 / 3 (the release shows the last two; reference scipy's binomtest)
+    tiny = _nine({"a": [1] * 5 + [-1] * 4, "b": [1] * 4 + [-1] * 5, "c": [1] * 6 + [-1] * 3})
+    big = build_report(tiny, kind="annual", draws=0, generated_at=GENERATED, k=3).tables["described"]
+    ch9 = ik.change(tiny.assessments).reset_index(drop=True)
     ok = big[~big["Sign test, exact p"].isin(["x", "<3", "–"])].index
-    # every p the release shows is the exact sign test of its counts (at 9 families the release
-    # may hide them all: see notes/release.md, small cohorts)
+    assert list(big.loc[ok, "Life domain"]) == ["b", "c"]
     for i in ok:
         r = ch9.iloc[i]
+        assert (big.loc[i, "Better"], big.loc[i, "Worse"]) == (r.n_improved, r.n_worse)
         ref = stats.binomtest(int(r.n_improved), int(r.n_improved + r.n_worse), 0.5).pvalue
-        assert big.loc[i, "Sign test, exact p"] == pytest.approx(ref)
+        assert big.loc[i, "Sign test, exact p"] == pytest.approx(ref, abs=5e-4)  # printed to 3 decimals
+    assert big.loc[ok[0], "Sign test, exact p"] == pytest.approx(1.0)  # 4 of 9: p = 1
+    assert big.loc[ok[1], "Sign test, exact p"] == pytest.approx(0.508)  # 6 of 9: 2 x 130/512 = 0.5078
     assert "distance" not in rep.tables  # no chart of mean change with intervals
     assert set(rep.tables["change"]["Status"]) == {"described (fewer than 10 pairs)"}
     assert rep.tables["change"]["Wilcoxon p"].isna().all()  # its exact p is in the protected table
