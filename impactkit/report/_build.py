@@ -434,7 +434,7 @@ def render_report(
         "generated_at": when.isoformat(),
         "instrument": f"{ds.instrument.id} ({_file_name(ds.instrument.source)})",
         "scenario": f"{ev.scenario.id} ({_file_name(ev.scenario.source)})",
-        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=draws)
+        "options": fmt.text("footer_options", kind=kind, lang=lang, k=k, seed=seed, draws=fmt.integer(draws))
         + "".join(f" · {c}" for c in chosen),
         "files": files,
         "period": selection.describe(lang) if selection is not None else "",

@@ -119,7 +119,7 @@ def case_report(
             lang=lang,
             k=k,
             seed=ev.meta["seed"],
-            draws=ev.meta["draws"],
+            draws=fmt.integer(ev.meta["draws"]),
         ),
         "files": [],
         "command": fmt.text("footer_command", command=case_command(ev, lang, k)),

@@ -337,7 +337,10 @@ def spread_chart(ctx: Ctx) -> Chart | None:
     drawn = sp.assign(**{c: pub.numbers(sp[c], "share") for c in ("first_order", "total_order")})
     fig = figures.costs_spread(drawn, lang=ctx.lang, title="")
     top = sp.iloc[0]
-    cap = ctx.t("spread_caption", source=str(top["label_t"]), first=f.percent(top["first_order"]),
+    from impactkit.costs._labels import _lower
+
+    # the group's legend label, mid-sentence: "... is deadweight, attributie, ..." (acronyms kept)
+    cap = ctx.t("spread_caption", source=_lower(str(top["label_t"])), first=f.percent(top["first_order"]),
                 total=f.percent(top["total_order"]))  # fmt: skip
     cohort = drawn[drawn["source"].isin(["judgements", "cohort"])]
     if len(cohort) and cohort["total_order"].sum() >= 0.2:  # small cohorts: what five families carry

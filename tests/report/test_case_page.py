@@ -219,6 +219,8 @@ def _set_inputs(page, changes):
 def test_page_equals_python(browser, cases, tmp_path, which, lang):
     ev, ds = cases[which]
     rep = ik.build_report(ev, lang=lang, generated_at=GENERATED)
+    # the footer's number of draws with the language's thousands separator (babel)
+    assert {"nl": "1.500 PSA-trekkingen", "en": "1,500 PSA draws"}[lang] in rep.html
     page, log = _open(browser, rep, tmp_path, f"{which}_{lang}")
     scale = abs(ev.headline["programme_cost"])
     # 1. at the report's values the page shows the report's numbers
