@@ -329,6 +329,8 @@ def rci_categories(
     Takes the per-family table (one bar per domain; ``level="family"``: one bar), or a table of
     shares ``domain, category, share`` such as ``reliable_change_shares`` (suppressed shares NaN).
     Shares are of the classified families; each segment carries its category name and share.
+    Optional ``share_low`` / ``share_high``: the published bound of a suppressed share, drawn up to
+    its lower bound and labelled "≥ 92%", both bounds in the hover.
     """
     lab = setup(table, lang, "rci_categories", instrument)
     inst = lab.instrument
@@ -351,11 +353,34 @@ def rci_categories(
         order = [d for d in (inst.domain_ids if inst else shares.index) if d in shares.index]
         shares = shares.loc[order]
         labels = [lab.domain(d) for d in shares.index]
-    parts = [
-        (text("figures", f"cat_{c}", lab.lang) if c in CATEGORIES else c, shares[c].reset_index(drop=True),
-         CATEGORY_COLOURS.get(c, NEUTRAL), CATEGORY_PATTERNS.get(c, ""))
-        for c in cats
-    ]  # fmt: skip
+    bound = {}
+    for col in ("share_low", "share_high"):
+        if col in table.columns and not family_level:
+            bound[col] = table.pivot_table(index="domain", columns="category", values=col, aggfunc="first",
+                                           dropna=False, observed=False).reindex(columns=cats, index=shares.index)  # fmt: skip
+    parts: list[tuple[Any, ...]] = []
+    for c in cats:
+        name = text("figures", f"cat_{c}", lab.lang) if c in CATEGORIES else c
+        s = shares[c].reset_index(drop=True).astype(float)
+        look = (CATEGORY_COLOURS.get(c, NEUTRAL), CATEGORY_PATTERNS.get(c, ""))
+        if "share_low" not in bound or bound["share_low"][c].isna().all():
+            parts.append((name, s, *look))
+            continue
+        low = bound["share_low"][c].reset_index(drop=True).astype(float)
+        high = bound.get("share_high", bound["share_low"])[c].reset_index(drop=True).astype(float)
+        fmt = lab.fmt
+        texts = [fmt.percent(x) if pd.notna(x) and x >= 0.1 else "" for x in s]
+        hovers = [f"{y}: {hover_value(fmt.percent(x), k)}" for y, x in zip(labels, s, strict=True)]
+        for i in range(len(s)):
+            if pd.isna(s.iloc[i]) and pd.notna(low.iloc[i]):
+                s.iloc[i] = low.iloc[i]
+                lo, hi = (
+                    fmt.percent(low.iloc[i]),
+                    fmt.percent(high.iloc[i] if pd.notna(high.iloc[i]) else 1.0),
+                )
+                texts[i] = f"≥ {lo}" if low.iloc[i] >= 0.1 else ""
+                hovers[i] = f"{labels[i]}: " + text("figures", "part_bound", lab.lang, low=lo, high=hi)
+        parts.append((name, s, *look, texts, hovers))
     fig = _stacked(labels, parts, lab, k)
     b, fu = lab.wave(m.get("baseline", "")), lab.wave(m.get("followup", ""))
     name = title_of(title, lab, "rci_family" if family_level else "rci", b=b, f=fu)

@@ -236,7 +236,7 @@ def shares_caption(
             baseline=base_w,
             followup=fup_w,
         )
-    elif (j := _best_bounded(pub, c, bounds)) is not None:
+    elif (j := _best_bounded(pub, c["share_improved"], [b.get("improved") for b in bounds])) is not None:
         b = bounds[j]["improved"]
         v: Value = c.at[j, "share_improved"]  # type: ignore[assignment]
         cap = say(ctx.t, pub, "shares_caption", [v], at_least=f.base.percent(b.low),
@@ -267,20 +267,20 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
         k=ctx.k,
         sheet="change",
     )
-    _print_bounds(ctx, table, [f"share_{p}" for p in used], bounds)
+    _print_bounds(ctx, table, {p: f"share_{p}" for p in used}, bounds)
     return Chart("shares", ctx.t("shares_title"), cap, fig, table)
 
 
-def _best_bounded(pub: Any, c: pd.DataFrame, bounds: list[dict[str, ShareBound]]) -> int | None:
-    """When the best domain's improved share is hidden: the domain whose published lower bound
-    is the largest of every published share and bound, if that is a bound (decided on published
+def _best_bounded(pub: Any, values: Any, bounds: list[ShareBound | None]) -> int | None:
+    """When the best row's share is hidden: the row whose published lower bound is the largest of
+    every published share (``values``) and lower bound, if that is a bound (decided on published
     numbers only, so naming it tells nothing of the hidden ones); else None (say the best is not
     shown, never cite a runner-up)."""
     cands: list[tuple[float, int, int]] = []
-    for i, v in enumerate(c["share_improved"]):
+    for i, (v, b) in enumerate(zip(values, bounds, strict=True)):
         if pub.shown(v):
             cands.append((pub.number(v, "share"), 1, i))  # a published share wins a tie
-        elif (b := bounds[i].get("improved")) is not None and b.has_low:
+        elif b is not None and b.has_low:
             cands.append((b.low, 0, i))
     if not cands:
         return None
@@ -288,9 +288,10 @@ def _best_bounded(pub: Any, c: pd.DataFrame, bounds: list[dict[str, ShareBound]]
     return None if published else i
 
 
-def _print_bounds(ctx: Ctx, table: Table, keys: list[str], bounds: list[dict[str, ShareBound]]) -> None:
+def _print_bounds(ctx: Ctx, table: Table, keys: dict[str, str], bounds: list[dict[str, ShareBound]]) -> None:
     """A hidden part with a bound prints it (``≥ 78%``) in the table, its spreadsheet form and so
-    the results file, instead of ``x``, with a note saying where the bound comes from."""
+    the results file, instead of ``x``, with a note saying where the bound comes from.  ``keys``:
+    part -> the table column showing its share; ``bounds``: per table row, part -> bound."""
     assert table.excel is not None
     frame, _types = table.excel
     assert all(isinstance(col.key, str) for col in table.columns)  # one spreadsheet column each
@@ -298,8 +299,8 @@ def _print_bounds(ctx: Ctx, table: Table, keys: list[str], bounds: list[dict[str
     printed = 0
     for i, b in enumerate(bounds):
         for p, bound in b.items():
-            key = f"share_{p}"
-            if key not in keys:
+            key = keys.get(p)
+            if key is None:
                 continue
             j = at[key]
             text = bound_text(ctx.fmt.base, bound)
@@ -520,21 +521,36 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         row["n_better"] = better
         rows.append(row)
     shares = pd.DataFrame(rows)
+    # the bound a category hidden for another one still has ("no reliable change >= 92%")
+    bounds = [
+        {c: b for c in CATEGORIES if (b := share_bound(pub, r[f"n_{c}"], r["n"])) is not None} for r in rows
+    ]
     published = pd.DataFrame(
         [
-            {"domain": r["domain"], "category": cat, "share": pub.number(r[cat], "share")}
-            for r in rows
+            {
+                "domain": r["domain"],
+                "category": cat,
+                "share": pub.number(r[cat], "share"),
+                "share_low": b[cat].low if cat in b and b[cat].has_low else np.nan,
+                "share_high": b[cat].high if cat in b else np.nan,
+            }
+            for r, b in zip(rows, bounds, strict=True)
             for cat in CATEGORIES
         ]
     )
     published["category"] = pd.Categorical(published["category"], categories=list(CATEGORIES))
     fig = figures.rci_categories(published, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title="")
     best = best_of(pub, [(pub.raw(r["better"]), r["better"], i) for i, r in enumerate(rows)])
+    better = [share_bound(pub, r["n_better"], r["n"]) for r in rows]
     if best is None:
         cap = ""
     elif best[1]:
         i = int(best[0])
         cap = ctx.t("rci_caption", best=str(rows[i]["label"]), share=f.percent(rows[i]["better"]))
+    elif (j := _best_bounded(pub, [r["better"] for r in rows], better)) is not None:
+        low = better[j].low
+        cap = say(ctx.t, pub, "rci_caption", [rows[j]["better"]], at_least=f.base.percent(low),
+                  best=str(rows[j]["label"]), n=f.integer(rows[j]["n"]))  # fmt: skip
     else:
         cap = ctx.t("rci_best_hidden", k=str(ctx.k))
     table = Table.build(
@@ -547,6 +563,7 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         k=ctx.k,
         sheet="reliable change",
     )
+    _print_bounds(ctx, table, {c: c for c in CATEGORIES}, bounds)
     sec.blocks.append(Chart("reliable", ctx.t("rci_title"), cap, fig, table))
     fam = ctx.cached(
         "reliable_family", lambda: measures.reliable_change(a, level="family", reliability=alpha)

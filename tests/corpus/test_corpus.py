@@ -134,12 +134,12 @@ def _check_samen_oplopen(analysis, costs, reports):
     _check_samen_oplopen_bounds(raw, reports)
 
 
-def _shares_rows(html: str) -> dict[str, list[str]]:
-    """The numbers table of the change-share chart: domain label -> its cells."""
+def _shares_rows(html: str, table_id: str = "tbl-shares") -> dict[str, list[str]]:
+    """A numbers table of the report (the change-share chart's by default): row label -> its cells."""
     import re
     from html import unescape
 
-    table = html[html.index('id="tbl-shares"') :]
+    table = html[html.index(f'id="{table_id}"') :]
     table = table[: table.index("</table>")]
     rows = {}
     for tr in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
@@ -216,6 +216,35 @@ def _check_samen_oplopen_bounds(raw, reports):
             assert cells[:4] == [str(n), f"≥ {hand}%", "<10", "0%"], (name, cells)
             assert cells[1] == f"≥ {100 * int(np.ceil(low - 1e-6)) // n}%"  # = the LP minimum, rounded down
     assert (nl["Wonen"][1], nl["Sociaal netwerk"][1]) == ("≥ 78%", "≥ 76%")  # 32/41 = 78.0%, 30/39 = 76.9%
+    # every bound either table prints (change shares; reliable-change categories) is the LP minimum
+    # of its population's count over n, rounded down, in both languages
+    inst = rel.dataset.instrument
+    domain_of = {inst.domain_label(d, lang): d for d in inst.domain_ids for lang in ("nl", "en")}
+    parts = {"tbl-shares": ["improved", "unchanged", "worse"], "tbl-reliable": ["recovered", "improved", "unchanged", "deteriorated"]}  # fmt: skip
+    printed = 0
+    for table_id, names in parts.items():
+        for lang in ("nl", "en"):
+            for label, cells in _shares_rows(reports[lang], table_id).items():
+                if label not in domain_of:
+                    continue
+                d = domain_of[label]
+                for part, cell in zip(names, cells[1:], strict=False):
+                    if not cell.startswith("≥"):
+                        continue
+                    key = (
+                        f"funder/change/intake/year2/{d}/{part}"
+                        if table_id == "tbl-shares"
+                        else f"funder/rci/{d}/{part}"
+                    )
+                    n = int(cells[0])
+                    assert cell == f"≥ {100 * int(np.ceil(lp_min(key) - 1e-6)) // n}%", (
+                        table_id,
+                        label,
+                        part,
+                        cell,
+                    )
+                    printed += 1
+    assert printed >= 2 * (3 + 8)  # 3 + 1 bounds in the shares table, 8 + in reliable change, per language
 
 
 def _check_home_start(analysis, costs, reports):

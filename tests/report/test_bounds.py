@@ -127,3 +127,27 @@ def test_the_shares_chart_table_and_caption_show_the_bound(lang: str) -> None:
     excel, _ = table.excel_frame()
     assert excel.iat[0, header] == "≥ 78%"
     assert f.text("shares_bound_note") in table.notes
+
+
+def test_the_reliable_change_chart_draws_a_bound() -> None:
+    """A suppressed category with a published lower bound is drawn up to it, labelled "≥ 92%",
+    both bounds in the hover; the other categories as published."""
+    from impactkit import figures
+
+    cats = ["recovered", "improved", "unchanged", "deteriorated"]
+    table = pd.DataFrame(
+        {
+            "domain": "housing",
+            "category": pd.Categorical(cats, categories=cats),
+            "share": [float("nan"), 0.0, float("nan"), 0.0],
+            "share_low": [float("nan"), float("nan"), 0.92, float("nan")],
+            "share_high": [float("nan"), float("nan"), 0.99, float("nan")],
+        }
+    )
+    fig = figures.rci_categories(table, lang="en", instrument=sample().instrument, k=10, title="")
+    bars = {tr.name: tr for tr in fig.data if tr.type == "bar"}
+    same = bars["No reliable change"]
+    assert list(same.x) == [0.92]
+    assert list(same.text) == ["≥ 92%"]
+    assert "at least 92%, at most 99%" in same.hovertext[0]
+    assert list(bars["Recovered"].x) == [None]  # suppressed, no bound: a gap
