@@ -35,10 +35,10 @@ def test_events_before_the_start_counted_by_hand(annual_nl) -> None:
     t = annual_nl.tables["outcome-events"]
     row = t[(t["Gebeurtenis"] == "Overlastmeldingen") & (t["Periode"] == "voor")].iloc[0]
     assert row["Aantal"] == n_before
-    # as printed (one and two decimals), or hidden to protect another figure of the release (x:
-    # it rests on 350 families, never "<10")
-    assert row["Gezinsjaren"] in ("x", round(days / 365.25, 1))
-    assert row["Per gezinsjaar"] in ("x", round(n_before / (days / 365.25), 2))
+    # as printed (one and two decimals): every family is observed in the year before its start
+    assert row["Gezinnen in beeld"] == len(fam)
+    assert row["Gezinsjaren"] == round(days / 365.25, 1)
+    assert row["Per gezinsjaar"] == round(n_before / (days / 365.25), 2)
 
 
 def test_observed_and_assumed_are_never_added(annual_nl) -> None:
@@ -53,6 +53,7 @@ def test_observed_and_assumed_are_never_added(annual_nl) -> None:
     # (needed − used) × (1 − 0.30 deadweight) × (1 − 0.20 attribution): the model's own chain
     assert (needed + used) * 0.7 * 0.8 == pytest.approx(avoided)
     observed = t[t["Soort"] == "waargenomen"]["Schatting"].astype(float).tolist()
+    assert len(observed) == 4  # care cost per family-year before / during / after, and their ratio
     # no published row is a sum of an observed and an assumed figure
     for o in observed:
         for a in assumed:
