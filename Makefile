@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: report test lint typecheck bench lab sample notebooks plotly-bundle plotly-bundle-check clean
+.PHONY: report test test-durations lint typecheck bench lab sample notebooks plotly-bundle plotly-bundle-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,15 @@ report: $(STAMP)
 		--xlsx $(OUT)/annual_report.xlsx > /dev/null
 	@echo "$(abspath $(OUT)/annual_report.html)"
 
-## test: ruff + the whole test suite (browser and notebook tests included)
+## test: ruff + the whole test suite (browser and notebook tests included), on $(TEST_WORKERS) processes
+# (pytest-xdist; a module's tests stay on one worker, so its module-scoped fixtures are built once)
+TEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations-file=$(abspath $(OUT))/test-durations.txt
+
+## test-durations: the 20 slowest tests and 10 slowest modules of the last `make test`
+test-durations:
+	@cat $(OUT)/test-durations.txt 2>/dev/null || echo "no $(OUT)/test-durations.txt yet: run make test"
 
 lint: $(STAMP)
 	$(BIN)/ruff check impactkit tests benchmarks notebooks

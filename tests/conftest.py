@@ -1,12 +1,22 @@
-"""Shared fixtures: the committed sample, a fixed 'today', and a seeded rng."""
+"""Shared fixtures: the committed sample, a fixed 'today', a seeded rng, and one release per distinct
+dataset and options for the whole session (tests/_shared.py)."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import SharedReleases, write_durations
+from hypothesis import settings
+
+# Hypothesis: no deadline for a test without its own settings (a loaded 2-core machine is slow, not
+# wrong); every property test sizes its max_examples itself
+settings.register_profile("impactkit", deadline=None)
+settings.load_profile("impactkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -34,3 +44,52 @@ def sample_wide() -> pd.DataFrame:
 def _doctest_cwd(doctest_namespace, monkeypatch):  # type: ignore[no-untyped-def]
     """Doctests refer to data/sample relative to the repository root."""
     monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def _shared_releases() -> Iterator[SharedReleases]:
+    """Equal data and options share one release for the whole session (tests/_shared.py)."""
+    from impactkit.report import _build
+
+    shared = SharedReleases(_build._cached_release)
+    _build._cached_release = shared  # type: ignore[assignment]
+    yield shared
+    _build._cached_release = shared.original  # type: ignore[assignment]
+
+
+@pytest.fixture(autouse=True)
+def _release_sharing(request: pytest.FixtureRequest, _shared_releases: SharedReleases) -> Iterator[None]:
+    """A test that changes what a release is built from (``monkeypatch``, or marked
+    ``fresh_release``) gets the library's own per-object cache only, as without sharing."""
+    fn = getattr(request.node, "function", None)
+    own = request.node.get_closest_marker("fresh_release") is not None or (
+        fn is not None and "monkeypatch" in inspect.signature(fn).parameters
+    )
+    _shared_releases.enabled = not own
+    yield
+    _shared_releases.enabled = True
+
+
+# ------------------------------------------------------------------ keeping the suite fast
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--durations-file",
+        default=None,
+        metavar="PATH",
+        help="write the 20 slowest tests (setup + call + teardown) and the slowest modules to PATH",
+    )
+
+
+_DURATIONS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # on the controller under xdist too: every worker's reports come through here
+    _DURATIONS[report.nodeid] = _DURATIONS.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = session.config.getoption("--durations-file")
+    if not path or hasattr(session.config, "workerinput"):  # the xdist controller writes it, once
+        return
+    write_durations(Path(path), _DURATIONS)
