@@ -6,7 +6,7 @@ every module reads the sample itself (``read_dataset("data/sample")``), and the 
 folder afresh for each command (``report --lang nl`` then ``--lang en``).  The library already
 keeps the release of the same *object* per process (``impactkit.report._build._cached_release``,
 keyed by identity, four entries); here, during the tests, the key is the dataset's *content* and
-the cache is larger, so equal data share one release.
+the releases asked for again are kept, so equal data share one release.
 
 A release is a deterministic function of its data and options (the suite checks that itself:
 ``test_same_inputs_give_a_byte_identical_report``, ``test_byte_identical_across_processes``), so a
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import OrderedDict
+import resource
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-MAX_SHARED = 24  # distinct releases kept (the sample's few variants + the corpus exports + slack)
+MAX_SHARED = 6  # distinct releases kept per process (see SharedReleases)
 
 _held: list[Any] = []  # objects keyed by identity stay alive, so their id is never reused
 
@@ -95,15 +96,28 @@ def content_key(v: Any, depth: int = 0) -> Any:
     return ("object", id(v))
 
 
+@dataclasses.dataclass
+class _Entry:
+    release: Any
+    cpu: float  # seconds of CPU its build took
+    uses: int = 1
+
+
 class SharedReleases:
-    """Wraps ``_cached_release``: the same release for equal data and options, across the session."""
+    """Wraps ``_cached_release``: the same release for equal data and options, across the session.
+
+    At most ``MAX_SHARED`` releases are kept (a sample release holds ~200 MB): when full, the one to
+    drop is a release no second test has asked for yet, the cheapest first; then the cheapest
+    per use.  The sample's release, asked for by a dozen modules, stays."""
 
     def __init__(self, original: Any) -> None:
         self.original = original
         self.enabled = True
-        self.cache: OrderedDict[Any, Any] = OrderedDict()
+        self.cache: dict[Any, _Entry] = {}
         self.built = 0
         self.shared = 0
+        self.cpu_built = 0.0
+        self.cpu_saved = 0.0
 
     def __call__(self, data: Any, **options: Any) -> Any:
         if not self.enabled:
@@ -113,32 +127,63 @@ class SharedReleases:
             key = (option_key(data), tuple((n, option_key(v)) for n, v in decisions.items()))
         except _Unkeyable:
             return self.original(data, **options)
-        rel = self.cache.get(key)
-        if rel is None:
+        entry = self.cache.get(key)
+        if entry is None:
+            t0 = time.process_time()
             rel = self.original(data, **options)  # checks the options, builds (or the library's hit)
+            entry = _Entry(rel, time.process_time() - t0)
             self.built += 1
-            self.cache[key] = rel
+            self.cpu_built += entry.cpu
+            self.cache[key] = entry
             while len(self.cache) > MAX_SHARED:
-                self.cache.popitem(last=False)
+                del self.cache[min((k for k in self.cache if k != key), key=self._worth)]
         else:
+            entry.uses += 1
             self.shared += 1
-            self.cache.move_to_end(key)
+            self.cpu_saved += entry.cpu
+        rel = entry.release
         if (rel.seed, rel.draws) == (options["seed"], options["draws"]):
             return rel
         return rel.with_draws(seed=options["seed"], draws=options["draws"])
 
+    def _worth(self, key: Any) -> tuple[bool, float]:
+        e = self.cache[key]
+        return (e.uses > 1, e.cpu * e.uses)
 
-def write_durations(path: Path, durations: dict[str, float], n: int = 20) -> None:
+
+SESSION_SHARED: list[SharedReleases] = []  # the session's wrapper, for process_stats
+
+
+def process_stats() -> dict[str, float]:
+    """This process's CPU (its own and its subprocesses'), peak memory and shared releases."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = {
+        "cpu_s": me.ru_utime + me.ru_stime,
+        "subprocess_cpu_s": kids.ru_utime + kids.ru_stime,
+        "max_rss_mb": me.ru_maxrss / 1024,
+    }
+    for s in SESSION_SHARED:
+        out |= {"releases_built": s.built, "releases_shared": s.shared, "release_cpu_s": s.cpu_built,
+                "release_cpu_saved_s": s.cpu_saved}  # fmt: skip
+    return out
+
+
+def write_durations(
+    path: Path, durations: dict[str, float], processes: dict[str, dict[str, float]], n: int = 20
+) -> None:
     """The ``n`` slowest tests and the ten slowest modules (seconds of wall time, setup and teardown
-    included: a module-scoped fixture counts for the test that first needs it)."""
+    included: a module-scoped fixture counts for the test that first needs it), and per process
+    (xdist worker) its CPU, peak memory and the releases it built and shared."""
     by_module: dict[str, float] = {}
     for nodeid, s in durations.items():
         module = nodeid.split("::", 1)[0]
         by_module[module] = by_module.get(module, 0.0) + s
     lines = [
-        f"# {len(durations)} tests, {sum(durations.values()):.0f} s of test time in all (summed over workers)",
-        f"# the {n} slowest tests",
+        f"# {len(durations)} tests, {sum(durations.values()):.0f} s of test time in all (summed over workers)"
     ]
+    for name, st in sorted(processes.items()):
+        lines.append(f"# {name}: " + ", ".join(f"{k} {v:.0f}" for k, v in st.items()))
+    lines.append(f"# the {n} slowest tests")
     lines += [f"{s:8.1f}  {t}" for t, s in sorted(durations.items(), key=lambda kv: -kv[1])[:n]]
     lines.append("# the 10 slowest modules")
     lines += [f"{s:8.1f}  {m}" for m, s in sorted(by_module.items(), key=lambda kv: -kv[1])[:10]]

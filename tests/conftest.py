@@ -6,11 +6,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from _shared import SharedReleases, write_durations
+from _shared import SESSION_SHARED, SharedReleases, process_stats, write_durations
 from hypothesis import settings
 
 # Hypothesis: no deadline for a test without its own settings (a loaded 2-core machine is slow, not
@@ -52,6 +53,7 @@ def _shared_releases() -> Iterator[SharedReleases]:
     from impactkit.report import _build
 
     shared = SharedReleases(_build._cached_release)
+    SESSION_SHARED.append(shared)
     _build._cached_release = shared  # type: ignore[assignment]
     yield shared
     _build._cached_release = shared.original  # type: ignore[assignment]
@@ -88,8 +90,22 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _DURATIONS[report.nodeid] = _DURATIONS.get(report.nodeid, 0.0) + report.duration
 
 
+_WORKERS: dict[str, dict[str, float]] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist: a worker's CPU, memory and shared releases (sent by its pytest_sessionfinish)."""
+    stats = getattr(node, "workeroutput", {}).get("suite_stats")
+    if stats:
+        _WORKERS[node.gateway.id] = stats
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    path = session.config.getoption("--durations-file")
-    if not path or hasattr(session.config, "workerinput"):  # the xdist controller writes it, once
+    config = session.config
+    if hasattr(config, "workerinput"):  # an xdist worker: its numbers go to the controller
+        config.workeroutput["suite_stats"] = process_stats()  # type: ignore[attr-defined]
         return
-    write_durations(Path(path), _DURATIONS)
+    path = config.getoption("--durations-file")
+    if path:  # the controller (or the only process) writes it, once
+        write_durations(Path(path), _DURATIONS, _WORKERS or {"main": process_stats()})
