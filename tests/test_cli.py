@@ -66,7 +66,8 @@ def test_usage_errors_exit_2(tmp_path):
 def test_a_broken_instrument_file_is_invalid_input_exit_1(tmp_path):
     bad = tmp_path / "inst.toml"
     bad.write_text('id = "x"\n')
-    result = runner.invoke(app, ["validate", "data/sample", "--instrument", str(bad)])
+    # wide enough for any tmp_path (an xdist worker's is longer): the message is not wrapped mid-name
+    result = runner.invoke(app, ["validate", "data/sample", "--instrument", str(bad)], env={"COLUMNS": "250"})
     assert result.exit_code == 1
     assert "inst.toml" in result.output
     assert "domains" in result.output
