@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import resource
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -96,24 +97,19 @@ def content_key(v: Any, depth: int = 0) -> Any:
     return ("object", id(v))
 
 
-@dataclasses.dataclass
-class _Entry:
-    release: Any
-    cpu: float  # seconds of CPU its build took
-    uses: int = 1
-
-
 class SharedReleases:
     """Wraps ``_cached_release``: the same release for equal data and options, across the session.
 
     At most ``MAX_SHARED`` releases are kept (a sample release holds ~200 MB): when full, the one to
     drop is a release no second test has asked for yet, the cheapest first; then the cheapest
-    per use.  The sample's release, asked for by a dozen modules, stays."""
+    per use.  The sample's release, asked for by a dozen modules, stays.  ``cache`` holds the
+    releases, the most recently used last (tests/corpus/test_corpus.py reads it)."""
 
     def __init__(self, original: Any) -> None:
         self.original = original
         self.enabled = True
-        self.cache: dict[Any, _Entry] = {}
+        self.cache: OrderedDict[Any, Any] = OrderedDict()  # key -> release, most recently used last
+        self.cost: dict[Any, list[float]] = {}  # key -> [CPU seconds its build took, times asked for]
         self.built = 0
         self.shared = 0
         self.cpu_built = 0.0
@@ -127,28 +123,29 @@ class SharedReleases:
             key = (option_key(data), tuple((n, option_key(v)) for n, v in decisions.items()))
         except _Unkeyable:
             return self.original(data, **options)
-        entry = self.cache.get(key)
-        if entry is None:
+        rel = self.cache.get(key)
+        if rel is None:
             t0 = time.process_time()
             rel = self.original(data, **options)  # checks the options, builds (or the library's hit)
-            entry = _Entry(rel, time.process_time() - t0)
+            self.cost[key] = [time.process_time() - t0, 1]
             self.built += 1
-            self.cpu_built += entry.cpu
-            self.cache[key] = entry
+            self.cpu_built += self.cost[key][0]
+            self.cache[key] = rel
             while len(self.cache) > MAX_SHARED:
-                del self.cache[min((k for k in self.cache if k != key), key=self._worth)]
+                drop = min((k for k in self.cache if k != key), key=self._worth)
+                del self.cache[drop], self.cost[drop]
         else:
-            entry.uses += 1
+            self.cost[key][1] += 1
             self.shared += 1
-            self.cpu_saved += entry.cpu
-        rel = entry.release
+            self.cpu_saved += self.cost[key][0]
+            self.cache.move_to_end(key)
         if (rel.seed, rel.draws) == (options["seed"], options["draws"]):
             return rel
         return rel.with_draws(seed=options["seed"], draws=options["draws"])
 
     def _worth(self, key: Any) -> tuple[bool, float]:
-        e = self.cache[key]
-        return (e.uses > 1, e.cpu * e.uses)
+        cpu, uses = self.cost[key]
+        return (uses > 1, cpu * uses)
 
 
 SESSION_SHARED: list[SharedReleases] = []  # the session's wrapper, for process_stats
