@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import figures, measures
-from impactkit.errors import DesignError
+from impactkit.errors import DesignError, ParameterError
 from impactkit.report._bounds import ShareBound, bound_text, share_bound
 from impactkit.report._captions import best_of, say
 from impactkit.report._cohort import score_stat
@@ -292,9 +292,9 @@ def _print_bounds(ctx: Ctx, table: Table, keys: dict[str, str], bounds: list[dic
     """A hidden part with a bound prints it (``≥ 78%``) in the table, its spreadsheet form and so
     the results file, instead of ``x``, with a note saying where the bound comes from.  ``keys``:
     part -> the table column showing its share; ``bounds``: per table row, part -> bound."""
-    assert table.excel is not None
-    frame, _types = table.excel
-    assert all(isinstance(col.key, str) for col in table.columns)  # one spreadsheet column each
+    frame, _types = table.excel_frame()
+    if not all(isinstance(col.key, str) for col in table.columns):  # one spreadsheet column each
+        raise ParameterError(f"table {table.id!r}: a bound needs one spreadsheet column per table column")
     at = {str(col.key): j for j, col in enumerate(table.columns)}
     printed = 0
     for i, b in enumerate(bounds):
