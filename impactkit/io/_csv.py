@@ -183,7 +183,10 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     while core > 1 and not header[core - 1].strip():
         core -= 1
     bad = np.flatnonzero(((fields > n_header) | (fields < core)) & (length > 0))
-    if not bad.size:  # the usual case: every line has the header's fields
+    filled = length[1:] > 0
+    if not bad.size and np.all(fields[1:][filled] == n_header):  # the usual case: Arrow's reader
+        return _parse_arrow(raw, sep, header), np.flatnonzero(filled) + 2
+    if not bad.size:  # lines short of trailing columns without a header: pandas pads them
         return _parse_plain(text, sep, header, np.arange(2, len(starts) + 1))
     lines = text.split("\n")
     drop: set[int] = set()
@@ -196,6 +199,32 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     kept = [ln for j, ln in enumerate(lines) if j not in drop]
     rows = np.array([j + 1 for j in range(len(lines)) if j not in drop][1:], dtype=int)
     return _parse_plain("\n".join(kept), sep, header, rows)
+
+
+def _parse_arrow(raw: bytes, sep: str, header: list[str]) -> pd.DataFrame:
+    """Every line has the header's fields and no quote: pyarrow's CSV reader, every cell as text.
+
+    Blank lines are skipped by the reader (the caller numbers the rows without them); an empty
+    cell is missing, as in :func:`_parse_plain`.  About three times faster than pandas' C reader
+    under pandas 3, which builds a Python string per cell before converting the column to Arrow.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(i) for i in range(len(header))]
+    table = pacsv.read_csv(
+        pa.BufferReader(raw),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+        parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            null_values=[""],
+            strings_can_be_null=True,
+        ),
+    )
+    frame = pd.DataFrame({i: pd.array(table.column(i), dtype="string[pyarrow]") for i in range(len(names))})
+    frame.columns = header  # as written (duplicates and blanks are settled in _finish_frame)
+    return frame
 
 
 def _parse_plain(text: str, sep: str, header: list[str], rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:

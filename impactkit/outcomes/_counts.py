@@ -9,16 +9,15 @@ import pandas as pd
 
 from impactkit.errors import ParameterError
 from impactkit.io._events import event_label
-from impactkit.io._source import isin_text
 from impactkit.outcomes._phases import (
     DAYS_PER_YEAR,
     PHASES,
     Coverage,
-    allocate,
     coverage_for,
+    day_of,
     describe_windows,
-    exposure_grid,
     phase_windows,
+    split_days,
 )
 from impactkit.outcomes._results import PhaseCounts
 
@@ -150,53 +149,44 @@ def phase_counts(
     until_default = _latest(
         (fam, ("start_date", "end_date")), (ev, ("date", "period_end")), (care, ("start", "end"))
     )
-    rows: list[pd.DataFrame] = []
     excl: list[dict[str, Any]] = []
     windows: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     costs = None
     periodic_types: list[str] = []
-    cache: dict[tuple[Any, Any], pd.DataFrame] = {}
+    cache: dict[tuple[Any, Any], _Windows] = {}
+    ids = _Ids(fam["family_id"])
+    blocks: list[_Block] = []
 
-    def window_for(table: str, kind: str | None, first: pd.Timestamp | None) -> pd.DataFrame:
+    def window_for(table: str, kind: str | None, first: pd.Timestamp | None) -> _Windows:
         keys = (kind, table) if kind else (table,)
         lo = coverage_for(observed_from, keys, "observed_from", "phase_counts")
         hi = coverage_for(observed_until, keys, "observed_until", "phase_counts")
         lo = lo if lo is not None else first
         hi = hi if hi is not None else until_default
         if (lo, hi) not in cache:  # most types share the export's period
-            cache[(lo, hi)] = phase_windows(fam, pre_months=pre_months, post_months=post, observed_from=lo,
-                                            observed_until=hi)  # fmt: skip
+            cache[(lo, hi)] = _Windows(phase_windows(fam, pre_months=pre_months, post_months=post,
+                                                     observed_from=lo, observed_until=hi), ids)  # fmt: skip
         return cache[(lo, hi)]
 
     if ev is not None:
         first = _first(ev, ("date", "period_start"))
         types = list(dict.fromkeys([*pd.unique(ev["event_type"].dropna().astype(str)), *event_types]))
-        lo = ev["date"].where(ev["date"].notna(), ev["period_start"])
-        hi = ev["date"].where(ev["date"].notna(), ev["period_end"])
+        lo = day_of(ev["date"].where(ev["date"].notna(), ev["period_start"]))
+        hi = day_of(ev["date"].where(ev["date"].notna(), ev["period_end"]))
         ev_type = ev["event_type"].astype(str).to_numpy()
+        ev_code = ids.codes(ev["family_id"])
+        ev_count = ev["count"].to_numpy(float)
+        dated = ev["date"].notna().to_numpy()
         for kind in types:
             win = window_for("events", kind, first)
-            windows.setdefault(kind, win)
+            windows.setdefault(kind, win.frame)
             sel = ev_type == kind
-            periodic = bool(sel.any()) and not ev.loc[sel, "date"].notna().any()
+            periodic = bool(sel.any()) and not dated[sel].any()
             if periodic:
                 periodic_types.append(kind)
-            rows.append(
-                _place(
-                    win,
-                    ev[sel],
-                    ev["count"][sel].to_numpy(float),
-                    lo[sel],
-                    hi[sel],
-                    "events",
-                    kind,
-                    "event",
-                    integer=True,
-                    excl=excl,
-                    periods=periodic,
-                )
-            )
+            blocks.append(_place(win, ev_code[sel], ev_count[sel], lo[sel], hi[sel], "events", kind, "event",
+                                 integer=True, excl=excl, periods=periodic))  # fmt: skip
         notes.append(_coverage_note("events", windows, observed_from, first))
         if periodic_types:
             notes.append(
@@ -213,54 +203,52 @@ def phase_counts(
         care_end = pd.to_datetime(care["end"]).where(pd.to_datetime(care["end"]).notna(), care_start)
         undated = care_start.isna().to_numpy()
         care_type = care["care_type"].astype(str).to_numpy()
+        care_units = care["units"].to_numpy(float)
         for kind in pd.unique(care["care_type"][undated].astype(str)):
             sel = undated & (care_type == kind)
             excl.append({"source": "care_used", "outcome": kind, "reason": "no start date", "rows": int(sel.sum()),
                          "amount": float(care["units"][sel].sum())})  # fmt: skip
-        care_phase: list[pd.DataFrame] = []
+        care_code = ids.codes(care["family_id"])
+        care_lo, care_hi = day_of(care_start), day_of(care_end)
+        care_phase: list[_Block] = []
         for kind in pd.unique(care["care_type"].dropna().astype(str)):
             win = window_for("care_used", kind, first)
-            windows.setdefault(f"care:{kind}", win)
+            windows.setdefault(f"care:{kind}", win.frame)
             sel = ~undated & (care_type == kind)
-            units = care["units"][sel].to_numpy(float)
+            units = care_units[sel]
             integer = bool(np.all(units == np.round(units)))
             unit = str(price.loc[kind, "unit"]) if kind in price.index else "unit"
-            part = _place(win, care[sel], units, care_start[sel], care_end[sel], "care_used", kind, unit,
+            part = _place(win, care_code[sel], units, care_lo[sel], care_hi[sel], "care_used", kind, unit,
                           integer=integer, excl=excl)  # fmt: skip
             cost = float(price.loc[kind, "unit_cost"]) if kind in price.index else np.nan
             if kind not in price.index:
                 notes.append(
                     f"Care type {kind!r} has no price in the scenario or prices table: its cost is unknown."
                 )
-            part["cost"] = part["count"] * cost
+            part.cost = part.count * cost
             care_phase.append(part)
-        rows += care_phase
+        blocks += care_phase
         if care_phase:
-            allc = pd.concat(care_phase, ignore_index=True)
-            by = allc.groupby(["family_id", "phase"], observed=True)
+            allc = pd.DataFrame({name: np.concatenate([getattr(b, name) for b in care_phase])
+                                 for name in ("code", "phase", "cost", "years")})  # fmt: skip
+            by = allc.groupby(["code", "phase"], observed=True)
             total = pd.DataFrame(
-                {"count": by["cost"].sum(min_count=1), "exposure_years": by["exposure_years"].first()}
+                {"count": by["cost"].sum(min_count=1), "years": by["years"].first()}
             ).reset_index()
-            total = total.assign(source="care_cost", outcome="all_care", unit="euro", cost=total["count"])
-            rows.append(total)
+            count = total["count"].to_numpy(float)
+            blocks.append(_Block(total["code"].to_numpy(), total["phase"].to_numpy(), total["years"].to_numpy(float),
+                                 count, count.copy(), "care_cost", "all_care", "euro"))  # fmt: skip
         notes.append(_coverage_note("care_used", {k: v for k, v in windows.items() if k.startswith("care:")},
                                     observed_from, first))  # fmt: skip
-    if not rows:
+    if not blocks:
         raise ParameterError(
             "phase_counts needs an events or a care_used table: pass a Dataset whose folder has events.csv "
             "or care_used.csv, or events=... / care_used=..."
         )
-    out = pd.concat(rows, ignore_index=True)
-    out["phase"] = pd.Categorical(out["phase"], categories=list(PHASES), ordered=True)
-    keys = out[["source", "outcome"]].drop_duplicates()
-    labels = [
-        event_label(o, lang) if src == "events" else _care_label(o, costs, lang)
-        for src, o in zip(keys["source"], keys["outcome"], strict=True)
-    ]
-    key_of = out.groupby(["source", "outcome"], sort=False, observed=True).ngroup().to_numpy()  # keys' order
-    out["label"] = np.asarray(labels, dtype=object)[key_of]
-    out = out.sort_values(["source", "outcome", "family_id", "phase"], kind="stable").reset_index(drop=True)
-    out = out[["family_id", "phase", "source", "outcome", "label", "unit", "count", "exposure_years", "cost"]]
+    out = _frame(blocks, ids, [
+        event_label(b.outcome, lang) if b.source == "events" else _care_label(b.outcome, costs, lang) for b in blocks
+    ])  # fmt: skip
+    summary = {id(w.frame): w.describe() for w in cache.values()}
     exclusions = pd.DataFrame(excl, columns=["source", "outcome", "reason", "rows", "amount"])
     notes += [
         f"Windows: the {pre_months} months before the start, the support itself, and "
@@ -276,7 +264,7 @@ def phase_counts(
     meta = {"windows": windows, "exclusions": exclusions, "unit_costs": costs, "notes": notes,
             "pre_months": pre_months, "post_months": post, "lang": lang,
             "report_year": None if costs is None or costs.empty else int(costs["report_year"].iloc[0]),
-            "window_summary": {k: describe_windows(v) for k, v in windows.items()}}  # fmt: skip
+            "window_summary": {k: summary[id(v)] for k, v in windows.items()}}  # fmt: skip
     return PhaseCounts(out, meta=meta)
 
 
@@ -308,33 +296,159 @@ def _coverage_note(table: str, windows: dict[str, pd.DataFrame], declared: Cover
     return f"{table} cover {span}, {how}{extra}."
 
 
-def _period_exposure(
-    windows: pd.DataFrame, family_ids: pd.Series, lo: pd.Series, hi: pd.Series
-) -> pd.DataFrame:
-    """Years of each window covered by the union of a family's recorded periods."""
-    rec = pd.DataFrame(
-        {"family_id": family_ids.astype(str).to_numpy(), "lo": pd.to_datetime(lo).to_numpy(),
-         "hi": pd.to_datetime(hi).to_numpy()}
-    ).sort_values(["family_id", "lo"], kind="stable")  # fmt: skip
-    reach = rec.groupby("family_id")["hi"].cummax()
-    prev = reach.groupby(rec["family_id"]).shift()
-    block = (prev.isna() | (rec["lo"] > prev + pd.Timedelta(days=1))).cumsum()
-    spans = rec.groupby(block).agg(family_id=("family_id", "first"), lo=("lo", "min"), hi=("hi", "max"))
-    both = spans.merge(windows[["family_id", "phase", "start", "end"]], on="family_id")
-    a = both[["lo", "start"]].max(axis=1)
-    b = both[["hi", "end"]].min(axis=1)
-    both["days"] = ((b - a).dt.days + 1).clip(lower=0)
-    out = both.groupby(["family_id", "phase"], observed=True)["days"].sum().reset_index()
-    out["exposure_years"] = out["days"] / DAYS_PER_YEAR
-    return out[["family_id", "phase", "exposure_years"]]
+class _Ids:
+    """The families' ids as integer codes in their sorted order (what phase_windows sorts by).
+
+    Every join and grouping inside :func:`phase_counts` runs on these codes; the text ids are put
+    back once, in the result (pandas merges and groupings on Arrow text cost seconds per 100,000
+    families).
+    """
+
+    def __init__(self, family_ids: pd.Series) -> None:
+        import pyarrow.compute as pc
+
+        uniq = pc.unique(_arrow_text(family_ids.astype(str)))  # as phase_windows takes them
+        self.keys = uniq.take(pc.sort_indices(uniq))
+        self.n = len(self.keys)
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """Each value's code; -1 for a missing value or one that is no family's id."""
+        import pyarrow.compute as pc
+
+        text = (
+            values if isinstance(values.dtype, pd.StringDtype) else values.astype(str).where(values.notna())
+        )
+        return (
+            pc.index_in(_arrow_text(text), value_set=self.keys)
+            .fill_null(-1)
+            .to_numpy(zero_copy_only=False)
+            .astype(np.int64)
+        )
+
+    def text(self, codes: np.ndarray) -> pd.Series:
+        return _str_series(self.keys.take(codes))
+
+
+def _str_series(values: Any) -> pd.Series:
+    """A pyarrow text array as a Series of pandas' default ``str`` dtype (no Python strings made)."""
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.Series(pd.arrays.ArrowStringArray(values, dtype=dtype))  # type: ignore[call-arg]
+
+
+def _arrow_text(values: pd.Series) -> Any:
+    """A text column as a pyarrow large_string array (missing values null), without Python objects."""
+    import pyarrow as pa
+
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("string[pyarrow]")
+    return pa.array(values.array).cast(pa.large_string())
+
+
+class _Windows:
+    """One :func:`phase_windows` frame, with its families as codes and its bounds as dense arrays."""
+
+    def __init__(self, frame: pd.DataFrame, ids: _Ids) -> None:
+        self.frame = frame
+        self.code = ids.codes(frame["family_id"])
+        self.phase = frame["phase"].cat.codes.to_numpy().astype(np.int64)
+        self.years = frame["years"].to_numpy(float)
+        self.has = np.zeros(ids.n, dtype=bool)
+        self.has[self.code] = True
+        self.bounds = np.full((2, ids.n, len(PHASES)), np.datetime64("NaT"), dtype="datetime64[D]")
+        self.bounds[0, self.code, self.phase] = frame["start"].to_numpy("datetime64[D]")
+        self.bounds[1, self.code, self.phase] = frame["end"].to_numpy("datetime64[D]")
+
+    def describe(self) -> dict[str, Any]:
+        """:func:`describe_windows` of the frame, from the codes."""
+        if len(np.unique(self.code * len(PHASES) + self.phase)) != len(self.code):  # not one row per window
+            return describe_windows(self.frame)
+        phase = pd.Categorical.from_codes(self.phase, categories=pd.Index(PHASES), ordered=True)
+        g = pd.DataFrame({"phase": phase, "n": 1, "years": self.years, "cut": ~self.frame["full"].to_numpy()})
+        by = g.groupby("phase", observed=False)
+        return {
+            "families": by["n"].sum().to_dict(),
+            "years": by["years"].sum().to_dict(),
+            "cut_short": by["cut"].sum().to_dict(),
+        }
+
+
+class _Block:
+    """The rows of one outcome: family code, phase code, exposure, count and cost per window."""
+
+    def __init__(self, code: np.ndarray, phase: np.ndarray, years: np.ndarray, count: np.ndarray,
+                 cost: np.ndarray, source: str, outcome: str, unit: str) -> None:  # fmt: skip
+        self.code, self.phase, self.years, self.count, self.cost = code, phase, years, count, cost
+        self.source, self.outcome, self.unit = source, outcome, unit
+
+
+def _frame(blocks: list[_Block], ids: _Ids, labels: list[str]) -> pd.DataFrame:
+    """The blocks as one frame sorted by source, outcome, family id and phase."""
+    first = sorted(range(len(blocks)), key=lambda i: (blocks[i].source, blocks[i].outcome))
+    blocks, labels = [blocks[i] for i in first], [labels[i] for i in first]
+    which = np.repeat(np.arange(len(blocks)), [len(b.code) for b in blocks])
+    code = np.concatenate([b.code for b in blocks])
+    phase = np.concatenate([b.phase for b in blocks])
+    key = (which * (len(ids.keys) + 1) + code) * len(PHASES) + phase
+    # each block is in its windows' order (family id, phase) already: sorting is needed only if not
+    order = slice(None) if np.all(key[1:] > key[:-1]) else np.argsort(key, kind="stable")
+    which, code = which[order], code[order]
+
+    def text(values: list[str]) -> pd.Series:
+        import pyarrow as pa
+
+        return _str_series(pa.array(values, type=pa.large_string()).take(which))
+
+    out = pd.DataFrame(
+        {
+            "family_id": ids.text(code),
+            "phase": pd.Categorical.from_codes(phase[order], categories=pd.Index(PHASES), ordered=True),
+            "source": text([b.source for b in blocks]),
+            "outcome": text([b.outcome for b in blocks]),
+            "label": text(labels),
+            "unit": text([b.unit for b in blocks]),
+            "count": np.concatenate([b.count for b in blocks])[order],
+            "exposure_years": np.concatenate([b.years for b in blocks])[order],
+            "cost": np.concatenate([b.cost for b in blocks])[order],
+        }
+    )
+    return out
+
+
+def _period_days(win: _Windows, code: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Days of each window (families × phases) covered by the union of a family's recorded periods."""
+    keep = (code >= 0) & ~np.isnat(lo) & ~np.isnat(hi)  # validated period rows have both dates
+    c, a, b = code[keep], lo[keep], hi[keep]
+    order = np.lexsort((a, c))
+    c, a, b = c[order], a[order].astype(np.int64), b[order].astype(np.int64)
+    days = np.zeros((len(win.has), len(PHASES)))
+    if not len(c):
+        return days
+    new = np.r_[True, c[1:] != c[:-1]]
+    group = np.cumsum(new) - 1
+    span = int(b.max() - b.min()) + 1
+    reach = np.maximum.accumulate(b - b.min() + group * span) - group * span + b.min()  # cummax per family
+    prev = np.r_[0, reach[:-1]]
+    opens = new | (a > prev + 1)
+    first = np.flatnonzero(opens)
+    s_code, s_lo, s_hi = c[first], np.minimum.reduceat(a, first), np.maximum.reduceat(b, first)
+    for k in range(len(PHASES)):
+        ws = win.bounds[0, s_code, k]
+        we = win.bounds[1, s_code, k]
+        ok = ~np.isnat(ws)
+        lo_k = np.maximum(s_lo[ok], ws[ok].astype(np.int64))
+        hi_k = np.minimum(s_hi[ok], we[ok].astype(np.int64))
+        days[:, k] = np.bincount(
+            s_code[ok], weights=np.clip(hi_k - lo_k + 1, 0, None), minlength=len(win.has)
+        )
+    return days
 
 
 def _place(
-    windows: pd.DataFrame,
-    records: pd.DataFrame,
+    win: _Windows,
+    code: np.ndarray,
     amount: np.ndarray,
-    lo: pd.Series,
-    hi: pd.Series,
+    lo: np.ndarray,
+    hi: np.ndarray,
     source: str,
     outcome: str,
     unit: str,
@@ -342,35 +456,30 @@ def _place(
     integer: bool,
     excl: list[dict[str, Any]],
     periods: bool = False,
-) -> pd.DataFrame:
-    grid = exposure_grid(windows, [outcome])
+) -> _Block:
+    g_code, g_phase, g_years = win.code, win.phase, win.years
     if periods:  # at risk only where recorded: exposure from the union of the family's periods
-        at_risk = _period_exposure(windows, records["family_id"], lo, hi)
-        grid = grid.drop(columns="exposure_years").merge(at_risk, on=["family_id", "phase"], how="inner")
-        grid = grid[grid["exposure_years"] > 0]
-    known = isin_text(records["family_id"], windows["family_id"])
+        days = _period_days(win, code, lo, hi)[g_code, g_phase]
+        at_risk = days > 0
+        g_code, g_phase, g_years = g_code[at_risk], g_phase[at_risk], days[at_risk] / DAYS_PER_YEAR
+    known = code >= 0
+    known[known] = win.has[code[known]]
     if (~known).any():
         excl.append({"source": source, "outcome": outcome, "reason": "family has no window (start after the "
                      "observed period or not in the families table)", "rows": int((~known).sum()),
                      "amount": float(amount[~known].sum())})  # fmt: skip
-    recs = records[known]
-    split, outside = allocate(
-        windows, recs["family_id"], amount[known], lo[known], hi[known], integer=integer
-    )
+    rc = code[known]
+    split, outside = split_days(amount[known], lo[known], hi[known], win.bounds[0, rc], win.bounds[1, rc],
+                                integer=integer)  # fmt: skip
     out_rows = outside > 0
     if out_rows.any():
         excl.append({"source": source, "outcome": outcome, "reason": "outside the before/during/after windows",
                      "rows": int(out_rows.sum()), "amount": float(outside.sum())})  # fmt: skip
-    placed = pd.DataFrame(split, columns=list(PHASES))
-    placed["family_id"] = recs["family_id"].astype(str).to_numpy()
-    counts = (
-        placed.groupby("family_id")
-        .sum()
-        .reset_index()
-        .melt(id_vars="family_id", var_name="phase", value_name="count")
-    )
-    merged = grid.merge(counts, on=["family_id", "phase"], how="left")
-    merged["count"] = merged["count"].fillna(0.0)
+    sums = np.zeros((len(win.has), len(PHASES)))
+    if len(rc):
+        by = pd.DataFrame(split).groupby(rc).sum()  # pandas' (compensated) sums, as before
+        sums[by.index.to_numpy()] = by.to_numpy()
+    count = sums[g_code, g_phase]
     if integer:
-        merged["count"] = np.rint(merged["count"])
-    return merged.assign(source=source, outcome=outcome, unit=unit, cost=np.nan)[COLUMNS]
+        count = np.rint(count)
+    return _Block(g_code, g_phase, g_years, count, np.full(len(g_code), np.nan), source, outcome, unit)

@@ -204,21 +204,37 @@ def allocate(
     """
     n = len(amount)
     fid = family_ids.astype(str).to_numpy()
-    lo_d = pd.DatetimeIndex(lo).normalize().to_numpy("datetime64[D]")
-    hi_d = pd.DatetimeIndex(hi).normalize().to_numpy("datetime64[D]")
-    length = (hi_d - lo_d).astype("int64") + 1
-    overlap = np.zeros((n, len(PHASES) + 1))
     wide = windows.pivot(index="family_id", columns="phase", values=["start", "end"])  # per family × phase
     pos = wide.index.get_indexer(pd.Index(fid))
+    bounds = np.full((2, n, len(PHASES)), np.datetime64("NaT"), dtype="datetime64[D]")
     for k, phase in enumerate(PHASES):
+        for i, col in enumerate(("start", "end")):
+            if (col, phase) in wide.columns:
+                v = wide[(col, phase)].to_numpy("datetime64[D]")
+                bounds[i, :, k] = np.where(pos >= 0, v[np.maximum(pos, 0)], np.datetime64("NaT"))
+    return split_days(amount, day_of(lo), day_of(hi), bounds[0], bounds[1], integer=integer)
 
-        def day(col: str, ph: str = phase) -> np.ndarray:
-            if (col, ph) not in wide.columns:
-                return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-            v = wide[(col, ph)].to_numpy("datetime64[D]")
-            return np.where(pos >= 0, v[np.maximum(pos, 0)], np.datetime64("NaT"))
 
-        ws, we = day("start"), day("end")
+def day_of(dates: Any) -> np.ndarray:
+    """Dates (a Series, index or array) as ``datetime64[D]`` (NaT kept)."""
+    return pd.DatetimeIndex(dates).normalize().to_numpy("datetime64[D]")
+
+
+def split_days(
+    amount: np.ndarray,
+    lo_d: np.ndarray,
+    hi_d: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    *,
+    integer: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`allocate` on arrays: ``starts``/``ends`` (records × phases, NaT: no window) per record."""
+    n = len(amount)
+    length = (hi_d - lo_d).astype("int64") + 1
+    overlap = np.zeros((n, len(PHASES) + 1))
+    for k in range(len(PHASES)):
+        ws, we = starts[:, k], ends[:, k]
         a = np.maximum(lo_d, ws)
         b = np.minimum(hi_d, we)
         days = (b - a).astype("int64") + 1
@@ -226,7 +242,13 @@ def allocate(
         overlap[:, k] = np.where(ok, np.clip(days, 0, None), 0)
     overlap[:, -1] = np.clip(length - overlap[:, :-1].sum(axis=1), 0, None)
     if integer:
-        split = _largest_remainder(amount.astype(float), overlap)
+        # a record in one window only (most: a dated event) keeps its whole amount there, which is
+        # what the largest remainder gives it; the others are split
+        amount = amount.astype(float)
+        single = (np.count_nonzero(overlap, axis=1) == 1) & (amount == np.floor(amount))
+        split = np.where(single[:, None] & (overlap > 0), amount[:, None], 0.0)
+        if not single.all():
+            split[~single] = _largest_remainder(amount[~single], overlap[~single])
     else:
         total = overlap.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):

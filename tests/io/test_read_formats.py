@@ -177,3 +177,20 @@ def test_explicit_missing_is_kept_and_counted_implicit_is_absent(reference):
     assert a.attrs["n_missing_scores"] == b.attrs["n_missing_scores"] + 1
     _canonical_equal(a.dropna(subset=["score"]), b.dropna(subset=["score"]))
     pdt.assert_frame_equal(pd.DataFrame(ik.change(a)), pd.DataFrame(ik.change(b)))
+
+
+def test_csv_rows_are_numbered_as_the_sheet_shows_past_blank_lines(tmp_path, small):
+    """Blank lines are skipped but still counted: a problem names the row a spreadsheet shows."""
+    lines = small.to_csv(index=False).splitlines()
+    bad = small.copy()
+    bad.loc[bad.index[3], "housing"] = "9"  # data row 4: line 5 of the file, line 8 after 3 blank lines
+    bad_lines = bad.to_csv(index=False).splitlines()
+    text = "\n".join([*bad_lines[:2], "", "", *bad_lines[2:4], "", *bad_lines[4:]]) + "\n\n"
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ik.ValidationError) as info:
+        ik.read_assessments(path, today=TODAY)
+    p = info.value.problems
+    assert p[["row", "column", "value"]].to_dict("records") == [{"row": 8, "column": "housing", "value": "9"}]
+    path.write_text("\n".join([lines[0], "", *lines[1:]]) + "\n", encoding="utf-8")
+    _canonical_equal(ik.read_assessments(path, today=TODAY), ik.read_assessments(small, today=TODAY))
