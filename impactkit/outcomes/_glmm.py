@@ -8,8 +8,9 @@ Gauss-Hermite quadrature with ``n_agq`` nodes (1 is the Laplace approximation, a
 ``lme4::glmer(nAGQ = 1)``; 10 is ``glmer(nAGQ = 10)``).  Per family the mode û and curvature D of
 ``h(u) = Σ_j log p(y_ij | σu) − u²/2`` come from vectorised Newton steps (h is strictly concave for
 both families), the nodes are ``û + √(2/D) x_k``.  The parameters (β, log σ, log θ) are estimated by
-BFGS on the exact gradient and polished by Newton steps; standard errors come from the Hessian (forward
-differences of the exact gradient), as glmmTMB's ``sdreport`` and lme4's ``vcov`` take them from a Hessian.
+BFGS on the exact gradient and polished by Newton steps; standard errors come from the exact Hessian (the
+quadrature differentiated twice, nodes moving with the parameters), as glmmTMB's ``sdreport`` and lme4's
+``vcov`` take them from a Hessian.
 
 At scale (the estimator is the same, only the route to its maximum changes):
 
@@ -275,6 +276,173 @@ class _CountModel:
         out += _wsum(wt, quad["a"][:, None] * du + quad["b"][:, None] * dscale + dscale / scale[:, None])
         return value, -out
 
+    def hessian(self, par: np.ndarray) -> np.ndarray:
+        """The exact Hessian of −log L in (β, log σ, log θ), from the same quadrature as :meth:`evaluate`.
+
+        Per group, log Lᵢ = log Σ_k exp H_k + log c with H_k = h(û + c x_k) + log w_k + x_k² and
+        c = √(2/D): its second derivative is Σ_k w̃_k d²H_k + Var_w̃(dH) + d² log c (w̃: the nodes'
+        shares of Lᵢ).  The nodes move with the parameters: û and D are differentiated twice,
+        implicitly, from h'(û) = 0 and D = −h''(û); that needs h's derivatives in u up to the fourth
+        and their first and second derivatives in the parameters (:func:`_phi`, per row).
+        """
+        n_par, p, nb = len(par), self.p, self.family == "negbin"
+        beta, s, theta = self.unpack(par)
+        if s == 0.0 or not np.all(np.isfinite(par)):
+            return np.full((n_par, n_par), np.nan)
+        eta0 = self._eta0(beta)
+        u_hat = self._modes(eta0, s, theta)
+        out = np.zeros((n_par, n_par))
+        step = max(1, self.block // 4)  # groups per block: smaller blocks stay in cache
+        for lo in range(0, self.n_groups, step):
+            sl = slice(lo, lo + step)
+            out += self._hessian_block(eta0[:, sl], u_hat[sl], s, theta, sl)
+        if nb:
+            out[p + 1, p + 1] += self._constant_curvature(theta)
+        return -out
+
+    def _constant_curvature(self, theta: float) -> float:
+        """Second derivative in log θ of the NB2's η-free part (see :meth:`_constant`)."""
+        v, w = self.y_values, self.y_weight
+        top = float(v.max()) if len(v) else 0.0
+        if np.all(v == np.round(v)) and top <= _SERIES_MAX:
+            m = np.arange(int(top))
+            c2 = np.r_[0.0, np.cumsum(m * theta / (theta + m) ** 2)]
+            return float(w @ c2[v.astype(int)])
+        d1 = theta * (special.digamma(v + theta) - special.digamma(theta))
+        d2 = theta**2 * (special.polygamma(1, v + theta) - special.polygamma(1, theta))
+        return float(w @ (d1 + d2))
+
+    def _hessian_block(
+        self, eta0: np.ndarray, u_hat: np.ndarray, s: float, theta: float, sl: slice
+    ) -> np.ndarray:
+        p, nb = self.p, self.family == "negbin"
+        n = p + 1 + nb
+        y, mask, x = self.y[:, sl], self.mask[:, sl], self.x[:, sl]
+
+        def sums(phi: dict, m: int, e: np.ndarray, su: np.ndarray, second: bool) -> tuple:
+            """G_m = σᵐ Σ_j ∂ᵐ_η ℓ_j at u, and its first (and second) derivatives in the parameters."""
+            sm = s**m
+            big_s = phi[(m, 0)].sum(axis=0)
+            d_s = np.einsum("j...,j...a->...a", phi[(m + 1, 0)], e)
+            if nb:
+                d_s[..., p + 1] += phi[(m, 1)].sum(axis=0)
+            g, dg = sm * big_s, sm * d_s
+            dg[..., p] += m * sm * big_s
+            if not second:
+                return g, dg, None
+            d2 = np.einsum("j...,j...a,j...b->...ab", phi[(m + 2, 0)], e, e)
+            d2[..., p, p] += phi[(m + 1, 0)].sum(axis=0) * su  # ∂²η/∂(log σ)² = σu
+            if nb:
+                t = np.einsum("j...,j...a->...a", phi[(m + 1, 1)], e)
+                d2[..., :, p + 1] += t
+                d2[..., p + 1, :] += t
+                d2[..., p + 1, p + 1] += phi[(m, 2)].sum(axis=0)
+            d2g = sm * d2
+            d2g[..., p, :] += m * sm * d_s
+            d2g[..., :, p] += m * sm * d_s
+            d2g[..., p, p] += m * m * sm * big_s
+            return g, dg, d2g
+
+        def at(u: np.ndarray, orders: tuple[tuple[int, int], ...]) -> tuple[dict, np.ndarray, np.ndarray]:
+            """Row derivatives at u (groups, or groups × nodes) and ∂η/∂(β, log σ, log θ)."""
+            k = (None,) * (u.ndim - 1)
+            eta = eta0[(..., *k)] + s * u[None]
+            m_ = mask[(..., *k)]
+            phi = _phi(eta, y[(..., *k)], theta, orders)
+            if not self.full:
+                phi = {ab: v * m_ for ab, v in phi.items()}
+            e = np.zeros((*eta.shape, n))
+            e[..., :p] = x[:, :, None, :] if u.ndim == 2 else x
+            e[..., p] = s * u[None]
+            return phi, e, s * u
+
+        # at the modes: h'', h''', h'''' and the parameter derivatives of h', h'' and h'''
+        orders: tuple[tuple[int, int], ...] = ((1, 0), (2, 0), (3, 0), (4, 0))
+        if nb:
+            orders += ((0, 1), (1, 1), (2, 1), (3, 1), (0, 2), (1, 2), (2, 2))
+        phi, e, su = at(u_hat, orders)
+        g2, dg2, d2g2 = sums(phi, 2, e, su, True)
+        _, dg1, d2g1 = sums(phi, 1, e, su, True)
+        g3, dg3, _ = sums(phi, 3, e, su, False)
+        g4 = s**4 * phi[(4, 0)].sum(axis=0)
+        d = 1.0 - g2  # D = −h''(û)
+        dv, dm = d[:, None], d[:, None, None]
+        du = dg1 / dv
+        d2u = (d2g1 + _sym(dg2, du) + g3[:, None, None] * _outer(du)) / dm
+        dd = -(dg2 + g3[:, None] * du)
+        d2d = -(d2g2 + _sym(dg3, du) + g4[:, None, None] * _outer(du) + g3[:, None, None] * d2u)
+        c = np.sqrt(2.0 / d)
+        dc = -0.5 * (c / d)[:, None] * dd
+        d2c = c[:, None, None] * (0.75 * _outer(dd) / dm**2 - 0.5 * d2d / dm)
+        d2logc = -0.5 * (d2d / dm - _outer(dd) / dm**2)
+        # at the nodes u_k = û + c x_k: every term of Σ_k w̃_k d²H_k is summed over the nodes first
+        xk = self.nodes
+        u = u_hat[:, None] + c[:, None] * xk[None, :]
+        su = s * u
+        eta = eta0[:, :, None] + su[None]
+        m3 = mask[:, :, None]
+        orders = ((0, 0), (1, 0), (2, 0))
+        if nb:
+            orders += ((0, 1), (1, 1), (0, 2))
+        phi = _phi(eta, y[:, :, None], theta, orders)
+        if not self.full:
+            phi = {ab: v * m3 for ab, v in phi.items()}
+        f10, f20 = phi[(1, 0)], phi[(2, 0)]
+        big_h = phi[(0, 0)].sum(axis=0) - u * u / 2 + self.log_w[None, :]
+        w = np.exp(big_h - big_h.max(axis=1, keepdims=True))
+        w /= w.sum(axis=1, keepdims=True)
+
+        def wk(a: np.ndarray) -> np.ndarray:  # Σ_k w̃_k a_jk per row
+            return np.einsum("gk,jgk->jg", w, a)
+
+        def rows_x(a: np.ndarray) -> np.ndarray:  # Σ_j a_jg x_j
+            return np.einsum("jg,jgr->gr", a, x)
+
+        g = u.shape[0]
+        big_m = np.zeros((g, n, n))  # Σ_k w̃_k ∂²h(u_k)
+        big_m[:, :p, :p] = np.einsum("jg,jgr,jgs->grs", wk(f20), x, x)
+        t = rows_x(wk(f20 * su[None]))
+        big_m[:, :p, p], big_m[:, p, :p] = t, t
+        big_m[:, p, p] = wk(f20 * su[None] ** 2 + f10 * su[None]).sum(axis=0)
+        dg0 = np.empty((*u.shape, n))  # ∂h(u_k)
+        dg0[..., :p] = np.einsum("jgk,jgr->gkr", f10, x)
+        dg0[..., p] = (f10 * su[None]).sum(axis=0)
+        dg1 = np.empty((*u.shape, n))  # ∂h'(u_k)
+        dg1[..., :p] = s * np.einsum("jgk,jgr->gkr", f20, x)
+        dg1[..., p] = s * ((f20 * su[None]).sum(axis=0) + f10.sum(axis=0))
+        if nb:
+            f11 = phi[(1, 1)]
+            t = rows_x(wk(f11))
+            big_m[:, :p, p + 1], big_m[:, p + 1, :p] = t, t
+            big_m[:, p, p + 1] = big_m[:, p + 1, p] = wk(f11 * su[None]).sum(axis=0)
+            big_m[:, p + 1, p + 1] = wk(phi[(0, 2)]).sum(axis=0)
+            dg0[..., p + 1] = phi[(0, 1)].sum(axis=0)
+            dg1[..., p + 1] = s * f11.sum(axis=0)
+        h1 = s * f10.sum(axis=0) - u  # h'(u_k)
+        h2 = s**2 * f20.sum(axis=0) - 1.0  # h''(u_k)
+        dh = dg0 + h1[..., None] * (du[:, None, :] + xk[None, :, None] * dc[:, None, :])
+        mean = np.einsum("gk,gka->ga", w, dh)
+
+        def mom(a: np.ndarray, power: int) -> np.ndarray:  # Σ_k w̃_k a_k x_kᵖ
+            return np.einsum("gk,gk->g", w, a * xk[None, :] ** power)[:, None, None]
+
+        wd1 = np.einsum("gk,gka->ga", w, dg1)
+        wd1x = np.einsum("gk,gka->ga", w * xk[None, :], dg1)
+        hess = (
+            big_m
+            + _sym(wd1, du)
+            + _sym(wd1x, dc)
+            + mom(h2, 0) * _outer(du)
+            + mom(h2, 1) * _sym(du, dc)
+            + mom(h2, 2) * _outer(dc)
+            + mom(h1, 0) * d2u
+            + mom(h1, 1) * d2c
+            + np.matmul(np.swapaxes(dh * w[..., None], 1, 2), dh)
+            - _outer(mean)
+            + d2logc
+        )
+        return np.einsum("g,gab->ab", self.weight[sl], hess)
+
     def _glm_rows(self, eta0: np.ndarray, theta: float) -> np.ndarray:
         mu = np.exp(eta0)
         if self.family == "poisson":
@@ -392,6 +560,53 @@ class _CountModel:
         return out
 
 
+def _phi(eta: np.ndarray, y: np.ndarray, theta: float, orders: tuple[tuple[int, int], ...]) -> dict:
+    """Derivatives ∂ᵃ_η ∂ᵇ_κ of a row's log p(y | η) (κ = log θ), for each (a, b) in ``orders``.
+
+    NB2 in the form of :meth:`_CountModel._constant` (its η-part ``y (η − κ) − (y + θ) log1p(μ/θ)``,
+    whose κ-derivative leaves out the −y that cancels against the constant's); with ``p = μ/(θ + μ)``,
+    ``q = 1 − p``, ``Y = y + θ`` and ``g'(p) = 1 − 6p + 6p²``.  Poisson (θ = ∞): ``y η − μ``, no κ.
+    """
+    if not np.isfinite(theta):
+        mu = np.exp(eta)
+        zero = np.zeros(eta.shape)
+        pois = {0: lambda: y * eta - mu, 1: lambda: y - mu}
+        return {(a, b): (pois.get(a, lambda: -mu)() if b == 0 else zero) for a, b in orders}
+    lt = np.log(theta)
+    r = np.exp(eta - lt)
+    p = r / (1.0 + r)
+    pq = p / (1.0 + r)
+    big_y = y + theta
+    g1 = 1.0 - 6.0 * p + 6.0 * p * p
+    ymu = y - theta * r
+    big_l = np.log1p(r)
+    table = {
+        (0, 0): lambda: y * (eta - lt) - big_y * big_l,
+        (1, 0): lambda: y - big_y * p,
+        (2, 0): lambda: -big_y * pq,
+        (3, 0): lambda: -big_y * pq * (1.0 - 2.0 * p),
+        (4, 0): lambda: -big_y * pq * g1,
+        (0, 1): lambda: big_y * p - theta * big_l,
+        (1, 1): lambda: pq * ymu,
+        (2, 1): lambda: pq * (big_y * (1.0 - 2.0 * p) - theta),
+        (3, 1): lambda: pq * (big_y * g1 - theta * (1.0 - 2.0 * p)),
+        (0, 2): lambda: 2.0 * theta * p - big_y * pq - theta * big_l,
+        (1, 2): lambda: -ymu * pq * (1.0 - 2.0 * p),
+        (2, 2): lambda: pq * (theta * (1.0 - 4.0 * p) - big_y * g1),
+    }
+    return {ab: table[ab]() for ab in orders}
+
+
+def _sym(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a bᵀ + b aᵀ`` over the last axis."""
+    ab = a[..., :, None] * b[..., None, :]
+    return ab + np.swapaxes(ab, -1, -2)
+
+
+def _outer(a: np.ndarray) -> np.ndarray:
+    return a[..., :, None] * a[..., None, :]
+
+
 def _hessian(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     n = len(x)
     out = np.empty((n, n))
@@ -434,7 +649,11 @@ def _positive(hess: np.ndarray) -> bool:
 def _jac_hessian(
     model: _CountModel, par: np.ndarray, grad: np.ndarray | None = None, h: float = 1e-5
 ) -> np.ndarray:
-    """Forward differences of the exact gradient, symmetrised (n gradient evaluations)."""
+    """The exact Hessian (:meth:`_CountModel.hessian`); forward differences of the exact gradient,
+    symmetrised, only where it is not finite (far out, where a mode's curvature overflows)."""
+    hess = model.hessian(par)
+    if np.all(np.isfinite(hess)):
+        return hess
     g0 = model.nll_grad(par)[1] if grad is None else grad
     e = np.eye(len(par)) * h
     hess = np.array([(model.nll_grad(par + e[i])[1] - g0) / h for i in range(len(par))])
