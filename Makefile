@@ -38,9 +38,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy impactkit
 
-## bench: speed and memory targets (never timed tests)
+## bench: speed and memory targets (never timed tests); IMPACTKIT_BENCH_1M=1 adds 1,000,000 families
 bench: $(STAMP)
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@log=$$(mktemp); for f in benchmarks/bench_*.py; do echo "== $$f"; \
+	  nice $(BIN)/python $$f 2>&1 || { echo "BENCH FAILED: $$f"; break; }; done | tee $$log; \
+	echo; echo "== every target: measured, target, ratio (< 1 meets it)"; grep -E "target <" $$log; \
+	! grep -q "^BENCH FAILED" $$log; status=$$?; rm -f $$log; exit $$status
 
 ## plotly-bundle: rebuild impactkit/report/js/plotly-impactkit.min.js from npm (scripts/plotly_bundle)
 plotly-bundle:
