@@ -24,12 +24,15 @@ class Run:
     peak_gib: float  # peak resident set size
 
 
-def run(args: list[str], *, cwd: Path | None = None) -> Run:
-    """Run ``args`` in a fresh process (output discarded); its own CPU time and peak RSS."""
+def run(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``args`` in a fresh process (output discarded); its own CPU time and peak RSS.
+
+    ``env``: variables set for the process on top of this one's environment."""
     import time
 
     t = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+    full = {**os.environ, **env} if env else None
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=full)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""

@@ -291,6 +291,37 @@ def validate(
     (True, 133)
     """
     check_lang(lang, "validate")  # any language with catalogues (impactkit/locale)
+    from impactkit.io._cache import cached
+
+    def listed(v: Any) -> Any:
+        return v if v is None or isinstance(v, str) else list(v)
+
+    options: dict[str, Any] = {
+        "families": families, "instrument": instrument, "lang": lang, "today": today, "columns": columns,
+        "ignore_columns": tuple(ignore_columns), "allow_personal_data": allow_personal_data, "config": config,
+        "scenario": scenario, "programme": listed(programme), "municipality": listed(municipality),
+        "domains": listed(domains),
+    }  # fmt: skip
+    # IMPACTKIT_CACHE: a report already validated from the same bytes and options (impactkit/io/_cache.py)
+    return cached(path, options, lambda: _validate(path, **options))
+
+
+def _validate(
+    path: str | Path | pd.DataFrame,
+    *,
+    families: str | Path | pd.DataFrame | None,
+    instrument: Instrument | str | None,
+    lang: str,
+    today: str | pd.Timestamp | None,
+    columns: Mapping[str, str] | None,
+    ignore_columns: Iterable[str],
+    allow_personal_data: bool,
+    config: Config | str | Path | None,
+    scenario: Any,
+    programme: str | Iterable[str] | None,
+    municipality: str | Iterable[str] | None,
+    domains: str | Iterable[str] | None,
+) -> ValidationReport:
     sources, inst, scenario_file, cfg = _resolve(path, families, instrument, config)
     problems = Problems(lang)
     a_src, a_sheet = _source_of(sources["assessments"])
