@@ -50,12 +50,13 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
     if b"\x00" in data[:1_000_000] and not utf16:
         raise Unreadable("not_text")
     text, notes = _decode(data, encoding)
+    del data  # the text replaces it (a file's size less in memory while it is parsed)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_text(text)
     if not text.strip():  # nothing but blank lines (or a BOM)
         return RawTable(pd.DataFrame(), np.array([], dtype=int), str(path), path, kind="empty")
     text = text.lstrip("\n")  # blank lines before the header
-    first = text.split("\n", 1)[0]
+    first = _first_line(text)
     counts = {sep: first.count(sep) for sep in (";", ",", "\t", "|")}
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
     if counts[sep] + 1 > MAX_COLUMNS:
@@ -66,16 +67,25 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
     else:
         frame, rows = _read_plain(text, sep, issues)
     frame, rows = _finish_frame(frame, rows, issues)
-    dec = decimal or detect_decimal(text.split("\n", 1)[1] if "\n" in text else "", sep)
+    body = text.find("\n") + 1 if "\n" in text else len(text)  # no copy of the text for the body
+    dec = decimal or detect_decimal(text, sep, start=body)
     return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, notes=notes, kind="csv")
 
 
-def detect_decimal(body: str, sep: str) -> str | None:
-    """The decimal separator of a CSV body (see the module docstring); None when it cannot be told."""
+def _first_line(text: str) -> str:
+    """The header line (``text.split("\\n", 1)[0]`` without copying the rest of the text)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
+def detect_decimal(body: str, sep: str, start: int = 0) -> str | None:
+    """The decimal separator of a CSV body (see the module docstring); None when it cannot be told.
+
+    ``start``: where the body begins in ``body`` (the start of a line: the text after the header)."""
     if sep == ",":
         return "."
-    comma = _COMMA_CERTAIN.search(body) is not None
-    point = _POINT_CERTAIN.search(body) is not None
+    comma = _COMMA_CERTAIN.search(body, start) is not None
+    point = _POINT_CERTAIN.search(body, start) is not None
     if comma and not point:
         return ","
     if point and not comma:
@@ -166,8 +176,16 @@ def _check_text(text: str) -> None:
 
 # ----------------------------------------------------------------------------- structure
 def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
-    """No quote anywhere: count fields per line with numpy, drop malformed lines, parse with pandas."""
+    """No quote anywhere: count fields per line with numpy, drop malformed lines, parse with pandas.
+
+    Without blank lines, Arrow's reader parses first and reports any line whose number of fields is
+    not the header's; only then are fields counted line by line (arrays of a few times the file's size).
+    """
     raw = text.encode("utf-8")
+    if "\n\n" not in text:  # no blank line: data row i is line i + 1
+        frame = _parse_arrow(raw, sep, _first_line(text).split(sep), strict=True)
+        if frame is not None:
+            return frame, np.arange(2, len(frame) + 2)
     arr = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
     ends = np.append(newlines, arr.size)
@@ -178,14 +196,16 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     fields = np.searchsorted(sep_pos, ends) - np.searchsorted(sep_pos, starts) + 1
     length = ends - starts
     n_header = int(fields[0])
-    header = text.split("\n", 1)[0].split(sep)
+    header = _first_line(text).split(sep)
     core = len(header)
     while core > 1 and not header[core - 1].strip():
         core -= 1
     bad = np.flatnonzero(((fields > n_header) | (fields < core)) & (length > 0))
     filled = length[1:] > 0
     if not bad.size and np.all(fields[1:][filled] == n_header):  # the usual case: Arrow's reader
-        return _parse_arrow(raw, sep, header), np.flatnonzero(filled) + 2
+        frame = _parse_arrow(raw, sep, header)
+        assert frame is not None  # not strict: never None
+        return frame, np.flatnonzero(filled) + 2
     if not bad.size:  # lines short of trailing columns without a header: pandas pads them
         return _parse_plain(text, sep, header, np.arange(2, len(starts) + 1))
     lines = text.split("\n")
@@ -201,8 +221,9 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     return _parse_plain("\n".join(kept), sep, header, rows)
 
 
-def _parse_arrow(raw: bytes, sep: str, header: list[str]) -> pd.DataFrame:
-    """Every line has the header's fields and no quote: pyarrow's CSV reader, every cell as text.
+def _parse_arrow(raw: bytes, sep: str, header: list[str], *, strict: bool = False) -> pd.DataFrame | None:
+    """No quote: pyarrow's CSV reader, every cell as text (None with ``strict`` when a line's number of
+    fields is not the header's: the caller then counts fields itself and reports those lines).
 
     Blank lines are skipped by the reader (the caller numbers the rows without them); an empty
     cell is missing, as in :func:`_parse_plain`.  About three times faster than pandas' C reader
@@ -211,17 +232,30 @@ def _parse_arrow(raw: bytes, sep: str, header: list[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    wrong: list[object] = []
+
+    def invalid(row: object) -> str:
+        wrong.append(row)
+        return "skip"
+
     names = [str(i) for i in range(len(header))]
     table = pacsv.read_csv(
         pa.BufferReader(raw),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-        parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=True),
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep,
+            quote_char=False,
+            ignore_empty_lines=True,
+            invalid_row_handler=invalid if strict else None,
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             null_values=[""],
             strings_can_be_null=True,
         ),
     )
+    if wrong:
+        return None
     frame = pd.DataFrame({i: pd.array(table.column(i), dtype="string[pyarrow]") for i in range(len(names))})
     frame.columns = header  # as written (duplicates and blanks are settled in _finish_frame)
     return frame
