@@ -53,7 +53,7 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
     del data  # the text replaces it (a file's size less in memory while it is parsed)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_text(text)
-    if not text.strip():  # nothing but blank lines (or a BOM)
+    if not text or text.isspace():  # nothing but blank lines (or a BOM); no stripped copy of the text
         return RawTable(pd.DataFrame(), np.array([], dtype=int), str(path), path, kind="empty")
     text = text.lstrip("\n")  # blank lines before the header
     first = _first_line(text)
@@ -62,13 +62,14 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
     if counts[sep] + 1 > MAX_COLUMNS:
         raise Unreadable("too_many_columns", n=counts[sep] + 1, limit=MAX_COLUMNS)
     issues: list[Issue] = []
+    body = text.find("\n") + 1 if "\n" in text else len(text)  # no copy of the text for the body
+    dec = decimal or detect_decimal(text, sep, start=body)
     if '"' in text:
         frame, rows = _read_quoted(text, sep, issues)
     else:
         frame, rows = _read_plain(text, sep, issues)
+    del text  # parsed: not held while the frame is cleaned (a file's size less at the peak)
     frame, rows = _finish_frame(frame, rows, issues)
-    body = text.find("\n") + 1 if "\n" in text else len(text)  # no copy of the text for the body
-    dec = decimal or detect_decimal(text, sep, start=body)
     return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, notes=notes, kind="csv")
 
 

@@ -127,7 +127,5 @@ EVENT_CHECKS: tuple[RowCheck, ...] = (
 
 
 def fill_event_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """A blank count on a dated row is one event."""
-    out = frame.copy()
-    out["count"] = out["count"].fillna(1).astype("int64")
-    return out
+    """A blank count on a dated row is one event (the other columns are not copied: copy-on-write)."""
+    return frame.assign(count=frame["count"].fillna(1).astype("int64"))
