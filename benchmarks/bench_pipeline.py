@@ -107,7 +107,7 @@ def main(sizes: list[int], repeats: int, cache: Path) -> None:
                 warm = [
                     run(args, env={"IMPACTKIT_CACHE": where}) for args in stages(folder, Path(tmp)).values()
                 ]
-            print(f"    {'the four with IMPACTKIT_CACHE':<24} {sum(r.cpu for r in warm):8.2f} s CPU  "
+            print(f"    {'with IMPACTKIT_CACHE':<24} {sum(r.cpu for r in warm):8.2f} s CPU  "
                   f"({', '.join(f'{r.cpu:.2f}' for r in warm)}; validate fills the cache, the others load it)")  # fmt: skip
             if n == 100_000:
                 print(target_line("whole pipeline, 100,000 families", total, 20.0))
