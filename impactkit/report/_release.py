@@ -11,7 +11,10 @@ reader holding all of them can subtract one from another, so their figures are p
    populations do not depend on it) declares the populations its figures rest on in one
    :class:`~impactkit.privacy.Ledger`.
 3. **protect** (:func:`impactkit.privacy.protect`): primary and secondary suppression for all
-   of them at once, audited by linear programming across the whole release.
+   of them at once, audited by linear programming across the whole release.  What hiding each
+   population costs is its readers' loss (:func:`reader_cost`): secondary suppression hides a
+   municipality's or programme's figure, a partial union or a less-read breakdown before a
+   funder-report total or headline figure.
 4. **render**: any report of the release, in any language, from the same decisions.  A report
    rendered alone (``build_report(..., municipality="Ede")``) is rendered from the release of its
    whole dataset, so rendering reports one by one publishes no more than the release.
@@ -38,7 +41,7 @@ from impactkit.i18n import Formatter, check_lang, languages
 from impactkit.privacy import Audit, Ledger, ReleasePlan, Scope, plan_release, protect
 from impactkit.report._publish import Publisher
 
-__all__ = ["KINDS", "Release", "scope_key"]
+__all__ = ["KINDS", "Release", "reader_cost", "scope_key", "weigh"]
 
 KINDS = ("annual", "business-case")
 CASE_YEARS = 3  # funded years of the business case a dataset's report projects (the page can change it)
