@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import impactkit
+import impactkit.measures
 import impactkit.privacy
 
 HEAVY = ("scipy", "statsmodels", "plotly")
@@ -70,7 +71,27 @@ def _declared(module: object) -> tuple[set[str], set[str]]:
     return eager, typed
 
 
-@pytest.mark.parametrize("package", [impactkit, impactkit.privacy], ids=lambda p: p.__name__)
+def test_one_measure_loads_its_own_module_only() -> None:
+    # impactkit.measures is lazy too: the paired statistics (analyse) leave the GEE, the mixed models
+    # and the ordinal models unimported
+    probe = (
+        "import sys, impactkit as ik\n"
+        "ik.measures.change, ik.measures.reliable_change_summary\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('impactkit.measures.', 'statsmodels.genmod'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = out.stdout.strip()
+    assert "impactkit.measures._change" in loaded
+    assert "impactkit.measures._reliable_summary" in loaded
+    for other in ("_gee", "_mixed", "_mmrm", "_ordinal", "_clm", "statsmodels.genmod"):
+        assert other not in loaded, other
+
+
+@pytest.mark.parametrize(
+    "package", [impactkit, impactkit.measures, impactkit.privacy], ids=lambda p: p.__name__
+)
 def test_public_names_agree_and_resolve(package: object) -> None:
     public = set(package.__all__)  # type: ignore[attr-defined]
     lazy = package._LAZY  # type: ignore[attr-defined]

@@ -3,10 +3,19 @@
 Every measure works on this array, so implicit missing (no row) and explicit missing (a NaN
 score) are the same thing by construction: both are a NaN cell.  Building it costs one
 factorisation of ``family_id``; nothing loops over families.
+
+The layout (which cell each row fills, and the sorted families) is kept for the frame's
+``family_id`` column when that column is Arrow-backed (the frames :func:`impactkit.read_dataset`
+returns): Arrow arrays are immutable, so the same array object holds the same ids, and the
+``wave`` and ``domain`` columns are checked by a digest of their codes.  Every measure on the same
+frame (the analyse command runs six, the annual report more) then factorises ``family_id`` once;
+the scores are always read afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -59,6 +68,24 @@ def cube(data: pd.DataFrame, func: str, instrument: Instrument | None = None) ->
         )
     inst = instrument_of(data, instrument)
     domains, waves = inst.domain_ids, inst.wave_ids
+    key = _layout_key(data, domains, waves)
+    hit = _LAYOUTS.get(key[0]) if key is not None else None
+    if key is not None and hit is not None and hit[0]() is key[1] and hit[1] == key[2]:
+        flat, families = hit[2], hit[3]
+    else:
+        flat, families = _layout(data, domains, waves, func)
+        if key is not None:
+            _remember(key, flat, families)
+    nf, nd, nw = len(families), len(domains), len(waves)
+    values = np.full(nf * nd * nw, np.nan)
+    values[flat] = data["score"].to_numpy(dtype=float, na_value=np.nan)
+    return Cube(values.reshape(nf, nd, nw), families, domains, waves, inst)
+
+
+def _layout(
+    data: pd.DataFrame, domains: list[str], waves: list[str], func: str
+) -> tuple[np.ndarray, pd.Index]:
+    """The cell of each row (``(family × nd + domain) × nw + wave``) and the sorted families."""
     d_codes = _codes(data["domain"], domains, "domain", func)
     w_codes = _codes(data["wave"], waves, "wave", func)
     f_codes, families = pd.factorize(data["family_id"], sort=True)
@@ -77,9 +104,44 @@ def cube(data: pd.DataFrame, func: str, instrument: Instrument | None = None) ->
             f"{func}: family {families[f]!r} has {counts[dup]} rows for wave {waves[w]!r}, domain "
             f"{domains[d]!r}; the long frame must hold one row per family × wave × domain."
         )
-    values = np.full(nf * nd * nw, np.nan)
-    values[flat] = data["score"].to_numpy(dtype=float, na_value=np.nan)
-    return Cube(values.reshape(nf, nd, nw), pd.Index(families, name="family_id"), domains, waves, inst)
+    if nf * nd * nw < 2**31:  # half the memory while it is kept
+        flat = flat.astype(np.int32)
+    return flat, pd.Index(families, name="family_id")
+
+
+# id of a family_id Arrow array -> (weak reference to it, digest of the rest, cells, families);
+# an entry goes when its array does, and at most _KEEP are kept
+_LAYOUTS: dict[int, tuple[weakref.ref, tuple, np.ndarray, pd.Index]] = {}
+_KEEP = 2
+
+
+def _layout_key(data: pd.DataFrame, domains: list[str], waves: list[str]) -> tuple[int, object, tuple] | None:
+    """``(id, array, digest)`` naming the layout of ``data``, or None when it cannot be named safely
+    (a ``family_id`` column that is not Arrow-backed could change in place)."""
+    ids = data["family_id"].array
+    if not isinstance(ids, pd.arrays.ArrowExtensionArray):  # ArrowStringArray is one
+        return None
+    arrow = ids.__arrow_array__()
+    digest = [tuple(domains), tuple(waves), len(data)]
+    for name in ("domain", "wave"):
+        col = data[name]
+        if not isinstance(col.dtype, pd.CategoricalDtype):
+            return None
+        codes = np.ascontiguousarray(col.cat.codes.to_numpy())
+        digest += [
+            tuple(col.cat.categories),
+            str(codes.dtype),
+            hashlib.blake2b(codes.data, digest_size=16).digest(),
+        ]
+    return id(arrow), arrow, tuple(digest)
+
+
+def _remember(key: tuple[int, object, tuple], flat: np.ndarray, families: pd.Index) -> None:
+    for k in [k for k, v in _LAYOUTS.items() if v[0]() is None]:
+        del _LAYOUTS[k]
+    while len(_LAYOUTS) >= _KEEP:
+        del _LAYOUTS[next(iter(_LAYOUTS))]
+    _LAYOUTS[key[0]] = (weakref.ref(key[1]), key[2], flat, families)
 
 
 def _codes(col: pd.Series, ids: list[str], name: str, func: str) -> np.ndarray:

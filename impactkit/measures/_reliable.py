@@ -531,17 +531,34 @@ def reliable_change_shares(table: pd.DataFrame) -> ResultFrame:
     Missing data: only classified families (complete pairs) count; see :func:`reliable_change`.
     """
     cats = list(table["category"].cat.categories)
-    dom = (
-        table["domain"].astype(str) if "domain" in table.columns else pd.Series("overall", index=table.index)
-    )
-    counts = pd.crosstab(dom, table["category"].astype(str)).reindex(columns=cats, fill_value=0)
     if "domain" in table.columns and isinstance(table["domain"].dtype, pd.CategoricalDtype):
-        counts = counts.reindex([str(d) for d in table["domain"].cat.categories], fill_value=0)
-    stacked = counts.stack()
-    if not isinstance(stacked, pd.Series):  # one level of columns stacks to a Series: a bug otherwise
-        raise ImpactkitError("reliable_change_shares: the category counts did not stack to one column.")
-    long = stacked.rename("n").reset_index()
-    long.columns = ["domain", "category", "n"]
+        # counted on the codes (no text copy of the columns): every domain × category, zeros included
+        doms = [str(d) for d in table["domain"].cat.categories]
+        d_codes = table["domain"].cat.codes.to_numpy().astype(np.int64)
+        c_codes = table["category"].cat.codes.to_numpy().astype(np.int64)
+        ok = (d_codes >= 0) & (c_codes >= 0)
+        n = np.bincount(d_codes[ok] * len(cats) + c_codes[ok], minlength=len(doms) * len(cats))
+        long = pd.DataFrame(
+            {
+                "domain": pd.Index(np.repeat(np.array(doms, dtype=object), len(cats)), dtype="str"),
+                "category": pd.Index(
+                    np.tile(np.array([str(c) for c in cats], dtype=object), len(doms)), dtype="str"
+                ),
+                "n": n.astype(np.int64),
+            }
+        )
+    else:
+        dom = (
+            table["domain"].astype(str)
+            if "domain" in table.columns
+            else pd.Series("overall", index=table.index)
+        )
+        counts = pd.crosstab(dom, table["category"].astype(str)).reindex(columns=cats, fill_value=0)
+        stacked = counts.stack()
+        if not isinstance(stacked, pd.Series):  # one level of columns stacks to a Series: a bug otherwise
+            raise ImpactkitError("reliable_change_shares: the category counts did not stack to one column.")
+        long = stacked.rename("n").reset_index()
+        long.columns = ["domain", "category", "n"]
     totals = long.groupby("domain", sort=False)["n"].transform("sum")
     long["share"] = long["n"] / totals.where(totals > 0)
     return ResultFrame(long, meta={"notes": [Note("reliable.shares")]})

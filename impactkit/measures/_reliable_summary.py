@@ -180,14 +180,15 @@ def reliable_change_summary(
     h = _step(table, step)
     critical = float(meta.get("critical", 1.96))
     par = params.set_index("domain")
-    cat = table["category"].astype(str)
-    up = cat.isin(["recovered", "improved"]).to_numpy()
-    down = (cat == "deteriorated").to_numpy()
-    dom = table["domain"].astype(str).to_numpy()
+    # on codes, not on a text copy of each column (900,000 rows at 100,000 families)
+    up = table["category"].isin(["recovered", "improved"]).to_numpy(dtype=bool)
+    down = table["category"].isin(["deteriorated"]).to_numpy(dtype=bool)
+    dom_codes, dom_values = pd.factorize(table["domain"])
+    dom_index = {str(v): i for i, v in enumerate(dom_values)}
     rows = []
     p_dom = {}
     for d in [str(x) for x in params["domain"]]:
-        sel = dom == d
+        sel = dom_codes == dom_index.get(d, -2)
         n = int(sel.sum())
         se = float(par.loc[d, "se_diff"])
         p = chance_share(se, critical, h)
@@ -199,10 +200,20 @@ def reliable_change_summary(
                      "threshold": thr, "min_change": min_change, "reliability": float(par.loc[d, "reliability"]),
                      "reliability_source": str(par.loc[d, "reliability_source"]),
                      "reliability_placeholder": bool(par.loc[d, "reliability_placeholder"])})  # fmt: skip
-    fam = pd.DataFrame({"family_id": table["family_id"].to_numpy(), "up": up, "down": down,
-                        "log_q": np.log1p(-np.array([p_dom[d] for d in dom]))})  # fmt: skip
-    per = fam.groupby("family_id", sort=False).agg(
-        up=("up", "any"), down=("down", "any"), log_q=("log_q", "sum")
+    unknown = sorted({str(v) for v in dom_values} - set(p_dom)) + (
+        ["(missing)"] if (dom_codes < 0).any() else []
+    )
+    if unknown:
+        raise ParameterError(
+            f"The 'data' parameter of {func} has rows of domains {unknown} that its parameters do not list."
+        )
+    p_code = np.array([p_dom[str(v)] for v in dom_values], dtype=float)
+    fam_codes = pd.factorize(table["family_id"])[0]  # first-appearance order, as groupby(sort=False)
+    fam = pd.DataFrame({"family": fam_codes, "up": up, "down": down, "log_q": np.log1p(-p_code[dom_codes])})
+    per = (
+        fam[fam_codes >= 0]
+        .groupby("family", sort=False)
+        .agg(up=("up", "any"), down=("down", "any"), log_q=("log_q", "sum"))
     )
     chance_any = float((-np.expm1(per["log_q"])).mean()) if len(per) else np.nan
     rows.append({"domain": ANY, "n": len(per), "n_improved": int(per["up"].sum()), "chance_improved": chance_any,
