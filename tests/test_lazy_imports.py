@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import impactkit
+import impactkit.figures
 import impactkit.measures
 import impactkit.privacy
 
@@ -90,7 +91,7 @@ def test_one_measure_loads_its_own_module_only() -> None:
 
 
 @pytest.mark.parametrize(
-    "package", [impactkit, impactkit.measures, impactkit.privacy], ids=lambda p: p.__name__
+    "package", [impactkit, impactkit.figures, impactkit.measures, impactkit.privacy], ids=lambda p: p.__name__
 )
 def test_public_names_agree_and_resolve(package: object) -> None:
     public = set(package.__all__)  # type: ignore[attr-defined]

@@ -141,11 +141,28 @@ class Param:
 
 @lru_cache(maxsize=4096)
 def _interval(dist: str, value: float, sd: float | None) -> tuple[float, float] | None:
-    """The central 95% interval of a distribution (cached: scipy's frozen objects are slow to build)."""
-    frozen = Param("_", value, dist, sd=sd).frozen()
-    if frozen is None:
-        return None
-    return (float(frozen.ppf(0.025)), float(frozen.ppf(0.975)))
+    """The central 95% interval of a distribution (cached).
+
+    The quantiles of :meth:`Param.frozen`, computed as scipy.stats computes them (the standard
+    form's quantile × scale + loc) from the same scipy.special functions, without importing
+    scipy.stats (about a second of the costs command's start-up); tests/costs/test_params.py
+    checks that they are the frozen distribution's to the bit.
+    """
+    from scipy import special
+
+    m, s = value, float(sd or 0.0)
+    if dist in ("fixed", "triangular") or s == 0.0:
+        return None  # a triangular range is its low and high (Param.range)
+    q = np.array([0.025, 0.975])
+    if dist == "beta":
+        k = m * (1 - m) / s**2 - 1
+        x = special.betaincinv(m * k, (1 - m) * k, q) * 1.0 + 0.0
+    elif dist == "gamma":
+        x = special.gammaincinv((m / s) ** 2, q) * (s**2 / m) + 0.0
+    else:  # lognormal
+        s2 = math.log1p(s**2 / m**2)
+        x = np.exp(math.sqrt(s2) * special.ndtri(q)) * math.exp(math.log(m) - s2 / 2) + 0.0
+    return (float(x[0]), float(x[1]))
 
 
 def parse_param(

@@ -91,3 +91,24 @@ def test_triangular_from_zero() -> None:
     x = Param("d", 0.0, "triangular", low=0.0, high=0.1).draw(np.random.default_rng(1), N)
     assert x.min() >= 0.0
     assert x.mean() == pytest.approx(0.1 / 3, rel=0.01)
+
+
+def test_tornado_range_is_scipy_stats_quantile_to_the_bit() -> None:
+    # Param.range computes the 2.5% and 97.5% quantiles from scipy.special (no scipy.stats import);
+    # reference: scipy.stats' frozen beta, gamma and lognorm (Param.frozen), which must agree exactly
+    from impactkit.costs import Scenario
+
+    params = [p for p in Scenario.default().params() if p.dist in ("beta", "gamma", "lognormal") and p.sd]
+    rng = np.random.default_rng(5)
+    params += [
+        Param("b", m, "beta", sd=m * (1 - m) * f) for m, f in rng.uniform([0.01, 0.05], [0.99, 0.9], (40, 2))
+    ]
+    params += [
+        Param(d, m, d, sd=m * f)
+        for d in ("gamma", "lognormal")
+        for m, f in rng.uniform([0.1, 0.01], [5e4, 2], (40, 2))
+    ]
+    assert len(params) > 100
+    for p in params:
+        frozen = p.frozen()
+        assert p.range == (float(frozen.ppf(0.025)), float(frozen.ppf(0.975))), p
