@@ -43,12 +43,26 @@ _POINT_CERTAIN = re.compile(
     r"(?:^|[;\t])\s*[+-]?(?:\d+\.\d{1,2}|\d+\.\d{4,}|0\.\d+|\d{4,}\.\d+)\s*(?=$|[;\t])", re.M
 )
 
+# the same patterns on ASCII bytes (\s of a str pattern also matches \x1c-\x1f)
+_COMMA_CERTAIN_B = re.compile(_COMMA_CERTAIN.pattern.replace(r"\s", r"[\s\x1c-\x1f]").encode(), re.M)
+_POINT_CERTAIN_B = re.compile(_POINT_CERTAIN.pattern.replace(r"\s", r"[\s\x1c-\x1f]").encode(), re.M)
+
 
 def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = None) -> RawTable:
     data = path.read_bytes()
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data)
     if b"\x00" in data[:1_000_000] and not utf16:
         raise Unreadable("not_text")
+    if encoding is None and _plain_ascii(data):
+        head = _ascii_head(data, path, decimal)
+        if isinstance(head, RawTable):
+            return head
+        sep, dec = head
+        issues: list[Issue] = []
+        frame, rows = _read_plain(data, sep, issues)
+        del data  # parsed: the file's bytes are not held while the frame is cleaned
+        frame, rows = _finish_frame(frame, rows, issues)
+        return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, kind="csv")
     text, notes = _decode(data, encoding)
     del data  # the text replaces it (a file's size less in memory while it is parsed)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -61,16 +75,48 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
     if counts[sep] + 1 > MAX_COLUMNS:
         raise Unreadable("too_many_columns", n=counts[sep] + 1, limit=MAX_COLUMNS)
-    issues: list[Issue] = []
+    issues = []
     body = text.find("\n") + 1 if "\n" in text else len(text)  # no copy of the text for the body
     dec = decimal or detect_decimal(text, sep, start=body)
     if '"' in text:
         frame, rows = _read_quoted(text, sep, issues)
+        del text
     else:
-        frame, rows = _read_plain(text, sep, issues)
-    del text  # parsed: not held while the frame is cleaned (a file's size less at the peak)
+        raw = text.encode("utf-8")
+        del text  # parsed from the bytes: not held while the frame is built and cleaned
+        frame, rows = _read_plain(raw, sep, issues)
+        del raw
     frame, rows = _finish_frame(frame, rows, issues)
     return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, notes=notes, kind="csv")
+
+
+_WHITE = rb"[ \t\n\r\x0b\x0c\x1c-\x1f]"  # what str.isspace() and a str pattern's \s match in ASCII
+
+
+def _plain_ascii(data: bytes) -> bool:
+    """ASCII without quotes, carriage returns or leading blank lines: readable from the bytes alone.
+
+    Such a file decodes to the same text under every encoding tried, so the general path would only
+    copy it twice (bytes to text and back); the checks below are the same, done on the bytes.
+    """
+    return data.isascii() and b'"' not in data and b"\r" not in data and not data.startswith(b"\n")
+
+
+def _ascii_head(data: bytes, path: Path, decimal: str | None) -> RawTable | tuple[str, str | None]:
+    """The separator and decimal separator of a :func:`_plain_ascii` file (the general path's checks
+    on the bytes, without a text copy of the file), or the empty table it is."""
+    if b"\x00" in data:
+        raise Unreadable("not_text")
+    _check_text(data[:100_000].decode("ascii"))
+    if re.fullmatch(_WHITE + rb"*", data):
+        return RawTable(pd.DataFrame(), np.array([], dtype=int), str(path), path, kind="empty")
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).decode("ascii")
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t", "|")}
+    sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
+    if counts[sep] + 1 > MAX_COLUMNS:
+        raise Unreadable("too_many_columns", n=counts[sep] + 1, limit=MAX_COLUMNS)
+    return sep, decimal or _detect_decimal_bytes(data, sep, end + 1 if end >= 0 else len(data))
 
 
 def _first_line(text: str) -> str:
@@ -85,8 +131,23 @@ def detect_decimal(body: str, sep: str, start: int = 0) -> str | None:
     ``start``: where the body begins in ``body`` (the start of a line: the text after the header)."""
     if sep == ",":
         return "."
-    comma = _COMMA_CERTAIN.search(body, start) is not None
-    point = _POINT_CERTAIN.search(body, start) is not None
+    return _decide(
+        _COMMA_CERTAIN.search(body, start) is not None, _POINT_CERTAIN.search(body, start) is not None, sep
+    )
+
+
+def _detect_decimal_bytes(data: bytes, sep: str, start: int) -> str | None:
+    """:func:`detect_decimal` on ASCII bytes (same patterns, same decision)."""
+    if sep == ",":
+        return "."
+    return _decide(
+        _COMMA_CERTAIN_B.search(data, start) is not None,
+        _POINT_CERTAIN_B.search(data, start) is not None,
+        sep,
+    )
+
+
+def _decide(comma: bool, point: bool, sep: str) -> str | None:
     if comma and not point:
         return ","
     if point and not comma:
@@ -176,15 +237,17 @@ def _check_text(text: str) -> None:
 
 
 # ----------------------------------------------------------------------------- structure
-def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
-    """No quote anywhere: count fields per line with numpy, drop malformed lines, parse with pandas.
+def _read_plain(raw: bytes, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame, np.ndarray]:
+    """No quote anywhere (``raw``: the text as UTF-8 bytes, ``\\n`` line breaks): count fields per line
+    with numpy, drop malformed lines, parse with pandas.
 
     Without blank lines, Arrow's reader parses first and reports any line whose number of fields is
     not the header's; only then are fields counted line by line (arrays of a few times the file's size).
     """
-    raw = text.encode("utf-8")
-    if "\n\n" not in text:  # no blank line: data row i is line i + 1
-        frame = _parse_arrow(raw, sep, _first_line(text).split(sep), strict=True)
+    end = raw.find(b"\n")
+    header = (raw if end < 0 else raw[:end]).decode("utf-8").split(sep)
+    if b"\n\n" not in raw:  # no blank line: data row i is line i + 1
+        frame = _parse_arrow(raw, sep, header, strict=True)
         if frame is not None:
             return frame, np.arange(2, len(frame) + 2)
     arr = np.frombuffer(raw, dtype=np.uint8)
@@ -197,7 +260,6 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
     fields = np.searchsorted(sep_pos, ends) - np.searchsorted(sep_pos, starts) + 1
     length = ends - starts
     n_header = int(fields[0])
-    header = _first_line(text).split(sep)
     core = len(header)
     while core > 1 and not header[core - 1].strip():
         core -= 1
@@ -207,9 +269,11 @@ def _read_plain(text: str, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame,
         frame = _parse_arrow(raw, sep, header)
         assert frame is not None  # not strict: never None
         return frame, np.flatnonzero(filled) + 2
+    text = raw.decode("utf-8")
     if not bad.size:  # lines short of trailing columns without a header: pandas pads them
         return _parse_plain(text, sep, header, np.arange(2, len(starts) + 1))
     lines = text.split("\n")
+    del text
     drop: set[int] = set()
     for i in bad.tolist():
         cells = lines[i].split(sep)
@@ -250,7 +314,7 @@ def _parse_arrow(raw: bytes, sep: str, header: list[str], *, strict: bool = Fals
             invalid_row_handler=invalid if strict else None,
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            column_types=dict.fromkeys(names, pa.large_string()),  # pandas' storage: no cast
             null_values=[""],
             strings_can_be_null=True,
         ),

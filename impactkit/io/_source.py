@@ -235,9 +235,25 @@ def strip_frame(frame: pd.DataFrame) -> pd.DataFrame:
             s = s.astype("string[pyarrow]")  # pandas' default str: Arrow to Arrow, no Python objects
         elif s.dtype != "string[pyarrow]":
             s = s.astype(object).where(s.notna(), None).astype("string[pyarrow]")
-        s = s.str.strip()
-        out[col] = s.mask(s == "")
+        out[col] = pd.Series(_strip_arrow(s.array), index=s.index, name=col)
     return pd.DataFrame(out, index=frame.index, columns=frame.columns) if out else frame
+
+
+def _strip_arrow(values: pd.api.extensions.ExtensionArray) -> pd.api.extensions.ExtensionArray:
+    """``s.str.strip()`` with ``""`` as missing, as ``s.str.strip().mask(... == "")`` gives, but the
+    column is only rebuilt when a cell changes (a clean column of an export keeps its one copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = values._pa_array  # type: ignore[attr-defined]
+    trimmed = pc.utf8_trim_whitespace(data)
+    length = pc.binary_length(trimmed)
+    if not pc.any(pc.not_equal(length, pc.binary_length(data))).as_py():
+        trimmed = data  # nothing to strip: the stripped copy goes
+    blank = pc.equal(length, 0)
+    if pc.any(blank).as_py():
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    return pd.array(trimmed, dtype="string[pyarrow]")
 
 
 def column_letter(index: int) -> str:

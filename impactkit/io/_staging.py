@@ -142,7 +142,7 @@ def run_pandera(
     ``staged`` must be indexed by position into the raw table so that ``index`` maps back to rows.
     """
     try:
-        schema.validate(staged, lazy=True)
+        schema.validate(staged, lazy=True, inplace=True)  # checks only (no coercion): no copy of the frame
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         return fc[fc["index"].notna()].copy()

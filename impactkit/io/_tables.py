@@ -456,7 +456,8 @@ def stage_table(
         vocab = cfg.values(kind, name) if cfg is not None else {}
         extra = tuple((choices or {}).get(name, ()))
         out[name] = _parse(col, raw.frame[header], raw, problems, header, now, lang, vocab, extra)
-    frame = pd.DataFrame(out, index=pd.RangeIndex(n))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)  # the parsed columns as they are
+    del out
     checks = {
         name: pa.Column(
             nullable=not (col.kind == "id" or not col.nullable) or name not in by_target,
