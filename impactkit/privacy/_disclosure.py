@@ -58,6 +58,19 @@ PUBLISHED, PRIMARY, SECONDARY = "", "primary", "secondary"
 WITHHELD = "withheld"
 WITHHELD_REASON = "not published: too few families"
 SCOPE_COST = 1e6  # a report's own total: hidden only if nothing else can protect
+# a release of many families: counts are first bounded on a restriction of the count model, every
+# atom but SCREEN x (rows) of them (and those of the targets) held at its true value; "open" there
+# is open in the full model (its feasible region holds the restricted one), solved on a model whose
+# size does not grow with the families.  Only what stays closed there is solved in full.
+SCREEN = 2
+SCREEN_SEED = 20251202
+
+
+def _screen_size(n_atoms: int, n_rows: int, n_targets: int) -> int | None:
+    """Atoms the restricted count model samples (None: no restricted model, the full one is small)."""
+    return SCREEN * n_rows if n_atoms > SCREEN * n_rows + n_targets else None
+
+
 LOOKAHEAD = 0  # candidates tried alone per exposure before the cover LP (0: the cover LP at once; 3 was
 # slower and hid more: sample 378 vs 374 hidden, 30-family cohort 687 vs 681)
 
@@ -134,8 +147,7 @@ class Ledger:
     """
 
     def __init__(self, family_ids: Sequence[object]) -> None:
-        ids = [str(f) for f in family_ids]
-        self.family_ids = pd.Index(ids)
+        self.family_ids = pd.Index(text_ids(family_ids, unique=False))
         if not self.family_ids.is_unique:
             raise ParameterError("The 'family_ids' parameter of Ledger must not repeat a family.")
         self._pops: dict[str, Population] = {}
@@ -222,7 +234,7 @@ class Ledger:
                 f"Population {key!r} was declared after the release was protected: every report of a "
                 "release must declare the same populations when it is rendered (a bug in impactkit)."
             )
-        pos = self.family_ids.get_indexer(pd.Index([str(m) for m in members]).unique())
+        pos = self.family_ids.get_indexer(text_ids(members))
         if (pos < 0).any():
             raise ParameterError(f"Population {key!r} holds families that are not in the ledger.")
         pos = np.sort(pos)
@@ -239,6 +251,23 @@ class Ledger:
 
     def status(self, key: str) -> str:
         return self._pops[key].status
+
+
+def text_ids(members: Iterable[object], *, unique: bool = True) -> pd.Index:
+    """Family ids as an index of text (``str(m)`` of each), the distinct ones when ``unique``.
+
+    A pandas column or index or a NumPy array (Arrow-backed text at 100,000 families) is converted
+    as a whole, never element by element; any other iterable one element at a time."""
+    out: pd.Index | None = None
+    if isinstance(members, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray):
+        col = pd.Series(members.astype(object) if isinstance(members, np.ndarray) else members, copy=False)
+        if not col.isna().any():  # str() of a missing value differs by its kind: the loop below
+            if col.dtype != object and not isinstance(col.dtype, pd.StringDtype):
+                col = col.astype(object)  # numbers and booleans: str() of each Python value
+            out = pd.Index(col.astype(str).to_numpy(dtype=object))
+    if out is None:
+        out = pd.Index([str(m) for m in members])
+    return out.unique() if unique else out
 
 
 # ------------------------------------------------------------------------------------ audit
@@ -354,6 +383,8 @@ class _Model:
         self.index = {p.key: i for i, p in enumerate(self.pops)}
         self._dedupe()
         self._count: Ranges | None = None
+        self._screen: _Screen | None = None
+        self._screen_atoms = np.zeros(0, dtype=int)
         self._groups = self._stat_groups()
         self._carriers: dict[int, list[tuple[int, str]]] | None = None
         self._sums: dict[int, _SumModel] = {}
@@ -468,6 +499,8 @@ class _Model:
         lo, hi = self.dedup_bounds(r)
         if self._count is not None:
             self._count.set_rows(r, lo, hi)
+        if self._screen is not None:
+            self._screen.set_rows(r, lo, hi)
         for model in self._sums.values():
             model.update(i, r, lo, hi)
 
@@ -491,7 +524,22 @@ class _Model:
         c[atoms] = 1.0
         return span.contains(c[cols])
 
+    def screen_on(self, atoms: np.ndarray) -> None:
+        """Atoms the restricted count model must leave free (the targets'), besides its sample."""
+        self._screen_atoms = np.unique(np.asarray(atoms, dtype=int))
+        self._screen = None
+
+    def screen(self) -> _Screen | None:
+        """The restricted count model (None when the release has too few atoms for it to pay)."""
+        if self._screen is None:
+            size = _screen_size(self.n_atoms, len(self.row_first), len(self._screen_atoms))
+            if size is not None:
+                self._screen = _Screen(self, self._screen_atoms, size)
+        return self._screen
+
     def recording(self, on: bool) -> None:
+        if self._screen is not None:
+            self._screen.ranges.recording = on
         if self._count is not None:
             self._count.recording = on
         for sm in self._sums.values():
@@ -549,9 +597,12 @@ class _Model:
     def count_open(self, atoms: np.ndarray) -> tuple[bool, float, float]:
         """Whether a count's range is at least one family wide (the minimum first: it often
         settles it alone), with the bounds solved."""
+        true = float(self.atom_n[atoms].sum())
+        screen = self.screen()
+        if screen is not None and screen.open(atoms):
+            return True, np.nan, np.nan
         c = np.zeros(self.n_atoms)
         c[atoms] = 1.0
-        true = float(self.atom_n[atoms].sum())
         model = self.count_model()
         if model.spread(c) >= 1 - 1e-9:
             return True, np.nan, np.nan
@@ -562,6 +613,87 @@ class _Model:
         self.solves += 1
         hi = model._solve(c, "max")
         return hi - lo >= 1 - 1e-9, lo, hi
+
+
+class _Screen:
+    """A restriction of the count model: every atom but ``free`` held at its true count.
+
+    ``free``: a sample of ``size`` atoms (``SCREEN`` per count row) (seeded: the same on every run) and the
+    atoms asked for.  Rows then bound the free atoms' part (the true count of the held ones
+    subtracted); a row without a free atom is constant and left out.  Every point of this model
+    is a point of the full one, so a count it shows to vary by one family or more varies at least
+    as much there; a count it pins proves nothing.
+    """
+
+    def __init__(self, model: _Model, free: np.ndarray, size: int) -> None:
+        self.model = model
+        n_rows = len(model.row_first)
+        rng = np.random.default_rng(SCREEN_SEED)
+        sample = rng.choice(model.n_atoms, size=min(model.n_atoms, size), replace=False)
+        self.free = np.union1d(sample, free).astype(int)
+        self.col = np.full(model.n_atoms, -1, dtype=np.int64)
+        self.col[self.free] = np.arange(len(self.free))
+        inc = sp.csr_matrix(model.inc[model.row_first])
+        held = np.ones(model.n_atoms, bool)
+        held[self.free] = False
+        self.const = inc @ np.where(held, model.atom_n, 0.0)
+        sub = sp.csc_matrix(inc[:, self.free])
+        touched = np.diff(sp.csr_matrix(sub).indptr) > 0
+        self.rows = np.flatnonzero(touched)
+        self.row_pos = np.full(n_rows, -1, dtype=np.int64)
+        self.row_pos[self.rows] = np.arange(len(self.rows))
+        lo, hi = model.dedup_bounds(self.rows)
+        c0 = self.const[self.rows]
+        self.ranges = Ranges(
+            sp.csc_matrix(sub[self.rows]),
+            lo - c0,
+            hi - c0,
+            np.zeros(len(self.free)),
+            np.full(len(self.free), np.inf),
+        )
+        self.ranges.add_point(model.atom_n[self.free])
+
+    def set_rows(self, r: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        pos = self.row_pos[r]
+        keep = pos >= 0
+        if keep.any():
+            c0 = self.const[r[keep]]
+            self.ranges.set_rows(pos[keep], lo[keep] - c0, hi[keep] - c0)
+
+    def _objective(self, atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        js = self.col[atoms]
+        js = js[js >= 0]
+        c = np.zeros(len(self.free))
+        c[js] = 1.0
+        return c, js
+
+    def varies(self, atoms: np.ndarray, tol: float) -> bool:
+        """Whether the count of ``atoms`` is shown to take two values more than ``tol`` apart."""
+        c, js = self._objective(atoms)
+        if len(js) == 0:
+            return False
+        if self.ranges.spread(c) > tol:
+            return True
+        self.model.solves += 2
+        lo, hi = self.ranges.bounds(c)
+        return hi - lo > tol
+
+    def open(self, atoms: np.ndarray) -> bool:
+        """Whether the count of ``atoms`` is shown to vary by one family or more."""
+        c, js = self._objective(atoms)
+        if len(js) == 0:
+            return False
+        r = self.ranges
+        if r.spread(c) >= 1 - 1e-9:
+            return True
+        self.model.solves += 1
+        true_here = float(self.model.atom_n[self.free[js]].sum())
+        lo = r._solve(c, "min")
+        if true_here - lo >= 1 - 1e-9:
+            return True
+        self.model.solves += 1
+        hi = r._solve(c, "max")
+        return hi - lo >= 1 - 1e-9
 
 
 class _SumModel:
@@ -936,6 +1068,8 @@ class _Checks:
         self.fam_parent = self.fam_parent[keep_f]
         self.fam_dim = [d for d, kf in zip(self.fam_dim, keep_f, strict=True) if kf]
         self.targets = self._targets()
+        if self.targets:
+            model.screen_on(np.concatenate([t.atoms for t in self.targets]))
         self.safe: set[tuple[object, ...]] = set()
         self.cursor = 0
 
@@ -1185,6 +1319,9 @@ class _Checks:
             c[atoms] = 1.0
             count = m.count_model()
             if count.spread(c) > 1e-6:
+                continue
+            screen = m.screen()
+            if screen is not None and screen.varies(atoms, 1e-6):  # varies there: varies
                 continue
             if not m.determined(atoms):
                 lo, hi = m.count_bounds(atoms)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger, protect
+from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger, _disclosure, protect
 
 
 def attack(pops: dict[str, set[str]], status: dict[str, str], k: int) -> dict[str, tuple[float, float]]:
@@ -288,26 +288,17 @@ def brute_force(pops, status, k, stat=None, low=1.0, high=5.0, carries=()):
     return out
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
-@given(
-    groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
-    cross=st.integers(2, 3),
-    nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
-    seed=st.integers(0, 10_000),
-    k=st.integers(3, 6),
-)
-def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed, k):
-    """Random small hierarchies: a total (a report's own population), municipalities, a second
-    dimension crossing them (programme) with its cells inside each municipality, families
-    measured (a nested subset) in some; a score 1..5 published as sums on every population.
-    After protect (splits withheld where nothing else protects), the brute-force audit above (no atoms, models or solver of the
-    implementation) finds every primary cell's count open by one family and its sum open by one
-    family's spread (5 - 1); the audit's own count ranges equal the brute-force ones."""
+def _random_release(
+    groups: list[int], cross: int, nested: list[float], seed: int, k: int
+) -> tuple[Ledger, dict[str, set[str]], dict[str, float]] | None:
+    """A total (a report's own population), municipalities of ``groups`` families, a second
+    dimension crossing them (programme) with its cells inside each municipality, nested subsets
+    (families measured); a score 1..5 published as sums on every population.  None under k."""
     rng = np.random.default_rng(seed)
     fam_of = {f"m{g}": [f"m{g}_{j}" for j in range(n)] for g, n in enumerate(groups)}
     fams = [f for m in fam_of.values() for f in m]
-    if len(fams) < k:  # no release for a cohort under k (the plan refuses it)
-        return
+    if len(fams) < k:
+        return None
     prog = {f: f"p{int(rng.integers(cross))}" for f in fams}
     score = {f: float(rng.integers(1, 6)) for f in fams}
     pops: dict[str, set[str]] = {"total": set(fams)}
@@ -326,6 +317,28 @@ def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed
     led.statistic("score", pd.Series(score), low=1, high=5)
     for key, m in pops.items():
         led.add(key, sorted(m), stats=["score"], dim=dims.get(key, ""), cost=1e6 if key == "total" else 1.0)
+    return led, pops, score
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
+    cross=st.integers(2, 3),
+    nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
+    seed=st.integers(0, 10_000),
+    k=st.integers(3, 6),
+)
+def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed, k):
+    """Random small hierarchies: a total (a report's own population), municipalities, a second
+    dimension crossing them (programme) with its cells inside each municipality, families
+    measured (a nested subset) in some; a score 1..5 published as sums on every population.
+    After protect (splits withheld where nothing else protects), the brute-force audit above (no atoms, models or solver of the
+    implementation) finds every primary cell's count open by one family and its sum open by one
+    family's spread (5 - 1); the audit's own count ranges equal the brute-force ones."""
+    built = _random_release(groups, cross, nested, seed, k)
+    if built is None:  # no release for a cohort under k (the plan refuses it)
+        return
+    led, pops, score = built
     audit = protect(led, k=k, withhold=True)
     assert audit.ok, audit.exposed
     status = {p.key: p.status for p in led}
@@ -455,3 +468,80 @@ def test_a_population_of_a_reports_families_differs_from_its_measured_ones_by_mi
     audit = protect(led, k=10, atoms=False, withhold=True)  # as a Release protects
     assert audit.ok
     assert [p.status for p in led] == [PUBLISHED] * 3
+
+
+def _protected(led: Ledger, k: int, *, screen: bool) -> tuple[dict[str, str], pd.DataFrame]:
+    """protect with the restricted count model of a large release forced on (half of the atoms
+    free, every other target atom held: any restriction must do) or switched off."""
+    with pytest.MonkeyPatch.context() as mp:
+        if screen:
+            mp.setattr(_disclosure, "_screen_size", lambda n_atoms, n_rows, n_targets: max(1, n_atoms // 2))
+            real = _disclosure._Model.screen_on
+            mp.setattr(_disclosure._Model, "screen_on", lambda self, atoms: real(self, np.unique(atoms)[::2]))
+        else:
+            mp.setattr(_disclosure, "_screen_size", lambda n_atoms, n_rows, n_targets: None)
+        audit = protect(led, k=k, withhold=True)
+        cells = audit.cells.set_index("key")[["n_low", "n_high"]]
+    return {p.key: p.status for p in led}, cells
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(
+    groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
+    cross=st.integers(2, 3),
+    nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
+    seed=st.integers(0, 10_000),
+    k=st.integers(3, 6),
+)
+def test_property_the_restricted_count_model_changes_no_decision(groups, cross, nested, seed, k):
+    """The restricted count model (atoms held at their true counts) only ever proves a count open
+    that the full model finds open: the same statuses and the same audited ranges with it as
+    without it, on the random hierarchies of the brute-force test."""
+    built = _random_release(groups, cross, nested, seed, k)
+    if built is None:
+        return
+    with_screen = _protected(built[0], k, screen=True)
+    without = _protected(_random_release(groups, cross, nested, seed, k)[0], k, screen=False)  # type: ignore[index]
+    assert with_screen[0] == without[0]
+    pd.testing.assert_frame_equal(with_screen[1], without[1], atol=1e-6)
+
+
+def test_the_restricted_count_model_is_a_restriction():
+    """Hand-made: 60 families in 3 municipalities x 2 programmes x 2 household types, each cell's
+    count published, a primary cell of 4.  Held atoms keep their true counts, so the restricted
+    range lies inside the full one (:func:`brute_force`: scipy linprog on Python-set atoms), equal
+    to it with every atom free; with only the cell's own atoms free, every published row pins them."""
+    rng = np.random.default_rng(3)
+    fams = [f"F{i}" for i in range(60)]
+    attrs = {f: (f"m{rng.integers(3)}", f"p{rng.integers(2)}", f"h{rng.integers(2)}") for f in fams}
+    pops: dict[str, set[str]] = {"total": set(fams)}
+    dims = {}
+    for j, dim in enumerate(("municipality", "programme", "household")):
+        for v in sorted({a[j] for a in attrs.values()}):
+            pops[v], dims[v] = {f for f in fams if attrs[f][j] == v}, dim
+    pops["small"] = set([f for f in fams if attrs[f][:2] == ("m0", "p0")][:4])
+    led = Ledger(fams)
+    for key, m in pops.items():
+        led.add(key, sorted(m), dim=dims.get(key, ""), cost=1e6 if key == "total" else 1.0)
+    for p in led:
+        p.status = PRIMARY if 0 < p.n < 10 else ""
+    status = {p.key: p.status for p in led}
+    full = brute_force(pops, status, 10, {f: 1.0 for f in fams})["small"][:2]
+    model = _disclosure._Model(led, 10)
+    atoms = model.atoms(model.index["small"])
+    n_rows = len(model.row_first)
+    for free in (np.arange(model.n_atoms), np.arange(model.n_atoms)[::2], atoms):
+        screen = _disclosure._Screen(model, np.asarray(free), 0)
+        c, _ = screen._objective(atoms)
+        lo, hi = screen.ranges.bounds(c)
+        held = float(model.atom_n[np.setdiff1d(atoms, screen.free)].sum())
+        assert full[0] - 1e-6 <= lo + held <= hi + held <= full[1] + 1e-6, (free, lo, hi, full)
+        assert screen.ranges.a.shape[0] <= n_rows
+    everything = _disclosure._Screen(model, np.arange(model.n_atoms), 0)
+    c, _ = everything._objective(atoms)
+    assert everything.ranges.bounds(c) == pytest.approx(full)
+    assert full[1] - full[0] >= 1  # open in full (4 of 1..9: the municipality's rest moves)
+    # only the small cell's own atoms free: the published municipality and programme pin them
+    alone = _disclosure._Screen(model, atoms, 0)
+    assert not alone.open(atoms)
+    assert not alone.varies(atoms, 1e-6)
