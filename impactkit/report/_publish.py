@@ -30,6 +30,7 @@ import pandas as pd
 
 from impactkit.i18n import MISSING, Formatter
 from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger
+from impactkit.privacy._disclosure import text_ids
 
 __all__ = ["DECIMALS", "Published", "PublishedFormatter", "Publisher", "Value", "marker"]
 
@@ -219,7 +220,7 @@ class Publisher:
         these count missing scores, not a group of families (see ``Population.base``).
         """
         key = self.key(*((parts,) if isinstance(parts, str) else parts))
-        ids = pd.Index([str(m) for m in members]).unique()
+        ids = text_ids(members)
         self.ledger.add(
             key, ids, stats=stats, dim=f"{dim}@{self.kind}" if dim else "", cost=cost, label=label or key,
             scope=scope, base=f"{self.group}:measured" if measured else "",

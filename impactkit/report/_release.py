@@ -38,6 +38,7 @@ import pandas as pd
 
 from impactkit.errors import DesignError, ParameterError, check_choice
 from impactkit.i18n import Formatter, check_lang, languages
+from impactkit.io._source import isin_text
 from impactkit.privacy import Audit, Ledger, ReleasePlan, Scope, plan_release, protect
 from impactkit.report._publish import Publisher
 
@@ -459,12 +460,12 @@ def _restrict(ds: Any, kind: str, name: str) -> Any:
     fam = ds.families
     if fam is None or kind not in fam:
         raise ParameterError(f"A {kind} report needs a families table with a {kind} column.")
-    ids = set(fam.loc[fam[kind].astype("string") == name, "family_id"].astype(str))
+    ids = fam.loc[(fam[kind].astype("string") == name).fillna(False).to_numpy(bool), "family_id"]
 
     def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None or "family_id" not in frame:
             return frame
-        out = frame[frame["family_id"].astype(str).isin(ids)].reset_index(drop=True)
+        out = frame[isin_text(frame["family_id"], ids)].reset_index(drop=True)
         out.attrs = dict(frame.attrs)
         return out
 
