@@ -44,7 +44,7 @@ class AssessmentRead:
     file: str
     rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     items: pd.DataFrame | None = None
-    family_rows: dict[str, int] = field(default_factory=dict)
+    family_rows: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # id -> first row
     headers: dict[str, str] = field(default_factory=dict)  # impactkit name -> header as written
 
 
@@ -452,9 +452,10 @@ def stage_assessments(
     data.attrs["n_missing_scores"] = n_missing
     data.attrs["layout"] = layout
     data.attrs["source"] = raw.file
-    ids = staged["family_id"]
-    keep = ids.notna().to_numpy() & ~ids.duplicated().to_numpy()
-    family_rows = dict(zip(ids[keep].astype(str), raw.rows[keep].tolist(), strict=True))
+    # each family's first row, by id (a Series: a dict of a million Python strings would be ~150 MB
+    # held while the other tables are read)
+    keep = fam.notna().to_numpy() & ~fam.duplicated().to_numpy()
+    family_rows = pd.Series(raw.rows[keep], index=pd.Index(fam[keep].array, dtype="string"))
     return AssessmentRead(
         data, problems, layout, n, n_missing, raw.file, raw.rows, items_frame, family_rows, by_target
     )

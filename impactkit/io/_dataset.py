@@ -27,7 +27,7 @@ from impactkit.io._config import CONFIG_NAME, Config, config_instrument, load_co
 from impactkit.io._locate import Located, locate, locate_table
 from impactkit.io._period import PeriodSelection
 from impactkit.io._problems import PROBLEM_COLUMNS, Problems
-from impactkit.io._source import isin_text
+from impactkit.io._source import give_back, isin_text
 from impactkit.io._subset import Selection, subset
 from impactkit.io._tables import stage_table
 
@@ -116,14 +116,20 @@ class Dataset:
     def summary(self) -> pd.DataFrame:
         """Rows, families and missing scores per wave (nothing is dropped: missing scores are counted)."""
         a = self.assessments
-        g = a.groupby("wave", observed=False)
-        return pd.DataFrame(
-            {
-                "families": g["family_id"].nunique(),
-                "scores": g["score"].count(),
-                "missing_scores": g["score"].apply(lambda s: int(s.isna().sum())),
-            }
-        ).reset_index()
+        wave = a["wave"]
+        codes = pd.Series(pd.factorize(a["family_id"])[0], index=a.index)  # no hashing of text per wave
+        known = codes >= 0
+        return (
+            pd.DataFrame(
+                {
+                    "families": codes[known].groupby(wave[known], observed=False).nunique(),
+                    "scores": a["score"].groupby(wave, observed=False).count(),
+                    "missing_scores": a["score"].isna().groupby(wave, observed=False).sum(),
+                }
+            )
+            .rename_axis("wave")
+            .reset_index()
+        )
 
     def _repr_html_(self) -> str:
         tables = ", ".join(
@@ -338,6 +344,7 @@ def _validate(
             sheet=a_sheet,
         )
     problems.extend(read.problems)
+    give_back()
     if not read.data.empty and isinstance(read.data.attrs.get("instrument"), Instrument):
         inst = read.data.attrs["instrument"]  # the part of the instrument the export uses
     scen = _scenario(scenario, scenario_file)
@@ -365,6 +372,7 @@ def _validate(
         problems.extend(probs)
         n_rows += n
         tables[name] = frame
+        give_back()
     if cfg is not None and cfg.source is not None:
         files["config"] = cfg.source
     _cross_check(read, tables, problems)

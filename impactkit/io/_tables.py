@@ -46,6 +46,7 @@ class Col:
     high: float | None = None
     nullable: bool = True
     yes_no: bool = False
+    categorical: bool = False  # a text column of few distinct ids in many rows: pandas categorical
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ SPECS: dict[str, TableSpec] = {
                     "event",
                 ),
                 EVENT_ALIASES,
+                categorical=True,  # ~14 rows per family: an id per row would be 24 bytes, a code 1
             ),
             "date": Col("date", False, ("datum", "datum melding", "event_date", "on")),
             "period_start": Col("date", False, ("periode van", "periode start", "van", "from")),
@@ -607,6 +609,8 @@ def _empty(col: Col, n: int) -> object:
         return pd.array([pd.NA] * n, dtype="Int64")
     if col.kind in ("float", "share"):
         return np.full(n, np.nan)
+    if col.categorical:
+        return pd.Categorical.from_codes(np.full(n, -1), categories=pd.Index([], dtype="str"))
     return pd.array([pd.NA] * n, dtype="string")
 
 
@@ -635,6 +639,17 @@ def _map_text(values: pd.Series, table: Mapping[object, object]) -> pd.Series:
     return pd.Series(mapped.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
+def _categorical_text(values: pd.Series, table: Mapping[str, str]) -> pd.Categorical:
+    """``values.map(table)`` as a categorical (categories sorted, missing stays missing), built from the
+    column's codes: no text per row."""
+    codes, uniques = pd.factorize(values)
+    mapped = [table[u] for u in uniques]
+    categories = sorted(set(mapped))
+    position = {c: i for i, c in enumerate(categories)}
+    remap = np.array([position[m] for m in mapped] + [-1], dtype=np.int32)  # code -1 (missing) stays -1
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(categories, dtype="str"))
+
+
 def _parse(
     col: Col,
     values: pd.Series,
@@ -655,6 +670,8 @@ def _parse(
             return values.astype("string")
         lookup = _lookup(spellings, spellings)
         uniq = {u: lookup.get(normalise_label(u), u) for u in pd.unique(values.dropna())}
+        if col.categorical:
+            return _categorical_text(values, uniq)
         return _map_text(values, uniq).astype("string")
     if col.kind == "choice":
         choices = {**{c: () for c in extra}, **col.choices}

@@ -153,3 +153,28 @@ def test_a_mistake_in_outcomes_names_the_key(
     with pytest.raises(ik.ConfigError, match=match) as err:
         ik.validate(tmp_path, today="2026-11-01")
     assert err.value.key == key
+
+
+def test_event_type_is_categorical_with_the_same_values() -> None:
+    """event_type is a categorical (a code per row, not a string): spellings recoded to ids, an
+    unknown type kept as written, a missing one missing (hand-checked values; same as the string column
+    it replaces)."""
+    frame = pd.DataFrame(
+        {
+            "family_id": ["F1", "F2", "F3", "F4", "F5"],
+            "event_type": ["overlastmelding", "nuisance_report", "Zelf bedacht", "politie", None],
+            "date": ["2024-01-02"] * 5,
+        }
+    )
+    stage, problems, _ = ik.io._tables.stage_table(frame, "events", today="2026-11-01")
+    col = stage["event_type"]
+    assert isinstance(col.dtype, pd.CategoricalDtype)
+    assert col.cat.categories.tolist() == ["Zelf bedacht", "nuisance_report", "police_report"]
+    assert col.astype(object).tolist()[:4] == [
+        "nuisance_report",
+        "nuisance_report",
+        "Zelf bedacht",
+        "police_report",
+    ]
+    assert col.isna().tolist() == [False, False, False, False, True]
+    assert not len(problems)
