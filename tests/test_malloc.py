@@ -51,3 +51,19 @@ def test_command_line_tunes_at_start() -> None:
     import impactkit.cli
 
     assert "tune()" in inspect.getsource(impactkit.cli.main)
+
+
+def test_command_line_collects_young_garbage_less_often() -> None:
+    # the collector's threshold after the entry point's set-up, in a fresh interpreter (the CLI's
+    # typer app is replaced by a no-op so nothing runs); reference: gc's default of 700
+    probe = (
+        "import gc, json, impactkit.cli as c\n"
+        "default = gc.get_threshold()\n"
+        "c.app = lambda: None\n"
+        "c.main()\n"
+        "print(json.dumps([default, gc.get_threshold()]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    default, tuned = json.loads(out.stdout)
+    assert default[0] == 700
+    assert tuned == [100_000, 10, 10]

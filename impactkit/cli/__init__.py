@@ -26,7 +26,8 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Console-script entry point."""
-    from impactkit._malloc import tune
+    from impactkit._malloc import tune, tune_gc
 
     tune()  # reuse freed memory between large temporaries (glibc): a third less CPU at scale
+    tune_gc()  # fewer cyclic-garbage collections over a heap of millions of small objects
     app()
