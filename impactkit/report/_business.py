@@ -16,7 +16,7 @@ import pandas as pd
 
 from impactkit import figures
 from impactkit.report._captions import best_of
-from impactkit.report._context import Ctx, assumptions_section, design_section
+from impactkit.report._context import Ctx, assumptions_section, design_section, draw
 from impactkit.report._costs import (
     _modelled,
     cost_stats,
@@ -136,7 +136,7 @@ def _payers(ctx: Ctx) -> Section:
             "saves": pub.numbers(saves, "money"),
         }
     )
-    fig = figures.costs_by_payer(drawn.fillna({"invests": 0.0}), lang=ctx.lang, title="")
+    fig = draw(ctx, figures.costs_by_payer, drawn.fillna({"invests": 0.0}), lang=ctx.lang, title="")
     inv = best_of(pub, [(pub.raw(v), v, i) for i, v in enumerate(invests)])
     sav = best_of(pub, [(pub.raw(v), v, i) for i, v in enumerate(saves)])
     if inv is not None and sav is not None and inv[1] and sav[1]:
@@ -189,7 +189,7 @@ def _years(ctx: Ctx) -> Section:
             "net": pub.numbers(net, "money"),
         }
     )
-    fig = figures.costs_by_year(drawn.dropna(subset=["net"]), lang=ctx.lang, by="flow", title="")
+    fig = draw(ctx, figures.costs_by_year, drawn.dropna(subset=["net"]), lang=ctx.lang, by="flow", title="")
     if all(pub.shown(v) for v in cumulative):
         cum = [pub.raw(v) for v in cumulative]
         neg = [i for i, v in enumerate(cum) if v <= 0]
@@ -258,8 +258,12 @@ def _uncertainty(ctx: Ctx, h: dict[str, Value]) -> Section:
     gross = h["gross"]
     if ev.psa_draws is not None and pub.shown(gross):
         nb = pd.DataFrame(ev.psa_draws)["net_benefit"].to_numpy(dtype=float)
-        fig = figures.costs_psa_histogram(
-            pd.DataFrame({"net_benefit": np.round(nb)}), lang=ctx.lang, title=""
+        fig = draw(
+            ctx,
+            figures.costs_psa_histogram,
+            pd.DataFrame({"net_benefit": np.round(nb)}),
+            lang=ctx.lang,
+            title="",
         )
         cap = ctx.t("psa_caption", p=f.probability(h["p_saving"]), low=f.currency(h["net_low"]),
                     high=f.currency(h["net_high"]))  # fmt: skip
@@ -295,7 +299,9 @@ def _uncertainty(ctx: Ctx, h: dict[str, Value]) -> Section:
                 deadweight=pub.consts(acc["deadweight"]),
                 p_net_benefit_positive=[pub.derived(v, gross) for v in acc["p_net_benefit_positive"]],
             )
-            fig = figures.costs_acceptability(
+            fig = draw(
+                ctx,
+                figures.costs_acceptability,
                 acc[["deadweight"]].assign(p_net_benefit_positive=acc["p_net_benefit_positive"].round(2)),
                 lang=ctx.lang,
                 title="",
@@ -348,7 +354,7 @@ def _tornado(ctx: Ctx) -> Chart:
     base = headline_values(ctx)["net"]
     fig = None
     if len(drawn) and pub.shown(base):
-        fig = figures.costs_tornado(drawn.reset_index(drop=True), base=pub.number(base, "money"), lang=ctx.lang,
+        fig = draw(ctx, figures.costs_tornado, drawn.reset_index(drop=True), base=pub.number(base, "money"), lang=ctx.lang,
                                     scenario=ev.scenario, instrument=ctx.instrument, title="")  # fmt: skip
     if len(tor) and shown[0]:
         cap = ctx.t("tornado_caption", param=str(tor.at[0, "name"]), low=f.currency(t.at[0, "net_low"]),

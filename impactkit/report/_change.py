@@ -17,7 +17,7 @@ from impactkit.errors import DesignError, ParameterError
 from impactkit.report._bounds import ShareBound, bound_text, share_bound
 from impactkit.report._captions import best_of, say
 from impactkit.report._cohort import score_stat
-from impactkit.report._context import Ctx
+from impactkit.report._context import Ctx, draw
 from impactkit.report._measured import pairs_key
 from impactkit.report._model import Cell, Chart, Column, Section, Table
 from impactkit.report._publish import Value
@@ -54,7 +54,7 @@ def _radar(ctx: Ctx, dv: pd.DataFrame) -> Chart:
     pub, inst = ctx.pub, ctx.instrument
     waves = inst.wave_ids
     published = dv[["domain", "wave"]].assign(mean=pub.numbers(dv["mean"], "number2"))
-    fig = figures.radar(published, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    fig = draw(ctx, figures.radar, published, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
     by = dv.set_index(["domain", "wave"])
     wide = pd.DataFrame({"label": [ctx.domain(x) for x in inst.domain_ids]})
     cols = [Column("label", ctx.t("domain"))]
@@ -114,7 +114,7 @@ def _distance(ctx: Ctx, cv: pd.DataFrame) -> Chart:
             "followup": c["followup"],
         }
     )  # fmt: skip
-    fig = figures.distance_travelled(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    fig = draw(ctx, figures.distance_travelled, drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
     rows = [(g, v, i) for i, (g, v) in enumerate(zip(c["gain"], c["mean_diff"], strict=True))]
     best = best_of(pub, rows)
     if best is None:
@@ -252,7 +252,7 @@ def _shares(ctx: Ctx, cv: pd.DataFrame) -> Chart:
     pub, f, inst = ctx.pub, ctx.fmt, ctx.instrument
     c = cv.copy().reset_index(drop=True)
     drawn, bounds = shares_drawn(pub, c)
-    fig = figures.change_shares(drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
+    fig = draw(ctx, figures.change_shares, drawn, lang=ctx.lang, instrument=inst, k=ctx.k, title="")
     cap = shares_caption(ctx, c, drawn, bounds)
     used = [
         p for p in SHARE_PARTS if drawn[f"share_{p}"].notna().any() or p in ("improved", "unchanged", "worse")
@@ -410,8 +410,15 @@ def transitions_section(ctx: Ctx, cv: pd.DataFrame) -> Section:
     )
     fig = None
     if (frame["to_level"] != figures.HIDDEN).any():
-        fig = figures.transitions_sankey(
-            frame, lang=ctx.lang, instrument=inst, levels=names, k=ctx.k, title=""
+        fig = draw(
+            ctx,
+            figures.transitions_sankey,
+            frame,
+            lang=ctx.lang,
+            instrument=inst,
+            levels=names,
+            k=ctx.k,
+            title="",
         )
     bound = part_bounds(pub, row)
     up_b, down_b = bound.get("improved"), bound.get("worse")
@@ -539,7 +546,9 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         ]
     )
     published["category"] = pd.Categorical(published["category"], categories=list(CATEGORIES))
-    fig = figures.rci_categories(published, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title="")
+    fig = draw(
+        ctx, figures.rci_categories, published, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title=""
+    )
     best = best_of(pub, [(pub.raw(r["better"]), r["better"], i) for i, r in enumerate(rows)])
     better = [share_bound(pub, r["n_better"], r["n"]) for r in rows]
     if best is None:

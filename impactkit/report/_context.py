@@ -19,10 +19,10 @@ from impactkit.instruments import Instrument
 from impactkit.privacy import OTHER, ReleasePlan, Scope
 from impactkit.privacy._disclosure import SCOPE_COST
 from impactkit.report._cohort import Cohort
-from impactkit.report._model import Column, Section, Table
+from impactkit.report._model import UNDRAWN, Column, Section, Table
 from impactkit.report._publish import PublishedFormatter, Publisher, Value
 
-__all__ = ["Ctx", "assumptions_section", "basis_values", "cost_notes", "design_section"]
+__all__ = ["Ctx", "assumptions_section", "basis_values", "cost_notes", "design_section", "draw"]
 
 
 @dataclass
@@ -138,6 +138,17 @@ class Ctx:
 
     def group_label(self, kind: str, group: str) -> str:
         return self.t(f"other_{kind}") if group == OTHER else group
+
+
+def draw(ctx: Any, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The chart ``make(*args, **kwargs)`` (an :mod:`impactkit.figures` function), drawn only in the
+    pass that renders.  The release's collecting pass (``ctx.pub.protected`` False) declares
+    populations, which the arguments (published values) do before the call, and renders nothing:
+    its charts are :data:`~impactkit.report._model.UNDRAWN` (the sample's collecting pass drew 80
+    plotly figures that no one saw, a quarter of its time outside the disclosure checks)."""
+    if not ctx.pub.protected:
+        return UNDRAWN
+    return make(*args, **kwargs)
 
 
 def assumptions_section(ctx: Ctx) -> Section:

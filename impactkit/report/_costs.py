@@ -19,7 +19,7 @@ from babel.lists import format_list
 from impactkit import figures
 from impactkit.report._captions import best_of
 from impactkit.report._cohort import cost_stat
-from impactkit.report._context import BASES, Ctx, basis_values, cost_notes
+from impactkit.report._context import BASES, Ctx, basis_values, cost_notes, draw
 from impactkit.report._model import KINDS, Chart, Column, Table
 from impactkit.report._publish import Value
 
@@ -129,7 +129,9 @@ def cost_summary_blocks(ctx: Ctx) -> list[Table | Chart]:
         drawn.append(
             {"path": "", "label": ctx.t("paths_not_shown"), "avoided_cost": pub.number(rest, "money")}
         )
-    fig = figures.costs_waterfall(
+    fig = draw(
+        ctx,
+        figures.costs_waterfall,
         pd.DataFrame(drawn, columns=["path", "label", "avoided_cost"]),
         programme_cost=pub.number(h["programme_cost"], "money"),
         net_benefit=pub.number(h["net"], "money"),
@@ -335,7 +337,7 @@ def spread_chart(ctx: Ctx) -> Chart | None:
     for c in ("first_order", "total_order"):
         sp[c] = [pub.derived(x, gross) for x in sp[c]]
     drawn = sp.assign(**{c: pub.numbers(sp[c], "share") for c in ("first_order", "total_order")})
-    fig = figures.costs_spread(drawn, lang=ctx.lang, title="")
+    fig = draw(ctx, figures.costs_spread, drawn, lang=ctx.lang, title="")
     top = sp.iloc[0]
     from impactkit.costs._labels import _lower
 

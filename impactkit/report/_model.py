@@ -19,7 +19,7 @@ from impactkit.errors import ParameterError
 from impactkit.i18n import MISSING
 from impactkit.report._publish import PUBLISHED, PublishedFormatter, Value, marker
 
-__all__ = ["KINDS", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
+__all__ = ["KINDS", "UNDRAWN", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
 
 # kind -> (HTML formatter of a Value, spreadsheet column type of impactkit.excel)
 KINDS: dict[str, tuple[Callable[[PublishedFormatter, Any], str], str]] = {
@@ -262,6 +262,16 @@ def stated_value(pub: Any, x: Any, status: Any) -> Value:
     if status:
         return Value(x if isinstance(x, int | float) else float("nan"), {f"stated/{status}"})
     return Value(None if x is None else x)
+
+
+class _Undrawn:
+    """The figure of a chart in the release's collecting pass (see ``Ctx.draw``): never rendered."""
+
+    def __repr__(self) -> str:
+        return "UNDRAWN"
+
+
+UNDRAWN = _Undrawn()
 
 
 @dataclass

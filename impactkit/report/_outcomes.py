@@ -23,7 +23,7 @@ import pandas as pd
 
 from impactkit import figures, outcomes
 from impactkit.figures import phase_label
-from impactkit.report._context import Ctx
+from impactkit.report._context import Ctx, draw
 from impactkit.report._costs import _modelled, gross_value
 from impactkit.report._model import Chart, Column, Section, Table
 from impactkit.report._publish import Value, marker
@@ -198,7 +198,7 @@ def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Char
     ]
     table = Table.build("tbl-outcome-events", ctx.t("tbl_events"), rates, cols, f, k=ctx.k, sheet="outcomes")
     drawn = _drawn(ctx, rates, "rate", "number2")
-    fig = figures.phase_rates_bars(drawn, lang=ctx.lang, k=ctx.k, title="")
+    fig = draw(ctx, figures.phase_rates_bars, drawn, lang=ctx.lang, k=ctx.k, title="")
     cap = ctx.t("events_caption_hidden", k=str(ctx.k))
     # the type most families had before the start, among those published in every phase (or, when
     # the time after rests on fewer than k families, before and during): ranking on published
@@ -291,7 +291,7 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
     for c in ("rate_ratio", "ci_low", "ci_high"):
         drawn[c] = [pub.number(v, "number2") for v in rr[c]]
     drawn["label"] = rr["label_t"]
-    fig = figures.rate_ratio_forest(drawn, lang=ctx.lang, k=ctx.k, title="")
+    fig = draw(ctx, figures.rate_ratio_forest, drawn, lang=ctx.lang, k=ctx.k, title="")
     cap = ctx.t("ratios_caption_hidden", k=str(ctx.k))
     ok = [
         i for i in range(len(rr))
@@ -324,7 +324,7 @@ def _care_blocks(ctx: Ctx, care: pd.DataFrame, pre: int) -> list[Table | Chart]:
     view = rates[rates["source"] == "care_used"].reset_index(drop=True)
     table = Table.build("tbl-outcome-care", ctx.t("tbl_care"), view, cols, f, k=ctx.k, sheet="outcomes")
     drawn = _drawn(ctx, rates, "cost_per_year", "money")
-    fig = figures.phase_rates_bars(drawn, value="cost_per_year", lang=ctx.lang, k=ctx.k, title="")
+    fig = draw(ctx, figures.phase_rates_bars, drawn, value="cost_per_year", lang=ctx.lang, k=ctx.k, title="")
     total = rates[rates["source"] == "care_cost"].set_index("phase")["cost_per_year"]
     cap = ctx.t("care_caption_hidden", k=str(ctx.k))
     if len(total) == 3 and pub.shown(*total):

@@ -14,7 +14,7 @@ import pandas as pd
 from impactkit import figures, measures
 from impactkit.report._captions import say
 from impactkit.report._cohort import score_stat
-from impactkit.report._context import Ctx
+from impactkit.report._context import Ctx, draw
 from impactkit.report._measured import CORE
 from impactkit.report._model import Chart, Column, Section, Table
 from impactkit.report._publish import Value
@@ -126,8 +126,7 @@ def flow_section(ctx: Ctx) -> Section:
         k=ctx.k,
         sheet="flow",
     )
-    fig = figures.attrition_flow(
-        t[["wave"]].assign(n_families=pub.numbers(n, "count")), lang=ctx.lang, instrument=ctx.instrument, k=ctx.k,
+    fig = draw(ctx, figures.attrition_flow, t[["wave"]].assign(n_families=pub.numbers(n, "count")), lang=ctx.lang, instrument=ctx.instrument, k=ctx.k,
         title="",
     )  # fmt: skip
     cap = ""

@@ -27,7 +27,7 @@ import pandas as pd
 
 from impactkit import figures, measures
 from impactkit.report._captions import form
-from impactkit.report._context import Ctx
+from impactkit.report._context import Ctx, draw
 from impactkit.report._model import Chart, Column, KeyFigure, Section, Table
 from impactkit.report._publish import marker
 
@@ -169,8 +169,14 @@ def reliable_headline(
         **{f"mark_{side}": [marker(pub.status(v), ctx.k) for v in hf[f"share_{side}"]]
            for side in ("improved", "deteriorated")},
     })  # fmt: skip
-    fig = figures.reliable_change_chance_bars(
-        drawn, lang=ctx.lang, instrument=ctx.instrument, k=ctx.k, title=""
+    fig = draw(
+        ctx,
+        figures.reliable_change_chance_bars,
+        drawn,
+        lang=ctx.lang,
+        instrument=ctx.instrument,
+        k=ctx.k,
+        title="",
     )
     tab = hf.assign(label=[ctx.t("rci_any_domain") if d == ANY else ctx.domain(d) for d in hf["domain"]])
     tab["source"] = [
