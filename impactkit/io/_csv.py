@@ -23,7 +23,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -266,9 +266,7 @@ def _read_plain(raw: bytes, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame
     bad = np.flatnonzero(((fields > n_header) | (fields < core)) & (length > 0))
     filled = length[1:] > 0
     if not bad.size and np.all(fields[1:][filled] == n_header):  # the usual case: Arrow's reader
-        frame = _parse_arrow(raw, sep, header)
-        assert frame is not None  # not strict: never None
-        return frame, np.flatnonzero(filled) + 2
+        return _parse_arrow(raw, sep, header), np.flatnonzero(filled) + 2
     text = raw.decode("utf-8")
     if not bad.size:  # lines short of trailing columns without a header: pandas pads them
         return _parse_plain(text, sep, header, np.arange(2, len(starts) + 1))
@@ -286,6 +284,14 @@ def _read_plain(raw: bytes, sep: str, issues: list[Issue]) -> tuple[pd.DataFrame
     return _parse_plain("\n".join(kept), sep, header, rows)
 
 
+@overload
+def _parse_arrow(
+    raw: bytes, sep: str, header: list[str], *, strict: Literal[False] = ...
+) -> pd.DataFrame: ...
+@overload
+def _parse_arrow(
+    raw: bytes, sep: str, header: list[str], *, strict: Literal[True]
+) -> pd.DataFrame | None: ...
 def _parse_arrow(raw: bytes, sep: str, header: list[str], *, strict: bool = False) -> pd.DataFrame | None:
     """No quote: pyarrow's CSV reader, every cell as text (None with ``strict`` when a line's number of
     fields is not the header's: the caller then counts fields itself and reports those lines).
