@@ -320,14 +320,18 @@ def _random_release(
     return led, pops, score
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
-@given(
+# the random small hierarchies of the brute-force test (and of the restricted-model test)
+random_hierarchies = given(
     groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
     cross=st.integers(2, 3),
     nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
     seed=st.integers(0, 10_000),
     k=st.integers(3, 6),
 )
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@random_hierarchies
 def test_property_protect_passes_a_brute_force_audit(groups, cross, nested, seed, k):
     """Random small hierarchies: a total (a report's own population), municipalities, a second
     dimension crossing them (programme) with its cells inside each municipality, families
@@ -486,13 +490,7 @@ def _protected(led: Ledger, k: int, *, screen: bool) -> tuple[dict[str, str], pd
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)
-@given(
-    groups=st.lists(st.integers(0, 14), min_size=2, max_size=4),
-    cross=st.integers(2, 3),
-    nested=st.lists(st.floats(0.2, 0.9), min_size=0, max_size=2),
-    seed=st.integers(0, 10_000),
-    k=st.integers(3, 6),
-)
+@random_hierarchies
 def test_property_the_restricted_count_model_changes_no_decision(groups, cross, nested, seed, k):
     """The restricted count model (atoms held at their true counts) only ever proves a count open
     that the full model finds open: the same statuses and the same audited ranges with it as
