@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from difflib import get_close_matches
@@ -70,6 +71,9 @@ class Command(TyperCommand):
 
     lang = "en"
 
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter)
+
     def get_help_option(self, ctx: Any) -> Any:
         opt = super().get_help_option(ctx)
         if opt is not None:
@@ -86,7 +90,7 @@ def _usage_message(err: Any, lang: str) -> str:
     shown = None
     if param is not None:
         opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
-        shown = opts[0] if opts else (param.name or "").upper()
+        shown = opts[0] if opts else (param.metavar or (param.name or "").upper())  # PAD, not PATH
     if name == "MissingParameter" and shown:
         return t("usage_missing", lang, what=shown)
     if name == "NoSuchOption":
@@ -96,15 +100,78 @@ def _usage_message(err: Any, lang: str) -> str:
             message += " " + t("usage_did_you_mean", lang, names=", ".join(sorted(possible)))
         return message
     if name == "BadParameter" and shown:
-        reason = str(err.message) if getattr(err, "message", None) else str(err)
+        reason = _invalid_reason(err, lang)
+        if reason is None:
+            reason = str(err.message) if getattr(err, "message", None) else str(err)
         return t("usage_invalid", lang, name=shown, reason=reason)
+    text = str(getattr(err, "message", "") or err)
+    for pattern, key in _PARSER_TEXTS:  # the parser's own fixed sentences (click, vendored by typer)
+        found = pattern.match(text)
+        if found:
+            return t(key, lang, **found.groupdict())
     return str(err.format_message() if hasattr(err, "format_message") else err)
+
+
+# the parser's fixed English sentences (typer/_click/parser.py, core.py), by their structure
+_PARSER_TEXTS = (
+    (re.compile(r"^Missing command\.$"), "usage_missing_command"),
+    (re.compile(r"^Option '(?P<name>[^']+)' requires (?:an argument|\d+ arguments)\.$"), "usage_needs_value"),
+    (re.compile(r"^Option '(?P<name>[^']+)' does not take a value\.$"), "usage_no_value"),
+    (re.compile(r"^Got unexpected extra arguments? ?(?:\(s\))? \((?P<args>.*)\)$", re.S), "usage_extra"),
+)
+# pydantic's error types of a typer parameter that failed to convert, by their structure
+_LIMITS = {"greater_than_equal": ("ge", "usage_at_least"), "less_than_equal": ("le", "usage_at_most"),
+           "greater_than": ("gt", "usage_above"), "less_than": ("lt", "usage_below")}  # fmt: skip
+_NOT_A = {"int_parsing": "usage_not_integer", "int_from_float": "usage_not_integer",
+          "float_parsing": "usage_not_number"}  # fmt: skip
+
+
+def _invalid_reason(err: Any, lang: str) -> str | None:
+    """Why a value did not convert, in ``lang``, from the structured errors typer's pydantic
+    validation gives (``err.__cause__.errors()``); None for an error of another shape."""
+    cause = err.__cause__
+    errors = getattr(cause, "errors", None)
+    if not callable(errors):
+        return None
+    try:
+        first = errors()[0]
+    except (IndexError, TypeError):
+        return None
+    kind, value, context = first.get("type"), first.get("input"), first.get("ctx") or {}
+    if kind in _NOT_A:
+        return t(_NOT_A[kind], lang, value=value)
+    if kind in _LIMITS:
+        bound, key = _LIMITS[kind]
+        return t(key, lang, limit=context.get(bound), value=value)
+    if kind == "value_error":
+        found = re.match(
+            r"^'(?P<value>.*)' is not one of (?P<choices>.+)\.$", str(context.get("error", "")), re.S
+        )
+        if found:
+            return t("usage_choice", lang, **found.groupdict())
+    return None
+
+
+def _localise_usage(command: Any, lang: str) -> None:
+    """The usage line's placeholders in ``lang`` ([OPTIONS], COMMAND [ARGS]...)."""
+    command.options_metavar = t("meta.options", lang)
+    if hasattr(command, "subcommand_metavar"):
+        command.subcommand_metavar = t("meta.subcommand", lang)
+
+
+def _format_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    """The usage line with its prefix in the command's language (click writes "Usage: ")."""
+    pieces = command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=t("usage_prefix", command.lang) + " ")
 
 
 class Group(TyperGroup):
     """The ``impactkit`` group: language first, then the command inside the failure guard."""
 
     lang = "en"
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter)
 
     def get_help_option(self, ctx: Any) -> Any:
         opt = super().get_help_option(ctx)
@@ -121,6 +188,13 @@ class Group(TyperGroup):
         _localise_params(self, lang)
         # typer's one text without a parameter of its own: the mark of a required argument
         typer.rich_utils.REQUIRED_LONG_STRING = t("help.required", lang)
+        # and the mark of the usage line's prefix, which rich highlights by its English text
+        prefix = re.escape(t("usage_prefix", lang) + " ")
+        typer.rich_utils.OptionHighlighter.highlights = [
+            *(h for h in typer.rich_utils.OptionHighlighter.highlights if "?P<usage>" not in h),
+            rf"(?P<usage>{prefix})",
+        ]
+        _localise_usage(self, lang)
         for command in self.commands.values():
             if isinstance(command, Command):
                 command.lang = lang
@@ -129,6 +203,7 @@ class Group(TyperGroup):
             command.help = _localise(command.help, lang)
             command.short_help = _localise(command.short_help, lang)
             _localise_params(command, lang)
+            _localise_usage(command, lang)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -147,7 +222,7 @@ class Group(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except BaseException as err:  # the guard: every other failure ends in one message
-            session = _session_of(ctx) or Session(ctx.info_name or "impactkit", lang=self.lang)
+            session = current(ctx) or _fallback_session(self, ctx)
             if isinstance(err, SystemExit):
                 raise
             debug = session.debug or "--debug" in sys.argv or os.environ.get("IMPACTKIT_DEBUG") == "1"
@@ -183,12 +258,16 @@ class Group(TyperGroup):
         return code
 
 
-def _session_of(ctx: Any) -> Session | None:
-    found = current(ctx)
-    if found is not None:
-        return found
-    sub = getattr(ctx, "_impactkit_sub", None)
-    return current(sub) if sub is not None else None
+def _fallback_session(group: Group, ctx: Any) -> Session:
+    """The session of a command that started none (``current`` finds the others in ``ctx.meta``,
+    which click shares with the command's context): its flags still name its parameters, so a
+    library error about ``families_per_year`` is shown about ``--families-per-year``."""
+    from impactkit.cli._session import flags_of
+
+    name = ctx.invoked_subcommand
+    command = group.get_command(ctx, name) if name else None
+    return Session(name or ctx.info_name or "impactkit", lang=group.lang,
+                   flags=flags_of(command) if command is not None else {})  # fmt: skip
 
 
 def _usage_error(err: Any, lang: str, *, as_json: bool) -> int:

@@ -66,6 +66,25 @@ _DETAIL_NL = [
 ]
 
 
+# what a parameter must be, for the parameters of the command line (the ``{a}`` of the last template)
+_WHAT_NL = [
+    (re.compile(r"^an existing file or folder$"), "een bestaand bestand of een bestaande map"),
+    (re.compile(r"^an ISO date \((?P<x>[^)]*)\)$"), "een ISO-datum ({x})"),
+    (re.compile(r"^a positive number$"), "een positief getal"),
+    (re.compile(r"^a positive integer$"), "een positief geheel getal"),
+    (re.compile(r"^a whole number of months ≥ 0(?P<x>.*)$", re.S), "een geheel aantal maanden ≥ 0{x}"),
+    (re.compile(r"^a whole number of months or 'open'$"), "een geheel aantal maanden of 'open'"),
+]
+
+
+def _what_nl(what: str) -> str:
+    for pattern, template in _WHAT_NL:
+        found = pattern.match(what)
+        if found:
+            return template.format(**found.groupdict())
+    return what
+
+
 def _parameter_text(err: ParameterError, s: Session) -> str:
     flag = s.flag(err.parameter) if err.parameter else None
     if flag is None or not str(err).startswith("The '"):
@@ -75,7 +94,10 @@ def _parameter_text(err: ParameterError, s: Session) -> str:
         for pattern, template in _DETAIL_NL:
             found = pattern.match(detail)
             if found:
-                detail = template.format(**found.groupdict())
+                parts = found.groupdict()
+                if "{a} zijn" in template and "a" in parts:
+                    parts["a"] = _what_nl(parts["a"])
+                detail = template.format(**parts)
                 break
     return f"{flag} {detail}"
 

@@ -21,7 +21,7 @@ from impactkit.cli._progress import RichProgress
 from impactkit.cli._texts import LANGS, is_text, lang_from, t
 from impactkit.errors import Option, ParameterError, options_rendered_by
 
-__all__ = ["Session", "current", "start"]
+__all__ = ["Session", "current", "flags_of", "start"]
 
 META_KEY = "impactkit.session"
 
@@ -85,14 +85,15 @@ class Session:
                 observer.close()
 
 
-def _flags(ctx: typer.Context) -> dict[str, tuple[str, bool]]:
+def flags_of(command: Any) -> dict[str, tuple[str, bool]]:
+    """Each parameter of a command by its flag (``--out``) or, an argument, its name (``PATH``)."""
     out = {}
-    for p in ctx.command.params:
+    for p in command.params:
         opts = [o for o in getattr(p, "opts", []) if o.startswith("--")]
         if p.name and opts:
             out[p.name] = (opts[0], bool(getattr(p, "is_flag", False)))
         elif p.name and not getattr(p, "opts", [""])[0].startswith("-"):
-            out[p.name] = (p.name.upper(), False)
+            out[p.name] = (p.metavar or p.name.upper(), False)  # its metavar in the command's language
     return out
 
 
@@ -114,7 +115,7 @@ def start(
         as_json=as_json,
         show_all=show_all,
         debug=debug,
-        flags=_flags(ctx),
+        flags=flags_of(ctx.command),
     )
     ctx.meta[META_KEY] = session
     if lang is not None and lang not in LANGS:

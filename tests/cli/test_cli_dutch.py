@@ -109,7 +109,7 @@ def test_business_case_and_run_help_in_dutch():
         for w in words:
             assert w in flat
         assert "help." not in res.output  # no untranslated key leaks
-        words_only = " ".join(w for w in flat.split("Usage:")[-1].split() if not w.startswith("--"))
+        words_only = " ".join(w for w in flat.split("Gebruik:")[-1].split() if not w.startswith("--"))
         # ("of" is Dutch for "or"; option names are English by design)
         assert re.search(r"\b(?:the|and|with|families|default|file|write|page)\b", words_only) is None
 
@@ -123,3 +123,57 @@ def test_business_case_speaks_the_language_of_the_command_line(tmp_path):
     assert res.exit_code == 0, res.output
     assert "gezinnen per jaar" in res.output
     assert "families per year" not in res.output
+
+
+# A usage error is the parser's (click's, vendored by typer) or a converted value's (typer's pydantic
+# check); both are shown by their structure, in the language of the command line.  Reference: the
+# Dutch sentences written out here by hand, and the English ones the parser used to print.
+USAGE_ERRORS = [
+    (["report"], "fout: PAD ontbreekt.", "error: missing PATH."),
+    (["report", "data/sample", "extra", "--out", "x.html"], "fout: onverwacht extra argument: extra.",
+     "error: unexpected extra argument(s): extra."),
+    (["report", "data/sample", "--k"], "fout: --k vraagt een waarde.", "error: --k needs a value."),
+    (["report", "data/sample", "--k", "abc", "--out", "x.html"],
+     "fout: ongeldige waarde voor --k: 'abc' is geen geheel getal.",
+     "error: invalid value for --k: 'abc' is not a whole number."),
+    (["report", "data/sample", "--seed", "-1", "--out", "x.html"],
+     "fout: ongeldige waarde voor --seed: moet minstens 0 zijn; gekregen: -1.",
+     "error: invalid value for --seed: must be at least 0; got -1."),
+    (["report", "data/sample", "--kind", "foo", "--out", "x.html"],
+     "fout: ongeldige waarde voor --kind: 'foo' is niet een van 'annual', 'business-case', 'casework'.",
+     "error: invalid value for --kind: 'foo' is not one of 'annual', 'business-case', 'casework'."),
+    ([], "fout: commando ontbreekt.", "error: missing command."),
+    (["validate", "/no/such/export"], "fout: PAD moet een bestaand bestand of een bestaande map zijn; "
+     "gekregen: '/no/such/export'.", "error: PATH must be an existing file or folder. Got '/no/such/export' instead."),
+    (["report", "data/sample", "--generated-at", "12-12", "--out", "x.html"],
+     "fout: --generated-at moet een ISO-datum (2026-11-23) zijn; gekregen: '12-12'.",
+     "error: --generated-at must be an ISO date (2026-11-23). Got '12-12' instead."),
+    # business-case starts no session of its own: the guard still names the parameter by its flag
+    (["business-case", "--families-per-year", "-3", "--out", "x.html"],
+     "fout: --families-per-year moet een positief getal zijn; gekregen: -3.0.",
+     "error: --families-per-year must be a positive number. Got -3.0 instead."),
+]  # fmt: skip
+
+
+def test_usage_errors_read_dutch(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for args, nl, en in USAGE_ERRORS:
+        for lang, expected in (("nl", nl), ("en", en)):
+            res = runner.invoke(app, ["--lang", lang, *args], env={"COLUMNS": "300"})
+            assert res.exit_code != 0, (args, res.output)
+            assert expected in _flat(res), (args, lang, res.output)
+        res = runner.invoke(app, ["--lang", "nl", *args], env={"COLUMNS": "300"})
+        assert "Usage" not in res.output, res.output
+        assert "[OPTIONS]" not in res.output, res.output
+        assert not re.search(r"\b(?:Got|instead|Input should|requires|Missing|unexpected)\b", res.output), (
+            res.output
+        )
+
+
+def test_usage_line_reads_dutch():
+    res = runner.invoke(app, ["--lang", "nl", "report", "--help"], env={"COLUMNS": "100"})
+    assert "Gebruik: impactkit report [OPTIES] {PAD}" in res.output
+    top = runner.invoke(app, ["--lang", "nl", "--help"], env={"COLUMNS": "100"})
+    assert "Gebruik: impactkit [OPTIES] COMMANDO [ARGUMENTEN]..." in top.output
+    en = runner.invoke(app, ["--lang", "en", "report", "--help"], env={"COLUMNS": "100"})
+    assert "Usage: impactkit report [OPTIONS] {PATH}" in en.output
