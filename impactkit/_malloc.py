@@ -14,12 +14,20 @@ small objects (the release's ledger, the case model's graph, plotly's figure obj
 default threshold (a young collection every 700 allocations) the collector ran 1,500 times in the
 sample report and walked the whole heap ten times: 10-12% of its CPU time.  A young collection
 every 100,000 allocations collects the same garbage (cycles are rare and small here) in 17 runs.
+
+:func:`tune` also gives Arrow (every text column of a read table) the system allocator instead of
+its bundled mimalloc, so Arrow's freed buffers fall under the same thresholds and
+:func:`~impactkit.io._source.give_back` really returns them: mimalloc kept about 630 MiB of the
+freed text of the events table at a million families (RSS after reading it: 1,556 MiB with
+mimalloc, 923 MiB with the system allocator, for a 638 MiB frame), and ``impactkit validate``
+peaked at 4.18 instead of 3.65 GiB.  ``ARROW_DEFAULT_MEMORY_POOL`` set by the user wins.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
 
 __all__ = ["tune", "tune_gc"]
@@ -34,6 +42,7 @@ def tune() -> bool:
     """Apply the thresholds; True when glibc accepted them (False elsewhere: nothing changes)."""
     if not sys.platform.startswith("linux"):
         return False
+    _arrow_system_pool()
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):  # not glibc (musl, ...)
@@ -45,3 +54,22 @@ def tune() -> bool:
 def tune_gc() -> None:
     """Collect young objects every :data:`GC_THRESHOLD` allocations (default 700), older ones as before."""
     gc.set_threshold(*GC_THRESHOLD)
+
+
+ARROW_POOL_ENV = "ARROW_DEFAULT_MEMORY_POOL"
+
+
+def _arrow_system_pool() -> None:
+    """Arrow's default allocator: the system's (glibc, tuned above) unless the user chose one.
+
+    Arrow reads the variable when its default pool is first used (importing pyarrow does that), so
+    the command line sets it before anything imports pyarrow; when pyarrow is already loaded the
+    pool is set directly.
+    """
+    if os.environ.get(ARROW_POOL_ENV):
+        return
+    os.environ[ARROW_POOL_ENV] = "system"
+    if "pyarrow" in sys.modules:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
