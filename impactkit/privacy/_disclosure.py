@@ -150,6 +150,11 @@ class Ledger:
         self.family_ids = pd.Index(text_ids(family_ids, unique=False))
         if not self.family_ids.is_unique:
             raise ParameterError("The 'family_ids' parameter of Ledger must not repeat a family.")
+        # text -> code lookups: a family's code is its position in family_ids.  The positions of
+        # the last few pandas Index objects looked up are kept (an Index is immutable; it is held,
+        # so its id is not reused): a report asks for the same cohort's families many times
+        self._lookup = pd.Index(self.family_ids.to_numpy(dtype=object), dtype=object)
+        self._known: dict[int, tuple[pd.Index, np.ndarray]] = {}
         self._pops: dict[str, Population] = {}
         self._values: dict[str, np.ndarray] = {}
         self._bounds: dict[str, tuple[float, float]] = {}
@@ -157,8 +162,51 @@ class Ledger:
         self._figures: dict[str, dict[str, float]] = {}
         self.frozen = False
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_known"] = {}
+        return state
+
     def __iter__(self) -> Iterator[Population]:
         return iter(self._pops.values())
+
+    def codes(self, members: Iterable[object], *, missing: bool = False) -> np.ndarray:
+        """The code of each of ``members`` (its position in :attr:`family_ids`), in their order,
+        repeats kept: one int per family, which the release's cohorts share
+        (:class:`FamilyIds`).  A family not in the ledger is an error, or -1 with ``missing``.
+
+        Family ids are compared as text (``str`` of each, as :func:`text_ids`)."""
+        if isinstance(members, FamilyIds) and members.ledger is self and members.codes is not None:
+            out = members.codes
+        elif isinstance(members, pd.Index) and id(members) in self._known:
+            out = self._known[id(members)][1]
+        else:
+            out = np.asarray(self._lookup.get_indexer(text_ids(members, unique=False)), dtype=np.int64)
+            if isinstance(members, pd.Index):
+                if len(self._known) >= KNOWN_INDEXES:
+                    del self._known[next(iter(self._known))]
+                self._known[id(members)] = (members, out)
+        if not missing and len(out) and out.min() < 0:
+            raise ParameterError("These families are not in the ledger.")
+        return out
+
+    def family_ids_of(self, ids: Iterable[object]) -> FamilyIds:
+        """``ids`` as text carrying their codes (:class:`FamilyIds`); without codes when some
+        family is not in the ledger (a report rendered outside a release)."""
+        text = text_ids(ids, unique=False).to_numpy(dtype=object)
+        code = self.codes(text, missing=True)
+        return FamilyIds(text, code if not len(code) or code.min() >= 0 else None, self)
+
+    def distinct(self, members: Iterable[object]) -> int:
+        """How many different families ``members`` holds (as :func:`text_ids` counts them;
+        families outside the ledger count too)."""
+        c = self.codes(members, missing=True)
+        known = c[c >= 0]
+        n = len(_distinct(known, len(self.family_ids)))
+        if len(known) < len(c):
+            ids = text_ids(members, unique=False)
+            n += len(ids[c < 0].unique())
+        return n
 
     def __len__(self) -> int:
         return len(self._pops)
@@ -184,9 +232,16 @@ class Ledger:
         ``support``: the key of a population outside which every value is 0 and known to be (a
         care path's cost is zero for families not at risk of it).  Declaring it again replaces it.
         """
-        v = pd.to_numeric(values, errors="coerce")
-        v.index = v.index.astype(str)
-        arr = v.groupby(level=0).first().reindex(self.family_ids).to_numpy(dtype=float)
+        v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        code = self.codes(values.index, missing=True)
+        # per family of the ledger its first value that is not missing (as groupby().first())
+        at = np.flatnonzero((code >= 0) & ~np.isnan(v))
+        c = code[at]
+        arr = np.full(len(self.family_ids), np.nan)
+        if len(c) and np.bincount(c).max() > 1:
+            c, first = np.unique(c, return_index=True)
+            at = at[first]
+        arr[c] = v[at]
         self._values[name] = arr
         self._bounds[name] = (float(low), float(high))
         if support is not None:
@@ -234,10 +289,10 @@ class Ledger:
                 f"Population {key!r} was declared after the release was protected: every report of a "
                 "release must declare the same populations when it is rendered (a bug in impactkit)."
             )
-        pos = self.family_ids.get_indexer(text_ids(members))
-        if (pos < 0).any():
+        code = self.codes(members, missing=True)
+        if len(code) and code.min() < 0:
             raise ParameterError(f"Population {key!r} holds families that are not in the ledger.")
-        pos = np.sort(pos)
+        pos = _distinct(code, len(self.family_ids))
         self._check_values(key, pos, tuple(stats))
         pop = Population(key, pos, tuple(stats), dim, float(cost), label or key, bool(scope), str(base))
         self._pops[key] = pop
@@ -251,6 +306,47 @@ class Ledger:
 
     def status(self, key: str) -> str:
         return self._pops[key].status
+
+
+KNOWN_INDEXES = 32  # pandas Index objects whose codes a ledger keeps
+
+
+def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
+    """The different codes, ascending (codes of a cohort's selection are ascending already)."""
+    if len(codes) < 2 or bool((codes[1:] > codes[:-1]).all()):
+        return np.asarray(codes, dtype=np.int64)
+    if len(codes) * 16 < n:  # few codes of many families: sort them
+        return np.unique(codes)
+    return np.flatnonzero(np.bincount(codes, minlength=n))
+
+
+class FamilyIds(np.ndarray):
+    """Family ids (text, an object array) that carry each family's code in one :class:`Ledger`.
+
+    A report's cohort holds its families so (:meth:`Ledger.family_ids_of`) and hands out
+    selections of them with :meth:`where`: the ledger then takes their membership as integers
+    instead of looking up text.  Anything else NumPy derives from it (a slice, a mask, a copy)
+    is plain text again, without codes, and is looked up as text."""
+
+    codes: np.ndarray | None
+    ledger: Ledger | None
+
+    def __new__(cls, ids: np.ndarray, codes: np.ndarray | None, ledger: Ledger | None) -> FamilyIds:
+        obj = np.asarray(ids, dtype=object).view(cls)
+        obj.codes, obj.ledger = codes, ledger
+        return obj
+
+    def __array_finalize__(self, obj: object) -> None:
+        self.codes, self.ledger = None, None
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled as the plain text it is
+        return (np.asarray, (np.asarray(self).copy(),))
+
+    def where(self, mask: np.ndarray) -> FamilyIds:
+        """The ids where ``mask`` is true, with their codes."""
+        mask = np.asarray(mask, dtype=bool)
+        codes = None if self.codes is None else self.codes[mask]
+        return FamilyIds(np.asarray(self)[mask], codes, self.ledger)
 
 
 def text_ids(members: Iterable[object], *, unique: bool = True) -> pd.Index:
