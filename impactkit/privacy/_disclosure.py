@@ -473,8 +473,14 @@ class _Model:
         self.atom_of, self.n_atoms = _atoms(n_fam, self.pops)
         self.atom_n = np.bincount(self.atom_of, minlength=self.n_atoms).astype(float)
         rows, cols = [], []
+        mark = np.zeros(self.n_atoms, dtype=bool)
         for i, p in enumerate(self.pops):
-            a = np.unique(self.atom_of[p.members])
+            if len(p.members) * 16 < self.n_atoms:  # few families of many atoms: sort them
+                a = np.unique(self.atom_of[p.members])
+            else:  # the atoms marked, read back in order (no sort of 100,000 families)
+                mark[self.atom_of[p.members]] = True
+                a = np.flatnonzero(mark)
+                mark[a] = False
             rows.append(np.full(len(a), i))
             cols.append(a)
         r = np.concatenate(rows) if rows else np.zeros(0, int)
@@ -1125,13 +1131,9 @@ class _Checks:
     def __init__(self, model: _Model, *, atoms: bool = True) -> None:
         self.model = model
         self.atoms = atoms
-        k, inc = model.k, model.inc
-        weighted = inc.multiply(model.atom_n[None, :]).tocsr()
-        overlap = (weighted @ inc.T).tocoo()
+        k = model.k
         size = model.size
-        # Q inside P: overlap(P, Q) == |Q|
-        sub = np.abs(overlap.data - size[overlap.col]) < 0.5
-        pi, qj = overlap.row[sub], overlap.col[sub]
+        pi, qj = _inside(model)  # Q inside P
         # populations with a common base differ by missing data (not checked); a base belongs to
         # a set of families, not to a key: a population with the same families as one of base B
         # (an outcome's "observed" = the report's families) differs from B's others by missing data
@@ -1206,10 +1208,17 @@ class _Checks:
             inside = np.unique(np.concatenate([m.atoms(i) for i in idx]))
             regions.append((f"families outside every {kind} report", np.setdiff1d(all_atoms, inside)))
         seen: set[bytes] = set()
+        n_of = np.diff(inc.indptr)
         for rname, ratoms in regions:
             rset = np.zeros(m.n_atoms, bool)
             rset[ratoms] = True
-            for i, p in enumerate(pops):
+            # per population its atoms and families in the region: only those partly inside it
+            # with 1 to k-1 families there are looked at
+            inside = inc @ rset.astype(float)
+            fams = inc @ np.where(rset, m.atom_n, 0.0)
+            maybe = np.flatnonzero((inside > 0) & (inside < n_of) & (fams >= 1 - 1e-9) & (fams < k))
+            for i in maybe.tolist():
+                p = pops[i]
                 atoms = m.atoms(i)
                 part = atoms[rset[atoms]]
                 if len(part) == 0 or len(part) == len(atoms):
@@ -1423,11 +1432,16 @@ class _Checks:
             atoms = m.atoms(i)
             c = np.zeros(m.n_atoms)
             c[atoms] = 1.0
-            count = m.count_model()
-            if count.spread(c) > 1e-6:
+            # the feasible points met so far (none but the true table before the model is built)
+            if m._count is not None and m._count.spread(c) > 1e-6:
                 continue
             screen = m.screen()
             if screen is not None and screen.varies(atoms, 1e-6):  # varies there: varies
+                continue
+            # many atoms: a sum shown to vary (points met, counts held at their true values) keeps
+            # the cell hidden before the count's solves on the full model (a minute at 100,000
+            # families); the order decides nothing: a cell is released only when all are pinned
+            if screen is not None and any(self._sum_varies(atoms, f) for f in p.stats):
                 continue
             # the certificate is a dense QR of the published rows: with many atoms (a restricted
             # model exists) two warm-started solves are far cheaper and decide the same
@@ -1457,6 +1471,15 @@ class _Checks:
                 freed += 1
         return freed
 
+    def _sum_varies(self, atoms: np.ndarray, figure: str) -> bool:
+        """Whether the sum of ``figure`` on ``atoms`` is shown to take two values (``False``
+        proves nothing), without a solve on the full model."""
+        m = self.model
+        sm = m.sum_model(figure)
+        c_f, true, _ = sm.objective(figure, atoms)
+        tol = 1e-6 * max(1.0, abs(true))
+        return sm.spread(c_f) > tol or (not m.determined(atoms, figure) and sm.varies(c_f, tol))
+
     def _exposed_fresh(self, t: _Target) -> str | None:
         m = self.model
         if not m.count_open(t.atoms)[0]:
@@ -1466,6 +1489,42 @@ class _Checks:
             if hi - lo < max(need, 1e-6) - 1e-9:
                 return f"its {f}"
         return None
+
+
+OVERLAP_CHUNK = 1 << 24  # entries of a dense block of the incidence (64 MiB of float32)
+
+
+def _inside(model: _Model) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(P, Q)`` of populations with ``Q`` a non-empty subset of ``P`` (``P == Q``
+    included), ``P`` ascending and, for one ``P``, by first atom of ``Q`` then ``Q`` descending
+    (the order of the sparse product ``inc W inc'`` this replaces; the first exposure found
+    depends on it).
+
+    The overlaps ``|P & Q|`` of the distinct rows (populations of the same families once) are a
+    dense product ``D W D'`` (``W``: the atoms' family counts) in blocks of atoms, by BLAS in
+    float32: every partial sum is a whole number of families, exact below 2**24."""
+    rows, inc = model.row_first, model.inc
+    n_r, n_a = len(rows), model.n_atoms
+    if inc.nnz == 0:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    d_rows = sp.csc_matrix(inc[rows])  # sliced by atoms
+    total = float(model.atom_n.sum())
+    dtype = np.float32 if total < 2**24 else np.float64
+    over = np.zeros((n_r, n_r), dtype=dtype)
+    step = max(1, OVERLAP_CHUNK // max(n_r, 1))
+    w = model.atom_n.astype(dtype)
+    for a0 in range(0, n_a, step):
+        block = d_rows[:, a0 : a0 + step].toarray().astype(dtype, copy=False)
+        over += (block * w[a0 : a0 + step]) @ block.T
+    size_r = model.size[rows]
+    inside_r = (over == size_r[None, :].astype(dtype)) & (size_r[None, :] > 0)
+    # populations of one row share its relation; order the Q by (first atom desc, Q desc)
+    n_p = len(model.pops)
+    first = np.where(np.diff(inc.indptr) > 0, inc.indices[np.minimum(inc.indptr[:-1], inc.nnz - 1)], -1)
+    q_order = np.lexsort((-np.arange(n_p), -first))
+    of = model.row_of
+    pi, col = np.nonzero(inside_r[of][:, of[q_order]])
+    return pi, q_order[col]
 
 
 def _disjoint_children(
