@@ -150,6 +150,11 @@ class Ledger:
         self.family_ids = pd.Index(text_ids(family_ids, unique=False))
         if not self.family_ids.is_unique:
             raise ParameterError("The 'family_ids' parameter of Ledger must not repeat a family.")
+        # text -> code lookups: a family's code is its position in family_ids.  The positions of
+        # the last few pandas Index objects looked up are kept (an Index is immutable; it is held,
+        # so its id is not reused): a report asks for the same cohort's families many times
+        self._lookup = pd.Index(self.family_ids.to_numpy(dtype=object), dtype=object)
+        self._known: dict[int, tuple[pd.Index, np.ndarray]] = {}
         self._pops: dict[str, Population] = {}
         self._values: dict[str, np.ndarray] = {}
         self._bounds: dict[str, tuple[float, float]] = {}
@@ -157,8 +162,51 @@ class Ledger:
         self._figures: dict[str, dict[str, float]] = {}
         self.frozen = False
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_known"] = {}
+        return state
+
     def __iter__(self) -> Iterator[Population]:
         return iter(self._pops.values())
+
+    def codes(self, members: Iterable[object], *, missing: bool = False) -> np.ndarray:
+        """The code of each of ``members`` (its position in :attr:`family_ids`), in their order,
+        repeats kept: one int per family, which the release's cohorts share
+        (:class:`FamilyIds`).  A family not in the ledger is an error, or -1 with ``missing``.
+
+        Family ids are compared as text (``str`` of each, as :func:`text_ids`)."""
+        if isinstance(members, FamilyIds) and members.ledger is self and members.codes is not None:
+            out = members.codes
+        elif isinstance(members, pd.Index) and id(members) in self._known:
+            out = self._known[id(members)][1]
+        else:
+            out = np.asarray(self._lookup.get_indexer(text_ids(members, unique=False)), dtype=np.int64)
+            if isinstance(members, pd.Index):
+                if len(self._known) >= KNOWN_INDEXES:
+                    del self._known[next(iter(self._known))]
+                self._known[id(members)] = (members, out)
+        if not missing and len(out) and out.min() < 0:
+            raise ParameterError("These families are not in the ledger.")
+        return out
+
+    def family_ids_of(self, ids: Iterable[object]) -> FamilyIds:
+        """``ids`` as text carrying their codes (:class:`FamilyIds`); without codes when some
+        family is not in the ledger (a report rendered outside a release)."""
+        text = text_ids(ids, unique=False).to_numpy(dtype=object)
+        code = self.codes(text, missing=True)
+        return FamilyIds(text, code if not len(code) or code.min() >= 0 else None, self)
+
+    def distinct(self, members: Iterable[object]) -> int:
+        """How many different families ``members`` holds (as :func:`text_ids` counts them;
+        families outside the ledger count too)."""
+        c = self.codes(members, missing=True)
+        known = c[c >= 0]
+        n = len(_distinct(known, len(self.family_ids)))
+        if len(known) < len(c):
+            ids = text_ids(members, unique=False)
+            n += len(ids[c < 0].unique())
+        return n
 
     def __len__(self) -> int:
         return len(self._pops)
@@ -184,9 +232,16 @@ class Ledger:
         ``support``: the key of a population outside which every value is 0 and known to be (a
         care path's cost is zero for families not at risk of it).  Declaring it again replaces it.
         """
-        v = pd.to_numeric(values, errors="coerce")
-        v.index = v.index.astype(str)
-        arr = v.groupby(level=0).first().reindex(self.family_ids).to_numpy(dtype=float)
+        v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        code = self.codes(values.index, missing=True)
+        # per family of the ledger its first value that is not missing (as groupby().first())
+        at = np.flatnonzero((code >= 0) & ~np.isnan(v))
+        c = code[at]
+        arr = np.full(len(self.family_ids), np.nan)
+        if len(c) and np.bincount(c).max() > 1:
+            c, first = np.unique(c, return_index=True)
+            at = at[first]
+        arr[c] = v[at]
         self._values[name] = arr
         self._bounds[name] = (float(low), float(high))
         if support is not None:
@@ -234,10 +289,10 @@ class Ledger:
                 f"Population {key!r} was declared after the release was protected: every report of a "
                 "release must declare the same populations when it is rendered (a bug in impactkit)."
             )
-        pos = self.family_ids.get_indexer(text_ids(members))
-        if (pos < 0).any():
+        code = self.codes(members, missing=True)
+        if len(code) and code.min() < 0:
             raise ParameterError(f"Population {key!r} holds families that are not in the ledger.")
-        pos = np.sort(pos)
+        pos = _distinct(code, len(self.family_ids))
         self._check_values(key, pos, tuple(stats))
         pop = Population(key, pos, tuple(stats), dim, float(cost), label or key, bool(scope), str(base))
         self._pops[key] = pop
@@ -251,6 +306,47 @@ class Ledger:
 
     def status(self, key: str) -> str:
         return self._pops[key].status
+
+
+KNOWN_INDEXES = 32  # pandas Index objects whose codes a ledger keeps
+
+
+def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
+    """The different codes, ascending (codes of a cohort's selection are ascending already)."""
+    if len(codes) < 2 or bool((codes[1:] > codes[:-1]).all()):
+        return np.asarray(codes, dtype=np.int64)
+    if len(codes) * 16 < n:  # few codes of many families: sort them
+        return np.unique(codes)
+    return np.flatnonzero(np.bincount(codes, minlength=n))
+
+
+class FamilyIds(np.ndarray):
+    """Family ids (text, an object array) that carry each family's code in one :class:`Ledger`.
+
+    A report's cohort holds its families so (:meth:`Ledger.family_ids_of`) and hands out
+    selections of them with :meth:`where`: the ledger then takes their membership as integers
+    instead of looking up text.  Anything else NumPy derives from it (a slice, a mask, a copy)
+    is plain text again, without codes, and is looked up as text."""
+
+    codes: np.ndarray | None
+    ledger: Ledger | None
+
+    def __new__(cls, ids: np.ndarray, codes: np.ndarray | None, ledger: Ledger | None) -> FamilyIds:
+        obj = np.asarray(ids, dtype=object).view(cls)
+        obj.codes, obj.ledger = codes, ledger
+        return obj
+
+    def __array_finalize__(self, obj: object) -> None:
+        self.codes, self.ledger = None, None
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled as the plain text it is
+        return (np.asarray, (np.asarray(self).copy(),))
+
+    def where(self, mask: np.ndarray) -> FamilyIds:
+        """The ids where ``mask`` is true, with their codes."""
+        mask = np.asarray(mask, dtype=bool)
+        codes = None if self.codes is None else self.codes[mask]
+        return FamilyIds(np.asarray(self)[mask], codes, self.ledger)
 
 
 def text_ids(members: Iterable[object], *, unique: bool = True) -> pd.Index:
@@ -377,8 +473,14 @@ class _Model:
         self.atom_of, self.n_atoms = _atoms(n_fam, self.pops)
         self.atom_n = np.bincount(self.atom_of, minlength=self.n_atoms).astype(float)
         rows, cols = [], []
+        mark = np.zeros(self.n_atoms, dtype=bool)
         for i, p in enumerate(self.pops):
-            a = np.unique(self.atom_of[p.members])
+            if len(p.members) * 16 < self.n_atoms:  # few families of many atoms: sort them
+                a = np.unique(self.atom_of[p.members])
+            else:  # the atoms marked, read back in order (no sort of 100,000 families)
+                mark[self.atom_of[p.members]] = True
+                a = np.flatnonzero(mark)
+                mark[a] = False
             rows.append(np.full(len(a), i))
             cols.append(a)
         r = np.concatenate(rows) if rows else np.zeros(0, int)
@@ -1029,13 +1131,9 @@ class _Checks:
     def __init__(self, model: _Model, *, atoms: bool = True) -> None:
         self.model = model
         self.atoms = atoms
-        k, inc = model.k, model.inc
-        weighted = inc.multiply(model.atom_n[None, :]).tocsr()
-        overlap = (weighted @ inc.T).tocoo()
+        k = model.k
         size = model.size
-        # Q inside P: overlap(P, Q) == |Q|
-        sub = np.abs(overlap.data - size[overlap.col]) < 0.5
-        pi, qj = overlap.row[sub], overlap.col[sub]
+        pi, qj = _inside(model)  # Q inside P
         # populations with a common base differ by missing data (not checked); a base belongs to
         # a set of families, not to a key: a population with the same families as one of base B
         # (an outcome's "observed" = the report's families) differs from B's others by missing data
@@ -1110,10 +1208,17 @@ class _Checks:
             inside = np.unique(np.concatenate([m.atoms(i) for i in idx]))
             regions.append((f"families outside every {kind} report", np.setdiff1d(all_atoms, inside)))
         seen: set[bytes] = set()
+        n_of = np.diff(inc.indptr)
         for rname, ratoms in regions:
             rset = np.zeros(m.n_atoms, bool)
             rset[ratoms] = True
-            for i, p in enumerate(pops):
+            # per population its atoms and families in the region: only those partly inside it
+            # with 1 to k-1 families there are looked at
+            inside = inc @ rset.astype(float)
+            fams = inc @ np.where(rset, m.atom_n, 0.0)
+            maybe = np.flatnonzero((inside > 0) & (inside < n_of) & (fams >= 1 - 1e-9) & (fams < k))
+            for i in maybe.tolist():
+                p = pops[i]
                 atoms = m.atoms(i)
                 part = atoms[rset[atoms]]
                 if len(part) == 0 or len(part) == len(atoms):
@@ -1327,11 +1432,16 @@ class _Checks:
             atoms = m.atoms(i)
             c = np.zeros(m.n_atoms)
             c[atoms] = 1.0
-            count = m.count_model()
-            if count.spread(c) > 1e-6:
+            # the feasible points met so far (none but the true table before the model is built)
+            if m._count is not None and m._count.spread(c) > 1e-6:
                 continue
             screen = m.screen()
             if screen is not None and screen.varies(atoms, 1e-6):  # varies there: varies
+                continue
+            # many atoms: a sum shown to vary (points met, counts held at their true values) keeps
+            # the cell hidden before the count's solves on the full model (a minute at 100,000
+            # families); the order decides nothing: a cell is released only when all are pinned
+            if screen is not None and any(self._sum_varies(atoms, f) for f in p.stats):
                 continue
             # the certificate is a dense QR of the published rows: with many atoms (a restricted
             # model exists) two warm-started solves are far cheaper and decide the same
@@ -1361,6 +1471,15 @@ class _Checks:
                 freed += 1
         return freed
 
+    def _sum_varies(self, atoms: np.ndarray, figure: str) -> bool:
+        """Whether the sum of ``figure`` on ``atoms`` is shown to take two values (``False``
+        proves nothing), without a solve on the full model."""
+        m = self.model
+        sm = m.sum_model(figure)
+        c_f, true, _ = sm.objective(figure, atoms)
+        tol = 1e-6 * max(1.0, abs(true))
+        return sm.spread(c_f) > tol or (not m.determined(atoms, figure) and sm.varies(c_f, tol))
+
     def _exposed_fresh(self, t: _Target) -> str | None:
         m = self.model
         if not m.count_open(t.atoms)[0]:
@@ -1370,6 +1489,42 @@ class _Checks:
             if hi - lo < max(need, 1e-6) - 1e-9:
                 return f"its {f}"
         return None
+
+
+OVERLAP_CHUNK = 1 << 24  # entries of a dense block of the incidence (64 MiB of float32)
+
+
+def _inside(model: _Model) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(P, Q)`` of populations with ``Q`` a non-empty subset of ``P`` (``P == Q``
+    included), ``P`` ascending and, for one ``P``, by first atom of ``Q`` then ``Q`` descending
+    (the order of the sparse product ``inc W inc'`` this replaces; the first exposure found
+    depends on it).
+
+    The overlaps ``|P & Q|`` of the distinct rows (populations of the same families once) are a
+    dense product ``D W D'`` (``W``: the atoms' family counts) in blocks of atoms, by BLAS in
+    float32: every partial sum is a whole number of families, exact below 2**24."""
+    rows, inc = model.row_first, model.inc
+    n_r, n_a = len(rows), model.n_atoms
+    if inc.nnz == 0:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    d_rows = sp.csc_matrix(inc[rows])  # sliced by atoms
+    total = float(model.atom_n.sum())
+    dtype = np.float32 if total < 2**24 else np.float64
+    over = np.zeros((n_r, n_r), dtype=dtype)
+    step = max(1, OVERLAP_CHUNK // max(n_r, 1))
+    w = model.atom_n.astype(dtype)
+    for a0 in range(0, n_a, step):
+        block = d_rows[:, a0 : a0 + step].toarray().astype(dtype, copy=False)
+        over += (block * w[a0 : a0 + step]) @ block.T
+    size_r = model.size[rows]
+    inside_r = (over == size_r[None, :].astype(dtype)) & (size_r[None, :] > 0)
+    # populations of one row share its relation; order the Q by (first atom desc, Q desc)
+    n_p = len(model.pops)
+    first = np.where(np.diff(inc.indptr) > 0, inc.indices[np.minimum(inc.indptr[:-1], inc.nnz - 1)], -1)
+    q_order = np.lexsort((-np.arange(n_p), -first))
+    of = model.row_of
+    pi, col = np.nonzero(inside_r[of][:, of[q_order]])
+    return pi, q_order[col]
 
 
 def _disjoint_children(

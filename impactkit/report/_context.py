@@ -70,7 +70,7 @@ class Ctx:
 
     @property
     def cohort(self) -> Cohort:
-        return cast(Cohort, self.cached("cohort", lambda: Cohort(self.dataset)))
+        return cast(Cohort, self.cached("cohort", lambda: Cohort(self.dataset, self.pub.ledger)))
 
     @property
     def labels(self) -> Labels:

@@ -43,8 +43,14 @@ def _modelled(ctx: Ctx) -> pd.Index:
         return pd.Index([])
     pf = ctx.costs.per_family
     if "family_id" in pf and len(pf):
-        return pd.Index(pf["family_id"].astype(str)).unique()
-    return pd.Index(ctx.cohort.everyone)
+        # the same Index object each time the same frame is asked for: the ledger keeps the codes
+        # of an Index it has seen, so the families are looked up once, not at every count
+        held: dict[int, tuple[pd.DataFrame, pd.Index]] = ctx.cached("modelled", dict)
+        got = held.get(id(pf))
+        if got is None or got[0] is not pf:  # (a frame of the same id that has been freed)
+            got = held[id(pf)] = (pf, pd.Index(pf["family_id"].astype(str)).unique())
+        return got[1]
+    return ctx.cohort.everyone
 
 
 def gross_count(ctx: Ctx) -> Value:

@@ -30,7 +30,6 @@ import pandas as pd
 
 from impactkit.i18n import MISSING, Formatter
 from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger
-from impactkit.privacy._disclosure import text_ids
 
 __all__ = ["DECIMALS", "Published", "PublishedFormatter", "Publisher", "Value", "marker"]
 
@@ -220,12 +219,14 @@ class Publisher:
         these count missing scores, not a group of families (see ``Population.base``).
         """
         key = self.key(*((parts,) if isinstance(parts, str) else parts))
-        ids = text_ids(members)
-        self.ledger.add(
-            key, ids, stats=stats, dim=f"{dim}@{self.kind}" if dim else "", cost=cost, label=label or key,
+        if key in self.ledger:  # declared before (the rendering pass): only its stats may be new
+            self.ledger.add(key, (), stats=stats)
+            return Value(self.ledger.distinct(members), {key})
+        pop = self.ledger.add(
+            key, members, stats=stats, dim=f"{dim}@{self.kind}" if dim else "", cost=cost, label=label or key,
             scope=scope, base=f"{self.group}:measured" if measured else "",
         )  # fmt: skip
-        return Value(len(ids), {key})
+        return Value(pop.n, {key})
 
     def on(self, base: Published, x: Any, stats: Sequence[str] = ()) -> Published:
         """A value computed on the families ``base`` counts (a mean, an SD, a median): it rests on
