@@ -179,3 +179,21 @@ def test_unparsable_toml_names_the_file(tmp_path):
 def test_unknown_builtin_is_a_parameter_error():
     with pytest.raises(ik.ParameterError, match="'name' parameter of builtin"):
         builtin("outcomes_star")
+
+
+def test_an_instrument_is_its_own_deep_copy():
+    """Immutable, so deepcopy (which pandas applies to a frame's attrs after nearly every
+    operation) returns it; a copied frame still carries an equal, working instrument."""
+    import copy
+
+    import pandas as pd
+
+    inst = builtin("default")
+    assert copy.deepcopy(inst) is inst
+    assert copy.deepcopy({"instrument": inst})["instrument"] is inst
+    frame = pd.DataFrame({"score": [1.0, 2.0]})
+    frame.attrs["instrument"] = inst
+    derived = frame[frame["score"] > 1] + 1
+    assert derived.attrs["instrument"] is inst
+    assert derived.attrs["instrument"].domain_ids == builtin("default").domain_ids
+    assert copy.copy(inst) == inst

@@ -171,6 +171,14 @@ class Instrument:
     omitted_labels: tuple[tuple[str, str, str], ...] = ()  # (id, label_nl, label_en) of what was left out
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Instrument:
+        """The instrument itself: it is immutable (frozen; ``_lookup`` is built once from the rest).
+
+        pandas deep-copies a frame's ``attrs`` after nearly every operation (``__finalize__``), and
+        an assessments frame carries its instrument there: the sample report made 315,000 deepcopy
+        calls of its domains, levels and labels in the release's collecting pass alone."""
+        return self
+
     # ----------------------------------------------------------------- lookups
     @property
     def domain_ids(self) -> list[str]:

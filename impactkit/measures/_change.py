@@ -62,6 +62,23 @@ def check_min_pairs(min_pairs: object, func: str) -> int:
     return int(min_pairs)
 
 
+try:  # the ufunc scipy.stats.nct's survival function calls (scipy >= 1.12: scipy.stats._continuous_distns)
+    from scipy.special._ufuncs import _nct_sf as _nct_sf_ufunc
+except ImportError:  # pragma: no cover - another scipy: its public function
+    _nct_sf_ufunc = None
+
+
+def nct_sf(t: float, df: float, nc: float) -> float:
+    """``scipy.stats.nct.sf(t, df, nc)`` for a finite ``t``, ``df > 0`` and a finite ``nc``: the
+    same ufunc, clipped to [0, 1], as ``nct._sf``, without the argument handling of
+    ``rv_continuous.sf`` around it (9 of 10 parts of its time).  The CI of d_z inverts it by root
+    finding: ~16 calls per bound, 280 bounds in the sample's release."""
+    if _nct_sf_ufunc is None:  # pragma: no cover
+        return float(stats.nct.sf(t, df, nc))
+    with np.errstate(over="ignore"):  # as scipy (gh-17432)
+        return float(np.clip(_nct_sf_ufunc(t, df, nc), 0, 1))
+
+
 def _dz_ci(t: float, df: float, n: int, level: float) -> tuple[float, float]:
     """Confidence interval of d_z by inverting the noncentral t distribution (Steiger & Fouladi 1997)."""
     if not np.isfinite(t) or df < 1:
@@ -70,7 +87,7 @@ def _dz_ci(t: float, df: float, n: int, level: float) -> tuple[float, float]:
     width = 10 + 2 * abs(t)
 
     def ncp(target: float) -> float:
-        f = lambda nc: stats.nct.sf(t, df, nc) - target  # noqa: E731 (one-line root function)
+        f = lambda nc: nct_sf(t, df, nc) - target  # noqa: E731 (one-line root function)
         return float(optimize.brentq(f, t - width, t + width, xtol=1e-12))
 
     try:

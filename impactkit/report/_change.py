@@ -292,6 +292,8 @@ def _print_bounds(ctx: Ctx, table: Table, keys: dict[str, str], bounds: list[dic
     """A hidden part with a bound prints it (``≥ 78%``) in the table, its spreadsheet form and so
     the results file, instead of ``x``, with a note saying where the bound comes from.  ``keys``:
     part -> the table column showing its share; ``bounds``: per table row, part -> bound."""
+    if ctx.collecting:  # the collecting pass renders no table (and knows no bound: nothing is hidden yet)
+        return
     frame, _types = table.excel_frame()
     if not all(isinstance(col.key, str) for col in table.columns):  # one spreadsheet column each
         raise ParameterError(f"table {table.id!r}: a bound needs one spreadsheet column per table column")

@@ -19,7 +19,7 @@ from impactkit.instruments import Instrument
 from impactkit.privacy import OTHER, ReleasePlan, Scope
 from impactkit.privacy._disclosure import SCOPE_COST
 from impactkit.report._cohort import Cohort
-from impactkit.report._model import UNDRAWN, Column, Section, Table
+from impactkit.report._model import UNDRAWN, CollectingFormatter, Column, Section, Table
 from impactkit.report._publish import PublishedFormatter, Publisher, Value
 
 __all__ = ["Ctx", "assumptions_section", "basis_values", "cost_notes", "design_section", "draw"]
@@ -53,6 +53,13 @@ class Ctx:
     @property
     def lang(self) -> str:
         return self.fmt.lang
+
+    @property
+    def collecting(self) -> bool:
+        """Whether this is the release's collecting pass, which declares populations and renders
+        nothing (:class:`~impactkit.report._model.CollectingFormatter`): work whose result only
+        reaches the page (formatted tables, the case page) is skipped there."""
+        return isinstance(self.fmt, CollectingFormatter)
 
     def t(self, key: str, **values: Any) -> str:
         """The report text ``key``; numbers must arrive as text of published values."""

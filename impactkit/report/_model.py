@@ -19,7 +19,17 @@ from impactkit.errors import ParameterError
 from impactkit.i18n import MISSING
 from impactkit.report._publish import PUBLISHED, PublishedFormatter, Value, marker
 
-__all__ = ["KINDS", "UNDRAWN", "Cell", "Chart", "Column", "KeyFigure", "Section", "Table"]
+__all__ = [
+    "KINDS",
+    "UNDRAWN",
+    "Cell",
+    "Chart",
+    "CollectingFormatter",
+    "Column",
+    "KeyFigure",
+    "Section",
+    "Table",
+]
 
 # kind -> (HTML formatter of a Value, spreadsheet column type of impactkit.excel)
 KINDS: dict[str, tuple[Callable[[PublishedFormatter, Any], str], str]] = {
@@ -76,6 +86,19 @@ def _unique(label: str, taken: dict[str, Any]) -> str:
     return out
 
 
+def _check_cells(id: str, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
+    """The checks :meth:`Table.build` makes of every cell, without formatting any."""
+    for col in columns:
+        for key_ in col.key if isinstance(col.key, tuple) else (col.key,):
+            values = frame[key_].tolist() if len(frame) else []
+            if col.kind == "text":
+                if any(isinstance(v, Value) for v in values):
+                    raise TypeError(f"Table {id}: column {col.key!r} is text but holds a Value.")
+                continue
+            for v in values:
+                _value(v, f"Table {id}, column {key_!r}")
+
+
 def _value(v: Any, where: str) -> Value:
     if not isinstance(v, Value):
         raise TypeError(
@@ -85,9 +108,20 @@ def _value(v: Any, where: str) -> Value:
     return v
 
 
+class CollectingFormatter(PublishedFormatter):
+    """The formatter of the release's collecting pass (:class:`~impactkit.report.Release`), which
+    declares populations and renders nothing: its sections are thrown away.  A :class:`Table`
+    built with it checks its cells (every numeric cell a published Value) and formats none of
+    them (the sample's collecting pass formatted 250 tables, 9,000 numbers, that no one saw)."""
+
+    collecting = True
+
+
 @dataclass
 class Table:
-    """A formatted table and its spreadsheet form.  Build with :meth:`build`."""
+    """A formatted table and its spreadsheet form.  Build with :meth:`build`.
+
+    Built with a :class:`CollectingFormatter`, it has no rows and no spreadsheet form."""
 
     id: str
     caption: str
@@ -116,6 +150,10 @@ class Table:
     ) -> Table:
         pub = fmt.pub
         frame = frame.reset_index(drop=True)
+        if isinstance(fmt, CollectingFormatter):
+            _check_cells(id, frame, columns)
+            return cls(id=id, caption=caption, header=[c.label for c in columns], rows=[], columns=list(columns),
+                       k=k, notes=list(notes), sheet=sheet)  # fmt: skip
         rows: list[list[Cell]] = []
         hidden = 0
         bounds = (fmt.base.text("low").lower(), fmt.base.text("high").lower())

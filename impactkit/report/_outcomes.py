@@ -238,7 +238,7 @@ def _event_blocks(ctx: Ctx, events: pd.DataFrame, pre: int) -> list[Table | Char
 def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
     f, pub = ctx.fmt, ctx.pub
     data = events.copy()
-    rr = pd.DataFrame(outcomes.rate_ratios(data, method="negbin")).reset_index(drop=True)
+    rr = _rate_ratios(ctx, data)
     rr = rr[rr["reference"] == "before"].reset_index(drop=True) if (rr["reference"] == "before").any() else rr
     with_event = data[data["count"].fillna(0) > 0]
     vals: dict[str, list[Value]] = {c: [] for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted")}
@@ -304,6 +304,26 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
         cap = ctx.t("ratios_caption", event=label[:1].upper() + label[1:], rr=f.number(rr.at[i, "rate_ratio"], 2),
                     ci=f.ci(rr.at[i, "ci_low"], rr.at[i, "ci_high"]))  # fmt: skip
     return Chart("outcome-ratios", ctx.t("ratios_title"), cap, fig, table)
+
+
+def _rate_ratios(ctx: Ctx, events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`impactkit.outcomes.rate_ratios` of the report's event counts, fitted once for both
+    passes of the release.  The passes cut the counts in their own language (``outcome_counts``),
+    which differ only in the ``label`` column; the fit carries each outcome's label along and
+    uses it for nothing else, so a fit of the other language's counts is this one's with this
+    language's labels (each outcome's first, of the rows the fit keeps)."""
+    fit = ctx.cached(
+        "rate_ratios:events",
+        lambda: pd.DataFrame(outcomes.rate_ratios(events, method="negbin")).reset_index(drop=True),
+    )
+    rr = fit.copy()
+    kept = events[(events["exposure_years"] > 0) & events["count"].notna()]
+    label = {
+        (str(src), str(o)): str(g["label"].iloc[0])
+        for (src, o), g in kept.groupby(["source", "outcome"], sort=True, observed=True)
+    }
+    rr["label"] = [label[(str(src), str(o))] for src, o in zip(rr["source"], rr["outcome"], strict=True)]
+    return rr
 
 
 # -------------------------------------------------------------------------------------- care

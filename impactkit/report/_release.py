@@ -80,6 +80,11 @@ class Release:
         Every hidden population with its status, reason and the feasible range of its count.
     """
 
+    # The collecting pass renders nothing (tables unformatted, no case page: Ctx.collecting).
+    # False renders every section in full there too, as before: the reference that the lean pass
+    # declares the same ledger (tests/report/test_release_collect.py).
+    lean: bool = True
+
     def __init__(
         self,
         dataset: Any,
@@ -204,6 +209,7 @@ class Release:
     ) -> Any:
         from impactkit import costs as ik_costs
         from impactkit.report._context import Ctx
+        from impactkit.report._model import CollectingFormatter
         from impactkit.report._publish import PublishedFormatter
 
         key = scope_key(scope)
@@ -230,11 +236,13 @@ class Release:
             self.ledger, key, self.k, Formatter(lang), protected=protected,
             ranges=self.audit.count_range if protected else None,
         )  # fmt: skip
+        # the collecting pass declares populations and renders nothing (Ctx.collecting)
+        collecting = not protected and self.lean
         return Ctx(
             dataset=ds,
             costs=memo[ck],
             instrument=ds.instrument,
-            fmt=PublishedFormatter(pub),
+            fmt=CollectingFormatter(pub) if collecting else PublishedFormatter(pub),
             k=self.k,
             seed=self.seed,
             draws=self.draws,

@@ -285,3 +285,20 @@ def test_conf_level_is_the_one_name_and_level_is_deprecated():
     wide = change(data)
     assert (new["ci_high"] - new["ci_low"] < wide["ci_high"] - wide["ci_low"]).all()
     assert new.meta["conf_level"] == 0.9
+
+
+def test_nct_sf_is_scipys_noncentral_t_survival_function_bit_for_bit():
+    """The d_z interval's root finding calls measures._change.nct_sf: exactly
+    scipy.stats.nct.sf (the reference) for finite t, df >= 1 and finite noncentrality,
+    including far tails where it is 0 or 1."""
+    from scipy import stats
+
+    from impactkit.measures._change import nct_sf
+
+    rng = np.random.default_rng(20241)
+    t = np.concatenate([rng.normal(0, 6, 3000), [-40.0, -12.5, 0.0, 12.5, 40.0]])
+    df = np.concatenate([rng.integers(1, 400, 3000), [1, 2, 9, 99, 100000]]).astype(float)
+    nc = np.concatenate([rng.normal(0, 20, 3000), [60.0, -60.0, 0.0, 25.0, -25.0]])
+    ours = np.array([nct_sf(float(a), float(b), float(c)) for a, b, c in zip(t, df, nc, strict=True)])
+    ref = np.asarray(stats.nct.sf(t, df, nc), dtype=float)
+    np.testing.assert_array_equal(ours, ref)

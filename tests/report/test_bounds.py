@@ -96,7 +96,7 @@ def _ctx(lang: str, pub: Publisher) -> SimpleNamespace:
     return SimpleNamespace(
         pub=pub, fmt=PublishedFormatter(pub), instrument=sample().instrument, lang=lang, k=10,
         wave=lambda w: {"intake": "Intake", "y1": "Year 1" if lang == "en" else "Jaar 1"}[w],
-        t=PublishedFormatter(pub).text,
+        t=PublishedFormatter(pub).text, collecting=False,
     )  # fmt: skip
 
 

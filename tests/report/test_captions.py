@@ -155,7 +155,7 @@ def _ctx(lang: str, pub: Publisher) -> SimpleNamespace:
     ds = sample()
     return SimpleNamespace(
         pub=pub, fmt=PublishedFormatter(pub), instrument=ds.instrument, lang=lang, k=10,
-        wave=lambda w: {"intake": "Intake", "y1": "Year 1"}[w], t=PublishedFormatter(pub).text,
+        wave=lambda w: {"intake": "Intake", "y1": "Year 1"}[w], t=PublishedFormatter(pub).text, collecting=False,
     )  # fmt: skip
 
 

@@ -164,3 +164,38 @@ def test_the_assumed_avoided_cost_carries_its_psa_interval(annual_nl) -> None:
     assert row[hi_col] == pytest.approx(np.quantile(draws, 0.975))
     assert row[lo_col] < row["Schatting"] < row[hi_col]
     assert "gevoeligheidsanalyse, 500 trekkingen" in row["Gebaseerd op"]
+
+
+def test_rate_ratios_fitted_once_for_both_languages_are_a_fresh_fit() -> None:
+    """The release fits the rate ratios once (collecting pass, English counts) and the Dutch
+    report takes them with its own labels: the same table as rate_ratios on the Dutch counts
+    (the reference: the fit the rendering pass made before)."""
+    from impactkit import outcomes
+    from impactkit.report._outcomes import _rate_ratios
+
+    ds = sample()
+    path = getattr(ds, "scenario_path", None)
+    scen = ik_costs.Scenario.from_file(path) if path else ik_costs.Scenario.default()
+
+    def events(lang: str) -> pd.DataFrame:
+        c = pd.DataFrame(outcomes.phase_counts(ds, scenario=scen, lang=lang))
+        c = c[(c["source"] == "events") & (c["exposure_years"] > 0)].reset_index(drop=True)
+        return c.assign(family_id=c["family_id"].astype(str), phase=c["phase"].astype(str))
+
+    class Memo:  # the part of a report's Ctx that _rate_ratios uses: its analyses between passes
+        def __init__(self) -> None:
+            self.memo: dict[str, object] = {}
+
+        def cached(self, name: str, make):  # type: ignore[no-untyped-def]
+            if name not in self.memo:
+                self.memo[name] = make()
+            return self.memo[name]
+
+    en, nl = events("en"), events("nl")
+    assert set(en["label"]) != set(nl["label"])  # the two languages' counts differ in their labels
+    ctx = Memo()
+    first = _rate_ratios(ctx, en)  # type: ignore[arg-type]
+    again = _rate_ratios(ctx, nl)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(first, pd.DataFrame(outcomes.rate_ratios(en, method="negbin")))
+    pd.testing.assert_frame_equal(again, pd.DataFrame(outcomes.rate_ratios(nl, method="negbin")))
+    assert len(ctx.memo) == 1
