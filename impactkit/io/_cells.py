@@ -61,13 +61,47 @@ def parse_number(
 
     Empty cells become NaN without a failure. Codes: ``not_a_number``, ``ambiguous_number``,
     ``not_integer``, ``out_of_range`` (only when ``check_range``). Failed cells become NaN.
+
+    Each distinct cell is parsed once (an export's score or count column holds a handful of
+    distinct texts in hundreds of thousands of rows): the values and failures are those of
+    :func:`_parse_numbers` on every cell, mapped back through the column's codes.
     """
-    fails = CellFailures()
     s = (
         raw
         if raw.dtype == "string[pyarrow]"
         else raw.astype(object).where(raw.notna(), None).astype("string[pyarrow]")
     )
+
+    def parse(cells: pd.Series) -> tuple[np.ndarray, CellFailures]:
+        return _parse_numbers(
+            cells, integer=integer, low=low, high=high, check_range=check_range, decimal=decimal
+        )
+
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if 2 * len(uniques) > len(s):  # mostly distinct (amounts): parsing the cells is cheaper
+        return parse(s)
+    each, each_fails = parse(pd.Series(uniques, dtype="string[pyarrow]"))
+    # code -1 (an empty cell) reads the extra last slot: NaN, no failure
+    values = np.append(each, np.nan)[codes]
+    fails = CellFailures()
+    for pos, code in each_fails:
+        hit = np.zeros(len(uniques) + 1, dtype=bool)
+        hit[pos] = True
+        fails.add(hit[codes], code)
+    return values, fails
+
+
+def _parse_numbers(
+    s: pd.Series,
+    *,
+    integer: bool,
+    low: float | None,
+    high: float | None,
+    check_range: bool,
+    decimal: str | None,
+) -> tuple[np.ndarray, CellFailures]:
+    """:func:`parse_number` of each cell of ``s`` (Arrow-backed text)."""
+    fails = CellFailures()
     present = s.notna().to_numpy()
     values = np.full(len(s), np.nan)
     ambiguous = np.zeros(len(s), bool)

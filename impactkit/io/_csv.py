@@ -60,8 +60,9 @@ def read_csv(path: Path, *, decimal: str | None = None, encoding: str | None = N
         sep, dec = head
         issues: list[Issue] = []
         frame, rows = _read_plain(data, sep, issues)
+        padded = _has_white_cells(data, sep)
         del data  # parsed: the file's bytes are not held while the frame is cleaned
-        frame, rows = _finish_frame(frame, rows, issues)
+        frame, rows = _finish_frame(frame, rows, issues, strip=padded)
         return RawTable(frame, rows, str(path), path, decimal=dec, issues=issues, kind="csv")
     text, notes = _decode(data, encoding)
     del data  # the text replaces it (a file's size less in memory while it is parsed)
@@ -100,6 +101,17 @@ def _plain_ascii(data: bytes) -> bool:
     copy it twice (bytes to text and back); the checks below are the same, done on the bytes.
     """
     return data.isascii() and b'"' not in data and b"\r" not in data and not data.startswith(b"\n")
+
+
+def _has_white_cells(data: bytes, sep: str) -> bool:
+    """Whether a :func:`_plain_ascii` file holds any whitespace a cell could carry (a space, a tab
+    that does not separate, ...: what :func:`~impactkit.io._source.strip_frame` removes).
+
+    Without any, every cell is already stripped and no blank-only cell exists, so the frame is not
+    stripped column by column (a text copy of each column).  Line breaks end rows, never cells.
+    """
+    white = [c for c in b" \t\x0b\x0c\x1c\x1d\x1e\x1f" if chr(c) != sep]
+    return any(bytes([c]) in data for c in white)
 
 
 def _ascii_head(data: bytes, path: Path, decimal: str | None) -> RawTable | tuple[str, str | None]:
@@ -430,9 +442,11 @@ def _report_row(cells: list[str], row: int, n_header: int, core: int, sep: str, 
 
 
 def _finish_frame(
-    frame: pd.DataFrame, rows: np.ndarray, issues: list[Issue]
+    frame: pd.DataFrame, rows: np.ndarray, issues: list[Issue], *, strip: bool = True
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Strip cells, drop blank rows, and settle columns without a header or with a repeated one."""
+    """Strip cells, drop blank rows, and settle columns without a header or with a repeated one.
+
+    ``strip=False``: the caller knows no cell holds whitespace (:func:`_has_white_cells`)."""
     if frame.shape[1] == 0:
         return frame, rows
     headers = [str(c).strip() for c in frame.columns]
@@ -459,7 +473,8 @@ def _finish_frame(
         keep.append(i)
     frame = frame.iloc[:, keep]
     frame.columns = [headers[i] for i in keep]
-    frame = strip_frame(frame)
+    if strip or not all(t == "string[pyarrow]" for t in frame.dtypes):  # strip_frame also types them
+        frame = strip_frame(frame)
     blank = frame.isna().all(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]

@@ -217,7 +217,9 @@ def isin_text(values: pd.Series, known: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def arrow(s: pd.Series) -> pa.Array:
+    def arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+        if s.dtype == "string[pyarrow]":  # already Arrow text (missing = null): no copy
+            return s.array._pa_array
         return pa.array(
             s.astype(str).where(s.notna(), None).astype("string[pyarrow]").array, type=pa.large_string()
         )

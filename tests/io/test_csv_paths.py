@@ -28,6 +28,13 @@ CASES = {
     "only_blank": b"  \n \n",
     "header_only": b"family_id,wave,score\n",
     "duplicate_header": b"id,id,x\n1,2,3\n",
+    # no whitespace anywhere: the bytes path does not strip (the text path strips: same frame)
+    "no_white": b"family_id,wave,score\nF1,intake,3\nF2,,4\n",
+    "no_white_tab": b"family_id\twave\tscore\nF1\tintake\t3\nF2\t\t4\n",
+    "no_white_ragged": b"family_id,wave,score\nF1,intake,3,9\nF2,year1\nF3,,4,,\n",
+    "no_white_short_rows": b"a,b,,\n1,2\n3,4,,\n",
+    "white_in_tab_file": b"family_id\twave\tscore\nF1\t intake\t3\nF2\t \t4\n",
+    "vertical_tab_cell": b"family_id,score\nF1,\x0b\nF2,3\n",
 }
 
 

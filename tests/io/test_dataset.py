@@ -120,3 +120,20 @@ def test_instrument_file_in_the_folder_is_used(sample_dir, tmp_path):
     )
     assert ik.read_assessments(folder, today=TODAY).attrs["instrument"].id == "local"
     assert ik.read_dataset(folder, today=TODAY).instrument.id == "local"
+
+
+def test_isin_text_on_arrow_and_other_columns_matches_set_membership():
+    """Reference: Python's ``in`` on a set of the known ids (missing: False), for an Arrow text
+    column (read without a copy), an object column and a numeric one."""
+    from impactkit.io._source import isin_text
+
+    known = pd.Series(["F1", "F3", None, "F10"], dtype="string[pyarrow]")
+    ref = {"F1", "F3", "F10"}
+    for values in (
+        pd.Series(["F1", "F2", None, "F10", "F3", "f1"], dtype="string[pyarrow]"),
+        pd.Series(["F1", "F2", None, "F10", "F3", "f1"], dtype=object),
+    ):
+        want = [v in ref if isinstance(v, str) else False for v in values.astype(object)]
+        assert isin_text(values, known).tolist() == want
+    numbers = pd.Series([1, 3, 10], dtype="int64")
+    assert isin_text(numbers, pd.Series(["1", "10"], dtype="string[pyarrow]")).tolist() == [True, False, True]

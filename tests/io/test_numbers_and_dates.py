@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import impactkit as ik
 from impactkit.io._cells import parse_date, parse_number
@@ -119,3 +121,44 @@ def test_out_of_range_dates_from_excel_and_parquet(tmp_path):
         assert p[["row", "column", "value", "code"]].to_numpy().tolist() == [
             [2, "assessed_on", "0024-01-15", "date_out_of_range"]
         ], path
+
+
+_CELLS = [
+    "1", "5", " 3 ", "3,0", "3.0", "4,5", "4.5", "1.500", "1,500", "1.500,25", "1,500.25", "0,500",
+    "12.345.678", "-1.250", "+2", "1e3", ".5", "5.", "abc", "99", "0", "-", "1 000", "NaN", "12,34,5",
+]  # fmt: skip
+
+
+@given(
+    cells=st.lists(st.one_of(st.sampled_from(_CELLS), st.none(), st.text(max_size=6)), max_size=60),
+    repeat=st.integers(1, 4),
+    decimal=st.sampled_from([",", ".", None]),
+    integer=st.booleans(),
+    check_range=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_each_distinct_cell_parsed_once_reads_as_every_cell_parsed(
+    cells, repeat, decimal, integer, check_range
+):
+    """Reference: the cell-by-cell parser (_parse_numbers) on the whole column: same values, same
+    failures (positions and codes, in the same order) as parse_number, which parses each distinct
+    text once and maps back through the column's codes."""
+    from impactkit.io._cells import _parse_numbers
+
+    column = pd.Series((cells * repeat)[::-1] + cells, dtype=object).astype("string[pyarrow]")
+    opts = {"integer": integer, "low": 1, "high": 5, "check_range": check_range, "decimal": decimal}
+    got, got_fails = parse_number(column, **opts)
+    want, want_fails = _parse_numbers(column, **opts)
+    np.testing.assert_array_equal(got, want)  # NaN where NaN
+    assert [(p.tolist(), c) for p, c in got_fails] == [(p.tolist(), c) for p, c in want_fails]
+
+
+def test_a_long_column_of_few_texts_is_parsed_through_its_codes():
+    # 3,000 cells, 6 distinct texts (the factorized path), checked cell by cell against the values
+    # written down here by hand
+    texts = ["1", "4,5", "abc", None, "2.0", "1.500"]
+    by_hand = {"1": 1.0, "4,5": 4.5, "abc": np.nan, None: np.nan, "2.0": 2.0, "1.500": 1500.0}
+    column = pd.Series(texts * 500, dtype=object)
+    got, fails = parse_number(column, decimal=",")
+    np.testing.assert_array_equal(got, [by_hand[t] for t in texts * 500])
+    assert [(c, p.tolist()) for p, c in fails] == [("not_a_number", list(range(2, 3000, 6)))]

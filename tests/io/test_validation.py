@@ -66,6 +66,36 @@ def test_messages_in_dutch_and_english(messy):
     assert "(2023-05-01, rij 8)" in nl["wave_order"]
 
 
+def test_wave_order_per_family_whatever_the_order_of_ids(tmp_path):
+    """By hand: F9's year 1 (row 2) is dated before its intake (row 4), F10's year 1 (row 5)
+    before its intake (row 3), F2 is in order; F10's intake again in row 8 (a duplicate) with
+    another date.  Families are grouped by code, not text: "F10" < "F2" < "F9" as text, first
+    seen F9, F10, F2."""
+    path = tmp_path / "assessments.csv"
+    path.write_text(
+        "family_id,wave,assessed_on,finances\n"
+        "F9,year1,2023-01-01,3\n"
+        "F10,intake,2023-06-01,3\n"
+        "F9,intake,2023-05-01,3\n"
+        "F10,year1,2023-01-01,3\n"
+        "F2,intake,2022-01-01,3\n"
+        "F2,year1,2023-01-01,3\n"
+        "F10,intake,2023-06-02,3\n"
+    )
+    p = ik.validate(path, today=TODAY).problems
+    assert p[["row", "value", "code"]].to_numpy().tolist() == [
+        [2, "2023-01-01", "wave_order"],
+        [5, "2023-01-01", "wave_order"],
+        [8, "2023-06-02", "inconsistent_date"],
+        [8, "F10 / intake", "duplicate"],
+    ]
+    messages = p["message"].tolist()
+    assert "(2023-05-01, row 4)" in messages[0]
+    assert "(2023-06-01, row 3)" in messages[1]
+    assert "row 3" in messages[2]
+    assert "2023-06-01" in messages[2]
+
+
 def test_read_raises_validation_error_with_the_same_problems(messy):
     with pytest.raises(ik.ValidationError) as info:
         ik.read_assessments(messy, today=TODAY)
