@@ -74,8 +74,11 @@ def paths(ctx: Ctx) -> pd.DataFrame:
     has_data = getattr(ctx.dataset, "assessments", None) is not None  # a business case without data: none
     risk = pf[pf["likelihood"] > 0] if "family_id" in pf and has_data else pf.iloc[0:0]
     ns, avoided = [], []
+    risk_path: pd.Series | None = None  # the paths of the families at risk as text: once, not per path
     for p, cost in zip(bp["path"], bp["avoided_cost"], strict=True):
-        ids = risk.loc[risk["path"].astype(str) == str(p), "family_id"].astype(str)
+        if risk_path is None:
+            risk_path = risk["path"].astype(str)
+        ids = risk.loc[risk_path == str(p), "family_id"].astype(str)
         stat = cost_stat(str(p))
         stats = [stat] if pub.ledger.has_statistic(stat) else []
         n = pub.count(("costs", "path", p), ids, stats=stats, label=f"{pub.scope}: at risk of {p}", cost=5.0,
@@ -258,8 +261,11 @@ def basis_table(ctx: Ctx, bp: pd.DataFrame) -> Table | None:
     bb["basis_t"] = [ctx.t(f"basis.{b}") for b in bb["basis"]]
     risk = pf[pf["likelihood"] > 0]
     ns, amounts = [], []
+    as_text: tuple[pd.Series, pd.Series] | None = None  # path and basis of the families at risk: once
     for p, b, cost in zip(bb["path"], bb["basis"], bb["avoided_cost"], strict=True):
-        on = (risk["path"].astype(str) == str(p)) & (risk["basis"].astype(str) == str(b))
+        if as_text is None:
+            as_text = (risk["path"].astype(str), risk["basis"].astype(str))
+        on = (as_text[0] == str(p)) & (as_text[1] == str(b))
         stat = cost_stat(str(p))
         stats = [stat] if pub.ledger.has_statistic(stat) else []
         n = pub.count(("costs", "basis", p, b), risk.loc[on, "family_id"].astype(str), dim=f"basis:{p}",
