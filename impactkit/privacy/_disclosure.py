@@ -187,8 +187,10 @@ class Ledger:
             if arrow is not None:  # text already: looked up in C (pyarrow), no Python objects
                 import pyarrow.compute as pc
 
-                if self._arrow_ids is None:
-                    self._arrow_ids = _arrow_text(self.family_ids.to_numpy(dtype=object))
+                if self._arrow_ids is None:  # the ledger's ids are text (text_ids), none missing
+                    import pyarrow as pa
+
+                    self._arrow_ids = pa.array(self.family_ids.to_numpy(dtype=object), type=pa.string())
                 at = pc.index_in(arrow, value_set=self._arrow_ids)
                 out = np.asarray(pc.fill_null(at, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
             else:

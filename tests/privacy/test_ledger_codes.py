@@ -144,3 +144,14 @@ def test_text_looked_up_in_pyarrow_is_the_text_of_each_member():
         assert led.distinct(members) == len(text_ids(members)), members
     assert list(text_ids(cases[4], unique=False)) == ["1", "2", "3"]
     assert list(text_ids(cases[2], unique=False)) == ["2", "<NA>"]
+
+
+def test_a_ledger_without_families_knows_none():
+    """A report outside a release (a business case without data) has an empty ledger."""
+    led = Ledger([])
+    assert led.codes(pd.Series(["F1", "F2"], dtype="str"), missing=True).tolist() == [-1, -1]
+    assert led.codes(np.array([], dtype=object), missing=True).tolist() == []
+    assert led.distinct(pd.Series(["F1", "F1"], dtype="str")) == 1
+    assert led.family_ids_of(["F1"]).codes is None
+    with pytest.raises(ParameterError):
+        led.add("p", pd.Series(["F1"], dtype="str"))
