@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -155,6 +156,7 @@ class Ledger:
         # so its id is not reused): a report asks for the same cohort's families many times
         self._lookup = pd.Index(self.family_ids.to_numpy(dtype=object), dtype=object)
         self._known: dict[int, tuple[pd.Index, np.ndarray]] = {}
+        self._arrow_ids: Any = None  # the ids as a pyarrow array, made when first needed
         self._pops: dict[str, Population] = {}
         self._values: dict[str, np.ndarray] = {}
         self._bounds: dict[str, tuple[float, float]] = {}
@@ -164,7 +166,7 @@ class Ledger:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state["_known"] = {}
+        state["_known"], state["_arrow_ids"] = {}, None
         return state
 
     def __iter__(self) -> Iterator[Population]:
@@ -181,7 +183,18 @@ class Ledger:
         elif isinstance(members, pd.Index) and id(members) in self._known:
             out = self._known[id(members)][1]
         else:
-            out = np.asarray(self._lookup.get_indexer(text_ids(members, unique=False)), dtype=np.int64)
+            arrow = _arrow_text(members)
+            if arrow is not None:  # text already: looked up in C (pyarrow), no Python objects
+                import pyarrow.compute as pc
+
+                if self._arrow_ids is None:  # the ledger's ids are text (text_ids), none missing
+                    import pyarrow as pa
+
+                    self._arrow_ids = pa.array(self.family_ids.to_numpy(dtype=object), type=pa.string())
+                at = pc.index_in(arrow, value_set=self._arrow_ids)
+                out = np.asarray(pc.fill_null(at, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+            else:
+                out = np.asarray(self._lookup.get_indexer(text_ids(members, unique=False)), dtype=np.int64)
             if isinstance(members, pd.Index):
                 if len(self._known) >= KNOWN_INDEXES:
                     del self._known[next(iter(self._known))]
@@ -200,6 +213,12 @@ class Ledger:
     def distinct(self, members: Iterable[object]) -> int:
         """How many different families ``members`` holds (as :func:`text_ids` counts them;
         families outside the ledger count too)."""
+        if not isinstance(members, FamilyIds) or members.codes is None:
+            arrow = _arrow_text(members)
+            if arrow is not None:  # text already: its distinct values counted in C (pyarrow)
+                import pyarrow.compute as pc
+
+                return int(pc.count_distinct(arrow).as_py())
         c = self.codes(members, missing=True)
         known = c[c >= 0]
         n = len(_distinct(known, len(self.family_ids)))
@@ -306,6 +325,32 @@ class Ledger:
 
     def status(self, key: str) -> str:
         return self._pops[key].status
+
+
+def _arrow_text(members: object) -> Any:
+    """``members`` as a pyarrow string array when they are text already (a pandas string column
+    or index, an object array of str) with no missing value, so that ``str`` of each is itself;
+    else None (:func:`text_ids` converts them)."""
+    import pyarrow as pa
+
+    if isinstance(members, pd.Series | pd.Index):
+        if isinstance(members.dtype, pd.StringDtype):
+            values: Any = members.array
+        elif members.dtype == object:
+            values = members.to_numpy()
+        else:
+            return None
+    elif isinstance(members, np.ndarray) and members.dtype.kind in "OU":
+        values = np.asarray(members)
+    else:
+        return None
+    if isinstance(values, np.ndarray) and pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return None  # not only str (bytes, numbers, missing values): str() of each differs
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text (numbers, booleans)
+        return None
+    return arr if arr.null_count == 0 else None
 
 
 KNOWN_INDEXES = 32  # pandas Index objects whose codes a ledger keeps

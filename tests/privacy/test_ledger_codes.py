@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from impactkit.errors import ParameterError
 from impactkit.i18n import Formatter
 from impactkit.privacy import Ledger
+from impactkit.privacy._disclosure import text_ids
 from impactkit.report._publish import Publisher
 
 FAMS = [f"F{i:03d}" for i in range(60)]
@@ -117,3 +118,40 @@ def test_a_publisher_counts_distinct_families_in_both_passes():
     again = pub.count("a", list(np.asarray(ids)[mask]) * 2)
     assert pub.raw(again) == 25
     assert led["funder/a"].members.tolist() == list(range(25))
+
+
+def test_text_looked_up_in_pyarrow_is_the_text_of_each_member():
+    """Members that are text already are looked up by pyarrow; anything else by ``str`` of each
+    (``text_ids``): both against a dict of the ledger's ids."""
+    ids = ["1", "2", "3", "None", "<NA>", "nan", "é", "4"]
+    led = Ledger(ids)
+    at = {f: i for i, f in enumerate(ids)}
+    cases = [
+        pd.Series(["é", "1", "1"], dtype="str"),
+        pd.Series(["é", "1"], dtype="string"),
+        pd.Series(["2", None], dtype="string"),  # a missing value: its text "<NA>"
+        pd.Index(["4", "2"], dtype=object),
+        np.array(["1", 2, b"3"], dtype=object),  # numbers and bytes: str() of each
+        np.array(["None", None], dtype=object),
+        np.array([np.str_("4"), "1"], dtype=object),
+        np.array(["4", "é", "4"]),  # NumPy's own text (dtype <U1)
+        pd.Series([1, 2]),
+    ]
+    for members in cases:
+        # the text path as it was: text_ids (pandas' str conversion: bytes decoded, NA as "<NA>")
+        text = list(text_ids(members, unique=False))
+        assert led.codes(members).tolist() == [at[t] for t in text], members
+        assert led.distinct(members) == len(text_ids(members)), members
+    assert list(text_ids(cases[4], unique=False)) == ["1", "2", "3"]
+    assert list(text_ids(cases[2], unique=False)) == ["2", "<NA>"]
+
+
+def test_a_ledger_without_families_knows_none():
+    """A report outside a release (a business case without data) has an empty ledger."""
+    led = Ledger([])
+    assert led.codes(pd.Series(["F1", "F2"], dtype="str"), missing=True).tolist() == [-1, -1]
+    assert led.codes(np.array([], dtype=object), missing=True).tolist() == []
+    assert led.distinct(pd.Series(["F1", "F1"], dtype="str")) == 1
+    assert led.family_ids_of(["F1"]).codes is None
+    with pytest.raises(ParameterError):
+        led.add("p", pd.Series(["F1"], dtype="str"))
