@@ -47,8 +47,9 @@ __all__ = [
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
 
+_Rules = list[tuple[re.Pattern[str], str]]
 # the library's parameter-error template, in the other languages (what must hold, what was given)
-_DETAIL_NL = [
+_DETAIL_NL: _Rules = [
     (
         re.compile(r"^must be one of (?P<a>.+?)\. Got (?P<b>.+) instead\.(?P<rest>.*)$", re.S),
         "moet een van {a} zijn; gekregen: {b}.{rest}",
@@ -67,7 +68,7 @@ _DETAIL_NL = [
 
 
 # what a parameter must be, for the parameters of the command line (the ``{a}`` of the last template)
-_WHAT_NL = [
+_WHAT_NL: _Rules = [
     (re.compile(r"^an existing file or folder$"), "een bestaand bestand of een bestaande map"),
     (re.compile(r"^an ISO date \((?P<x>[^)]*)\)$"), "een ISO-datum ({x})"),
     (re.compile(r"^a positive number$"), "een positief getal"),
@@ -77,12 +78,16 @@ _WHAT_NL = [
 ]
 
 
-def _what_nl(what: str) -> str:
-    for pattern, template in _WHAT_NL:
-        found = pattern.match(what)
+def _rewrite(rules: _Rules, text: str, **inner: _Rules) -> str | None:
+    """``text`` by the first rule whose pattern matches it (None when none does); a matched part
+    named in ``inner`` is rewritten by those rules first (kept as it is when none matches)."""
+    for pattern, template in rules:
+        found = pattern.match(text)
         if found:
-            return template.format(**found.groupdict())
-    return what
+            parts = {name: _rewrite(inner[name], value) or value if name in inner else value
+                     for name, value in found.groupdict().items()}  # fmt: skip
+            return template.format(**parts)
+    return None
 
 
 def _parameter_text(err: ParameterError, s: Session) -> str:
@@ -90,15 +95,8 @@ def _parameter_text(err: ParameterError, s: Session) -> str:
     if flag is None or not str(err).startswith("The '"):
         return err.text(s.lang)
     detail = err.detail
-    if s.lang == "nl":
-        for pattern, template in _DETAIL_NL:
-            found = pattern.match(detail)
-            if found:
-                parts = found.groupdict()
-                if "{a} zijn" in template and "a" in parts:
-                    parts["a"] = _what_nl(parts["a"])
-                detail = template.format(**parts)
-                break
+    if s.lang == "nl":  # what must hold ({a}) in Dutch too where it is a phrase of the command line
+        detail = _rewrite(_DETAIL_NL, detail, a=_WHAT_NL) or detail
     return f"{flag} {detail}"
 
 

@@ -489,6 +489,7 @@ class Audit:
 
 
 def _indicator(n: int, atoms: np.ndarray) -> np.ndarray:
+    """The objective counting ``atoms``'s families: 1 at each of them, 0 at the other ``n``."""
     c = np.zeros(n)
     c[atoms] = 1.0
     return c
@@ -640,8 +641,7 @@ class _Model:
     def set_status(self, i: int, status: str) -> None:
         """Population ``i`` changed status: update its rows in every model built so far."""
         if bool(self.pops[i].status) != bool(status):
-            c = np.zeros(self.n_atoms)
-            c[self.atoms(i)] = 1.0
+            c = _indicator(self.n_atoms, self.atoms(i))
             for key in (None, *self.pops[i].stats):
                 held = self._spans.get(key)
                 # published again with a row the span holds already: the span is the same
@@ -673,8 +673,7 @@ class _Model:
             ]
             held = self._spans[figure] = (cols, Span(self.inc[rows][:, cols]))
         span = held[1]
-        c = np.zeros(self.n_atoms)
-        c[atoms] = 1.0
+        c = _indicator(self.n_atoms, atoms)
         return span.contains(c[cols])
 
     def screen_on(self, atoms: np.ndarray) -> None:
@@ -699,8 +698,7 @@ class _Model:
             sm.set_recording(on)
 
     def count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
-        c = np.zeros(self.n_atoms)
-        c[atoms] = 1.0
+        c = _indicator(self.n_atoms, atoms)
         self.solves += 2
         return self.count_model().bounds(c)
 
@@ -758,8 +756,7 @@ class _Model:
         screen = self.screen()
         if screen is not None and screen.open(atoms):
             return True, np.nan, np.nan
-        c = np.zeros(self.n_atoms)
-        c[atoms] = 1.0
+        c = _indicator(self.n_atoms, atoms)
         model = self.count_model()
         if model.spread(c) >= 1 - 1e-9:
             return True, np.nan, np.nan
@@ -1337,8 +1334,7 @@ class _Checks:
         the others touching it, each group cheapest first."""
         m = self.model
         if what == "its count":
-            c = np.zeros(m.n_atoms)
-            c[t.atoms] = 1.0
+            c = _indicator(m.n_atoms, t.atoms)
             _, _, rows = m.count_model().binding(c)
             binding = {i for r in rows for i in m.row_pops[int(r)]}
         else:
@@ -1475,8 +1471,7 @@ class _Checks:
             if p.status != SECONDARY:
                 continue
             atoms = m.atoms(i)
-            c = np.zeros(m.n_atoms)
-            c[atoms] = 1.0
+            c = _indicator(m.n_atoms, atoms)
             # the feasible points met so far (none but the true table before the model is built)
             if m._count is not None and m._count.spread(c) > 1e-6:
                 continue
