@@ -114,8 +114,6 @@ class CollectingFormatter(PublishedFormatter):
     built with it checks its cells (every numeric cell a published Value) and formats none of
     them (the sample's collecting pass formatted 250 tables, 9,000 numbers, that no one saw)."""
 
-    collecting = True
-
 
 @dataclass
 class Table:
