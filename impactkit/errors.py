@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,8 +128,37 @@ class DefinitionError(ImpactkitError):
     def __init__(self, message: str, *, source: str | None = None, key: str | None = None) -> None:
         self.source = source
         self.key = key
-        where = ", ".join(p for p in (source, f"key {key!r}" if key else None) if p)
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(self._where(message, "en"))
+
+    @classmethod
+    def at(
+        cls, message_key: str, /, *, source: str | None = None, key: str | None = None, **values: Any
+    ) -> Self:
+        """The error whose message is refusal text ``message_key`` (English) about ``key`` of the
+        file ``source``; :meth:`text` shows it in another language (the command line's ``--lang``)."""
+        from impactkit._refusals import refusal
+
+        err = cls(refusal(message_key, "en", **values), source=source, key=key)
+        err.message_key, err.message_values = message_key, dict(values)
+        return err
+
+    def _where(self, message: str, lang: str) -> str:
+        if self.key:
+            from impactkit._refusals import refusal
+
+            at_key = refusal("at_key", lang, key=repr(self.key)) if lang != "en" else f"key {self.key!r}"
+        else:
+            at_key = None
+        where = ", ".join(p for p in (self.source, at_key) if p)
+        return f"{where}: {message}" if where else message
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (file, key and text) when it has a translation, else as raised."""
+        if self.message_key is None or lang == "en":
+            return str(self)
+        from impactkit._refusals import refusal
+
+        return self._where(refusal(self.message_key, lang, **self.message_values), lang)
 
 
 class InstrumentError(DefinitionError):

@@ -90,24 +90,18 @@ def business_case(
             given = [n for n, v in (("--municipality", municipality), ("--config", config), ("--today", today))
                      if v is not None]  # fmt: skip
             if given:
-                raise ParameterError(
-                    f"impactkit business-case: {', '.join(given)} read a data folder; give one as PATH, or leave "
-                    f"{'them' if len(given) > 1 else 'it'} out for a what-if on the scenario."
+                raise ParameterError.of(
+                    "bc_reads_folder_many" if len(given) > 1 else "bc_reads_folder_one",
+                    flags=", ".join(given),
                 )
             if families_per_year is None:
-                raise ParameterError(
-                    "impactkit business-case needs --families-per-year without a data folder (for example "
-                    "--families-per-year 40), or a data folder as PATH to take it from the data."
-                )
+                raise ParameterError.of("bc_needs_families")
             ev = ik_costs.business_case(scenario, families_per_year=families_per_year, coordinator_fte=coordinator_fte,
                                         years=years, programme=programme, start_year=start_year, draws=draws,
                                         seed=seed)  # fmt: skip
         else:
             if programme is not None:
-                raise ParameterError(
-                    "impactkit business-case: --programme chooses care paths for a what-if without data; with a "
-                    "data folder every family's programme is in the data. Leave --programme out, or PATH."
-                )
+                raise ParameterError.of("bc_programme_with_data")
             from impactkit.io import read_dataset
             from impactkit.report._build import restrict
 

@@ -287,12 +287,9 @@ def _assign(
     ]
     for i, rule in enumerate(scenario.rules):
         if rule in rules and rule.domain not in instrument.domain_ids:
-            raise ScenarioError(
-                f"unknown domain {rule.domain!r} for instrument {instrument.id!r} "
-                f"(domains {', '.join(instrument.domain_ids)})",
-                source=scenario.source,
-                key=f"rules[{i}].domain",
-            )
+            raise ScenarioError.at("unknown_domain", source=scenario.source, key=f"rules[{i}].domain",
+                                   got=repr(rule.domain), instrument=repr(instrument.id),
+                                   known=", ".join(instrument.domain_ids))  # fmt: skip
     scored = np.zeros(n, dtype=bool)
     rule_ix: list[list[int]] = [[] for _ in paths]
     if rules:
@@ -306,11 +303,8 @@ def _assign(
                     continue
                 p = paths.index(rule.path)
                 if len(rule_ix[p]) >= MAX_RULES_PER_PATH:
-                    raise ScenarioError(
-                        f"at most {MAX_RULES_PER_PATH} rules may point to one care path (the limit)",
-                        source=scenario.source,
-                        key=f"rules[{ri}].path",
-                    )
+                    raise ScenarioError.at("rules_per_path", source=scenario.source, key=f"rules[{ri}].path",
+                                           max=MAX_RULES_PER_PATH)  # fmt: skip
                 col = scores[:, domain_ix[rule.domain]]  # NaN never matches
                 hit = col <= rule.max_score if rule.max_score is not None else col >= rule.bound
                 key[:, p] |= hit.astype(np.int64) << len(rule_ix[p])

@@ -183,69 +183,59 @@ def parse_param(
     spec: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {"value": raw}
     unknown = sorted(set(spec) - _KEYS)
     if unknown:
-        raise ScenarioError(f"unknown key(s) {unknown}; allowed: {sorted(_KEYS)}", source=file, key=name)
+        raise ScenarioError.at("unknown_keys", source=file, key=name, unknown=unknown, allowed=sorted(_KEYS))
     if "value" not in spec:
-        raise ScenarioError("'value' is required", source=file, key=name)
+        raise ScenarioError.at("value_required", source=file, key=name)
 
     def num(key: str, required: bool = False) -> float | None:
         v = spec.get(key)
         if v is None:
             if required:
-                raise ScenarioError(f"'{key}' is required for this distribution", source=file, key=name)
+                raise ScenarioError.at("dist_param_required", source=file, key=name, name=key)
             return None
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ScenarioError(f"expected a number, got {v!r}", source=file, key=f"{name}.{key}")
+            raise ScenarioError.at("expected_number", source=file, key=f"{name}.{key}", got=repr(v))
         if not math.isfinite(v):
-            raise ScenarioError(f"expected a finite number, got {v!r}", source=file, key=f"{name}.{key}")
+            raise ScenarioError.at("expected_finite_number", source=file, key=f"{name}.{key}", got=repr(v))
         if abs(v) > MAX_ABS:
-            raise ScenarioError(
-                f"must be at most {MAX_ABS:.0e} in size (the limit for any scenario number), got {v:g}",
-                source=file,
-                key=f"{name}.{key}",
-            )
+            raise ScenarioError.at("number_too_large", source=file, key=f"{name}.{key}", max=f"{MAX_ABS:.0e}",
+                                   got=f"{v:g}")  # fmt: skip
         return float(v)
 
     value = num("value", required=True) or 0.0  # required=True: None never reaches here
     dist = spec.get("dist", "fixed")
     if dist not in DISTRIBUTIONS:
-        raise ScenarioError(
-            f"unknown distribution {dist!r}; expected one of {', '.join(DISTRIBUTIONS)}",
-            source=file,
-            key=f"{name}.dist",
-        )
+        raise ScenarioError.at("unknown_dist", source=file, key=f"{name}.dist", got=repr(dist),
+                               allowed=", ".join(DISTRIBUTIONS))  # fmt: skip
     sd, low, high = num("sd", dist in ("beta", "gamma", "lognormal")), num("low"), num("high")
     for key, v in (("value", value), ("low", low), ("high", high)):
         if v is None:
             continue
         if minimum is not None and v < minimum:
-            raise ScenarioError(f"must be at least {minimum:g}, got {v:g}", source=file, key=f"{name}.{key}")
+            raise ScenarioError.at(
+                "at_least", source=file, key=f"{name}.{key}", min=f"{minimum:g}", got=f"{v:g}"
+            )
         if maximum is not None and v > maximum:
-            raise ScenarioError(f"must be at most {maximum:g}, got {v:g}", source=file, key=f"{name}.{key}")
+            raise ScenarioError.at(
+                "at_most", source=file, key=f"{name}.{key}", max=f"{maximum:g}", got=f"{v:g}"
+            )
     if (low is None) != (high is None) or (low is not None and not low <= value <= high):  # type: ignore[operator]
-        raise ScenarioError(
-            f"'low' and 'high' go together and must enclose value {value:g} (got low={low}, high={high})",
-            source=file,
-            key=name,
-        )
+        raise ScenarioError.at("low_high", source=file, key=name, value=f"{value:g}", low=low, high=high)
     if dist == "triangular" and low is None:
-        raise ScenarioError("triangular needs 'low' and 'high' (value is the mode)", source=file, key=name)
+        raise ScenarioError.at("triangular_bounds", source=file, key=name)
     if sd is not None and sd < 0:
-        raise ScenarioError(f"sd must be non-negative, got {sd:g}", source=file, key=f"{name}.sd")
+        raise ScenarioError.at("sd_negative", source=file, key=f"{name}.sd", got=f"{sd:g}")
     if dist == "beta" and sd and not (0 < value < 1 and sd**2 < value * (1 - value)):
-        raise ScenarioError(
-            f"beta needs 0 < mean < 1 and sd² < mean (1 - mean); got mean {value:g}, sd {sd:g}",
-            source=file,
-            key=name,
-        )
+        raise ScenarioError.at("beta_moments", source=file, key=name, mean=f"{value:g}", sd=f"{sd:g}")
     if dist in ("gamma", "lognormal") and sd and value <= 0:
-        raise ScenarioError(f"{dist} needs a positive mean, got {value:g}", source=file, key=name)
+        raise ScenarioError.at("positive_mean", source=file, key=name, dist=dist, got=f"{value:g}")
     texts = {}
     for key, default in (("source", source), ("source_nl", source_nl)):
         val = spec.get(key, default)
         if key == "source" and "source_en" in spec:
             val = spec["source_en"]
         if not isinstance(val, str):
-            raise ScenarioError(f"expected a string, got {val!r}", source=file, key=f"{name}.{key}")
+            raise ScenarioError.at("expected_text", source=file, key=f"{name}.{key}", got=repr(val))
         texts[key] = val
     return Param(
         name=name, value=value, dist=dist, sd=sd, low=low, high=high, source=texts["source"],

@@ -76,17 +76,18 @@ class _Ctx:
             self.gap(f"{key}.label", plain or bool(en), bool(nl))
         return nl, en
 
-    def fail(self, msg: str, key: str) -> ScenarioError:
-        return ScenarioError(msg, source=self.file, key=key)
+    def fail(self, message_key: str, key: str, **values: Any) -> ScenarioError:
+        """The error of refusal text ``message_key`` (impactkit/locale/*/refusals.po) at ``key``."""
+        return ScenarioError.at(message_key, source=self.file, key=key, **values)
 
     def table(self, obj: Any, key: str, allowed: set[str] | None = None) -> Mapping[str, Any]:
         if not isinstance(obj, Mapping):
-            raise self.fail(f"expected a table, got {type(obj).__name__}", key)
+            raise self.fail("expected_table", key, got=type(obj).__name__)
         if allowed is not None:
             unknown = sorted(set(obj) - allowed)
             if unknown:
                 raise self.fail(
-                    f"unknown key(s) {unknown}; allowed: {sorted(allowed)}", f"{key}.{unknown[0]}"
+                    "unknown_keys", f"{key}.{unknown[0]}", unknown=unknown, allowed=sorted(allowed)
                 )
         return obj
 
@@ -94,16 +95,16 @@ class _Ctx:
         self, spec: Mapping[str, Any], name: str, allowed: set[str] | None = None
     ) -> Mapping[str, Any]:
         if name not in spec:
-            raise self.fail("section is required", name)
+            raise self.fail("section_required", name)
         return self.table(spec[name], name, allowed)
 
     def text(self, obj: Mapping[str, Any], name: str, key: str, default: str | None = None) -> str:
         val = obj.get(name, default)
         full = f"{key}.{name}" if key else name
         if val is None:
-            raise self.fail("is required", full)
+            raise self.fail("required", full)
         if not isinstance(val, str) or not val.strip():
-            raise self.fail(f"expected a non-empty string, got {val!r}", full)
+            raise self.fail("expected_nonempty_text", full, got=repr(val))
         return val
 
     def lang_text(self, obj: Mapping[str, Any], name: str, key: str) -> tuple[str, str]:
@@ -112,7 +113,7 @@ class _Ctx:
         for suffix in ("_nl", "_en"):
             val = obj.get(name + suffix, "")
             if not isinstance(val, str):
-                raise self.fail(f"expected a string, got {val!r}", f"{key}.{name}{suffix}")
+                raise self.fail("expected_text", f"{key}.{name}{suffix}", got=repr(val))
             out.append(val.strip())
         return out[0], out[1]
 
@@ -123,13 +124,13 @@ class _Ctx:
             if nl:
                 self.gap(f"{key}.source", False, True)
                 return nl, nl
-            raise self.fail("is required", f"{key}.source")
+            raise self.fail("required", f"{key}.source")
         self.gap(f"{key}.source", True, bool(nl))
         return (en or self.text(obj, "source", key)), nl
 
     def ident(self, val: str, key: str) -> str:
         if not _ID.match(val):
-            raise self.fail(f"expected a lower-case identifier (letters, digits, '_'), got {val!r}", key)
+            raise self.fail("expected_identifier", key, got=repr(val))
         return val
 
     def integer(
@@ -138,15 +139,15 @@ class _Ctx:
         val = obj.get(name, default)
         full = f"{key}.{name}" if key else name
         if val is None:
-            raise self.fail("is required", full)
+            raise self.fail("required", full)
         if isinstance(val, bool) or not isinstance(val, int) or val < low:
-            raise self.fail(f"expected an integer ≥ {low}, got {val!r}", full)
+            raise self.fail("expected_integer_at_least", full, low=low, got=repr(val))
         return val
 
     def flag(self, obj: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
         val = obj.get(name, default)
         if not isinstance(val, bool):
-            raise self.fail(f"expected true or false, got {val!r}", f"{key}.{name}")
+            raise self.fail("expected_bool", f"{key}.{name}", got=repr(val))
         return val
 
     def param(
@@ -164,7 +165,7 @@ class _Ctx:
         raw = obj.get(name, default)
         full = f"{key}.{name}" if key else name
         if raw is None:
-            raise self.fail("is required", full)
+            raise self.fail("required", full)
         return parse_param(
             raw,
             name=full,
@@ -181,11 +182,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     c = _Ctx(source)
     c.table(spec, "", _TOP)
     if _depth(spec) > MAX_DEPTH:
-        raise c.fail(
-            f"tables or arrays are nested more than {MAX_DEPTH} levels deep (the limit); a scenario "
-            "needs at most 6 (paths.ID.components[i].units_per_year.value)",
-            "",
-        )
+        raise c.fail("scenario_nested_limit", "", max_depth=MAX_DEPTH)
     head = c.section(
         spec,
         "scenario",
@@ -194,13 +191,10 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     sid = c.ident(c.text(head, "id", "scenario"), "scenario.id")
     report_year = c.integer(head, "report_year", "scenario", low=1900)
     if report_year > 9999:
-        raise c.fail(f"expected a calendar year, got {report_year}", "scenario.report_year")
+        raise c.fail("expected_calendar_year", "scenario.report_year", got=report_year)
     horizon = c.integer(head, "horizon", "scenario", default=5)
     if horizon > MAX_HORIZON:
-        raise c.fail(
-            f"must be at most {MAX_HORIZON} years (the limit on the horizon), got {horizon}",
-            "scenario.horizon",
-        )
+        raise c.fail("horizon_too_long", "scenario.horizon", max=MAX_HORIZON, got=horizon)
 
     disc = c.table(
         spec.get("discount", {}), "discount", {"costs", "effects", "source", "source_nl", "source_en"}
@@ -220,19 +214,19 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     for year, val in c.table(idx.get("factors"), "index.factors").items():
         key = f"index.factors.{year}"
         if not str(year).isdigit():
-            raise c.fail(f"expected a year, got {year!r}", key)
+            raise c.fail("expected_year", key, got=repr(year))
         if isinstance(val, bool) or not isinstance(val, int | float) or not (math.isfinite(val) and val > 0):
-            raise c.fail(f"expected a positive number, got {val!r}", key)
+            raise c.fail("expected_positive_number", key, got=repr(val))
         factors[int(year)] = float(val)
     if factors.get(report_year) != 1.0:
-        raise c.fail(f"the report year {report_year} must have factor 1.0", f"index.factors.{report_year}")
+        raise c.fail("report_year_factor", f"index.factors.{report_year}", year=report_year)
 
     payers = _payers(c, spec.get("payers"))
     payer_ids = [p.id for p in payers]
 
     def factor(year: int, key: str) -> float:
         if year not in factors:
-            raise c.fail(f"price year {year} has no index factor; add it to [index.factors]", key)
+            raise c.fail("no_index_factor", key, year=year)
         return factors[year]
 
     prices: dict[str, Price] = {}
@@ -242,7 +236,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         pt = c.table(raw, key, {"unit", "price", "price_year", "payer", *_TEXTS})
         unit = c.text(pt, "unit", key)
         if unit not in UNITS:
-            raise c.fail(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}", f"{key}.unit")
+            raise c.fail("unknown_unit", f"{key}.unit", got=repr(unit), allowed=", ".join(UNITS))
         src, src_nl = c.source_pair(pt, key)
         lab_nl, lab_en = c.label_pair(pt, key)
         p_year = c.integer(pt, "price_year", key, low=1900)
@@ -267,7 +261,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     rules: list[Rule] = []
     raw_rules = spec.get("rules", [])
     if not isinstance(raw_rules, list):
-        raise c.fail("expected an array of tables [[rules]]", "rules")
+        raise c.fail("expected_rules_array", "rules")
     seen: set[str] = set()
     for i, raw in enumerate(raw_rules):
         key = f"rules[{i}]"
@@ -289,21 +283,17 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         )
         rid = c.ident(c.text(rt, "id", key), f"{key}.id")
         if rid in seen:
-            raise c.fail(f"duplicate rule id {rid!r}", f"{key}.id")
+            raise c.fail("duplicate_rule", f"{key}.id", got=repr(rid))
         seen.add(rid)
         path = c.text(rt, "path", key)
         if path not in paths:
-            raise c.fail(f"unknown care path {path!r}; known: {', '.join(paths)}", f"{key}.path")
+            raise c.fail("unknown_path", f"{key}.path", got=repr(path), known=", ".join(paths))
         if ("max_score" in rt) == ("min_score" in rt):
-            raise c.fail(
-                "give exactly one of max_score (flags scores at or below it) and min_score (at or above it, "
-                "for a domain where lower is better)",
-                f"{key}.max_score",
-            )
+            raise c.fail("one_score_bound", f"{key}.max_score")
         bound = "max_score" if "max_score" in rt else "min_score"
         ms = rt.get(bound)
         if isinstance(ms, bool) or not isinstance(ms, int | float):
-            raise c.fail(f"expected a number, got {ms!r}", f"{key}.{bound}")
+            raise c.fail("expected_number", f"{key}.{bound}", got=repr(ms))
         src, src_nl = c.source_pair(rt, key)
         rules.append(
             Rule(
@@ -325,26 +315,26 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
     adjust = {n: c.param(adj, n, "adjustments", maximum=1.0) for n in sorted(adj)}
     for n in ("deadweight", "attribution", "displacement", "dropoff"):
         if n not in adjust:
-            raise c.fail("is required (0 when not applicable)", f"adjustments.{n}")
+            raise c.fail("adjustment_required", f"adjustments.{n}")
         if not adjust[n].source:
-            raise c.fail("every adjustment needs a source", f"adjustments.{n}.source")
+            raise c.fail("adjustment_source", f"adjustments.{n}.source")
         _param_gap(c, adj[n], f"adjustments.{n}")
 
     prog = c.section(spec, "programme", {"payer", "caseload_per_fte", "costs", "volunteer_time"})
     prog_payer = c.text(prog, "payer", "programme", default="municipality_prevention")
     if prog_payer not in payer_ids:
-        raise c.fail(f"unknown payer {prog_payer!r}; known: {', '.join(payer_ids)}", "programme.payer")
+        raise c.fail("unknown_payer", "programme.payer", got=repr(prog_payer), known=", ".join(payer_ids))
     caseload = c.param(prog, "caseload_per_fte", "programme")
     _param_gap(c, prog["caseload_per_fte"], "programme.caseload_per_fte")
     if caseload.value <= 0 or (caseload.low is not None and caseload.low <= 0):
-        raise c.fail("must be positive", "programme.caseload_per_fte")
+        raise c.fail("must_be_positive", "programme.caseload_per_fte")
     items = []
     for iid, raw in c.table(prog.get("costs", {}), "programme.costs").items():
         key = f"programme.costs.{iid}"
         it = c.table(raw, key, {"amount", "per", "price_year", *_TEXTS})
         per = c.text(it, "per", key)
         if per not in PER:
-            raise c.fail(f"unknown 'per' {per!r}; expected one of {', '.join(PER)}", f"{key}.per")
+            raise c.fail("unknown_per", f"{key}.per", got=repr(per), allowed=", ".join(PER))
         src, src_nl = c.source_pair(it, key)
         i_year = c.integer(it, "price_year", key, low=1900)
         lab_nl, lab_en = c.label_pair(it, key)
@@ -383,7 +373,7 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         vsrc, vsrc_nl = _NOT_GIVEN
     v_payer = c.text(vt, "payer", vkey, default="volunteers")
     if v_payer not in payer_ids:
-        raise c.fail(f"unknown payer {v_payer!r}; known: {', '.join(payer_ids)}", f"{vkey}.payer")
+        raise c.fail("unknown_payer", f"{vkey}.payer", got=repr(v_payer), known=", ".join(payer_ids))
     v_year = c.integer(vt, "price_year", vkey, default=report_year, low=1900)
 
     unc = c.table(
@@ -397,15 +387,13 @@ def parse_scenario(spec: Mapping[str, Any], source: str) -> Scenario:
         usrc, usrc_nl = _NOT_GIVEN
     strength = c.param(unc, "judgement_strength", "uncertainty", default=10.0, source=usrc, source_nl=usrc_nl)
     if strength.dist != "fixed" or strength.value <= 0:
-        raise c.fail(
-            f"expected a fixed positive pseudo-count (a judgement counts as that many observations), "
-            f"got {strength.value:g} ({strength.dist})",
-            "uncertainty.judgement_strength",
-        )
+        raise c.fail("judgement_strength", "uncertainty.judgement_strength", value=f"{strength.value:g}",
+                     dist=strength.dist)  # fmt: skip
     bootstrap = c.text(unc, "bootstrap", "uncertainty", default="bayesian")
     if bootstrap not in BOOTSTRAPS:
-        raise c.fail(f"unknown bootstrap {bootstrap!r}; expected one of {', '.join(BOOTSTRAPS)}",
-                     "uncertainty.bootstrap")  # fmt: skip
+        raise c.fail(
+            "unknown_bootstrap", "uncertainty.bootstrap", got=repr(bootstrap), allowed=", ".join(BOOTSTRAPS)
+        )
 
     return Scenario(
         id=sid,
@@ -465,22 +453,22 @@ def _payers(c: _Ctx, raw: Any) -> tuple[Payer, ...]:
             )
         )
     if not out:
-        raise c.fail("at least one payer is required", "payers")
+        raise c.fail("payer_required", "payers")
     return tuple(out)
 
 
 def _split(c: _Ctx, raw: Any, key: str, payer_ids: list[str]) -> tuple[tuple[str, float], ...]:
     if raw is None:
-        raise c.fail("is required (a payer id or a table {payer = share})", key)
+        raise c.fail("split_required", key)
     split = {raw: 1.0} if isinstance(raw, str) else dict(c.table(raw, key))
     for pid, share in split.items():
         if pid not in payer_ids:
-            raise c.fail(f"unknown payer {pid!r}; known: {', '.join(payer_ids)}", key)
+            raise c.fail("unknown_payer", key, got=repr(pid), known=", ".join(payer_ids))
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            raise c.fail(f"a payer's share must be between 0 and 1, got {share!r}", f"{key}.{pid}")
+            raise c.fail("payer_share_range", f"{key}.{pid}", got=repr(share))
     total = sum(split.values())
     if abs(total - 1.0) > 1e-9:
-        raise c.fail(f"payer shares must add up to 1, got {total:g}", key)
+        raise c.fail("payer_shares_sum", key, total=f"{total:g}")
     return tuple((pid, float(s)) for pid, s in split.items())
 
 
@@ -497,24 +485,20 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
         comps = []
         raw_comps = pt.get("components", [])
         if not isinstance(raw_comps, list):
-            raise c.fail("expected an array of tables", f"{key}.components")
+            raise c.fail("expected_tables_array", f"{key}.components")
         for j, comp in enumerate(raw_comps):
             ck = f"{key}.components[{j}]"
             ct_ = c.table(comp, ck, {"care_type", "units_per_year", "unit", "start_year", "years"})
             care = c.text(ct_, "care_type", ck)
             if care not in prices:
-                raise c.fail(f"unknown care type {care!r}; priced: {', '.join(prices)}", f"{ck}.care_type")
+                raise c.fail("unknown_care_type", f"{ck}.care_type", got=repr(care), known=", ".join(prices))
             unit = ct_.get("unit")
             if unit is not None and unit != prices[care].unit:
-                raise c.fail(
-                    f"units mismatch: the path counts {unit!r} but {care!r} is priced per "
-                    f"{prices[care].unit!r}",
-                    f"{ck}.unit",
-                )
+                raise c.fail("units_mismatch", f"{ck}.unit", unit=repr(unit), care=repr(care),
+                             priced=repr(prices[care].unit))  # fmt: skip
             start = c.integer(ct_, "start_year", ck, default=1)
             if start > MAX_HORIZON:
-                raise c.fail(f"must be at most {MAX_HORIZON} (the limit on the horizon), got {start}",
-                             f"{ck}.start_year")  # fmt: skip
+                raise c.fail("start_year_too_late", f"{ck}.start_year", max=MAX_HORIZON, got=start)
             comps.append(
                 Component(
                     care_type=care,
@@ -526,17 +510,17 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
                 )
             )
         if not comps:
-            raise c.fail("a care path needs at least one component", f"{key}.components")
+            raise c.fail("path_needs_component", f"{key}.components")
         escs = []
         raw_escs = pt.get("escalations", [])
         if not isinstance(raw_escs, list):
-            raise c.fail("expected an array of tables", f"{key}.escalations")
+            raise c.fail("expected_tables_array", f"{key}.escalations")
         for j, esc in enumerate(raw_escs):
             ek = f"{key}.escalations[{j}]"
             et = c.table(esc, ek, {"to", "probability", "after_years"})
             to = c.text(et, "to", ek)
             if to not in raw:
-                raise c.fail(f"unknown care path {to!r}; known: {', '.join(raw)}", f"{ek}.to")
+                raise c.fail("unknown_path", f"{ek}.to", got=repr(to), known=", ".join(raw))
             escs.append(
                 Escalation(
                     to=to,
@@ -556,7 +540,7 @@ def _paths(c: _Ctx, raw: Mapping[str, Any], prices: Mapping[str, Price]) -> dict
             source=src,
         )
     if not out:
-        raise c.fail("at least one care path is required", "paths")
+        raise c.fail("path_required", "paths")
     return out
 
 
@@ -592,23 +576,18 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
         label = c.text(pt, "label", key, default=lab_en or _readable(gid))
         names = pt.get("names", [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise c.fail(f"expected an array of programme names, got {names!r}", f"{key}.names")
+            raise c.fail("expected_programme_names", f"{key}.names", got=repr(names))
         declared = pt.get("paths")
         if not isinstance(declared, list) or not all(isinstance(n, str) for n in declared):
-            raise c.fail(
-                f"expected an array of care path ids (may be empty), got {declared!r}", f"{key}.paths"
-            )
+            raise c.fail("expected_path_ids", f"{key}.paths", got=repr(declared))
         for pid in declared:
             if pid not in paths:
-                raise c.fail(f"unknown care path {pid!r}; known: {', '.join(paths)}", f"{key}.paths")
+                raise c.fail("unknown_path", f"{key}.paths", got=repr(pid), known=", ".join(paths))
         src, src_nl = c.source_pair(pt, key)
         prev = {}
         for pid, rawp in c.table(pt.get("prevalence", {}), f"{key}.prevalence").items():
             if pid not in declared:
-                raise c.fail(
-                    f"a prevalence for {pid!r}, which this programme does not declare in 'paths'",
-                    f"{key}.prevalence.{pid}",
-                )
+                raise c.fail("undeclared_prevalence", f"{key}.prevalence.{pid}", got=repr(pid))
             prev[pid] = parse_param(rawp, name=f"{key}.prevalence.{pid}", file=c.file, minimum=0.0,
                                     maximum=1.0, source=src, source_nl=src_nl)  # fmt: skip
             _param_gap(c, rawp, f"{key}.prevalence.{pid}")
@@ -629,8 +608,9 @@ def _programmes(c: _Ctx, raw: Any, paths: Mapping[str, CarePath]) -> dict[str, P
     for prog in out.values():  # ids and names must be unambiguous; a shared label only stops matching
         for name in {_norm(n) for n in (prog.id, *prog.names)}:
             if name in seen and seen[name] != prog.id:
-                raise c.fail(f"the name {name!r} also belongs to programme {seen[name]!r}",
-                             f"programmes.{prog.id}.names")  # fmt: skip
+                raise c.fail(
+                    "name_taken", f"programmes.{prog.id}.names", name=repr(name), other=repr(seen[name])
+                )
             seen[name] = prog.id
     return out
 
@@ -644,7 +624,7 @@ def _topological(c: _Ctx, paths: Mapping[str, CarePath]) -> list[str]:
         if state.get(pid) == 2:
             return
         if state.get(pid) == 1:
-            raise c.fail(f"escalations form a cycle: {' → '.join([*trail, pid])}", f"paths.{pid}.escalations")
+            raise c.fail("escalation_cycle", f"paths.{pid}.escalations", cycle=" → ".join([*trail, pid]))
         state[pid] = 1
         for e in paths[pid].escalations:
             visit(e.to, [*trail, pid])

@@ -436,18 +436,17 @@ class Scenario:
         """Read a scenario from a TOML file."""
         p = Path(path)
         if not p.is_file():
-            raise ScenarioError("file not found", source=str(p))
+            raise ScenarioError.at("file_not_found", source=str(p))
         try:
             spec = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError as err:
-            raise ScenarioError(f"not UTF-8 text ({err.reason} at byte {err.start})", source=str(p)) from err
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"not valid TOML: {err}", source=str(p)) from err
-        except RecursionError as err:
-            raise ScenarioError(
-                "tables or arrays are nested too deeply to read (a scenario needs at most 6 levels)",
-                source=str(p),
+            raise ScenarioError.at(
+                "not_utf8_text", source=str(p), reason=err.reason, start=err.start
             ) from err
+        except tomllib.TOMLDecodeError as err:
+            raise ScenarioError.at("not_toml", source=str(p), error=err) from err
+        except RecursionError as err:
+            raise ScenarioError.at("scenario_nested_read", source=str(p)) from err
         return cls.from_dict(spec, source=str(p))
 
     @classmethod
