@@ -150,19 +150,17 @@ class Config:
         if p.is_dir():
             p = p / CONFIG_NAME
         if not p.is_file():
-            raise ConfigError("file not found", source=str(p))
+            raise ConfigError.at("file_not_found", source=str(p))
         try:
             text = p.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise ConfigError(
-                f"not UTF-8 (byte {err.start}): save the mapping file as UTF-8", source=str(p)
-            ) from err
+            raise ConfigError.at("not_utf8_mapping", source=str(p), start=err.start) from err
         try:
             spec = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
-            raise ConfigError(f"not valid TOML: {err}", source=str(p)) from err
+            raise ConfigError.at("not_toml", source=str(p), error=err) from err
         except RecursionError as err:
-            raise ConfigError("not valid TOML: nested too deeply", source=str(p)) from err
+            raise ConfigError.at("not_toml_nested", source=str(p)) from err
         return cls.from_dict(spec, source=p)
 
     @classmethod
@@ -234,12 +232,8 @@ def config_instrument(cfg: Config) -> Instrument | None:
         return Instrument.builtin(cfg.instrument)
     path = cfg.resolve(cfg.instrument)
     if not path.is_file():
-        raise ConfigError(
-            f"instrument {cfg.instrument!r} is neither a shipped instrument ({', '.join(BUILTIN)}) nor a file "
-            f"(looked for {path})",
-            source=cfg.name,
-            key="instrument",
-        )
+        raise ConfigError.at("unknown_instrument", source=cfg.name, key="instrument", name=repr(cfg.instrument),
+                             builtin=", ".join(BUILTIN), path=path)  # fmt: skip
     return Instrument.from_file(path)
 
 
@@ -252,13 +246,10 @@ def with_vocabulary(inst: Instrument, cfg: Config) -> Instrument:
         for vid in given:
             if vid not in ids:
                 hint = _closest(vid, set(ids))
-                raise ConfigError(
-                    f"instrument {inst.id!r} has no {section[:-1]} {vid!r}"
-                    + (f" (did you mean {hint!r}?)" if hint else "")
-                    + f"; its {section}: {', '.join(ids)}",
-                    source=cfg.name,
-                    key=f"{section}.{vid}",
-                )
+                raise ConfigError.at(
+                    f"no_{section[:-1]}_hint" if hint else f"no_{section[:-1]}", source=cfg.name, key=f"{section}.{vid}",
+                    instrument=repr(inst.id), got=repr(vid), known=", ".join(ids), **({"hint": repr(hint)} if hint else {}),
+                )  # fmt: skip
     if not waves and not domains:
         return inst
     try:
@@ -271,44 +262,42 @@ def with_vocabulary(inst: Instrument, cfg: Config) -> Instrument:
 def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
     src = str(source) if source is not None else "<config>"
 
-    def fail(msg: str, key: str) -> ConfigError:
-        return ConfigError(msg, source=src, key=key)
+    def fail(message_key: str, key: str, **values: Any) -> ConfigError:
+        return ConfigError.at(message_key, source=src, key=key, **values)
 
     if not isinstance(spec, Mapping):
-        raise fail(f"expected a table at the top level, got {type(spec).__name__}", "")
+        raise fail("expected_top_table", "", got=type(spec).__name__)
     allowed = _TOP | set(TABLES) | set(VOCABULARIES)
     unknown = sorted(set(spec) - allowed)
     if unknown:
         hint = _closest(unknown[0], allowed)
         raise fail(
-            f"unknown key{'s' if len(unknown) > 1 else ''} {unknown}"
-            + (f" (did you mean {hint!r}?)" if hint else "")
-            + f"; allowed: {', '.join(sorted(allowed))}",
-            unknown[0],
-        )
+            f"unknown_key_{'many' if len(unknown) > 1 else 'one'}{'_hint' if hint else ''}", unknown[0], unknown=unknown,
+            allowed=", ".join(sorted(allowed)), **({"hint": repr(hint)} if hint else {}),
+        )  # fmt: skip
 
     def text(obj: Mapping[str, Any], name: str, key: str) -> str | None:
         val = obj.get(name)
         if val is None:
             return None
         if not isinstance(val, str) or not val.strip():
-            raise fail(f"expected a non-empty string, got {val!r}", key)
+            raise fail("expected_nonempty_text", key, got=repr(val))
         return val.strip()
 
     def headers(val: Any, key: str) -> tuple[str, ...]:
         items = [val] if isinstance(val, str | int) and not isinstance(val, bool) else val
         if not isinstance(items, list) or not items:
-            raise fail(f"expected a header or a list of headers, got {val!r}", key)
+            raise fail("expected_headers", key, got=repr(val))
         out = []
         for v in items:
             if isinstance(v, bool) or not isinstance(v, str | int) or not str(v).strip():
-                raise fail(f"expected a header or a list of headers, got {v!r}", key)
+                raise fail("expected_headers", key, got=repr(v))
             out.append(str(v).strip())
         return tuple(out)
 
     def columns(val: Any, key: str) -> dict[str, tuple[str, ...]]:
         if not isinstance(val, Mapping):
-            raise fail(f"expected a table of impactkit name = header(s), got {val!r}", key)
+            raise fail("expected_column_table", key, got=repr(val))
         return {str(k): headers(v, f"{key}.{k}") for k, v in val.items()}
 
     def listing(val: Any, key: str) -> tuple[str, ...]:
@@ -317,7 +306,7 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
     def decimal(obj: Mapping[str, Any], key: str) -> str | None:
         val = obj.get("decimal")
         if val is not None and val not in (",", "."):
-            raise fail(f'expected "," or ".", got {val!r}', key)
+            raise fail("expected_decimal", key, got=repr(val))
         return val
 
     def encoding(obj: Mapping[str, Any], key: str) -> str | None:
@@ -326,7 +315,7 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
             try:
                 codecs.lookup(val)
             except LookupError as err:
-                raise fail(f"unknown encoding {val!r} (e.g. utf-8, cp1252, utf-16)", key) from err
+                raise fail("unknown_encoding", key, got=repr(val)) from err
         return val
 
     tables: dict[str, TableConfig] = {}
@@ -335,10 +324,12 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
             continue
         raw = spec[name]
         if not isinstance(raw, Mapping):
-            raise fail(f"expected a table (file, sheet, columns, ignore), got {raw!r}", name)
+            raise fail("expected_table_spec", name, got=repr(raw))
         bad = sorted(set(raw) - _TABLE_KEYS)
         if bad:
-            raise fail(f"unknown key(s) {bad}; allowed: {', '.join(sorted(_TABLE_KEYS))}", f"{name}.{bad[0]}")
+            raise fail(
+                "unknown_keys", f"{name}.{bad[0]}", unknown=bad, allowed=", ".join(sorted(_TABLE_KEYS))
+            )
         tables[name] = TableConfig(
             file=text(raw, "file", f"{name}.file"),
             sheet=text(raw, "sheet", f"{name}.sheet"),
@@ -353,23 +344,24 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
         if section in spec:
             raw = spec[section]
             if not isinstance(raw, Mapping):
-                raise fail(f"expected a table of id = spelling(s), got {raw!r}", section)
+                raise fail("expected_vocabulary", section, got=repr(raw))
             vocab[section] = {str(k): headers(v, f"{section}.{k}") for k, v in raw.items()}
             seen: dict[str, str] = {}
             for vid, spellings in vocab[section].items():
                 for sp in spellings:
                     norm = normalise_label(sp)
                     if seen.get(norm, vid) != vid:
-                        raise fail(f"{sp!r} is given for both {seen[norm]!r} and {vid!r}", f"{section}.{vid}")
+                        raise fail("spelling_twice", f"{section}.{vid}", spelling=repr(sp), first=repr(seen[norm]),
+                                   second=repr(vid))  # fmt: skip
                     seen[norm] = vid
 
     prog = spec.get("programme", {})
     if not isinstance(prog, Mapping):
-        raise fail(f"expected a table (name, child_ages), got {prog!r}", "programme")
+        raise fail("expected_programme_table", "programme", got=repr(prog))
     bad = sorted(set(prog) - _PROGRAMME_KEYS)
     if bad:
         raise fail(
-            f"unknown key(s) {bad}; allowed: {', '.join(sorted(_PROGRAMME_KEYS))}", f"programme.{bad[0]}"
+            "unknown_keys", f"programme.{bad[0]}", unknown=bad, allowed=", ".join(sorted(_PROGRAMME_KEYS))
         )
     ages = prog.get("child_ages")
     child_ages: tuple[float, float] | None = None
@@ -380,17 +372,15 @@ def _parse(spec: Mapping[str, Any], source: Path | None) -> Config:
             or any(isinstance(a, bool) or not isinstance(a, int | float) for a in ages)
             or not 0 <= ages[0] <= ages[1] <= 30
         ):
-            raise fail(
-                f"expected [lowest, highest] age in years (0–30), got {ages!r}", "programme.child_ages"
-            )
+            raise fail("expected_child_ages", "programme.child_ages", got=repr(ages))
         child_ages = (float(ages[0]), float(ages[1]))
     outcomes = _outcomes(spec.get("outcomes", {}), fail)
     lang = text(spec, "lang", "lang")
     if lang is not None and lang not in ("nl", "en"):
-        raise fail(f'expected "nl" or "en", got {lang!r}', "lang")
+        raise fail("expected_lang", "lang", got=repr(lang))
     run = spec.get("run", {})
     if not isinstance(run, Mapping):
-        raise fail(f"expected a table, got {run!r}", "run")
+        raise fail("expected_table", "run", got=repr(run))
     return Config(
         source=source,
         instrument=text(spec, "instrument", "instrument"),
@@ -414,10 +404,14 @@ def _outcomes(raw: Any, fail: Any) -> dict[str, Any]:
     import datetime as dt
 
     if not isinstance(raw, Mapping):
-        raise fail(f"expected a table ({', '.join(sorted(_OUTCOME_KEYS))}), got {raw!r}", "outcomes")
+        raise fail(
+            "expected_outcomes_table", "outcomes", keys=", ".join(sorted(_OUTCOME_KEYS)), got=repr(raw)
+        )
     bad = sorted(set(raw) - _OUTCOME_KEYS)
     if bad:
-        raise fail(f"unknown key(s) {bad}; allowed: {', '.join(sorted(_OUTCOME_KEYS))}", f"outcomes.{bad[0]}")
+        raise fail(
+            "unknown_keys", f"outcomes.{bad[0]}", unknown=bad, allowed=", ".join(sorted(_OUTCOME_KEYS))
+        )
     out: dict[str, Any] = {}
     for name in ("pre_months", "post_months"):
         if name not in raw:
@@ -426,8 +420,8 @@ def _outcomes(raw: Any, fail: Any) -> dict[str, Any]:
         if name == "post_months" and val == "open":
             out[name] = "open"
         elif isinstance(val, bool) or not isinstance(val, int) or not 0 <= val <= 120:
-            extra = ' or "open"' if name == "post_months" else ""
-            raise fail(f"expected whole months 0–120{extra}, got {val!r}", f"outcomes.{name}")
+            months = "expected_months_open" if name == "post_months" else "expected_months"
+            raise fail(months, f"outcomes.{name}", got=repr(val))
         else:
             out[name] = val
 
@@ -441,7 +435,7 @@ def _outcomes(raw: Any, fail: Any) -> dict[str, Any]:
                 return dt.date.fromisoformat(val.strip()).isoformat()
             except ValueError:
                 pass
-        raise fail(f"expected a date (2021-01-01), got {val!r}", key)
+        raise fail("expected_date", key, example="2021-01-01", got=repr(val))
 
     for name in ("observed_from", "observed_until"):
         if name not in raw:

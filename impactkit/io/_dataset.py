@@ -220,9 +220,7 @@ def _resolve(
     if cfg is not None and cfg.scenario is not None:
         scenario = cfg.resolve(cfg.scenario)
         if not scenario.is_file():
-            raise ConfigError(
-                f"scenario file not found (looked for {scenario})", source=cfg.name, key="scenario"
-            )
+            raise ConfigError.at("scenario_file_missing", source=cfg.name, key="scenario", path=scenario)
     if instrument is None:
         from_cfg = config_instrument(cfg) if cfg is not None else None
         inst = from_cfg or (Instrument.from_file(inst_file) if inst_file else builtin("default"))

@@ -110,10 +110,13 @@ def locate_table(
         path = path if path.is_absolute() else folder / path
         if not path.is_file():
             listing = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-            raise ConfigError(
-                f"file {tc.file!r} not found in {folder} (files there: {', '.join(listing) or 'none'})",
+            raise ConfigError.at(
+                "table_file_missing" if listing else "table_file_missing_empty",
                 source=config.name if config is not None else None,
                 key=f"{table}.file",
+                file=repr(tc.file),
+                folder=folder,
+                files=", ".join(listing),
             )
         return Located(path, tc.sheet)
     files = files if files is not None else sorted(p for p in folder.iterdir() if p.is_file())

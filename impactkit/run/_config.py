@@ -99,30 +99,33 @@ class RunConfig:
 def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
     src = cfg.name
 
-    def fail(msg: str, key: str) -> ConfigError:
-        return ConfigError(msg, source=src, key=f"run.{key}" if key else "run")
+    def fail(message_key: str, key: str, **values: Any) -> ConfigError:
+        return ConfigError.at(message_key, source=src, key=f"run.{key}" if key else "run", **values)
 
     unknown = sorted(set(spec) - _KEYS)
     if unknown:
-        raise fail(f"unknown key(s) {unknown}; allowed: {', '.join(sorted(_KEYS))}", unknown[0])
+        raise fail("unknown_keys", unknown[0], unknown=unknown, allowed=", ".join(sorted(_KEYS)))
     if "period" not in spec:
-        raise fail("the reporting period is missing: add e.g. period = 2025", "period")
+        raise fail("period_missing", "period")
     for key, allowed in (("families", FAMILY_RULES), ("waves", WAVE_RULES)):
         if key in spec and spec[key] not in allowed:
-            raise fail(f"expected one of {', '.join(allowed)}, got {spec[key]!r}", key)
+            raise fail("expected_one_of", key, allowed=", ".join(allowed), got=repr(spec[key]))
     try:
         period = Period.of(spec["period"], families=spec.get("families"), waves=spec.get("waves"))
     except ImpactkitError as err:
-        raise fail(str(err).replace("The 'period' parameter", "the period"), "period") from err
+        # another error's text, as it was raised (English unless that error has a translation)
+        raise ConfigError(
+            str(err).replace("The 'period' parameter", "the period"), source=src, key="run.period"
+        ) from err
 
     def choice_list(key: str, allowed: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
         val = spec.get(key, list(default))
         items = [val] if isinstance(val, str) else val
         if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-            raise fail(f"expected a list of {', '.join(allowed)}, got {val!r}", key)
+            raise fail("expected_list_of", key, allowed=", ".join(allowed), got=repr(val))
         bad = [i for i in items if i not in allowed]
         if bad:
-            raise fail(f"expected {', '.join(allowed)}, got {bad[0]!r}", key)
+            raise fail("expected_choice", key, allowed=", ".join(allowed), got=repr(bad[0]))
         return tuple(dict.fromkeys(items))
 
     def which(key: str) -> bool | tuple[str, ...]:
@@ -131,13 +134,13 @@ def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
             return val
         items = [val] if isinstance(val, str) else val
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            raise fail(f"expected true, false or a list of names, got {val!r}", key)
+            raise fail("expected_names", key, got=repr(val))
         return tuple(i.strip() for i in items)
 
     def integer(key: str, default: int, low: int) -> int:
         val = spec.get(key, default)
         if isinstance(val, bool) or not isinstance(val, int) or val < low:
-            raise fail(f"expected a whole number of at least {low}, got {val!r}", key)
+            raise fail("expected_whole_at_least", key, low=low, got=repr(val))
         return int(val)
 
     def date(key: str) -> dt.date | None:
@@ -151,14 +154,14 @@ def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
         try:
             return dt.date.fromisoformat(str(val))
         except ValueError as err:
-            raise fail(f"expected a date (2026-01-15), got {val!r}", key) from err
+            raise fail("expected_date", key, example="2026-01-15", got=repr(val)) from err
 
     def path(key: str) -> Path | None:
         val = spec.get(key)
         if val is None:
             return None
         if not isinstance(val, str) or not val.strip():
-            raise fail(f"expected a path (text), got {val!r}", key)
+            raise fail("expected_path_text", key, got=repr(val))
         return cfg.resolve(val.strip())
 
     from impactkit.i18n import languages
@@ -173,7 +176,7 @@ def _parse(cfg: Config, spec: Mapping[str, Any]) -> RunConfig:
                 [asked] if isinstance(asked, str) else [x for x in asked if isinstance(x, str)]
             )
         except ImpactkitError as err:
-            raise fail(str(err).removeprefix("impactkit run: "), "kinds") from err
+            raise ConfigError(str(err).removeprefix("impactkit run: "), source=src, key="run.kinds") from err
     kinds = choice_list("kinds", KINDS, ("annual",))
     generated = date("generated_at")
     today = date("today")
