@@ -134,7 +134,9 @@ def test_cli_shows_a_bad_scenario_file_in_dutch(tmp_path: Path) -> None:
     bad.write_text("x = [\n", encoding="utf-8")
     data = PACKAGE.parent / "data" / "sample"
     res = CliRunner().invoke(
-        app, ["--lang", "nl", "costs", str(data), "--scenario", str(bad), "--draws", "0"]
+        app,
+        ["--lang", "nl", "costs", str(data), "--scenario", str(bad), "--draws", "0"],
+        env={"COLUMNS": "1000"},
     )
     assert res.exit_code == 1
     said = " ".join(res.output.split())
@@ -161,7 +163,7 @@ def test_cli_shows_a_bad_scenario_file_in_dutch(tmp_path: Path) -> None:
 def test_business_case_refusals_in_both_languages(args: list[str], nl: str, en: str, tmp_path: Path) -> None:
     out = ["--out", str(tmp_path / "bc.html")]
     for lang, expected in (("nl", nl), ("en", en)):
-        res = CliRunner().invoke(app, ["--lang", lang, "business-case", *args, *out])
+        res = CliRunner().invoke(app, ["--lang", lang, "business-case", *args, *out], env={"COLUMNS": "1000"})
         assert res.exit_code == 2, res.output
         said = " ".join(res.output.split())
         assert said == f"{'fout' if lang == 'nl' else 'error'}: {expected}", said
