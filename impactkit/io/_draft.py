@@ -178,7 +178,8 @@ def draft_config(
         The cost scenario whose care paths and care types the codes are matched to (default: the
         folder's ``scenario.toml``, else the shipped one).
     lang : str
-        Language of the hints in ``unmapped`` and of ``guessed`` (the draft itself is TOML).
+        Language of the hints in ``unmapped``, of ``guessed`` and of the draft's comments (its keys and
+        values are TOML, the same in every language).
 
     Returns
     -------
@@ -213,12 +214,13 @@ def draft_config(
             unmapped.append(
                 {"file": src.label, "column": "", "value": "", "what": "table", "hint": Note("draft.not_a_table")}
             )  # fmt: skip
-    lines: list[str] = [
-        "# impactkit mapping file, drafted by `impactkit init` from the headers and values of this export.",
-        "# Read it, fix every TODO, check every CHECK, then run `impactkit validate` on the folder.",
-        "# Paths are relative to this file's folder.",
-        "",
-    ]
+
+    def says(
+        key: str,
+    ) -> str:  # a comment of the draft, in the reader's language (TODO/CHECK stay as markers)
+        return _comment(key, lang)
+
+    lines: list[str] = [*(f"# {line}" for line in says("header").splitlines()), ""]
     sections: list[str] = []
     programme_todo = False
     ignore: list[str] = []
@@ -232,14 +234,14 @@ def draft_config(
         inst_name = inst.id if inst.source.startswith("builtin:") else str(instrument)
     elif a_src is not None and a_src.raw is not None:
         try:
-            inst, inst_name, inst_text = _choose_instrument(a_src.raw, _candidates(folder), vocab, guessed)
+            inst, inst_name, inst_text = _choose_instrument(
+                a_src.raw, _candidates(folder), vocab, guessed, lang
+            )
         except InstrumentError as err:  # a draft that does not hold together: say so, never fail
             unmapped.append({"file": a_src.label, "column": "", "value": "", "what": "instrument",
                              "hint": Note("draft.no_instrument", error=str(err))})  # fmt: skip
     inst = inst or Instrument.builtin("default")
-    lines.append(
-        f"instrument = {_q(inst_name)}" + ("  # drafted next to this file: CHECK it" if inst_text else "")
-    )
+    lines.append(f"instrument = {_q(inst_name)}" + (f"  # {says('instrument_drafted')}" if inst_text else ""))
     if scenario is not None and not isinstance(scenario, Scenario):
         lines.append(f"scenario = {_q(Path(scenario).name)}")
     for table in ("assessments", "families", "counterfactuals", "care_used", "prices", "programme_costs"):
@@ -259,15 +261,13 @@ def draft_config(
         sections.append("\n".join(body))
         _values(table, src, columns, inst, scen, vocab, unmapped, guessed)
     if ignore:
-        lines.append(
-            "ignore = [" + ", ".join(_q(h) for h in ignore) + "]  # free text, personal data or unused"
-        )
+        lines.append("ignore = [" + ", ".join(_q(h) for h in ignore) + f"]  # {says('ignore')}")
     lines.append("")
     lines += [s + "\n" for s in sections]
     if programme_todo:
         lines += [
             "[programme]",
-            'name = "TODO"  # the families table has no programme column: name the programme',
+            f'name = "TODO"  # {says("no_programme")}',
             "",
         ]
         unmapped.append({"file": tables["families"].label, "column": "programme", "value": "", "what": "column",
@@ -277,11 +277,11 @@ def draft_config(
             continue
         lines.append(f"[{section}]")
         for vid, spellings in mapping.items():
-            note = "  # CHECK: guessed" if any(g.startswith(f"{section}.{vid} ") for g in guessed) else ""
+            note = f"  # {says('guessed')}" if any(g.startswith(f"{section}.{vid} ") for g in guessed) else ""
             todo = vid.startswith("TODO")
             key = _key(vid) if not todo else _q(vid)
             line = f"{key} = [" + ", ".join(_q(s) for s in spellings) + "]" + note
-            lines.append(("# " + line + "  # TODO: an id impactkit knows") if todo else line)
+            lines.append(f"# {line}  # {says('unknown_id')}" if todo else line)
         lines.append("")
     for rec in unmapped:  # the hints in the reader's language (English strings for Python callers)
         rec["hint"] = note_text(rec["hint"], lang)
@@ -412,6 +412,7 @@ def _choose_instrument(
     candidates: list[tuple[str, Instrument]],
     vocab: dict[str, dict[str, list[str]]],
     guessed: list[str],
+    lang: str = "en",
 ) -> tuple[Instrument, str, str | None]:
     """The candidate whose domains (or items) and scale fit the scores best, or a drafted instrument."""
     frame = raw.frame
@@ -437,7 +438,7 @@ def _choose_instrument(
                     Note("draft.guess_items", first=item_values[0], items=", ".join(list(by_number)[:3]))
                 )
                 return inst, name, None
-        return _draft_instrument(raw, item_values, _numbers(frame[answer_col]), items=True)
+        return _draft_instrument(raw, item_values, _numbers(frame[answer_col]), items=True, lang=lang)
     dom_col, val_col = header("domain"), header("score")
     if dom_col is not None and val_col is not None:
         labels = [str(v) for v in pd.unique(frame[dom_col].dropna())]
@@ -462,7 +463,15 @@ def _choose_instrument(
             best, best_share = (name, inst), share
     if best is not None and best_share >= 0.5:
         return best[1], best[0], None
-    return _draft_instrument(raw, labels, values, items=False)
+    return _draft_instrument(raw, labels, values, items=False, lang=lang)
+
+
+def _comment(key: str, lang: str) -> str:
+    """A comment of a drafted file (notes catalogue ``draft.comment.<key>``) in ``lang``; the markers
+    TODO and CHECK are the same in every language, so that a search for them finds every one."""
+    from impactkit.i18n import text
+
+    return text("notes", f"draft.comment.{key}", lang)
 
 
 def _items_by_number(values: list[str], item_ids: list[str]) -> dict[str, str]:
@@ -494,7 +503,7 @@ def _slug(text: str) -> str:
 
 
 def _draft_instrument(
-    raw: RawTable, labels: list[str], values: np.ndarray, *, items: bool
+    raw: RawTable, labels: list[str], values: np.ndarray, *, items: bool, lang: str = "en"
 ) -> tuple[Instrument, str, str]:
     lo = float(np.floor(values.min())) if len(values) else 1.0
     hi = float(np.ceil(values.max())) if len(values) else 5.0
@@ -508,7 +517,7 @@ def _draft_instrument(
     if not labels:
         labels = ["TODO"]
     out = [
-        "# Instrument drafted by `impactkit init` from the scores in this export: CHECK every line.",
+        f"# {_comment('instrument_header', lang)}",
         'id = "own"',
         'name_nl = "Eigen instrument (TODO: naam)"',
         'name_en = "Own instrument (TODO: name)"',
@@ -535,21 +544,26 @@ def _draft_instrument(
                 "[[domains]]",
                 f"id = {_q(unique(lbl))}",
                 f"label_nl = {_q(lbl)}",
-                f"label_en = {_q(lbl)}  # TODO: English",
+                f"label_en = {_q(lbl)}  # {_comment('todo_english', lang)}",
             ]
             if any(w in normalise_label(lbl) for w in _LOWER_IS_BETTER):
-                out.append("higher_is_better = false  # CHECK: the name suggests a lower score is better")
+                out.append(f"higher_is_better = false  # {_comment('lower_is_better', lang)}")
             out.append("")
     else:
         out += [
             "[[domains]]",
             'id = "total"',
             'label_nl = "Totaal"',
-            'label_en = "Total"  # TODO: split into domains',
+            f'label_en = "Total"  # {_comment("split_domains", lang)}',
             "",
         ]
         for lbl in items_:
-            out += ["[[items]]", f"id = {_q(lbl)}", 'domain = "total"  # TODO: the domain of this item', ""]
+            out += [
+                "[[items]]",
+                f"id = {_q(lbl)}",
+                f'domain = "total"  # {_comment("item_domain", lang)}',
+                "",
+            ]
     for i, w in enumerate(waves):
         wid = "intake" if i == 0 else f"year{i}" if len(waves) <= 3 else f"wave{i}"
         out += [
@@ -557,7 +571,7 @@ def _draft_instrument(
             f"id = {_q(wid)}",
             f"label_nl = {_q(w)}",
             f"label_en = {_q(w)}",
-            f"aliases = [{_q(w)}]  # CHECK: the order",
+            f"aliases = [{_q(w)}]  # {_comment('wave_order', lang)}",
             "",
         ]
     text = "\n".join(out).rstrip("\n") + "\n"

@@ -177,3 +177,49 @@ def test_usage_line_reads_dutch():
     assert "Gebruik: impactkit [OPTIES] COMMANDO [ARGUMENTEN]..." in top.output
     en = runner.invoke(app, ["--lang", "en", "report", "--help"], env={"COLUMNS": "100"})
     assert "Usage: impactkit report [OPTIONS] {PATH}" in en.output
+
+
+# English words of the drafts' comments that none of their Dutch comments uses ("of" is Dutch too)
+_COMMENT_ENGLISH = re.compile(
+    r"\b(?:the|and|with|every|fix|read|drafted|guessed|order|split|suggests|unused|free text|personal data)\b"
+)
+
+
+def _comments(toml_text: str) -> list[str]:
+    return [line.split("#", 1)[1].strip() for line in toml_text.splitlines() if "#" in line]
+
+
+def _without_comments(toml_text: str) -> str:
+    return "\n".join(line.split("  #", 1)[0] for line in toml_text.splitlines() if not line.startswith("#"))
+
+
+def test_drafted_files_carry_dutch_comments(tmp_path):
+    """``impactkit --lang nl init``: the drafted impactkit.toml and instrument.toml explain themselves
+    in Dutch; their keys and values are the English draft's, and the markers TODO and CHECK stay."""
+    drafted_instrument = 0
+    for export in sorted(p for p in (ROOT / "tests" / "corpus").glob("*/*") if p.is_dir()):
+        raw = tmp_path / export.parent.name / export.name
+        shutil.copytree(export, raw)
+        (raw / "impactkit.toml").unlink(missing_ok=True)
+        en, nl = draft_config(raw, lang="en"), draft_config(raw, lang="nl")
+        for en_text, nl_text in ((en.text, nl.text), (en.instrument_text or "", nl.instrument_text or "")):
+            assert _without_comments(nl_text) == _without_comments(en_text), export
+            said = _comments(nl_text)
+            assert len(said) == len(_comments(en_text)), export
+            for line in said:
+                assert not _COMMENT_ENGLISH.search(line), (export, line)
+            assert sum(c.count("TODO") + c.count("CHECK") for c in said) == sum(
+                c.count("TODO") + c.count("CHECK") for c in _comments(en_text)
+            )
+        assert nl.text.startswith(
+            "# impactkit-koppelbestand, opgesteld door `impactkit init` uit de kolomkoppen en waarden van deze "
+            "export.\n# Lees het, los elke TODO op, controleer elke CHECK en draai dan `impactkit validate` op de "
+            "map.\n"
+        )
+        if nl.instrument_text:
+            drafted_instrument += 1
+            assert nl.instrument_text.startswith(
+                "# Instrument opgesteld door `impactkit init` uit de scores in deze export: CHECK elke regel.\n"
+            )
+            assert "# CHECK: de volgorde" in nl.instrument_text
+    assert drafted_instrument >= 1  # the corpus holds an export with an instrument of its own
