@@ -21,7 +21,7 @@ from impactkit.io._events import EVENT_ALIASES, EVENT_CHECKS, fill_event_counts
 from impactkit.io._messages import date_format, message
 from impactkit.io._problems import Problems
 from impactkit.io._rowcheck import RowCheck, run_row_checks
-from impactkit.io._source import RawTable
+from impactkit.io._source import RawTable, row_numbers
 from impactkit.io._staging import check_headers, open_raw, report_cells, run_pandera
 from impactkit.privacy._codes import code_list
 
@@ -427,7 +427,7 @@ def stage_table(
     raw = open_raw(source, problems, sheet=sheet, decimal=decimal, encoding=encoding)
     if raw is None:
         frame = pd.DataFrame({name: _empty(col, 0) for name, col in spec.columns.items()})
-        frame.attrs.update(source=str(source), rows=np.array([], dtype=int), headers={})
+        frame.attrs.update(source=str(source), rows=row_numbers(np.array([], dtype=int)), headers={})
         return frame, problems, 0
     targets = {name: col.aliases for name, col in spec.columns.items()}
     mapping = check_headers(
@@ -529,7 +529,7 @@ def stage_table(
     if spec.finish is not None and not len(problems):
         frame = spec.finish(frame)
     frame.attrs["source"] = raw.file
-    frame.attrs["rows"] = raw.rows
+    frame.attrs["rows"] = row_numbers(raw.rows)  # never deep-copied by pandas (see RowNumbers)
     frame.attrs["headers"] = by_target
     return frame, problems, n
 

@@ -137,3 +137,41 @@ def test_isin_text_on_arrow_and_other_columns_matches_set_membership():
         assert isin_text(values, known).tolist() == want
     numbers = pd.Series([1, 3, 10], dtype="int64")
     assert isin_text(numbers, pd.Series(["1", "10"], dtype="string[pyarrow]")).tolist() == [True, False, True]
+
+
+def test_row_numbers_in_attrs_are_shared_not_copied_and_stay_the_file_rows(sample_dir, tmp_path):
+    """attrs["rows"] of a read table: the file row of each frame row (the csv module's count, an
+    independent reading), the same read-only array in every frame pandas derives from it (no deep
+    copy per operation), and the rows that problems name are those rows."""
+    import copy
+    import csv
+    import pickle
+
+    import numpy as np
+
+    from impactkit.io._source import RowNumbers
+
+    events = ik.read_dataset(sample_dir, today=TODAY).events
+    rows = events.attrs["rows"]
+    with open(sample_dir / "events.csv", newline="", encoding="utf-8") as fh:
+        n_lines = sum(1 for _ in csv.reader(fh))
+    np.testing.assert_array_equal(np.asarray(rows), np.arange(2, n_lines + 1))
+    assert isinstance(rows, RowNumbers)
+    assert not rows.flags.writeable
+    assert copy.deepcopy(rows) is rows
+    derived = [events[events["count"] > 1], events.assign(x=1), events.copy(), events.sort_values("date")]
+    assert all(d.attrs["rows"] is rows for d in derived)
+    assert derived[2].attrs["headers"] is not events.attrs["headers"]  # the rest is still deep-copied
+    again = pickle.loads(pickle.dumps(events))  # the validation cache pickles datasets
+    np.testing.assert_array_equal(np.asarray(again.attrs["rows"]), np.asarray(rows))
+    # rows named by a check that reads attrs["rows"] after reading (the unknown-family cross-check)
+    folder = tmp_path / "export"
+    shutil.copytree(sample_dir, folder)
+    lines = (folder / "events.csv").read_text(encoding="utf-8").splitlines()
+    for i in (5, 40, 41):
+        lines[i - 1] = "FNOPE" + lines[i - 1][lines[i - 1].index(",") :]
+    (folder / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = ik.validate(folder, today=TODAY).problems
+    unknown = problems[(problems["file"].str.endswith("events.csv")) & (problems["code"] == "unknown_family")]
+    assert unknown["row"].tolist() == [5, 40, 41]
+    assert unknown["value"].tolist() == ["FNOPE"] * 3
