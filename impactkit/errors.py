@@ -143,12 +143,9 @@ class DefinitionError(ImpactkitError):
         return err
 
     def _where(self, message: str, lang: str) -> str:
-        if self.key:
-            from impactkit._refusals import refusal
+        from impactkit._refusals import refusal
 
-            at_key = refusal("at_key", lang, key=repr(self.key)) if lang != "en" else f"key {self.key!r}"
-        else:
-            at_key = None
+        at_key = refusal("at_key", lang, key=repr(self.key)) if self.key else None
         where = ", ".join(p for p in (self.source, at_key) if p)
         return f"{where}: {message}" if where else message
 

@@ -214,13 +214,7 @@ def draft_config(
             unmapped.append(
                 {"file": src.label, "column": "", "value": "", "what": "table", "hint": Note("draft.not_a_table")}
             )  # fmt: skip
-
-    def says(
-        key: str,
-    ) -> str:  # a comment of the draft, in the reader's language (TODO/CHECK stay as markers)
-        return _comment(key, lang)
-
-    lines: list[str] = [*(f"# {line}" for line in says("header").splitlines()), ""]
+    lines: list[str] = [*(f"# {line}" for line in _comment("header", lang).splitlines()), ""]
     sections: list[str] = []
     programme_todo = False
     ignore: list[str] = []
@@ -241,7 +235,9 @@ def draft_config(
             unmapped.append({"file": a_src.label, "column": "", "value": "", "what": "instrument",
                              "hint": Note("draft.no_instrument", error=str(err))})  # fmt: skip
     inst = inst or Instrument.builtin("default")
-    lines.append(f"instrument = {_q(inst_name)}" + (f"  # {says('instrument_drafted')}" if inst_text else ""))
+    lines.append(
+        f"instrument = {_q(inst_name)}" + (f"  # {_comment('instrument_drafted', lang)}" if inst_text else "")
+    )
     if scenario is not None and not isinstance(scenario, Scenario):
         lines.append(f"scenario = {_q(Path(scenario).name)}")
     for table in ("assessments", "families", "counterfactuals", "care_used", "prices", "programme_costs"):
@@ -261,13 +257,13 @@ def draft_config(
         sections.append("\n".join(body))
         _values(table, src, columns, inst, scen, vocab, unmapped, guessed)
     if ignore:
-        lines.append("ignore = [" + ", ".join(_q(h) for h in ignore) + f"]  # {says('ignore')}")
+        lines.append("ignore = [" + ", ".join(_q(h) for h in ignore) + f"]  # {_comment('ignore', lang)}")
     lines.append("")
     lines += [s + "\n" for s in sections]
     if programme_todo:
         lines += [
             "[programme]",
-            f'name = "TODO"  # {says("no_programme")}',
+            f'name = "TODO"  # {_comment("no_programme", lang)}',
             "",
         ]
         unmapped.append({"file": tables["families"].label, "column": "programme", "value": "", "what": "column",
@@ -277,11 +273,15 @@ def draft_config(
             continue
         lines.append(f"[{section}]")
         for vid, spellings in mapping.items():
-            note = f"  # {says('guessed')}" if any(g.startswith(f"{section}.{vid} ") for g in guessed) else ""
+            note = (
+                f"  # {_comment('guessed', lang)}"
+                if any(g.startswith(f"{section}.{vid} ") for g in guessed)
+                else ""
+            )
             todo = vid.startswith("TODO")
             key = _key(vid) if not todo else _q(vid)
             line = f"{key} = [" + ", ".join(_q(s) for s in spellings) + "]" + note
-            lines.append(f"# {line}  # {says('unknown_id')}" if todo else line)
+            lines.append(f"# {line}  # {_comment('unknown_id', lang)}" if todo else line)
         lines.append("")
     for rec in unmapped:  # the hints in the reader's language (English strings for Python callers)
         rec["hint"] = note_text(rec["hint"], lang)
