@@ -373,19 +373,18 @@ class Instrument:
         """Read an instrument from a ``.toml``, ``.yaml`` or ``.yml`` file."""
         p = Path(path)
         if not p.is_file():
-            raise InstrumentError("file not found", source=str(p))
+            raise InstrumentError.at("file_not_found", source=str(p))
         suffix = p.suffix.lower()
         try:
             text = p.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise InstrumentError(
-                f"not UTF-8 text (byte 0x{err.object[err.start]:02X} at position {err.start}): save the file as UTF-8",
-                source=str(p),
+            raise InstrumentError.at(
+                "instrument.not_utf8", source=str(p), byte=f"{err.object[err.start]:02X}", start=err.start
             ) from err
         except OSError as err:
-            raise InstrumentError(f"cannot read the file: {err.strerror}", source=str(p)) from err
+            raise InstrumentError.at("instrument.cannot_read", source=str(p), reason=err.strerror) from err
         if "\x00" in text:
-            raise InstrumentError("the file holds binary data, not TOML or YAML text", source=str(p))
+            raise InstrumentError.at("instrument.binary", source=str(p))
         try:
             if suffix == ".toml":
                 spec = tomllib.loads(text)
@@ -394,19 +393,19 @@ class Instrument:
 
                 spec = yaml.safe_load(text)
             else:
-                raise InstrumentError(
-                    f"unsupported file type {suffix!r}: expected .toml, .yaml or .yml", source=str(p)
-                )
+                raise InstrumentError.at("instrument.file_type", source=str(p), got=repr(suffix))
         except (tomllib.TOMLDecodeError, ValueError) as err:
             if isinstance(err, InstrumentError):
                 raise
-            raise InstrumentError(f"not valid {suffix[1:].upper()}: {err}", source=str(p)) from err
+            raise InstrumentError.at(
+                "instrument.not_valid", source=str(p), format=suffix[1:].upper(), error=err
+            ) from err
         except RecursionError as err:
-            raise InstrumentError("nested too deeply to be an instrument definition", source=str(p)) from err
+            raise InstrumentError.at("instrument.nested", source=str(p)) from err
         except Exception as err:  # yaml.YAMLError has no common base with ValueError
-            raise InstrumentError(f"not valid YAML: {err}", source=str(p)) from err
+            raise InstrumentError.at("instrument.not_valid", source=str(p), format="YAML", error=err) from err
         if not isinstance(spec, Mapping):
-            raise InstrumentError("expected a table/mapping at the top level", source=str(p))
+            raise InstrumentError.at("instrument.top_mapping", source=str(p))
         return _parse(spec, str(p))
 
     @classmethod
@@ -442,69 +441,65 @@ _WAVE_KEYS = {"id", "label_nl", "label_en", "aliases"}
 _ITEM_KEYS = {"id", "domain", "reverse", "text_nl", "text_en"}
 
 
-def _fail(msg: str, source: str, key: str) -> InstrumentError:
-    return InstrumentError(msg, source=source, key=key)
+def _fail(message_key: str, source: str, key: str, **values: Any) -> InstrumentError:
+    """The error of refusal text ``message_key`` (impactkit/locale/*/refusals.po) at ``key``."""
+    return InstrumentError.at(message_key, source=source, key=key, **values)
 
 
 def _keys(obj: Any, allowed: set[str], source: str, key: str) -> Mapping[str, Any]:
     if not isinstance(obj, Mapping):
-        raise _fail(f"expected a table/mapping, got {type(obj).__name__}", source, key)
+        raise _fail("instrument.expected_mapping", source, key, got=type(obj).__name__)
     unknown = sorted(set(obj) - allowed)
     if unknown:
-        raise _fail(
-            f"unknown key(s) {unknown}; allowed: {sorted(allowed)}",
-            source,
-            f"{key}.{unknown[0]}" if key else unknown[0],
-        )
+        where = f"{key}.{unknown[0]}" if key else unknown[0]
+        raise _fail("unknown_keys", source, where, unknown=unknown, allowed=sorted(allowed))
     return obj
 
 
 def _str(obj: Mapping[str, Any], name: str, source: str, key: str, default: str | None = None) -> str:
     val = obj.get(name, default)
     if val is None:
-        raise _fail("is required", source, f"{key}.{name}" if key else name)
+        raise _fail("required", source, f"{key}.{name}" if key else name)
     if not isinstance(val, str) or not val.strip():
-        raise _fail(f"expected a non-empty string, got {val!r}", source, f"{key}.{name}" if key else name)
+        raise _fail("expected_nonempty_text", source, f"{key}.{name}" if key else name, got=repr(val))
     return val
 
 
 def _ident(obj: Mapping[str, Any], source: str, key: str) -> str:
     val = _str(obj, "id", source, key)
     if not _ID.match(val):
-        raise _fail(
-            f"expected a lower-case identifier (letters, digits, '_'), got {val!r}", source, f"{key}.id"
-        )
+        raise _fail("expected_identifier", source, f"{key}.id" if key else "id", got=repr(val))
     return val
 
 
 def _number(val: Any, source: str, key: str) -> float:
     if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
-        raise _fail(f"expected a number, got {val!r}", source, key)
+        raise _fail("expected_number", source, key, got=repr(val))
     return float(val)
 
 
 def _bool(obj: Mapping[str, Any], name: str, default: bool, source: str, key: str) -> bool:
     val = obj.get(name, default)
     if not isinstance(val, bool):
-        raise _fail(f"expected true or false, got {val!r}", source, f"{key}.{name}")
+        raise _fail("expected_bool", source, f"{key}.{name}", got=repr(val))
     return val
 
 
 def _aliases(obj: Mapping[str, Any], source: str, key: str) -> tuple[str, ...]:
     val = obj.get("aliases", [])
     if isinstance(val, str) or not isinstance(val, Iterable):
-        raise _fail(f"expected a list of strings, got {val!r}", source, f"{key}.aliases")
+        raise _fail("instrument.expected_strings", source, f"{key}.aliases", got=repr(val))
     out = []
     for a in val:
         if not isinstance(a, str | int) or isinstance(a, bool):
-            raise _fail(f"expected a list of strings, got {a!r}", source, f"{key}.aliases")
+            raise _fail("instrument.expected_strings", source, f"{key}.aliases", got=repr(a))
         out.append(str(a))
     return tuple(out)
 
 
 def _flag(val: Any, source: str, key: str) -> bool:
     if not isinstance(val, bool):
-        raise _fail(f"expected true or false, got {val!r}", source, key)
+        raise _fail("expected_bool", source, key, got=repr(val))
     return val
 
 
@@ -513,7 +508,7 @@ def _reliability(val: Any, source: str, key: str) -> float | None:
         return None
     r = _number(val, source, key)
     if not 0 < r < 1:
-        raise _fail(f"a reliability must lie strictly between 0 and 1, got {val!r}", source, key)
+        raise _fail("instrument.reliability_range", source, key, got=repr(val))
     return r
 
 
@@ -521,10 +516,10 @@ def _list(spec: Mapping[str, Any], name: str, source: str, *, required: bool) ->
     val = spec.get(name)
     if val is None:
         if required:
-            raise _fail("is required", source, name)
+            raise _fail("required", source, name)
         return []
     if not isinstance(val, list) or (required and not val):
-        raise _fail(f"expected a non-empty list, got {val!r}", source, name)
+        raise _fail("instrument.expected_list", source, name, got=repr(val))
     return val
 
 
@@ -541,7 +536,7 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         did = _ident(d, source, key)
         hib = d.get("higher_is_better")
         if hib is not None and not isinstance(hib, bool):
-            raise _fail(f"expected true or false, got {hib!r}", source, f"{key}.higher_is_better")
+            raise _fail("expected_bool", source, f"{key}.higher_is_better", got=repr(hib))
         suff = d.get("sufficient")
         domains.append(
             Domain(
@@ -565,24 +560,29 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
 
     sc = _keys(spec.get("scale"), _SCALE_KEYS, source, "scale") if "scale" in spec else None
     if sc is None:
-        raise _fail("is required", source, "scale")
+        raise _fail("required", source, "scale")
     for name in ("min", "max"):
         if name not in sc:
-            raise _fail("is required", source, f"scale.{name}")
+            raise _fail("required", source, f"scale.{name}")
     lo, hi = _number(sc["min"], source, "scale.min"), _number(sc["max"], source, "scale.max")
     if lo >= hi:
-        raise _fail(f"scale.min ({lo:g}) must be below scale.max ({hi:g})", source, "scale.max")
+        raise _fail("instrument.scale_order", source, "scale.max", lo=f"{lo:g}", hi=f"{hi:g}")
     integer = _bool(sc, "integer", True, source, "scale")
     levels: list[Level] = []
     for i, lv in enumerate(sc.get("levels", []) or []):
         key = f"scale.levels[{i}]"
         lv = _keys(lv, _LEVEL_KEYS, source, key)
         if "value" not in lv:
-            raise _fail("is required", source, f"{key}.value")
+            raise _fail("required", source, f"{key}.value")
         v = _number(lv["value"], source, f"{key}.value")
         if v != int(v) or not lo <= v <= hi:
             raise _fail(
-                f"expected an integer between {lo:g} and {hi:g}, got {lv['value']!r}", source, f"{key}.value"
+                "instrument.level_value",
+                source,
+                f"{key}.value",
+                lo=f"{lo:g}",
+                hi=f"{hi:g}",
+                got=repr(lv["value"]),
             )
         levels.append(
             Level(
@@ -615,21 +615,27 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
             )
         )
     if len(waves) < 2:
-        raise _fail(f"an instrument needs two or more waves, got {len(waves)}", source, "waves")
+        raise _fail("instrument.two_waves", source, "waves", n=len(waves))
     _unique([w.id for w in waves], source, "waves")
 
     sufficient = spec.get("sufficient")
     if sufficient is not None:
         sufficient = _number(sufficient, source, "sufficient")
         if not lo <= sufficient <= hi:
-            raise _fail(f"must lie within the scale {lo:g}–{hi:g}, got {sufficient:g}", source, "sufficient")
+            raise _fail(
+                "instrument.within_scale",
+                source,
+                "sufficient",
+                lo=f"{lo:g}",
+                hi=f"{hi:g}",
+                got=f"{sufficient:g}",
+            )
     for i, dm in enumerate(domains):
         if dm.sufficient is not None and not lo <= dm.sufficient <= hi:
             raise _fail(
-                f"must lie within the scale {lo:g}–{hi:g}, got {dm.sufficient:g}",
-                source,
-                f"domains[{i}].sufficient",
-            )
+                "instrument.within_scale", source, f"domains[{i}].sufficient",
+                lo=f"{lo:g}", hi=f"{hi:g}", got=f"{dm.sufficient:g}",
+            )  # fmt: skip
 
     items: list[Item] = []
     domain_set = {d.id for d in domains}
@@ -640,7 +646,7 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
         dom = _str(it, "domain", source, key)
         if dom not in domain_set:
             raise _fail(
-                f"unknown domain {dom!r}; expected one of {sorted(domain_set)}", source, f"{key}.domain"
+                "instrument.unknown_domain", source, f"{key}.domain", got=repr(dom), known=sorted(domain_set)
             )
         items.append(
             Item(
@@ -655,7 +661,7 @@ def _parse(spec: Mapping[str, Any], source: str) -> Instrument:
     min_share = spec.get("min_share_answered", 0.5)
     min_share = _number(min_share, source, "min_share_answered")
     if not 0 < min_share <= 1:
-        raise _fail(f"must lie in (0, 1], got {min_share:g}", source, "min_share_answered")
+        raise _fail("instrument.min_share", source, "min_share_answered", got=f"{min_share:g}")
 
     inst = Instrument(
         id=iid,
@@ -680,7 +686,7 @@ def _unique(values: list[Any], source: str, key: str) -> None:
     seen: set[Any] = set()
     for v in values:
         if v in seen:
-            raise _fail(f"duplicate value {v!r}", source, key)
+            raise _fail("instrument.duplicate", source, key, got=repr(v))
         seen.add(v)
 
 
@@ -693,9 +699,12 @@ def _build_lookup(inst: Instrument, source: str) -> dict[str, dict[str, str]]:
                 k = normalise_label(text)
                 if table.get(k, e.id) != e.id:
                     raise _fail(
-                        f"label or alias {text!r} refers to both {table[k]!r} and {e.id!r}",
+                        "instrument.label_clash",
                         source,
                         f"{kind}s",
+                        got=repr(text),
+                        first=repr(table[k]),
+                        second=repr(e.id),
                     )
                 table[k] = e.id
     return out

@@ -255,7 +255,10 @@ def with_vocabulary(inst: Instrument, cfg: Config) -> Instrument:
     try:
         return inst.with_aliases(waves=waves, domains=domains)
     except InstrumentError as err:  # an alias that clashes with another wave's or domain's label
-        raise ConfigError(str(err), source=cfg.name, key="waves" if waves else "domains") from err
+        wrapped = ConfigError(str(err), source=cfg.name, key="waves" if waves else "domains")
+        # the clash in the reader's language (the English stays as the instrument said it)
+        wrapped.message_key, wrapped.message_values = err.message_key, err.message_values
+        raise wrapped from err
 
 
 # ------------------------------------------------------------------------- parsing
