@@ -510,21 +510,25 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
         sec.paragraphs = [ctx.t("rci_unavailable", reason=str(err))]
         return sec
     rc_raw = rc
-    rc = pd.DataFrame(rc).assign(
-        family_id=lambda x: x["family_id"].astype(str), category=lambda x: x["category"].astype(str)
-    )
+    rc = pd.DataFrame(rc)
+    # the rows' families with their ledger codes, their domains and categories as text: once, not
+    # per domain and category (at 100,000 families each was a conversion or a lookup of 500,000)
+    ids = pub.ids(rc["family_id"].astype(str))
+    domains = (rc["domain"].astype(str)).to_numpy(dtype=object)
+    is_cat = {cat: text_in(rc["category"], (cat,)) for cat in CATEGORIES}
+    is_better = text_in(rc["category"], ("recovered", "improved"))
     rows = []
     for d in ctx.instrument.domain_ids:
-        part = rc[rc["domain"].astype(str) == d]
+        on_d = domains == d
         key = ("rci", d)
-        n = pub.count((*key, "n"), part["family_id"], label=f"{pub.scope}: classified on {d}")
+        n = pub.count((*key, "n"), ids.where(on_d), label=f"{pub.scope}: classified on {d}")
         row: dict[str, Any] = {"domain": d, "label": ctx.domain(d), "n": n}
         for cat in CATEGORIES:
-            cnt = pub.count((*key, cat), part.loc[part["category"] == cat, "family_id"], dim=f"rci:{d}",
+            cnt = pub.count((*key, cat), ids.where(on_d & is_cat[cat]), dim=f"rci:{d}",
                             cost=_RCI_COST[cat], label=f"{pub.scope}: {cat} on {d}")  # fmt: skip
             row[cat] = cnt / n
             row[f"n_{cat}"] = cnt
-        better = pub.count((*key, "better"), part.loc[part["category"].isin(["recovered", "improved"]), "family_id"],
+        better = pub.count((*key, "better"), ids.where(on_d & is_better),
                            cost=_RCI_COST["better"], label=f"{pub.scope}: reliably better on {d}")  # fmt: skip
         row["better"] = better / n
         row["n_better"] = better
@@ -579,18 +583,19 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
     fam = ctx.cached(
         "reliable_family", lambda: measures.reliable_change(a, level="family", reliability=alpha)
     )
-    fam = pd.DataFrame(fam).assign(family_id=lambda x: x["family_id"].astype(str))
+    fam = pd.DataFrame(fam)
     anyv: dict[str, Any] | None = None
     if len(fam):
-        n_all = pub.count(("rci", "family", "n"), fam["family_id"], label=f"{pub.scope}: classified families")
-        up = (fam["n_recovered"] + fam["n_improved"]) > 0
-        down = fam["n_deteriorated"] > 0
+        fam_ids = pub.ids(fam["family_id"].astype(str))
+        n_all = pub.count(("rci", "family", "n"), fam_ids, label=f"{pub.scope}: classified families")
+        up = ((fam["n_recovered"] + fam["n_improved"]) > 0).to_numpy(bool)
+        down = (fam["n_deteriorated"] > 0).to_numpy(bool)
         anyv = {"n": n_all}
         for name, mask, cost in (("improved", up, 6.0), ("deteriorated", down, 4.0)):
-            anyv[f"n_{name}"] = pub.count(("rci", "family", f"any_{name}"), fam.loc[mask, "family_id"],
+            anyv[f"n_{name}"] = pub.count(("rci", "family", f"any_{name}"), fam_ids.where(mask),
                                           dim=f"rci:family:{name}", cost=cost,
                                           label=f"{pub.scope}: reliably {name} on a domain")  # fmt: skip
-            pub.count(("rci", "family", f"none_{name}"), fam.loc[~mask, "family_id"], dim=f"rci:family:{name}",
+            pub.count(("rci", "family", f"none_{name}"), fam_ids.where(~mask), dim=f"rci:family:{name}",
                       cost=1.0, label=f"{pub.scope}: not reliably {name} on any domain")  # fmt: skip
     summ = ctx.cached(
         "reliable_summary", lambda: measures.reliable_change_summary(rc_raw, min_pairs=MIN_PAIRS)
@@ -598,6 +603,15 @@ def reliable_section(ctx: Ctx, summary: Section) -> Section:
     # both directions against chance, and the two key figures of the summary (issue 12 item 4)
     reliable_headline(ctx, sec, summary, summ, rows, anyv, unusable)
     return sec
+
+
+def text_in(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """``column.astype(str).isin(values)`` as a boolean array; a categorical column is compared on
+    its codes (the same rows: a missing value's text ``"nan"`` is no category)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        want = [i for i, c in enumerate(column.cat.categories) if str(c) in values]
+        return np.isin(column.cat.codes.to_numpy(), want)
+    return column.astype(str).isin(values).to_numpy(bool)
 
 
 def _values_of(rows: list[dict[str, Any]], col: str) -> list[Value]:

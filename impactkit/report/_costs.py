@@ -75,10 +75,12 @@ def paths(ctx: Ctx) -> pd.DataFrame:
     risk = pf[pf["likelihood"] > 0] if "family_id" in pf and has_data else pf.iloc[0:0]
     ns, avoided = [], []
     risk_path: pd.Series | None = None  # the paths of the families at risk as text: once, not per path
+    risk_ids: Any = None  # their ids with their ledger codes: looked up once, not per path
     for p, cost in zip(bp["path"], bp["avoided_cost"], strict=True):
         if risk_path is None:
             risk_path = risk["path"].astype(str)
-        ids = risk.loc[risk_path == str(p), "family_id"].astype(str)
+            risk_ids = pub.ids(risk["family_id"].astype(str))
+        ids = risk_ids.where((risk_path == str(p)).to_numpy(bool))
         stat = cost_stat(str(p))
         stats = [stat] if pub.ledger.has_statistic(stat) else []
         n = pub.count(("costs", "path", p), ids, stats=stats, label=f"{pub.scope}: at risk of {p}", cost=5.0,
@@ -262,13 +264,15 @@ def basis_table(ctx: Ctx, bp: pd.DataFrame) -> Table | None:
     risk = pf[pf["likelihood"] > 0]
     ns, amounts = [], []
     as_text: tuple[pd.Series, pd.Series] | None = None  # path and basis of the families at risk: once
+    risk_ids: Any = None  # and their ids with their ledger codes
     for p, b, cost in zip(bb["path"], bb["basis"], bb["avoided_cost"], strict=True):
         if as_text is None:
             as_text = (risk["path"].astype(str), risk["basis"].astype(str))
+            risk_ids = pub.ids(risk["family_id"].astype(str))
         on = (as_text[0] == str(p)) & (as_text[1] == str(b))
         stat = cost_stat(str(p))
         stats = [stat] if pub.ledger.has_statistic(stat) else []
-        n = pub.count(("costs", "basis", p, b), risk.loc[on, "family_id"].astype(str), dim=f"basis:{p}",
+        n = pub.count(("costs", "basis", p, b), risk_ids.where(on.to_numpy(bool)), dim=f"basis:{p}",
                       stats=stats, cost=5.0, label=f"{pub.scope}: at risk of {p} on basis {b}")  # fmt: skip
         ns.append(n)
         amounts.append(pub.on(n, cost, stats))

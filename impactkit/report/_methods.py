@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import measures
+from impactkit.privacy._disclosure import FamilyIds
 from impactkit.report._cohort import score_stat
 from impactkit.report._context import Ctx
 from impactkit.report._measured import change_values
@@ -305,13 +306,19 @@ class _Restricted:
 
 
 class _SubCohort:
+    """The cohort's selections restricted to the group's families, in their order, with their
+    ledger codes (:class:`~impactkit.privacy._disclosure.FamilyIds`): one hashed lookup per
+    selection instead of a Python loop over its families."""
+
     def __init__(self, cohort: object, ids: set[str]) -> None:
-        self._c, self._ids = cohort, ids
+        self._c, self._ids = cohort, pd.Index(sorted(ids), dtype=object)
 
     def __getattr__(self, name: str) -> object:
         fn = getattr(self._c, name)
 
         def restricted(*args: object) -> np.ndarray:
-            return np.array([x for x in fn(*args) if x in self._ids])
+            got = fn(*args)
+            keep = pd.Index(np.asarray(got, dtype=object)).isin(self._ids)
+            return got.where(keep) if isinstance(got, FamilyIds) else np.asarray(got)[keep]
 
         return restricted

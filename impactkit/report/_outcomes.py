@@ -23,10 +23,11 @@ import pandas as pd
 
 from impactkit import figures, outcomes
 from impactkit.figures import phase_label
+from impactkit.io._source import isin_text
 from impactkit.report._context import Ctx, draw
 from impactkit.report._costs import _modelled, gross_value
 from impactkit.report._model import Chart, Column, Section, Table
-from impactkit.report._publish import Value, marker
+from impactkit.report._publish import Value, marker, take
 
 __all__ = ["outcome_counts", "outcomes_sections"]
 
@@ -44,7 +45,7 @@ def outcome_counts(ctx: Ctx) -> tuple[pd.DataFrame, dict[str, Any]] | None:
         return None
     frame, meta = got
     _declare(ctx, frame)
-    mine = frame[frame["family_id"].isin(set(ctx.cohort.everyone))].reset_index(drop=True)
+    mine = frame[isin_text(frame["family_id"], pd.Series(ctx.cohort.everyone))].reset_index(drop=True)
     return mine, meta
 
 
@@ -96,18 +97,22 @@ def _rates(ctx: Ctx, counts: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     order = {"before": 0, "during": 1, "after": 2}
     keys = ["source", "outcome", "label", "unit", "phase"]
+    ids = pub.ids(counts["family_id"])  # with their ledger codes: looked up once, not per population
+    at = pd.Series(np.arange(len(counts)), index=counts.index)
     for (src, o, lab, unit, ph), g in counts.groupby(keys, sort=False, observed=True):
         base = _base(src, o, ph)
         anyf = g["count"].fillna(0.0) > 0
-        n = pub.count((*base, "observed"), g["family_id"], dim=f"observed:{src}:{o}:{ph}",
+        rows_at = at.loc[g.index].to_numpy()
+        any_at = anyf.to_numpy(bool)
+        n = pub.count((*base, "observed"), take(ids, rows_at), dim=f"observed:{src}:{o}:{ph}",
                       label=f"{pub.scope}: observed for {o} {ph}")  # fmt: skip
         # families with and without one: the two parts of the families observed (a breakdown, so
         # that a split no cover can protect is withheld whole)
         split = f"outcome:{src}:{o}:{ph}"
         n_any = pub.count(
-            (*base, "any"), g.loc[anyf, "family_id"], dim=split, label=f"{pub.scope}: any {o} {ph}"
+            (*base, "any"), take(ids, rows_at[any_at]), dim=split, label=f"{pub.scope}: any {o} {ph}"
         )
-        pub.count((*base, "none"), g.loc[~anyf, "family_id"], dim=split, label=f"{pub.scope}: no {o} {ph}")
+        pub.count((*base, "none"), take(ids, rows_at[~any_at]), dim=split, label=f"{pub.scope}: no {o} {ph}")
         exposure = pub.on(n, float(g["exposure_years"].sum()), [_stat(src, o, ph, "exposure")])
         total = pub.on(n_any, float(g.loc[anyf, "count"].sum()), [_stat(src, o, ph, "count")])
         has_cost = g["cost"].notna().any() and pub.ledger.has_statistic(_stat(src, o, ph, "cost"))
@@ -240,19 +245,22 @@ def _ratio_chart(ctx: Ctx, events: pd.DataFrame) -> Chart:
     data = events.copy()
     rr = _rate_ratios(ctx, data)
     rr = rr[rr["reference"] == "before"].reset_index(drop=True) if (rr["reference"] == "before").any() else rr
-    with_event = data[data["count"].fillna(0) > 0]
+    ids = pub.ids(data["family_id"])  # with their ledger codes: looked up once, not per population
+    has_event = (data["count"].fillna(0) > 0).to_numpy(bool)
     vals: dict[str, list[Value]] = {c: [] for c in ("rate_ratio", "ci_low", "ci_high", "p_adjusted")}
     n_with: list[int] = []
     for _, r in rr.iterrows():
         o, p, q = r["outcome"], str(r["phase"]), str(r["reference"])
-        obs = data[data["outcome"] == o]
+        is_o = (data["outcome"] == o).to_numpy(bool)
+        obs = data[is_o]
         src = str(obs["source"].iloc[0]) if len(obs) else "events"
-        n_p = pub.count((*_base(src, o, p), "observed"), obs.loc[obs["phase"] == p, "family_id"])
-        n_q = pub.count((*_base(src, o, q), "observed"), obs.loc[obs["phase"] == q, "family_id"])
-        ev_ids = with_event.loc[(with_event["outcome"] == o) & with_event["phase"].isin([p, q]), "family_id"]
+        phase = data["phase"]
+        n_p = pub.count((*_base(src, o, p), "observed"), ids.where(is_o & (phase == p).to_numpy(bool)))
+        n_q = pub.count((*_base(src, o, q), "observed"), ids.where(is_o & (phase == q).to_numpy(bool)))
+        ev_ids = ids.where(has_event & is_o & phase.isin([p, q]).to_numpy(bool))
         n_ev = pub.count(("outcomes", src, o, f"{p}|{q}", "any"), ev_ids, dim=f"any:{src}:{o}:{p}|{q}",
                          label=f"{pub.scope}: any {o} {p} or {q}")  # fmt: skip
-        n_with.append(int(ev_ids.nunique()))
+        n_with.append(int(pd.unique(np.asarray(ev_ids)).size))
         for c in vals:
             vals[c].append(pub.derived(r[c], n_p, n_q, n_ev))
     for c, v in vals.items():

@@ -30,8 +30,9 @@ import pandas as pd
 
 from impactkit.i18n import MISSING, Formatter
 from impactkit.privacy import PRIMARY, PUBLISHED, SECONDARY, WITHHELD, Ledger
+from impactkit.privacy._disclosure import FamilyIds
 
-__all__ = ["DECIMALS", "Published", "PublishedFormatter", "Publisher", "Value", "marker"]
+__all__ = ["DECIMALS", "Published", "PublishedFormatter", "Publisher", "Value", "marker", "take"]
 
 SECONDARY_MARK = "x"
 
@@ -228,6 +229,13 @@ class Publisher:
         )  # fmt: skip
         return Value(pop.n, {key})
 
+    def ids(self, column: Iterable[object]) -> FamilyIds:
+        """The family ids of a column (a frame's ``family_id``) as text with their codes in the
+        release's ledger, looked up once: its rows selected with ``.where(mask)`` (or
+        :func:`take`) are declared as integers, not looked up as text per population (at 100,000
+        families each lookup hashed the ledger's 100,000 ids again)."""
+        return self.ledger.family_ids_of(column)
+
     def on(self, base: Published, x: Any, stats: Sequence[str] = ()) -> Published:
         """A value computed on the families ``base`` counts (a mean, an SD, a median): it rests on
         the same populations, which publish the sums of ``stats``."""
@@ -422,3 +430,10 @@ def month(f: Formatter, d: Any) -> str:
     if isinstance(d, pd.Timestamp | dt.datetime):
         d = d.date()
     return format_date(d, format="LLLL yyyy", locale=f.locale)
+
+
+def take(ids: FamilyIds, positions: np.ndarray) -> FamilyIds:
+    """The ids at ``positions`` with their codes (:meth:`Publisher.ids`)."""
+    at = np.asarray(positions, dtype=np.intp)
+    codes = None if ids.codes is None else ids.codes[at]
+    return FamilyIds(np.asarray(ids)[at], codes, ids.ledger)

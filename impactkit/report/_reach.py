@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from impactkit import figures, measures
@@ -56,12 +57,13 @@ def reach_section(ctx: Ctx) -> Section:
             keys = keys.map(lambda v, c=col: ctx.group(c, v))
         rows = []
         for value in sorted(keys.unique(), key=lambda v: (v == "other", v)):
-            ids = fam.loc[keys == value, "family_id"].astype(str)
+            mask = (keys == value).to_numpy(bool)
+            ids = fam.loc[mask, "family_id"].astype(str)
             name = ctx.group_label(col, value) if col == "municipality" else ctx.household(value)
             n = pub.count(("reach", col, value), ids, dim=col, stats=["children"] if children_ok else (),
                           label=f"{pub.scope}: {col} {value}", cost=5.0)  # fmt: skip
-            rows.append(_row(ctx, col, name, n, bool(children_ok), ids))
-        rows.append(_row(ctx, col, ctx.t("total"), total, bool(children_ok), fam["family_id"].astype(str)))
+            rows.append(_row(ctx, col, name, n, bool(children_ok), mask))
+        rows.append(_row(ctx, col, ctx.t("total"), total, bool(children_ok), None))
         t = pd.DataFrame(rows)
         cols = [Column(col, ctx.t(col)), Column("n", ctx.t("families"), "count")]
         if with_children and children_ok:
@@ -92,11 +94,14 @@ def reach_section(ctx: Ctx) -> Section:
     return sec
 
 
-def _row(ctx: Ctx, col: str, name: str, n: Value, children: bool, ids: pd.Series) -> dict[str, Any]:
+def _row(ctx: Ctx, col: str, name: str, n: Value, children: bool, mask: np.ndarray | None) -> dict[str, Any]:
+    """A reach row; ``mask`` selects the row's families in the families table (None: all of them).
+    A family id is unique in the families table, so the mask is the row's families exactly (no
+    per-row lookup of their ids: at 100,000 families an ``isin`` per row was 6% of the report)."""
     row: dict[str, Any] = {col: name, "n": n}
     if children:
         fam = ctx.family_table()
-        total = pd.to_numeric(fam.loc[fam["family_id"].astype(str).isin(set(ids)), "n_children"]).sum()
+        total = pd.to_numeric(fam["n_children"] if mask is None else fam.loc[mask, "n_children"]).sum()
         row["children"] = ctx.pub.on(n, total, ["children"])
     return row
 
