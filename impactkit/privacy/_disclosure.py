@@ -543,6 +543,11 @@ class _Model:
         self._carriers: dict[int, list[tuple[int, str]]] | None = None
         self._sums: dict[int, _SumModel] = {}
         self._spans: dict[str | None, tuple[np.ndarray, Span]] = {}
+        # count bounds solved on the current statuses (cleared by any change of status): the
+        # audit reads them instead of solving the same pair again (optimal values: how they were
+        # found does not matter); protect itself never reads them
+        self._bounds_of: dict[bytes, tuple[float, float]] = {}
+        self._final: Ranges | None = None  # the audit's reduced count model (final statuses)
         self.solves = 0
 
     # --- statistics grouped by the figures that combine them
@@ -648,6 +653,8 @@ class _Model:
                 if held is not None and (status or not held[1].contains(c[held[0]])):
                     del self._spans[key]
         self.pops[i].status = status
+        self._bounds_of.clear()
+        self._final = None
         r = np.array([self.row_of[i]])
         lo, hi = self.dedup_bounds(r)
         if self._count is not None:
@@ -700,54 +707,94 @@ class _Model:
     def count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
         c = _indicator(self.n_atoms, atoms)
         self.solves += 2
-        return self.count_model().bounds(c)
+        out = self.count_model().bounds(c)
+        self._bounds_of[np.asarray(atoms).tobytes()] = out
+        return out
+
+    def known_bounds(self, atoms: np.ndarray) -> tuple[float, float] | None:
+        """The count bounds of ``atoms`` already solved on the current statuses (None: not solved)."""
+        return self._bounds_of.get(np.asarray(atoms).tobytes())
+
+    def final_count_model(self) -> Ranges:
+        """The count model of the final statuses for the audit, reduced to the same region: of
+        the published rows only a basis of their span, sparsest first (the others are
+        combinations of it: a funder report's row is the sum of the municipal reports' rows),
+        with every hidden row.  Built once (cached until a status changes)."""
+        if self._final is None:
+            rows = np.arange(len(self.row_first))
+            lo, hi = self.dedup_bounds(rows)
+            inc = sp.csr_matrix(self.inc[self.row_first])
+            eq = np.flatnonzero(lo == hi)
+            keep: list[int] = []
+            basis = np.zeros((0, self.n_atoms))
+            for r in eq[np.argsort(np.diff(inc.indptr)[eq], kind="stable")]:
+                v = inc[r].toarray().ravel()
+                w = v - (basis @ v) @ basis
+                norm = float(np.linalg.norm(w))
+                if norm > 1e-9 * float(np.linalg.norm(v)):
+                    basis = np.vstack([basis, w / norm])
+                    keep.append(int(r))
+            use = np.concatenate([np.sort(np.array(keep, dtype=int)), np.flatnonzero(lo != hi)])
+            self._final = Ranges(
+                sp.csc_matrix(inc[use]),
+                lo[use],
+                hi[use],
+                np.zeros(self.n_atoms),
+                np.full(self.n_atoms, np.inf),
+            )
+            self._final.recording = False
+        return self._final
+
+    def final_count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
+        """The count bounds of ``atoms`` on the final statuses (the audit): read back when already
+        solved on them, else solved on :meth:`final_count_model` (few atoms) or the full model."""
+        known = self.known_bounds(atoms)
+        if known is not None:
+            return known
+        if self.screen() is not None:  # many atoms: the basis costs more than it saves
+            self.recording(False)
+            return self.count_bounds(atoms)
+        model = self.final_count_model()
+        c = _indicator(self.n_atoms, atoms)
+        self.solves += 2
+        out = model._solve(c, "min"), model._solve(c, "max")
+        self._bounds_of[np.asarray(atoms).tobytes()] = out
+        return out
 
     def count_bounds_many(self, targets: Sequence[np.ndarray]) -> list[tuple[float, float]]:
         """The bounds of many counts once the statuses are final (the audit).
 
-        Solved on a smaller model of the same region: of the published rows only a basis of
-        their span, sparsest first (the others are combinations of it: a funder report's row is
-        the sum of the municipal reports' rows), with every hidden row.  Every minimum, then every
-        maximum, each count after the one most like it (warm starts stay close)."""
-        if not targets:
-            return []
+        Those already solved on the final statuses are read back; the others are solved on
+        :meth:`final_count_model` (the full model when there are many atoms): every minimum,
+        then every maximum, each count after the one most like it (warm starts stay close)."""
+        known = [self.known_bounds(t) for t in targets]
+        todo = [j for j, b in enumerate(known) if b is None]
+        if not todo:
+            return [b for b in known if b is not None]
         if self.screen() is not None:  # many atoms: the basis costs more than it saves
             self.recording(False)
-            self.solves += 2 * len(targets)
-            return [self.count_model().bounds(_indicator(self.n_atoms, t)) for t in targets]
-        rows = np.arange(len(self.row_first))
-        lo, hi = self.dedup_bounds(rows)
-        inc = sp.csr_matrix(self.inc[self.row_first])
-        eq = np.flatnonzero(lo == hi)
-        keep: list[int] = []
-        basis = np.zeros((0, self.n_atoms))
-        for r in eq[np.argsort(np.diff(inc.indptr)[eq], kind="stable")]:
-            v = inc[r].toarray().ravel()
-            w = v - (basis @ v) @ basis
-            norm = float(np.linalg.norm(w))
-            if norm > 1e-9 * float(np.linalg.norm(v)):
-                basis = np.vstack([basis, w / norm])
-                keep.append(int(r))
-        use = np.concatenate([np.sort(np.array(keep, dtype=int)), np.flatnonzero(lo != hi)])
-        model = Ranges(
-            sp.csc_matrix(inc[use]), lo[use], hi[use], np.zeros(self.n_atoms), np.full(self.n_atoms, np.inf)
-        )
-        model.recording = False
-        sets = [set(a.tolist()) for a in targets]
-        order, left = [0], set(range(1, len(targets)))
+            for j in todo:
+                known[j] = self.count_bounds(targets[j])
+            return [b for b in known if b is not None]
+        model = self.final_count_model()
+        sets = {j: set(targets[j].tolist()) for j in todo}
+        order, left = [todo[0]], set(todo[1:])
         while left:
             last = sets[order[-1]]
             j = min(left, key=lambda t: (len(last ^ sets[t]), t))
             left.remove(j)
             order.append(j)
-        out = [[np.nan, np.nan] for _ in targets]
-        for j, sense in ((0, "min"), (1, "max")):
+        out = {j: [np.nan, np.nan] for j in todo}
+        for s_, sense in ((0, "min"), (1, "max")):
             for t in order:
                 c = np.zeros(self.n_atoms)
                 c[targets[t]] = 1.0
                 self.solves += 1
-                out[t][j] = model._solve(c, sense)
-        return [(lo_, hi_) for lo_, hi_ in out]
+                out[t][s_] = model._solve(c, sense)
+        for j in todo:
+            known[j] = (out[j][0], out[j][1])
+            self._bounds_of[np.asarray(targets[j]).tobytes()] = known[j]  # type: ignore[assignment]
+        return [b for b in known if b is not None]
 
     def count_open(self, atoms: np.ndarray) -> tuple[bool, float, float]:
         """Whether a count's range is at least one family wide (the minimum first: it often
@@ -1598,7 +1645,7 @@ def _count_range(model: _Model, key: str) -> tuple[float, float] | None:
     if i is None or not model.pops[i].status:
         return None
     model.recording(False)  # the statuses are final: no feasible points to keep
-    return model.count_bounds(model.atoms(i))
+    return model.final_count_bounds(model.atoms(i))
 
 
 def _ranges(model: _Model) -> tuple[pd.DataFrame, pd.DataFrame]:

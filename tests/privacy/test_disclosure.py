@@ -543,3 +543,61 @@ def test_the_restricted_count_model_is_a_restriction():
     alone = _disclosure._Screen(model, atoms, 0)
     assert not alone.open(atoms)
     assert not alone.varies(atoms, 1e-6)
+
+
+def _old_count_range(led: Ledger, k: int, key: str) -> tuple[float, float]:
+    """The audit's count range as it was solved before the final model and the reuse of bounds:
+    two LPs on a count model of the final statuses, every row, warm-started from nothing."""
+    model = _disclosure._Model(led, k)  # the statuses of ``led`` are final
+    return model.count_model().bounds(_disclosure._indicator(model.n_atoms, model.atoms(model.index[key])))
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@random_hierarchies
+def test_property_audit_count_ranges_are_those_of_the_full_model(groups, cross, nested, seed, k):
+    """The ranges the audit reports (one cell at a time, as a report asks, then every cell)
+    read back bounds solved on the final statuses or solve them on the reduced final model: equal
+    (to 1e-6) to two LPs on a fresh full count model of the final statuses, with the restricted
+    count model on or off."""
+    for screen in (False, True):
+        built = _random_release(groups, cross, nested, seed, k)
+        if built is None:
+            return
+        led = built[0]
+        with pytest.MonkeyPatch.context() as mp:
+            if screen:
+                mp.setattr(
+                    _disclosure, "_screen_size", lambda n_atoms, n_rows, n_targets: max(1, n_atoms // 2)
+                )
+            else:
+                mp.setattr(_disclosure, "_screen_size", lambda n_atoms, n_rows, n_targets: None)
+            audit = protect(led, k=k, withhold=True)
+            hidden = [p.key for p in led if p.status]
+            one = {key: audit.count_range(key) for key in hidden[::2]}
+            cells = audit.cells.set_index("key")
+        for key in hidden:
+            ref = _old_count_range(led, k, key)
+            got = (cells.loc[key, "n_low"], cells.loc[key, "n_high"])
+            assert got == pytest.approx(ref, abs=1e-6), (key, got, ref)
+            if key in one:
+                assert one[key] == pytest.approx(ref, abs=1e-6), (key, one[key], ref)
+
+
+def test_bounds_solved_on_other_statuses_are_not_read_back():
+    """A count's bounds kept for the audit belong to the statuses they were solved on: hiding one
+    more population clears them, and the audit solves the cell again (the published total minus a
+    published part pins the cell; hiding the part opens it)."""
+    fams = [f"F{i}" for i in range(30)]
+    pops = {"total": set(fams), "A": set(fams[:25]), "B": set(fams[25:])}
+    led = _ledger(pops, dims={"A": "m", "B": "m"}, costs={"total": 1e6})
+    for p in led:
+        p.status = PRIMARY if 0 < p.n < 10 else ""
+    model = _disclosure._Model(led, 10)
+    b = model.atoms(model.index["B"])
+    assert model.count_bounds(b) == pytest.approx((5.0, 5.0))
+    assert model.final_count_bounds(b) == pytest.approx((5.0, 5.0))
+    model.set_status(model.index["A"], SECONDARY)
+    assert model.known_bounds(b) is None
+    lo, hi = model.final_count_bounds(b)
+    assert (lo, hi) == pytest.approx((1.0, 9.0))
+    assert model.count_bounds_many([b]) == [(lo, hi)]
