@@ -746,20 +746,9 @@ class _Model:
         return self._final
 
     def final_count_bounds(self, atoms: np.ndarray) -> tuple[float, float]:
-        """The count bounds of ``atoms`` on the final statuses (the audit): read back when already
-        solved on them, else solved on :meth:`final_count_model` (few atoms) or the full model."""
-        known = self.known_bounds(atoms)
-        if known is not None:
-            return known
-        if self.screen() is not None:  # many atoms: the basis costs more than it saves
-            self.recording(False)
-            return self.count_bounds(atoms)
-        model = self.final_count_model()
-        c = _indicator(self.n_atoms, atoms)
-        self.solves += 2
-        out = model._solve(c, "min"), model._solve(c, "max")
-        self._bounds_of[np.asarray(atoms).tobytes()] = out
-        return out
+        """The count bounds of ``atoms`` on the final statuses (the audit): :meth:`count_bounds_many`
+        of this one count."""
+        return self.count_bounds_many([atoms])[0]
 
     def count_bounds_many(self, targets: Sequence[np.ndarray]) -> list[tuple[float, float]]:
         """The bounds of many counts once the statuses are final (the audit).
