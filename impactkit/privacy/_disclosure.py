@@ -508,6 +508,30 @@ def _atoms(n_fam: int, pops: list[Population]) -> tuple[np.ndarray, int]:
     return atom_of, int(atom_of.max()) + 1 if n_fam else 0
 
 
+def _incidence(atom_of: np.ndarray, n_atoms: int, pops: list[Population]) -> sp.csr_matrix:
+    """Populations x atoms, 1 where a population holds an atom's families: built as CSR from its
+    rows (each row's atoms ascending), never through (row, column) pairs.  A release of 100,000
+    families holds ~40 million entries; the pairs and their conversion cost ~50 bytes an entry,
+    this ~12 (int32 atoms, float64 ones) with the rows' atoms (int32) once beside it."""
+    index = np.int32 if n_atoms < 2**31 else np.int64
+    cols: list[np.ndarray] = []
+    mark = np.zeros(n_atoms, dtype=bool)
+    for p in pops:
+        if len(p.members) * 16 < n_atoms:  # few families of many atoms: sort them
+            a = np.unique(atom_of[p.members])
+        else:  # the atoms marked, read back in order (no sort of 100,000 families)
+            mark[atom_of[p.members]] = True
+            a = np.flatnonzero(mark)
+            mark[a] = False
+        cols.append(a.astype(index, copy=False))
+    indptr = np.zeros(len(pops) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in cols], out=indptr[1:])
+    indices = np.concatenate(cols) if cols else np.zeros(0, dtype=index)
+    del cols
+    shape = (len(pops), n_atoms)
+    return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
+
+
 class _Model:
     """Atoms, incidence and the linear models of one ledger (statuses change, structure does not)."""
 
@@ -518,20 +542,7 @@ class _Model:
         n_fam = len(ledger.family_ids)
         self.atom_of, self.n_atoms = _atoms(n_fam, self.pops)
         self.atom_n = np.bincount(self.atom_of, minlength=self.n_atoms).astype(float)
-        rows, cols = [], []
-        mark = np.zeros(self.n_atoms, dtype=bool)
-        for i, p in enumerate(self.pops):
-            if len(p.members) * 16 < self.n_atoms:  # few families of many atoms: sort them
-                a = np.unique(self.atom_of[p.members])
-            else:  # the atoms marked, read back in order (no sort of 100,000 families)
-                mark[self.atom_of[p.members]] = True
-                a = np.flatnonzero(mark)
-                mark[a] = False
-            rows.append(np.full(len(a), i))
-            cols.append(a)
-        r = np.concatenate(rows) if rows else np.zeros(0, int)
-        c = np.concatenate(cols) if cols else np.zeros(0, int)
-        self.inc = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(self.pops), self.n_atoms))
+        self.inc = _incidence(self.atom_of, self.n_atoms, self.pops)
         self.inc_csc = self.inc.tocsc()
         self.size = np.array([p.n for p in self.pops], dtype=float)
         self.index = {p.key: i for i, p in enumerate(self.pops)}

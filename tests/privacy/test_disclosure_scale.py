@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,27 @@ def test_the_incidence_is_each_populations_distinct_atoms(n_fam):
     model = _disclosure._Model(led, 10)
     for i, p in enumerate(led):
         np.testing.assert_array_equal(model.atoms(i), np.unique(model.atom_of[p.members]))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(st.integers(0, 10_000), st.integers(1, 60), st.integers(0, 25))
+def test_the_incidence_built_by_rows_is_the_matrix_of_its_pairs(seed, n_fam, n_pops):
+    """``_incidence`` builds CSR from its rows; the reference is the (population, atom) pairs
+    through scipy's COO conversion (what it replaced): same entries, same index dtypes, canonical."""
+    led = _random_ledger(seed, n_fam, n_pops)
+    pops = list(led)
+    atom_of, n_atoms = _disclosure._atoms(n_fam, pops)
+    got = _disclosure._incidence(atom_of, n_atoms, pops)
+    pairs = sorted({(i, int(a)) for i, p in enumerate(pops) for a in atom_of[p.members]})
+    r = np.array([i for i, _ in pairs], dtype=int)
+    c = np.array([a for _, a in pairs], dtype=int)
+    want = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(pops), n_atoms))
+    assert got.shape == want.shape
+    assert got.has_canonical_format
+    for part in ("indptr", "indices", "data"):
+        a, b = getattr(got, part), getattr(want, part)
+        assert a.dtype == b.dtype, part
+        np.testing.assert_array_equal(a, b)
 
 
 def _region_targets_reference(checks: _disclosure._Checks) -> list[tuple[str, bytes]]:
